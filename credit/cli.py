@@ -1,0 +1,155 @@
+"""The `credit` command: local Neo4j, migrations, intake, demo data and the API server."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from tqdm import tqdm
+
+from credit.settings import get_settings
+
+app = typer.Typer(help="Procurement credit-record system", no_args_is_help=True)
+neo4j_app = typer.Typer(help="The local Neo4j instance (for development and tests)")
+app.add_typer(neo4j_app, name="neo4j")
+schema_app = typer.Typer(help="Published contracts in schema/")
+app.add_typer(schema_app, name="schema")
+
+
+def _instance():  # type: ignore[no-untyped-def]
+    from graph import launcher
+
+    settings = get_settings()
+    return launcher.instance(settings.instance, settings.local_dir)
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Start the local Neo4j (at once if it is already up) and print its Bolt URI."""
+    from graph import launcher
+
+    logging.getLogger("neo4j").setLevel(logging.CRITICAL)
+    started = time.monotonic()
+    uri = launcher.start(_instance(), log=lambda m: typer.echo(m, err=True))
+    typer.echo(uri)
+    typer.echo(f"ready in {time.monotonic() - started:.1f}s", err=True)
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    from graph import launcher
+
+    typer.echo("stopped" if launcher.stop(_instance()) else "not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    from graph import launcher
+
+    logging.getLogger("neo4j").setLevel(logging.CRITICAL)
+    inst = _instance()
+    state = launcher.status(inst)
+    typer.echo(f"{state} {inst.uri}")
+    raise typer.Exit(0 if state == "running" else 3)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the graph migrations that are not yet applied."""
+    from credit.db import get_driver
+    from graph.migrate import apply_migrations
+
+    done = apply_migrations(get_driver(), get_settings().neo4j_database)
+    for m in done:
+        typer.echo(f"applied {m.version:04d}_{m.name}")
+    typer.echo(f"{len(done)} migration(s) applied; schema is current")
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True)],
+) -> None:
+    """Ingest JSON Lines files in our record format; exit 1 if any record was rejected."""
+    from credit.intake.pipeline import read_jsonl
+    from credit.services import get_intake
+
+    intake = get_intake()
+    status = 0
+    for path in files:
+        total = sum(1 for _ in read_jsonl(path))
+        started = time.monotonic()
+        with tqdm(total=total, desc=path.name, unit="rec", file=sys.stderr) as bar:
+            report = intake.run(read_jsonl(path), progress=bar.update)
+        elapsed = time.monotonic() - started
+        for error in report.errors:
+            typer.echo(str(error), err=True)
+        rate = report.received / elapsed if elapsed else 0.0
+        typer.echo(f"{path}: {report.summary()} in {elapsed:.1f}s ({rate:.0f} records/s)")
+        status = max(status, report.exit_code)
+    raise typer.Exit(status)
+
+
+@app.command()
+def demo(
+    suppliers: int = 3000,
+    seed: int = 20151,
+    if_empty: Annotated[bool, typer.Option("--if-empty")] = False,
+    out: Annotated[Path | None, typer.Option(help="write the records here instead")] = None,
+) -> None:
+    """Build a plausible synthetic market and ingest it through the normal intake."""
+    from credit.demo import generate
+    from credit.services import get_intake, get_store
+
+    if if_empty and out is None and get_store().count_entities() > 0:
+        typer.echo("database already has data; demo not loaded")
+        return
+    records = list(generate(suppliers=suppliers, seed=seed, secret_free=True))
+    if out is not None:
+        import json
+
+        with out.open("w", encoding="utf-8") as handle:
+            for rec in records:
+                handle.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        typer.echo(f"wrote {len(records)} records to {out}")
+        return
+    started = time.monotonic()
+    with tqdm(total=len(records), desc="demo", unit="rec", file=sys.stderr) as bar:
+        report = get_intake().run(enumerate(records, start=1), progress=bar.update)
+    elapsed = time.monotonic() - started
+    for error in report.errors[:20]:
+        typer.echo(str(error), err=True)
+    typer.echo(
+        f"demo: {report.summary()} in {elapsed:.1f}s ({report.received / elapsed:.0f} records/s)"
+    )
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+) -> None:
+    """Serve the GraphQL API (GraphiQL at /graphql)."""
+    import uvicorn
+
+    uvicorn.run("credit.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+@schema_app.command("export")
+def schema_export(
+    out_dir: Annotated[Path, typer.Option()] = Path("schema"),
+) -> None:
+    """Write the GraphQL SDL and the record-format JSON Schema."""
+    from credit.contracts import write_contracts
+
+    for path in write_contracts(out_dir):
+        typer.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    app()

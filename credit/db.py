@@ -1,0 +1,26 @@
+"""One driver per process, built from settings; every call names its database."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from neo4j import Driver, GraphDatabase
+
+from credit.settings import Settings, get_settings
+
+
+def make_driver(settings: Settings) -> Driver:
+    uri, user, password = settings.connection()
+    return GraphDatabase.driver(
+        uri,
+        auth=(user, password),
+        max_connection_pool_size=50,
+        connection_acquisition_timeout=30.0,
+        user_agent="procurement-credit/0.1",
+        notifications_min_severity="OFF",
+    )
+
+
+@lru_cache(maxsize=1)
+def get_driver() -> Driver:
+    return make_driver(get_settings())

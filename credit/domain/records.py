@@ -1,0 +1,517 @@
+"""The record format: every node and relationship type of the graph, defined once.
+
+Intake (files, GraphQL mutations, the demo generator) goes through these models, and the JSON
+Schema in schema/records.schema.json is generated from them, so the contract, the validation
+and the graph can't drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from credit.domain.identifiers import IdentifierError, validate_identity_number, validate_uscc
+
+
+def _checked(check: type[object] | object) -> AfterValidator:
+    def run(value: str) -> str:
+        try:
+            return check(value)  # type: ignore[operator, no-any-return]
+        except IdentifierError as exc:
+            raise PydanticCustomError(exc.rule, str(exc)) from exc
+
+    return AfterValidator(run)
+
+
+Uscc = Annotated[str, _checked(validate_uscc), Field(json_schema_extra={"format": "cn-uscc"})]
+IdNumber = Annotated[
+    str, _checked(validate_identity_number), Field(json_schema_extra={"format": "cn-ric"})
+]
+RecordId = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/\-]{0,99}$", max_length=100)
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Source = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]{0,63}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=2000)
+
+
+class Money(Strict):
+    amount: Annotated[Decimal, Field(ge=0, max_digits=20, decimal_places=2)]
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
+
+
+class Provenance(Strict):
+    """Where a record came from; intake is idempotent on (source, external id, version)."""
+
+    source: Source = "local"
+    external_id: Short | None = None
+    version: Annotated[int, Field(ge=1)] = 1
+
+
+# --- enumerations -------------------------------------------------------------------------
+
+
+class OrgRole(StrEnum):
+    SUPPLIER = "SUPPLIER"
+    AGENCY = "AGENCY"
+    PURCHASER = "PURCHASER"
+
+
+class GroupKind(StrEnum):
+    GROUP = "GROUP"
+    ASSOCIATION = "ASSOCIATION"
+    CONSORTIUM = "CONSORTIUM"
+
+
+class TieKind(StrEnum):
+    LEGAL_REP_OF = "LEGAL_REP_OF"
+    RESPONSIBLE_FOR = "RESPONSIBLE_FOR"
+    OWNS = "OWNS"
+    CONTROLS = "CONTROLS"
+    MANAGES = "MANAGES"
+    DIRECTOR_OF = "DIRECTOR_OF"
+    SUPERVISOR_OF = "SUPERVISOR_OF"
+    EMPLOYED_BY = "EMPLOYED_BY"
+    RELATIVE_OF = "RELATIVE_OF"
+    MEMBER_OF = "MEMBER_OF"
+    PROVIDED_SERVICE = "PROVIDED_SERVICE"
+
+
+class Kinship(StrEnum):
+    SPOUSE = "SPOUSE"
+    PARENT = "PARENT"
+    CHILD = "CHILD"
+    SIBLING = "SIBLING"
+    GRANDPARENT = "GRANDPARENT"
+    GRANDCHILD = "GRANDCHILD"
+    COLLATERAL_THIRD_DEGREE = "COLLATERAL_THIRD_DEGREE"
+    IN_LAW = "IN_LAW"
+
+
+class ProjectService(StrEnum):
+    """Regs Art. 18 para. 2: these services bar the provider from the project's other lots."""
+
+    OVERALL_DESIGN = "OVERALL_DESIGN"
+    SPECIFICATION = "SPECIFICATION"
+    PROJECT_MANAGEMENT = "PROJECT_MANAGEMENT"
+    SUPERVISION = "SUPERVISION"
+    TESTING = "TESTING"
+
+
+class ProcurementMethod(StrEnum):
+    OPEN_TENDERING = "OPEN_TENDERING"
+    SELECTIVE_TENDERING = "SELECTIVE_TENDERING"
+    COMPETITIVE_NEGOTIATION = "COMPETITIVE_NEGOTIATION"
+    COMPETITIVE_CONSULTATION = "COMPETITIVE_CONSULTATION"
+    SINGLE_SOURCE = "SINGLE_SOURCE"
+    REQUEST_FOR_QUOTATION = "REQUEST_FOR_QUOTATION"
+    FRAMEWORK = "FRAMEWORK"
+
+
+class ProcurementCategory(StrEnum):
+    GOODS = "GOODS"
+    WORKS = "WORKS"
+    SERVICES = "SERVICES"
+
+
+class BidStatus(StrEnum):
+    VALID = "VALID"
+    WITHDRAWN = "WITHDRAWN"
+    DISQUALIFIED = "DISQUALIFIED"
+
+
+class DeviceKind(StrEnum):
+    MAC = "MAC"
+    IP = "IP"
+    AUTHOR = "AUTHOR"
+
+
+class Acceptance(StrEnum):
+    PENDING = "PENDING"
+    PASSED = "PASSED"
+    FAILED = "FAILED"
+
+
+class ViolationCategory(StrEnum):
+    FALSE_MATERIALS = "FALSE_MATERIALS"
+    BRIBERY = "BRIBERY"
+    MALICIOUS_COLLUSION = "MALICIOUS_COLLUSION"
+    FALSE_COMPLAINT = "FALSE_COMPLAINT"
+    REFUSED_CONTRACT = "REFUSED_CONTRACT"
+    BREACH_OF_CONTRACT = "BREACH_OF_CONTRACT"
+    UNAUTHORISED_SUBCONTRACT = "UNAUTHORISED_SUBCONTRACT"
+    QUALITY_FAILURE = "QUALITY_FAILURE"
+    OBSTRUCTED_INSPECTION = "OBSTRUCTED_INSPECTION"
+    CRIMINAL_OFFENCE = "CRIMINAL_OFFENCE"
+    BUSINESS_SUSPENDED = "BUSINESS_SUSPENDED"
+    LICENCE_REVOKED = "LICENCE_REVOKED"
+    TAX_VIOLATION = "TAX_VIOLATION"
+    EXPERT_FAILED_RECUSAL = "EXPERT_FAILED_RECUSAL"
+    EXPERT_LEAKED_INFORMATION = "EXPERT_LEAKED_INFORMATION"
+    EXPERT_SOLICITED_BENEFITS = "EXPERT_SOLICITED_BENEFITS"
+    EXPERT_IRREGULAR_REVIEW = "EXPERT_IRREGULAR_REVIEW"
+    AGENCY_IRREGULAR_PROCEDURE = "AGENCY_IRREGULAR_PROCEDURE"
+    OTHER = "OTHER"
+
+
+class Severity(StrEnum):
+    GENERAL = "GENERAL"
+    SERIOUS = "SERIOUS"
+    MAJOR = "MAJOR"
+
+
+class PenaltyType(StrEnum):
+    WARNING = "WARNING"
+    FINE = "FINE"
+    CONFISCATION = "CONFISCATION"
+    PROCUREMENT_BAN = "PROCUREMENT_BAN"
+    BUSINESS_SUSPENSION = "BUSINESS_SUSPENSION"
+    LICENCE_REVOCATION = "LICENCE_REVOCATION"
+    CRIMINAL_PENALTY = "CRIMINAL_PENALTY"
+    REVIEW_BAN = "REVIEW_BAN"
+
+
+class RecordStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    UNDER_APPEAL = "UNDER_APPEAL"
+    REPAIRED = "REPAIRED"
+    OVERTURNED = "OVERTURNED"
+
+
+class ExternalList(StrEnum):
+    """The three lists of Caiku [2016] No. 125, plus other regions' lists."""
+
+    COURT_DISHONEST_DEBTOR = "COURT_DISHONEST_DEBTOR"
+    MAJOR_TAX_VIOLATION = "MAJOR_TAX_VIOLATION"
+    GP_SERIOUS_DISHONESTY = "GP_SERIOUS_DISHONESTY"
+    OTHER_REGION_SERIOUS_DISHONESTY = "OTHER_REGION_SERIOUS_DISHONESTY"
+
+
+class ComplaintOutcome(StrEnum):
+    PENDING = "PENDING"
+    UPHELD = "UPHELD"
+    REJECTED = "REJECTED"
+    FALSE_OR_MALICIOUS = "FALSE_OR_MALICIOUS"
+
+
+# --- references ---------------------------------------------------------------------------
+
+
+class OrgRef(Strict):
+    org: Uscc
+
+
+class PersonRef(Strict):
+    person: IdNumber
+
+
+class ProjectRef(Strict):
+    project: RecordId
+
+
+class GroupRef(Strict):
+    group: RecordId
+
+
+PartyRef = OrgRef | PersonRef
+TieEnd = OrgRef | PersonRef | ProjectRef | GroupRef
+
+
+# --- records --------------------------------------------------------------------------------
+
+
+class Organization(Provenance):
+    type: Literal["organization"] = "organization"
+    uscc: Uscc
+    name: Name
+    roles: Annotated[list[OrgRole], Field(min_length=1, max_length=3)]
+    region: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] | None = None
+    registered_on: date | None = None
+    address: Text | None = None
+    phones: Annotated[list[Short], Field(max_length=20)] = []
+    emails: Annotated[list[Short], Field(max_length=20)] = []
+    bank_accounts: Annotated[list[Short], Field(max_length=20)] = []
+
+
+class ExpertProfile(Strict):
+    specialties: Annotated[list[Short], Field(min_length=1, max_length=20)]
+    employer: Uscc | None = None
+    active: bool = True
+
+
+class Person(Provenance):
+    type: Literal["person"] = "person"
+    id_number: IdNumber
+    name: Name
+    phones: Annotated[list[Short], Field(max_length=20)] = []
+    emails: Annotated[list[Short], Field(max_length=20)] = []
+    expert: ExpertProfile | None = None
+
+
+class Group(Provenance):
+    type: Literal["group"] = "group"
+    id: RecordId
+    name: Name
+    kind: GroupKind
+
+
+_TIE_ENDS: dict[TieKind, tuple[tuple[type[Strict], ...], tuple[type[Strict], ...]]] = {
+    TieKind.LEGAL_REP_OF: ((PersonRef,), (OrgRef,)),
+    TieKind.RESPONSIBLE_FOR: ((PersonRef,), (OrgRef,)),
+    TieKind.OWNS: ((PersonRef, OrgRef), (OrgRef,)),
+    TieKind.CONTROLS: ((PersonRef, OrgRef), (OrgRef,)),
+    TieKind.MANAGES: ((OrgRef,), (OrgRef,)),
+    TieKind.DIRECTOR_OF: ((PersonRef,), (OrgRef,)),
+    TieKind.SUPERVISOR_OF: ((PersonRef,), (OrgRef,)),
+    TieKind.EMPLOYED_BY: ((PersonRef,), (OrgRef,)),
+    TieKind.RELATIVE_OF: ((PersonRef,), (PersonRef,)),
+    TieKind.MEMBER_OF: ((OrgRef,), (GroupRef,)),
+    TieKind.PROVIDED_SERVICE: ((OrgRef,), (ProjectRef,)),
+}
+
+
+class Tie(Provenance):
+    """A relationship between parties: control, kinship, employment, membership, services."""
+
+    type: Literal["tie"] = "tie"
+    kind: TieKind
+    source_party: Annotated[TieEnd, Field(alias="from")]
+    target: Annotated[TieEnd, Field(alias="to")]
+    share: Annotated[Decimal, Field(gt=0, le=1)] | None = None
+    kinship: Kinship | None = None
+    service: ProjectService | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        allowed_from, allowed_to = _TIE_ENDS[self.kind]
+        if not isinstance(self.source_party, allowed_from):
+            raise PydanticCustomError(
+                "tie.endpoint", f"{self.kind} must start at {_names(allowed_from)}"
+            )
+        if not isinstance(self.target, allowed_to):
+            raise PydanticCustomError(
+                "tie.endpoint", f"{self.kind} must end at {_names(allowed_to)}"
+            )
+        if self.share is not None and self.kind is not TieKind.OWNS:
+            raise PydanticCustomError("tie.share", "share is only meaningful for OWNS")
+        if (self.kinship is None) != (self.kind is not TieKind.RELATIVE_OF):
+            raise PydanticCustomError("tie.kinship", "RELATIVE_OF, and only it, needs kinship")
+        if (self.service is None) != (self.kind is not TieKind.PROVIDED_SERVICE):
+            raise PydanticCustomError(
+                "tie.service", "PROVIDED_SERVICE, and only it, needs service"
+            )
+        _period("valid_to", self.valid_from, self.valid_to)
+        return self
+
+
+def _names(refs: tuple[type[Strict], ...]) -> str:
+    return " or ".join(next(iter(r.model_fields)) for r in refs)
+
+
+def _period(field: str, start: date | None, end: date | None) -> None:
+    if start is not None and end is not None and end < start:
+        raise PydanticCustomError(
+            "period.order", f"{field} must not be before the start of the period"
+        )
+
+
+class Project(Provenance):
+    type: Literal["project"] = "project"
+    id: RecordId
+    name: Name
+    purchaser: Uscc
+    agency: Uscc | None = None
+    ocid: Short | None = None
+    method: ProcurementMethod = ProcurementMethod.OPEN_TENDERING
+    category: ProcurementCategory | None = None
+    budget: Money | None = None
+    published_on: date
+
+
+class Lot(Provenance):
+    type: Literal["lot"] = "lot"
+    id: RecordId
+    project: RecordId
+    name: Name
+    budget: Money | None = None
+    bid_deadline: datetime | None = None
+
+
+class Device(Strict):
+    kind: DeviceKind
+    value: Short
+
+
+class Bid(Provenance):
+    type: Literal["bid"] = "bid"
+    id: RecordId
+    lot: RecordId
+    supplier: Uscc
+    consortium_members: Annotated[list[Uscc], Field(max_length=10)] = []
+    price: Money
+    submitted_at: datetime
+    status: BidStatus = BidStatus.VALID
+    preparer: PartyRef | None = None
+    agent: PartyRef | None = None
+    contact: PersonRef | None = None
+    contact_phone: Short | None = None
+    deposit_account: Short | None = None
+    devices: Annotated[list[Device], Field(max_length=10)] = []
+    file_fingerprint: Short | None = None
+
+
+class Award(Provenance):
+    type: Literal["award"] = "award"
+    id: RecordId
+    lot: RecordId
+    bid: RecordId | None = None
+    supplier: Uscc
+    amount: Money
+    awarded_on: date
+
+
+class Contract(Provenance):
+    type: Literal["contract"] = "contract"
+    id: RecordId
+    award: RecordId
+    signed_on: date
+    amount: Money
+    acceptance: Acceptance = Acceptance.PENDING
+    accepted_on: date | None = None
+
+
+class Review(Provenance):
+    type: Literal["review"] = "review"
+    id: RecordId
+    expert: IdNumber
+    lot: RecordId
+    reviewed_on: date
+    chair: bool = False
+
+
+class Violation(Provenance):
+    """A penalty decision; its status changes over time, it is never deleted."""
+
+    type: Literal["violation"] = "violation"
+    id: RecordId
+    subject: PartyRef
+    category: ViolationCategory
+    severity: Severity
+    decision_number: Short
+    authority: Name
+    basis: Text
+    penalty_types: Annotated[list[PenaltyType], Field(min_length=1, max_length=8)]
+    penalty_content: Text | None = None
+    fine: Money | None = None
+    decided_on: date
+    ban_start: date | None = None
+    ban_end: date | None = None
+    publication_end: date | None = None
+    status: RecordStatus = RecordStatus.ACTIVE
+    status_date: date | None = None
+    project: RecordId | None = None
+    lot: RecordId | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if (self.ban_start is None) != (self.ban_end is None):
+            raise PydanticCustomError("ban.period", "ban_start and ban_end come together")
+        _period("ban_end", self.ban_start, self.ban_end)
+        if self.ban_start is not None and self.ban_start < self.decided_on:
+            raise PydanticCustomError("ban.period", "a ban cannot start before its decision")
+        _period("publication_end", self.decided_on, self.publication_end)
+        if self.status in (RecordStatus.REPAIRED, RecordStatus.OVERTURNED) and not self.status_date:
+            raise PydanticCustomError(
+                "status.date", f"status {self.status} needs the status_date it took effect"
+            )
+        _period("status_date", self.decided_on, self.status_date)
+        return self
+
+
+class ExternalListing(Provenance):
+    type: Literal["external_listing"] = "external_listing"
+    id: RecordId
+    list: ExternalList
+    subject: Uscc
+    subject_name: Name | None = None
+    authority: Name
+    reference: Short | None = None
+    listed_on: date
+    valid_until: date | None = None
+    retracted_on: date | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _period("valid_until", self.listed_on, self.valid_until)
+        _period("retracted_on", self.listed_on, self.retracted_on)
+        return self
+
+
+class Complaint(Provenance):
+    type: Literal["complaint"] = "complaint"
+    id: RecordId
+    complainant: Uscc
+    lot: RecordId
+    filed_on: date
+    grounds: Text
+    outcome: ComplaintOutcome = ComplaintOutcome.PENDING
+    decided_on: date | None = None
+
+
+class Evaluation(Provenance):
+    """A post-project rating of an agency, or a post-review rating of an expert."""
+
+    type: Literal["evaluation"] = "evaluation"
+    id: RecordId
+    subject: PartyRef
+    rater: Uscc
+    project: RecordId
+    score: Annotated[int, Field(ge=0, le=100)]
+    rated_on: date
+    comment: Text | None = None
+
+
+Record = Annotated[
+    Organization
+    | Person
+    | Group
+    | Tie
+    | Project
+    | Lot
+    | Bid
+    | Award
+    | Contract
+    | Review
+    | Violation
+    | ExternalListing
+    | Complaint
+    | Evaluation,
+    Field(discriminator="type"),
+]
+RECORD_ADAPTER: TypeAdapter[Record] = TypeAdapter(Record)
+RECORD_TYPES: tuple[str, ...] = (
+    "organization", "person", "group", "tie", "project", "lot", "bid", "award",
+    "contract", "review", "violation", "external_listing", "complaint", "evaluation",
+)  # fmt: skip

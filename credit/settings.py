@@ -1,0 +1,96 @@
+"""Typed settings: one place that says where Neo4j is and which secrets are in force.
+
+Connection settings use the standard NEO4J_* names so an existing instance, a cluster
+(`neo4j://` routing URI) or Aura can be used without touching the code. When NEO4J_URI is
+not set, the local instance started by `credit neo4j start` is used; its URI and generated
+password live in the git-ignored local folder.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+WEAK_SECRETS = frozenset({"", "changeme", "secret", "development", "dev"})
+MIN_SECRET_LENGTH = 32
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CREDIT_", extra="ignore")
+
+    env: Environment = Environment.DEVELOPMENT
+    local_dir: Path = PROJECT_ROOT / ".local"
+    # Which local Neo4j instance to use when NEO4J_URI is unset: "main" for the service and
+    # demo data, "test" for the test suite, so tests never touch the demo data.
+    instance: str = "main"
+    secret_key: str = ""
+
+    neo4j_uri: str | None = Field(default=None, validation_alias="NEO4J_URI")
+    neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
+    neo4j_password: str | None = Field(default=None, validation_alias="NEO4J_PASSWORD")
+    neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+
+    graphql_max_depth: int = 8
+    graphql_max_aliases: int = 30
+    graphql_max_tokens: int = 3000
+    max_page_size: int = 200
+    ingest_batch_size: int = 500
+
+    @model_validator(mode="after")
+    def _secrets_are_strong_outside_development(self) -> Settings:
+        if self.env is Environment.PRODUCTION and (
+            self.secret_key.lower() in WEAK_SECRETS or len(self.secret_key) < MIN_SECRET_LENGTH
+        ):
+            raise ValueError(
+                "CREDIT_SECRET_KEY: secret.strength: outside development a secret of at least "
+                f"{MIN_SECRET_LENGTH} random characters is required"
+            )
+        if self.env is Environment.PRODUCTION and not self.neo4j_password:
+            raise ValueError("NEO4J_PASSWORD: secret.required: must be set outside development")
+        return self
+
+    @property
+    def instance_dir(self) -> Path:
+        return self.local_dir / f"neo4j-{self.instance}"
+
+    def effective_secret(self) -> str:
+        """The secret that salts identity hashes; generated once per checkout in development."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.local_dir / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def connection(self) -> tuple[str, str, str]:
+        """(uri, user, password), from NEO4J_* or from the local instance's state file."""
+        if self.neo4j_uri:
+            return self.neo4j_uri, self.neo4j_user, self.neo4j_password or ""
+        state_file = self.instance_dir / "state.json"
+        if not state_file.exists():
+            raise RuntimeError(
+                f"NEO4J_URI is not set and no local Neo4j instance '{self.instance}' is known; "
+                f"run `credit neo4j start` first (looked for {state_file})"
+            )
+        state = json.loads(state_file.read_text())
+        return str(state["uri"]), "neo4j", str(state["password"])
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
