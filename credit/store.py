@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-from neo4j import Driver, ManagedTransaction, Query
+from neo4j import Driver, ManagedTransaction
 
 from credit.intake.mapping import GraphWrite
 from graph import queries as q
@@ -39,9 +39,14 @@ class StoredEdge:
     props: dict[str, Any]
 
 
+def native(props: Any) -> dict[str, Any]:
+    """Neo4j temporal values as Python ones, so nothing above the store sees driver types."""
+    return {k: v.to_native() if hasattr(v, "to_native") else v for k, v in dict(props).items()}
+
+
 def _node(row: Any) -> StoredNode:
     labels = tuple(sorted(label for label in row["labels"] if label != "Entity"))
-    return StoredNode(uid=row["props"]["uid"], labels=labels, props=dict(row["props"]))
+    return StoredNode(uid=row["props"]["uid"], labels=labels, props=native(row["props"]))
 
 
 class GraphStore:
@@ -53,14 +58,14 @@ class GraphStore:
 
     def read(self, cypher: LiteralString, **params: Any) -> list[Any]:
         def work(tx: ManagedTransaction) -> list[Any]:
-            return list(tx.run(Query(cypher), params))
+            return list(tx.run(cypher, params))
 
         with self.driver.session(database=self.database) as session:
             return session.execute_read(work)
 
     def write(self, cypher: LiteralString, **params: Any) -> list[Any]:
         def work(tx: ManagedTransaction) -> list[Any]:
-            return list(tx.run(Query(cypher), params))
+            return list(tx.run(cypher, params))
 
         with self.driver.session(database=self.database) as session:
             return session.execute_write(work)
@@ -115,11 +120,11 @@ class GraphStore:
         def work(tx: ManagedTransaction) -> set[str]:
             changed: set[str] = set()
             if hubs:
-                tx.run(Query(q.UPSERT_HUBS), rows=list(hubs.values())).consume()
+                tx.run(q.UPSERT_HUBS, rows=list(hubs.values())).consume()
             if nodes:
-                changed.update(r["uid"] for r in tx.run(Query(q.UPSERT_NODES), rows=nodes))
+                changed.update(r["uid"] for r in tx.run(q.UPSERT_NODES, rows=nodes))
             if edge_records:
-                result = tx.run(Query(q.UPSERT_EDGE_RECORDS), rows=edge_records)
+                result = tx.run(q.UPSERT_EDGE_RECORDS, rows=edge_records)
                 changed.update(r["uid"] for r in result)
             edges = [
                 {
@@ -132,7 +137,7 @@ class GraphStore:
                 for e in by_uid[uid].edges
             ]
             if edges:
-                tx.run(Query(q.CREATE_EDGES), rows=edges).consume()
+                tx.run(q.CREATE_EDGES, rows=edges).consume()
             return changed
 
         with self.driver.session(database=self.database) as session:
@@ -194,7 +199,7 @@ class GraphStore:
         )
         return [
             (
-                StoredEdge(r["id"], r["type"], r["start"], r["end"], dict(r["rprops"])),
+                StoredEdge(r["id"], r["type"], r["start"], r["end"], native(r["rprops"])),
                 _node(r),
             )
             for r in rows

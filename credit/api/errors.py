@@ -1,0 +1,34 @@
+"""Errors a client can act on: a stable code plus the field and the rule that was broken."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+
+from credit.intake.pipeline import IntakeError
+
+
+def bad_input(field: str, rule: str, message: str) -> GraphQLError:
+    return GraphQLError(
+        f"{field}: {rule}: {message}",
+        extensions={"code": "BAD_USER_INPUT", "field": field, "rule": rule},
+    )
+
+
+def rejected_record(errors: list[IntakeError]) -> GraphQLError:
+    first = errors[0]
+    return GraphQLError(
+        f"{first.field}: {first.rule}: {first.message}",
+        extensions={
+            "code": "BAD_USER_INPUT",
+            "field": first.field,
+            "rule": first.rule,
+            "errors": [{"field": e.field, "rule": e.rule, "message": e.message} for e in errors],
+        },
+    )
+
+
+def not_found(field: str, value: str) -> GraphQLError:
+    return GraphQLError(
+        f"{field}: not_found: nothing is known under {value!r}",
+        extensions={"code": "NOT_FOUND", "field": field, "rule": "not_found"},
+    )

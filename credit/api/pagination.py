@@ -1,0 +1,63 @@
+"""Opaque, versioned cursors. A cursor names the list it belongs to, so a cursor from another
+list (or a hand-made one) is refused instead of silently giving a wrong page."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Generic, TypeVar
+
+import strawberry
+
+from credit.api.errors import bad_input
+
+T = TypeVar("T")
+_VERSION = "c1"
+
+
+def encode_cursor(scope: str, value: str) -> str:
+    raw = f"{_VERSION}|{scope}|{value}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, scope: str, field: str = "after") -> str | None:
+    if cursor is None:
+        return None
+    try:
+        if len(cursor) > 512:
+            raise ValueError
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        version, cursor_scope, value = raw.split("|", 2)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise bad_input(field, "cursor.malformed", "not a cursor this API issued") from None
+    if version != _VERSION or cursor_scope != scope:
+        raise bad_input(field, "cursor.foreign", f"this cursor belongs to another list ({scope})")
+    return value
+
+
+def page_size(first: int, maximum: int, field: str = "first") -> int:
+    if not 1 <= first <= maximum:
+        raise bad_input(field, "range", f"first is between 1 and {maximum}")
+    return first
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+
+    @strawberry.field
+    def nodes(self) -> list[T]:
+        return [e.node for e in self.edges]

@@ -1,0 +1,372 @@
+"""The GraphQL schema: queries and mutations stay thin and call plain functions."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from credit import explore
+from credit.api.errors import bad_input, rejected_record
+from credit.api.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from credit.api.types import (
+    Bid,
+    EntityNode,
+    ExternalListing,
+    GraphEdge,
+    IngestResult,
+    Lot,
+    Organization,
+    OrgRole,
+    PenaltyType,
+    Person,
+    Project,
+    RecordError,
+    RecordStatus,
+    SearchHit,
+    Severity,
+    Subgraph,
+    Violation,
+    ViolationCategory,
+    ctx,
+    plain_props,
+)
+from credit.domain import records as r
+from credit.domain.identifiers import IdentifierError, validate_uscc
+from credit.intake.mapping import org_uid
+from credit.intake.pipeline import IntakeReport
+from credit.services import get_intake
+from credit.settings import Settings
+
+MAX_RECORDS_PER_CALL = 1000
+_SEARCH_LABELS = {"org": "Organization", "person": "Person", "project": "Project", "lot": "Lot"}
+
+
+def _uid(kind: str, value: str) -> str:
+    return value if value.startswith(f"{kind}:") else f"{kind}:{value}"
+
+
+async def _node(info: Info, uid: str) -> Any:
+    return await ctx(info).loaders.nodes.load(uid)
+
+
+def _ingest(records: list[Any]) -> IntakeReport:
+    return get_intake().run(enumerate(records, start=1))
+
+
+async def _ingest_one(record: dict[str, Any]) -> str:
+    report = await asyncio.to_thread(_ingest, [record])
+    if report.errors:
+        raise rejected_record(report.errors)
+    return report.accepted_uids[1]
+
+
+@strawberry.enum
+class SearchKind(Enum):
+    ORGANIZATION = "org"
+    PERSON = "person"
+    PROJECT = "project"
+    LOT = "lot"
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="An organisation by USCC or by id.")
+    async def organization(
+        self, info: Info, uscc: str | None = None, id: strawberry.ID | None = None
+    ) -> Organization | None:
+        if (uscc is None) == (id is None):
+            raise bad_input("uscc", "one_of", "give exactly one of uscc and id")
+        if uscc is not None:
+            try:
+                uid = org_uid(validate_uscc(uscc))
+            except IdentifierError as exc:
+                raise bad_input("uscc", exc.rule, str(exc)) from None
+        else:
+            uid = _uid("org", str(id))
+        node = await _node(info, uid)
+        return Organization.of(node) if node and node.kind == "org" else None
+
+    @strawberry.field
+    async def person(self, info: Info, id: strawberry.ID) -> Person | None:
+        node = await _node(info, _uid("person", str(id)))
+        return Person.of(node) if node and node.kind == "person" else None
+
+    @strawberry.field
+    async def project(self, info: Info, id: strawberry.ID) -> Project | None:
+        node = await _node(info, _uid("project", str(id)))
+        return Project.of(node) if node else None
+
+    @strawberry.field
+    async def lot(self, info: Info, id: strawberry.ID) -> Lot | None:
+        node = await _node(info, _uid("lot", str(id)))
+        return Lot.of(node) if node else None
+
+    @strawberry.field
+    async def bid(self, info: Info, id: strawberry.ID) -> Bid | None:
+        node = await _node(info, _uid("bid", str(id)))
+        return Bid.of(node) if node else None
+
+    @strawberry.field
+    async def violation(self, info: Info, id: strawberry.ID) -> Violation | None:
+        node = await _node(info, _uid("violation", str(id)))
+        return Violation.of(node) if node else None
+
+    @strawberry.field
+    async def listing(self, info: Info, id: strawberry.ID) -> ExternalListing | None:
+        node = await _node(info, _uid("listing", str(id)))
+        return ExternalListing.of(node) if node else None
+
+    @strawberry.field(description="Any node by id, with its properties.")
+    async def node(self, info: Info, id: strawberry.ID) -> EntityNode | None:
+        found = await _node(info, str(id))
+        return EntityNode.of(found) if found else None
+
+    @strawberry.field(description="Organisations, people, projects and lots by name (partial "
+                      "Chinese input works) or USCC, best match first.")  # fmt: skip
+    async def search(
+        self,
+        info: Info,
+        query: str,
+        kind: SearchKind | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[SearchHit]:
+        c = ctx(info)
+        size = page_size(first, c.max_page_size)
+        skip = int(decode_cursor(after, "search") or 0)
+        label = _SEARCH_LABELS[kind.value] if kind else None
+        try:
+            hits = await asyncio.to_thread(explore.search, c.store, query, label, skip, size + 1)
+        except explore.ExploreError as exc:
+            raise bad_input(exc.field, exc.rule, str(exc)) from None
+        edges = [
+            Edge(cursor=encode_cursor("search", str(skip + i + 1)),
+                 node=SearchHit(score=score, node=EntityNode.of(node)))
+            for i, (node, score) in enumerate(hits[:size])
+        ]  # fmt: skip
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(hits) > size, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
+
+    @strawberry.field
+    async def organizations(
+        self, info: Info, role: OrgRole | None = None, first: int = 50, after: str | None = None  # type: ignore[valid-type]
+    ) -> Connection[Organization]:
+        c = ctx(info)
+        size = page_size(first, c.max_page_size)
+        start = decode_cursor(after, "organizations") or ""
+        label = r.OrgRole(role).title() if role else None
+        nodes = await asyncio.to_thread(c.store.page, "org:", label, start, size + 1)
+        edges = [Edge(cursor=encode_cursor("organizations", n.uid), node=Organization.of(n))
+                 for n in nodes[:size]]  # fmt: skip
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(nodes) > size, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
+
+    @strawberry.field
+    async def violations(
+        self,
+        info: Info,
+        subject_id: strawberry.ID | None = None,
+        status: RecordStatus | None = None,  # type: ignore[valid-type]
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[Violation]:
+        c = ctx(info)
+        size = page_size(first, c.max_page_size)
+        start = decode_cursor(after, "violations") or ""
+        nodes = await asyncio.to_thread(
+            c.store.violations,
+            str(subject_id) if subject_id else None,
+            r.RecordStatus(status).value if status else None,
+            start,
+            size + 1,
+        )
+        edges = [Edge(cursor=encode_cursor("violations", n.uid), node=Violation.of(n))
+                 for n in nodes[:size]]  # fmt: skip
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(nodes) > size, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
+
+    @strawberry.field(description="The entity and everything within `depth` hops, optionally "
+                      "only along the given relationship types, as nodes and edges.")  # fmt: skip
+    async def neighbourhood(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        depth: int = 1,
+        relationship_types: list[str] | None = None,
+        limit: int = 200,
+    ) -> Subgraph | None:
+        c = ctx(info)
+        try:
+            graph = await asyncio.to_thread(
+                explore.neighbourhood, c.store, str(id), depth, relationship_types, limit
+            )
+        except explore.ExploreError as exc:
+            raise bad_input(exc.field, exc.rule, str(exc)) from None
+        if graph is None:
+            return None
+        return Subgraph(
+            nodes=[EntityNode.of(n) for n in graph.nodes.values()],
+            edges=[
+                GraphEdge(
+                    id=strawberry.ID(e.id),
+                    type=e.type,
+                    source=strawberry.ID(e.start),
+                    target=strawberry.ID(e.end),
+                    properties=plain_props(e.props),
+                )
+                for e in graph.edges.values()
+            ],
+            truncated=graph.truncated,
+        )
+
+
+@strawberry.input
+class OrganizationInput:
+    uscc: str
+    name: str
+    roles: list[OrgRole]  # type: ignore[valid-type]
+    region: str | None = None
+    registered_on: date | None = None
+    address: str | None = None
+    phones: list[str] = strawberry.field(default_factory=list)
+    emails: list[str] = strawberry.field(default_factory=list)
+    bank_accounts: list[str] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class PersonInput:
+    id_number: str = strawberry.field(description="Checked, then stored only hashed and masked.")
+    name: str
+    phones: list[str] = strawberry.field(default_factory=list)
+    emails: list[str] = strawberry.field(default_factory=list)
+    expert_specialties: list[str] | None = None
+
+
+@strawberry.input
+class MoneyInput:
+    amount: str
+    currency: str = "CNY"
+
+
+@strawberry.input
+class ViolationInput:
+    id: str
+    subject_uscc: str | None = None
+    subject_id_number: str | None = None
+    category: ViolationCategory  # type: ignore[valid-type]
+    severity: Severity  # type: ignore[valid-type]
+    decision_number: str
+    authority: str
+    basis: str
+    penalty_types: list[PenaltyType]  # type: ignore[valid-type]
+    penalty_content: str | None = None
+    fine: MoneyInput | None = None
+    decided_on: date
+    ban_start: date | None = None
+    ban_end: date | None = None
+    publication_end: date | None = None
+    status: RecordStatus = r.RecordStatus.ACTIVE  # type: ignore[valid-type]
+    status_date: date | None = None
+    project_id: str | None = None
+    lot_id: str | None = None
+
+
+def _record(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """An input object as a record of our format, so one validator serves every channel."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, MoneyInput):
+            return {"amount": value.amount, "currency": value.currency}
+        return value.value if hasattr(value, "value") else value
+
+    return {"type": kind, **{k: plain(v) for k, v in data.items() if v is not None}}
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Ingest records of our format (see schema/records.schema"
+                         ".json). Good records land; each bad one is reported and not written.")  # fmt: skip
+    async def ingest_records(self, records: list[JSON]) -> IngestResult:
+        if len(records) > MAX_RECORDS_PER_CALL:
+            raise bad_input("records", "max_items", f"at most {MAX_RECORDS_PER_CALL} per call")
+        report = await asyncio.to_thread(_ingest, records)
+        return IngestResult(
+            received=report.received,
+            changed=report.changed,
+            unchanged=report.unchanged,
+            rejected=report.rejected,
+            errors=[RecordError(index=e.line - 1, field=e.field, rule=e.rule, message=e.message)
+                    for e in report.errors],
+            ids=[strawberry.ID(report.accepted_uids[i]) if i in report.accepted_uids else None
+                 for i in range(1, report.received + 1)],
+        )  # fmt: skip
+
+    @strawberry.mutation
+    async def upsert_organization(self, info: Info, input: OrganizationInput) -> Organization:
+        uid = await _ingest_one(_record("organization", vars(input)))
+        return Organization.of(await ctx(info).loaders.nodes.load(uid))
+
+    @strawberry.mutation
+    async def upsert_person(self, info: Info, input: PersonInput) -> Person:
+        data = vars(input).copy()
+        specialties = data.pop("expert_specialties")
+        if specialties is not None:
+            data["expert"] = {"specialties": specialties}
+        uid = await _ingest_one(_record("person", data))
+        return Person.of(await ctx(info).loaders.nodes.load(uid))
+
+    @strawberry.mutation(description="Record a penalty decision (a violation) against an "
+                         "organisation or a person.")  # fmt: skip
+    async def record_violation(self, info: Info, input: ViolationInput) -> Violation:
+        data = vars(input).copy()
+        uscc, id_number = data.pop("subject_uscc"), data.pop("subject_id_number")
+        if (uscc is None) == (id_number is None):
+            raise bad_input("subject", "one_of", "give exactly one of subjectUscc, subjectIdNumber")
+        data["subject"] = {"org": uscc} if uscc else {"person": id_number}
+        data["project"], data["lot"] = data.pop("project_id"), data.pop("lot_id")
+        uid = await _ingest_one(_record("violation", data))
+        return Violation.of(await ctx(info).loaders.nodes.load(uid))
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[Person, Organization],
+        extensions=[
+            ParserCache(maxsize=256),
+            ValidationCache(maxsize=256),
+            QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+            MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+            MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+        ],
+    )

@@ -1,0 +1,100 @@
+"""Search and neighbourhood exploration as plain functions over the store (no GraphQL here)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from credit.store import GraphStore, StoredEdge, StoredNode
+
+MAX_DEPTH = 4
+MAX_NODES = 1000
+_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+RELATIONSHIP_TYPES = frozenset(
+    {
+        "LEGAL_REP_OF", "RESPONSIBLE_FOR", "OWNS", "CONTROLS", "MANAGES", "DIRECTOR_OF",
+        "SUPERVISOR_OF", "EMPLOYED_BY", "RELATIVE_OF", "MEMBER_OF", "PROVIDED_SERVICE",
+        "HAS_PHONE", "HAS_EMAIL", "HOLDS_ACCOUNT", "LOCATED_AT", "WORKS_FOR",
+        "PURCHASED_BY", "RUN_BY", "HAS_LOT", "SUBMITTED", "FOR_LOT", "CONSORTIUM_MEMBER_OF",
+        "PREPARED_BY", "AGENT", "CONTACT", "CONTACT_PHONE", "DEPOSIT_FROM", "CREATED_ON",
+        "AWARD_OF", "WON_BY", "FROM_BID", "UNDER_AWARD", "REVIEWED", "AGAINST",
+        "IN_PROCUREMENT", "LISTS", "FILED_BY", "ABOUT", "RATES", "RATED_BY", "FOR_PROJECT",
+    }
+)  # fmt: skip
+
+
+class ExploreError(ValueError):
+    def __init__(self, field: str, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.rule = rule
+
+
+def lucene_phrase(text: str) -> str:
+    """A user's text as one escaped Lucene phrase: partial Chinese names match as bigrams, and
+    nothing the user types can act as query syntax."""
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        return ""
+    return '"' + _LUCENE_SPECIAL.sub(r"\\\1", cleaned) + '"'
+
+
+def search(
+    store: GraphStore, text: str, label: str | None, skip: int, limit: int
+) -> list[tuple[StoredNode, float]]:
+    text = text.strip()
+    if not text:
+        raise ExploreError("query", "min_length", "type at least one character")
+    if len(text) > 100:
+        raise ExploreError("query", "max_length", "search text is at most 100 characters")
+    # One CJK character is below the analyzer's bigrams; plain containment finds it instead.
+    phrase = lucene_phrase(text) if len(text) > 1 else ""
+    return store.search(phrase, text, label, skip, limit)
+
+
+@dataclass
+class Subgraph:
+    nodes: dict[str, StoredNode] = field(default_factory=dict)
+    edges: dict[str, StoredEdge] = field(default_factory=dict)
+    truncated: bool = False
+
+
+def neighbourhood(
+    store: GraphStore, uid: str, depth: int, types: list[str] | None, limit: int
+) -> Subgraph | None:
+    """Breadth-first, one bounded query per hop, so a hub (a shared phone, a big purchaser)
+    can't make the answer unbounded."""
+    if not 1 <= depth <= MAX_DEPTH:
+        raise ExploreError("depth", "range", f"depth is between 1 and {MAX_DEPTH}")
+    if not 1 <= limit <= MAX_NODES:
+        raise ExploreError("limit", "range", f"limit is between 1 and {MAX_NODES}")
+    unknown = sorted(set(types or []) - RELATIONSHIP_TYPES)
+    if unknown:
+        raise ExploreError("relationshipTypes", "enum", f"unknown relationship type {unknown[0]}")
+    root = store.node(uid)
+    if root is None:
+        return None
+    graph = Subgraph(nodes={uid: root})
+    frontier = [uid]
+    for _ in range(depth):
+        if not frontier:
+            break
+        room = limit - len(graph.nodes)
+        if room <= 0:
+            graph.truncated = True
+            break
+        hop = store.expand(frontier, types, limit=room * 4 + len(graph.edges) + 1)
+        next_frontier = []
+        for edge, node in hop:
+            if node.uid not in graph.nodes:
+                if len(graph.nodes) >= limit:
+                    graph.truncated = True
+                    continue
+                graph.nodes[node.uid] = node
+                next_frontier.append(node.uid)
+            graph.edges[edge.id] = edge
+        frontier = next_frontier
+    graph.edges = {
+        k: e for k, e in graph.edges.items() if e.start in graph.nodes and e.end in graph.nodes
+    }
+    return graph
