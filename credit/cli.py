@@ -12,6 +12,7 @@ import typer
 from tqdm import tqdm
 
 from credit.settings import get_settings
+from graph import launcher
 
 app = typer.Typer(help="Procurement credit-record system", no_args_is_help=True)
 neo4j_app = typer.Typer(help="The local Neo4j instance (for development and tests)")
@@ -20,9 +21,7 @@ schema_app = typer.Typer(help="Published contracts in schema/")
 app.add_typer(schema_app, name="schema")
 
 
-def _instance():  # type: ignore[no-untyped-def]
-    from graph import launcher
-
+def _instance() -> launcher.Instance:
     settings = get_settings()
     return launcher.instance(settings.instance, settings.local_dir)
 
@@ -30,8 +29,6 @@ def _instance():  # type: ignore[no-untyped-def]
 @neo4j_app.command("start")
 def neo4j_start() -> None:
     """Start the local Neo4j (at once if it is already up) and print its Bolt URI."""
-    from graph import launcher
-
     logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     started = time.monotonic()
     uri = launcher.start(_instance(), log=lambda m: typer.echo(m, err=True))
@@ -41,15 +38,11 @@ def neo4j_start() -> None:
 
 @neo4j_app.command("stop")
 def neo4j_stop() -> None:
-    from graph import launcher
-
     typer.echo("stopped" if launcher.stop(_instance()) else "not running")
 
 
 @neo4j_app.command("status")
 def neo4j_status() -> None:
-    from graph import launcher
-
     logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     inst = _instance()
     state = launcher.status(inst)

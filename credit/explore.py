@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from credit.store import GraphStore, StoredEdge, StoredNode
@@ -12,15 +13,49 @@ MAX_NODES = 1000
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 RELATIONSHIP_TYPES = frozenset(
     {
-        "LEGAL_REP_OF", "RESPONSIBLE_FOR", "OWNS", "CONTROLS", "MANAGES", "DIRECTOR_OF",
-        "SUPERVISOR_OF", "EMPLOYED_BY", "RELATIVE_OF", "MEMBER_OF", "PROVIDED_SERVICE",
-        "HAS_PHONE", "HAS_EMAIL", "HOLDS_ACCOUNT", "LOCATED_AT", "WORKS_FOR",
-        "PURCHASED_BY", "RUN_BY", "HAS_LOT", "SUBMITTED", "FOR_LOT", "CONSORTIUM_MEMBER_OF",
-        "PREPARED_BY", "AGENT", "CONTACT", "CONTACT_PHONE", "DEPOSIT_FROM", "CREATED_ON",
-        "AWARD_OF", "WON_BY", "FROM_BID", "UNDER_AWARD", "REVIEWED", "AGAINST",
-        "IN_PROCUREMENT", "LISTS", "FILED_BY", "ABOUT", "RATES", "RATED_BY", "FOR_PROJECT",
+        "LEGAL_REP_OF",
+        "RESPONSIBLE_FOR",
+        "OWNS",
+        "CONTROLS",
+        "MANAGES",
+        "DIRECTOR_OF",
+        "SUPERVISOR_OF",
+        "EMPLOYED_BY",
+        "RELATIVE_OF",
+        "MEMBER_OF",
+        "PROVIDED_SERVICE",
+        "HAS_PHONE",
+        "HAS_EMAIL",
+        "HOLDS_ACCOUNT",
+        "LOCATED_AT",
+        "WORKS_FOR",
+        "PURCHASED_BY",
+        "RUN_BY",
+        "HAS_LOT",
+        "SUBMITTED",
+        "FOR_LOT",
+        "CONSORTIUM_MEMBER_OF",
+        "PREPARED_BY",
+        "AGENT",
+        "CONTACT",
+        "CONTACT_PHONE",
+        "DEPOSIT_FROM",
+        "CREATED_ON",
+        "AWARD_OF",
+        "WON_BY",
+        "FROM_BID",
+        "UNDER_AWARD",
+        "REVIEWED",
+        "AGAINST",
+        "IN_PROCUREMENT",
+        "LISTS",
+        "FILED_BY",
+        "ABOUT",
+        "RATES",
+        "RATED_BY",
+        "FOR_PROJECT",
     }
-)  # fmt: skip
+)
 
 
 class ExploreError(ValueError):
@@ -39,10 +74,17 @@ def lucene_phrase(text: str) -> str:
     return '"' + _LUCENE_SPECIAL.sub(r"\\\1", cleaned) + '"'
 
 
+def normalise(text: str) -> str:
+    """NFKC (full-width to half-width) and no invisible format characters, so look-alike
+    input finds what the plain text finds."""
+    text = unicodedata.normalize("NFKC", text)
+    return " ".join("".join(c for c in text if unicodedata.category(c) != "Cf").split())
+
+
 def search(
     store: GraphStore, text: str, label: str | None, skip: int, limit: int
 ) -> list[tuple[StoredNode, float]]:
-    text = text.strip()
+    text = normalise(text)
     if not text:
         raise ExploreError("query", "min_length", "type at least one character")
     if len(text) > 100:

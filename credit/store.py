@@ -187,7 +187,7 @@ class GraphStore:
                 limit=limit,
                 window=skip + limit + 500,
             )
-        if not rows and skip == 0 or (not lucene_query):
+        if (not rows and skip == 0) or (not lucene_query):
             rows = self.read(q.SEARCH_CONTAINS, query=raw, label=label, skip=skip, limit=limit)
         return [(_node(r), float(r["score"])) for r in rows]
 

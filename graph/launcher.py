@@ -83,19 +83,26 @@ def ensure_jars(log: Callable[[str], object] = print) -> Path:
     marker = cache_dir() / ".complete"
     if marker.exists():
         return lib
-    if shutil.which("mvn") is None:
+    mvn = shutil.which("mvn")
+    if mvn is None:
         raise RuntimeError("Maven (mvn) is required to obtain Neo4j from Maven Central")
     log(f"fetching Neo4j {NEO4J_VERSION} from Maven Central into {lib} (once)")
     tmp = cache_dir() / "lib.partial"
     shutil.rmtree(tmp, ignore_errors=True)
     subprocess.run(  # noqa: S603
         [
-            "mvn", "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
-            f"-Dneo4j.version={NEO4J_VERSION}", f"-DoutputDirectory={tmp}",
+            mvn,
+            "-q",
+            "-B",
+            "-f",
+            str(POM),
+            "dependency:copy-dependencies",
+            f"-Dneo4j.version={NEO4J_VERSION}",
+            f"-DoutputDirectory={tmp}",
             "-DincludeScope=runtime",
         ],
         check=True,
-    )  # fmt: skip
+    )
     shutil.rmtree(lib, ignore_errors=True)
     tmp.rename(lib)
     marker.write_text(NEO4J_VERSION)
@@ -182,18 +189,37 @@ def start(inst: Instance, timeout: float = 180.0, log: Callable[[str], object] =
     env = dict(os.environ, NEO4J_HOME=str(inst.home), NEO4J_CONF=str(conf_dir))
     if not (inst.home / "data" / "dbms").exists():
         subprocess.run(  # noqa: S603
-            [_java(), "-cp", f"{lib}/*", "org.neo4j.cli.AdminTool", "dbms",
-             "set-initial-password", inst.password()],
-            check=True, env=env, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                _java(),
+                "-cp",
+                f"{lib}/*",
+                "org.neo4j.cli.AdminTool",
+                "dbms",
+                "set-initial-password",
+                inst.password(),
+            ],
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
     if not _running_pid(inst):
         out = (inst.home / "logs" / "console.log").open("ab")
         proc = subprocess.Popen(  # noqa: S603
-            [_java(), f"-Xmx{inst.heap}", *JVM_FLAGS, "-cp", f"{lib}/*",
-             "org.neo4j.server.CommunityEntryPoint",
-             f"--home-dir={inst.home}", f"--config-dir={conf_dir}"],
-            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            [
+                _java(),
+                f"-Xmx{inst.heap}",
+                *JVM_FLAGS,
+                "-cp",
+                f"{lib}/*",
+                "org.neo4j.server.CommunityEntryPoint",
+                f"--home-dir={inst.home}",
+                f"--config-dir={conf_dir}",
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         inst.pid_file.write_text(str(proc.pid))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

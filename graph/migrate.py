@@ -73,7 +73,7 @@ def apply_migrations(driver: Driver, database: str) -> list[Migration]:
             continue
         with driver.session(database=database) as session:
             for statement in migration.statements:
-                session.run(Query(statement)).consume()  # type: ignore[arg-type]
+                session.run(Query(statement)).consume()
         driver.execute_query(
             "MERGE (m:Migration {version: $version}) "
             "ON CREATE SET m.name = $name, m.checksum = $checksum, m.applied_at = datetime()",

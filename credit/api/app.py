@@ -38,7 +38,7 @@ def create_app() -> FastAPI:
     def ready() -> Any:
         try:
             store.driver.verify_connectivity()
-        except Exception as exc:  # noqa: BLE001 - any failure means not ready
+        except Exception as exc:
             return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, 503)
         return {"status": "ok"}
 

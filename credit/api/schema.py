@@ -20,7 +20,14 @@ from strawberry.types import Info
 
 from credit import explore
 from credit.api.errors import bad_input, rejected_record
-from credit.api.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from credit.api.pagination import (
+    Connection,
+    Edge,
+    PageInfo,
+    decode_cursor,
+    encode_cursor,
+    page_size,
+)
 from credit.api.types import (
     Bid,
     EntityNode,
@@ -29,17 +36,12 @@ from credit.api.types import (
     IngestResult,
     Lot,
     Organization,
-    OrgRole,
-    PenaltyType,
     Person,
     Project,
     RecordError,
-    RecordStatus,
     SearchHit,
-    Severity,
     Subgraph,
     Violation,
-    ViolationCategory,
     ctx,
     plain_props,
 )
@@ -49,6 +51,7 @@ from credit.intake.mapping import org_uid
 from credit.intake.pipeline import IntakeReport
 from credit.services import get_intake
 from credit.settings import Settings
+from credit.store import StoredNode
 
 MAX_RECORDS_PER_CALL = 1000
 _SEARCH_LABELS = {"org": "Organization", "person": "Person", "project": "Project", "lot": "Lot"}
@@ -58,8 +61,14 @@ def _uid(kind: str, value: str) -> str:
     return value if value.startswith(f"{kind}:") else f"{kind}:{value}"
 
 
-async def _node(info: Info, uid: str) -> Any:
+async def _node(info: Info, uid: str) -> StoredNode | None:
     return await ctx(info).loaders.nodes.load(uid)
+
+
+async def _written(info: Info, uid: str) -> StoredNode:
+    node = await _node(info, uid)
+    assert node is not None, "a record the intake just wrote is readable"
+    return node
 
 
 def _ingest(records: list[Any]) -> IntakeReport:
@@ -134,8 +143,10 @@ class Query:
         found = await _node(info, str(id))
         return EntityNode.of(found) if found else None
 
-    @strawberry.field(description="Organisations, people, projects and lots by name (partial "
-                      "Chinese input works) or USCC, best match first.")  # fmt: skip
+    @strawberry.field(
+        description="Organisations, people, projects and lots by name (partial "
+        "Chinese input works) or USCC, best match first."
+    )
     async def search(
         self,
         info: Info,
@@ -153,10 +164,12 @@ class Query:
         except explore.ExploreError as exc:
             raise bad_input(exc.field, exc.rule, str(exc)) from None
         edges = [
-            Edge(cursor=encode_cursor("search", str(skip + i + 1)),
-                 node=SearchHit(score=score, node=EntityNode.of(node)))
+            Edge(
+                cursor=encode_cursor("search", str(skip + i + 1)),
+                node=SearchHit(score=score, node=EntityNode.of(node)),
+            )
             for i, (node, score) in enumerate(hits[:size])
-        ]  # fmt: skip
+        ]
         return Connection(
             edges=edges,
             page_info=PageInfo(
@@ -166,15 +179,21 @@ class Query:
 
     @strawberry.field
     async def organizations(
-        self, info: Info, role: OrgRole | None = None, first: int = 50, after: str | None = None  # type: ignore[valid-type]
+        self,
+        info: Info,
+        role: r.OrgRole | None = None,
+        first: int = 50,
+        after: str | None = None,
     ) -> Connection[Organization]:
         c = ctx(info)
         size = page_size(first, c.max_page_size)
         start = decode_cursor(after, "organizations") or ""
-        label = r.OrgRole(role).title() if role else None
+        label = role.title() if role else None
         nodes = await asyncio.to_thread(c.store.page, "org:", label, start, size + 1)
-        edges = [Edge(cursor=encode_cursor("organizations", n.uid), node=Organization.of(n))
-                 for n in nodes[:size]]  # fmt: skip
+        edges = [
+            Edge(cursor=encode_cursor("organizations", n.uid), node=Organization.of(n))
+            for n in nodes[:size]
+        ]
         return Connection(
             edges=edges,
             page_info=PageInfo(
@@ -187,7 +206,7 @@ class Query:
         self,
         info: Info,
         subject_id: strawberry.ID | None = None,
-        status: RecordStatus | None = None,  # type: ignore[valid-type]
+        status: r.RecordStatus | None = None,
         first: int = 50,
         after: str | None = None,
     ) -> Connection[Violation]:
@@ -197,12 +216,14 @@ class Query:
         nodes = await asyncio.to_thread(
             c.store.violations,
             str(subject_id) if subject_id else None,
-            r.RecordStatus(status).value if status else None,
+            status.value if status else None,
             start,
             size + 1,
         )
-        edges = [Edge(cursor=encode_cursor("violations", n.uid), node=Violation.of(n))
-                 for n in nodes[:size]]  # fmt: skip
+        edges = [
+            Edge(cursor=encode_cursor("violations", n.uid), node=Violation.of(n))
+            for n in nodes[:size]
+        ]
         return Connection(
             edges=edges,
             page_info=PageInfo(
@@ -210,8 +231,10 @@ class Query:
             ),
         )
 
-    @strawberry.field(description="The entity and everything within `depth` hops, optionally "
-                      "only along the given relationship types, as nodes and edges.")  # fmt: skip
+    @strawberry.field(
+        description="The entity and everything within `depth` hops, optionally "
+        "only along the given relationship types, as nodes and edges."
+    )
     async def neighbourhood(
         self,
         info: Info,
@@ -237,7 +260,7 @@ class Query:
                     type=e.type,
                     source=strawberry.ID(e.start),
                     target=strawberry.ID(e.end),
-                    properties=plain_props(e.props),
+                    properties=JSON(plain_props(e.props)),
                 )
                 for e in graph.edges.values()
             ],
@@ -249,7 +272,7 @@ class Query:
 class OrganizationInput:
     uscc: str
     name: str
-    roles: list[OrgRole]  # type: ignore[valid-type]
+    roles: list[r.OrgRole]
     region: str | None = None
     registered_on: date | None = None
     address: str | None = None
@@ -278,19 +301,19 @@ class ViolationInput:
     id: str
     subject_uscc: str | None = None
     subject_id_number: str | None = None
-    category: ViolationCategory  # type: ignore[valid-type]
-    severity: Severity  # type: ignore[valid-type]
+    category: r.ViolationCategory
+    severity: r.Severity
     decision_number: str
     authority: str
     basis: str
-    penalty_types: list[PenaltyType]  # type: ignore[valid-type]
+    penalty_types: list[r.PenaltyType]
     penalty_content: str | None = None
     fine: MoneyInput | None = None
     decided_on: date
     ban_start: date | None = None
     ban_end: date | None = None
     publication_end: date | None = None
-    status: RecordStatus = r.RecordStatus.ACTIVE  # type: ignore[valid-type]
+    status: r.RecordStatus = r.RecordStatus.ACTIVE
     status_date: date | None = None
     project_id: str | None = None
     lot_id: str | None = None
@@ -313,8 +336,10 @@ def _record(kind: str, data: dict[str, Any]) -> dict[str, Any]:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Ingest records of our format (see schema/records.schema"
-                         ".json). Good records land; each bad one is reported and not written.")  # fmt: skip
+    @strawberry.mutation(
+        description="Ingest records of our format (see schema/records.schema"
+        ".json). Good records land; each bad one is reported and not written."
+    )
     async def ingest_records(self, records: list[JSON]) -> IngestResult:
         if len(records) > MAX_RECORDS_PER_CALL:
             raise bad_input("records", "max_items", f"at most {MAX_RECORDS_PER_CALL} per call")
@@ -324,16 +349,20 @@ class Mutation:
             changed=report.changed,
             unchanged=report.unchanged,
             rejected=report.rejected,
-            errors=[RecordError(index=e.line - 1, field=e.field, rule=e.rule, message=e.message)
-                    for e in report.errors],
-            ids=[strawberry.ID(report.accepted_uids[i]) if i in report.accepted_uids else None
-                 for i in range(1, report.received + 1)],
-        )  # fmt: skip
+            errors=[
+                RecordError(index=e.line - 1, field=e.field, rule=e.rule, message=e.message)
+                for e in report.errors
+            ],
+            ids=[
+                strawberry.ID(report.accepted_uids[i]) if i in report.accepted_uids else None
+                for i in range(1, report.received + 1)
+            ],
+        )
 
     @strawberry.mutation
     async def upsert_organization(self, info: Info, input: OrganizationInput) -> Organization:
         uid = await _ingest_one(_record("organization", vars(input)))
-        return Organization.of(await ctx(info).loaders.nodes.load(uid))
+        return Organization.of(await _written(info, uid))
 
     @strawberry.mutation
     async def upsert_person(self, info: Info, input: PersonInput) -> Person:
@@ -342,10 +371,11 @@ class Mutation:
         if specialties is not None:
             data["expert"] = {"specialties": specialties}
         uid = await _ingest_one(_record("person", data))
-        return Person.of(await ctx(info).loaders.nodes.load(uid))
+        return Person.of(await _written(info, uid))
 
-    @strawberry.mutation(description="Record a penalty decision (a violation) against an "
-                         "organisation or a person.")  # fmt: skip
+    @strawberry.mutation(
+        description="Record a penalty decision (a violation) against an organisation or a person."
+    )
     async def record_violation(self, info: Info, input: ViolationInput) -> Violation:
         data = vars(input).copy()
         uscc, id_number = data.pop("subject_uscc"), data.pop("subject_id_number")
@@ -354,7 +384,7 @@ class Mutation:
         data["subject"] = {"org": uscc} if uscc else {"person": id_number}
         data["project"], data["lot"] = data.pop("project_id"), data.pop("lot_id")
         uid = await _ingest_one(_record("violation", data))
-        return Violation.of(await ctx(info).loaders.nodes.load(uid))
+        return Violation.of(await _written(info, uid))
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -363,10 +393,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         mutation=Mutation,
         types=[Person, Organization],
         extensions=[
-            ParserCache(maxsize=256),
-            ValidationCache(maxsize=256),
-            QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-            MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
-            MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
         ],
     )

@@ -16,15 +16,16 @@ from strawberry.types import Info
 from credit.domain import records as r
 from credit.store import GraphStore, StoredNode
 
-OrgRole = strawberry.enum(r.OrgRole)
-ProcurementMethod = strawberry.enum(r.ProcurementMethod)
-ProcurementCategory = strawberry.enum(r.ProcurementCategory)
-BidStatus = strawberry.enum(r.BidStatus)
-ViolationCategory = strawberry.enum(r.ViolationCategory)
-Severity = strawberry.enum(r.Severity)
-PenaltyType = strawberry.enum(r.PenaltyType)
-RecordStatus = strawberry.enum(r.RecordStatus)
-ExternalList = strawberry.enum(r.ExternalList)
+# Registering the domain enums makes them GraphQL enums; they stay defined once.
+strawberry.enum(r.OrgRole)
+strawberry.enum(r.ProcurementMethod)
+strawberry.enum(r.ProcurementCategory)
+strawberry.enum(r.BidStatus)
+strawberry.enum(r.ViolationCategory)
+strawberry.enum(r.Severity)
+strawberry.enum(r.PenaltyType)
+strawberry.enum(r.RecordStatus)
+strawberry.enum(r.ExternalList)
 
 # Properties never shown through the generic `properties` field.
 HIDDEN_PROPS = frozenset({"id_hash", "content_hash", "key"})
@@ -152,7 +153,7 @@ class EntityNode(Node):
             kind=node.kind,
             labels=list(node.labels),
             name=None if name is None else str(name),
-            properties=props,
+            properties=JSON(props),
         )
 
 
@@ -181,7 +182,7 @@ class Person(Node):
 class Organization(Node):
     uscc: str
     name: str
-    roles: list[OrgRole]  # type: ignore[valid-type]
+    roles: list[r.OrgRole]
     region: str | None
     registered_on: date | None
     address: str | None
@@ -226,8 +227,8 @@ class Project(Node):
     project_id: str
     name: str
     ocid: str | None
-    method: ProcurementMethod  # type: ignore[valid-type]
-    category: ProcurementCategory | None  # type: ignore[valid-type]
+    method: r.ProcurementMethod
+    category: r.ProcurementCategory | None
     budget: Money | None
     published_on: date
     provenance: Provenance
@@ -294,7 +295,7 @@ class Bid(Node):
     bid_id: str
     price: Money
     submitted_at: datetime
-    status: BidStatus  # type: ignore[valid-type]
+    status: r.BidStatus
     consortium: bool
     provenance: Provenance
 
@@ -325,19 +326,19 @@ class Bid(Node):
 @strawberry.type
 class Violation(Node):
     violation_id: str
-    category: ViolationCategory  # type: ignore[valid-type]
-    severity: Severity  # type: ignore[valid-type]
+    category: r.ViolationCategory
+    severity: r.Severity
     decision_number: str
     authority: str
     basis: str
-    penalty_types: list[PenaltyType]  # type: ignore[valid-type]
+    penalty_types: list[r.PenaltyType]
     penalty_content: str | None
     fine: Money | None
     decided_on: date
     ban_start: date | None
     ban_end: date | None
     publication_end: date | None
-    status: RecordStatus  # type: ignore[valid-type]
+    status: r.RecordStatus
     status_date: date | None
     provenance: Provenance
 
@@ -372,7 +373,7 @@ class Violation(Node):
 @strawberry.type
 class ExternalListing(Node):
     listing_id: str
-    list: ExternalList  # type: ignore[valid-type]
+    list: r.ExternalList
     authority: str
     reference: str | None
     listed_on: date
@@ -434,4 +435,3 @@ class IngestResult:
     rejected: int
     errors: list[RecordError]
     ids: list[strawberry.ID | None]
-

@@ -33,7 +33,9 @@ class IdentifierError(ValueError):
 
 def organization_code_check(body: str) -> str:
     """GB 11714 check character for the 8-character body of an organisation code."""
-    total = sum(_ORG_CODE_ALPHABET.index(c) * w for c, w in zip(body, _ORG_CODE_WEIGHTS, strict=True))
+    total = sum(
+        _ORG_CODE_ALPHABET.index(c) * w for c, w in zip(body, _ORG_CODE_WEIGHTS, strict=True)
+    )
     value = 11 - total % 11
     return {10: "X", 11: "0"}.get(value, str(value))
 
@@ -75,8 +77,14 @@ def validate_identity_number(value: str) -> str:
             "id_number.check_digit", "the check digit does not match GB 11643"
         ) from exc
     except InvalidComponent as exc:
+        try:
+            ric.get_birth_date(value)
+        except ValidationError:
+            raise IdentifierError(
+                "id_number.birth_date", "the birth date in the number is not a real date"
+            ) from exc
         raise IdentifierError(
-            "id_number.birth_date", "the birth date in the number is not a real past date"
+            "id_number.region", "the first six digits are not a known region code"
         ) from exc
     except (InvalidFormat, ValidationError) as exc:
         raise IdentifierError(

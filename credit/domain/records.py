@@ -7,6 +7,7 @@ and the graph can't drift apart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -26,10 +27,10 @@ from pydantic_core import PydanticCustomError
 from credit.domain.identifiers import IdentifierError, validate_identity_number, validate_uscc
 
 
-def _checked(check: type[object] | object) -> AfterValidator:
+def _checked(check: Callable[[str], str]) -> AfterValidator:
     def run(value: str) -> str:
         try:
-            return check(value)  # type: ignore[operator, no-any-return]
+            return check(value)
         except IdentifierError as exc:
             raise PydanticCustomError(exc.rule, str(exc)) from exc
 
@@ -319,9 +320,7 @@ class Tie(Provenance):
         if (self.kinship is None) != (self.kind is not TieKind.RELATIVE_OF):
             raise PydanticCustomError("tie.kinship", "RELATIVE_OF, and only it, needs kinship")
         if (self.service is None) != (self.kind is not TieKind.PROVIDED_SERVICE):
-            raise PydanticCustomError(
-                "tie.service", "PROVIDED_SERVICE, and only it, needs service"
-            )
+            raise PydanticCustomError("tie.service", "PROVIDED_SERVICE, and only it, needs service")
         _period("valid_to", self.valid_from, self.valid_to)
         return self
 
@@ -512,6 +511,18 @@ Record = Annotated[
 ]
 RECORD_ADAPTER: TypeAdapter[Record] = TypeAdapter(Record)
 RECORD_TYPES: tuple[str, ...] = (
-    "organization", "person", "group", "tie", "project", "lot", "bid", "award",
-    "contract", "review", "violation", "external_listing", "complaint", "evaluation",
-)  # fmt: skip
+    "organization",
+    "person",
+    "group",
+    "tie",
+    "project",
+    "lot",
+    "bid",
+    "award",
+    "contract",
+    "review",
+    "violation",
+    "external_listing",
+    "complaint",
+    "evaluation",
+)

@@ -309,14 +309,18 @@ class Mapper:
         for device in rec.devices:
             hub = f"device:{device.kind.lower()}:{_norm(device.value)}"
             write.hubs.append(
-                NodeWrite(hub, ("Identifier", "Device"), {"value": device.value, "kind": device.kind})
+                NodeWrite(
+                    hub, ("Identifier", "Device"), {"value": device.value, "kind": device.kind}
+                )
             )
             write.edges.append(EdgeWrite("CREATED_ON", uid, hub))
         return write
 
     def _award(self, rec: r.Award) -> GraphWrite:
         uid = key_uid("award", rec.id)
-        props = _clean({"key": rec.id, "awarded_on": rec.awarded_on, **_money("amount", rec.amount)})
+        props = _clean(
+            {"key": rec.id, "awarded_on": rec.awarded_on, **_money("amount", rec.amount)}
+        )
         write = GraphWrite(uid, NodeWrite(uid, ("Award",), props))
         lot, supplier = key_uid("lot", rec.lot), org_uid(rec.supplier)
         write.refs |= {lot: "lot", supplier: "supplier"}

@@ -92,7 +92,9 @@ def validate_record(line: int, raw: Any) -> Record | list[IntakeError]:
         size = len(raw.encode() if isinstance(raw, str) else raw)
         if size > MAX_LINE_BYTES:
             return [
-                IntakeError(line, "(record)", "line.size", f"records are at most {MAX_LINE_BYTES} bytes")
+                IntakeError(
+                    line, "(record)", "line.size", f"records are at most {MAX_LINE_BYTES} bytes"
+                )
             ]
         try:
             raw = json.loads(raw)

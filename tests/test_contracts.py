@@ -1,0 +1,31 @@
+"""The committed contracts in schema/ are exactly what the code produces."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+
+from credit.contracts import graphql_sdl, records_json_schema
+
+SCHEMA = Path(__file__).resolve().parent.parent / "schema"
+
+
+def test_the_graphql_sdl_snapshot_matches_the_code() -> None:
+    assert (SCHEMA / "schema.graphql").read_text(encoding="utf-8") == graphql_sdl(), (
+        "run `credit schema export` and commit schema/"
+    )
+
+
+def test_the_record_json_schema_matches_the_code() -> None:
+    assert (SCHEMA / "records.schema.json").read_text(encoding="utf-8") == records_json_schema()
+
+
+def test_every_example_record_validates_against_the_published_schema() -> None:
+    schema = json.loads((SCHEMA / "records.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    lines = (SCHEMA / "examples" / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
+        errors = list(validator.iter_errors(json.loads(line)))
+        assert not errors, f"line {number}: {errors[0].message}"
