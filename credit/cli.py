@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from tqdm import tqdm
 
+from credit.security.permissions import Role
 from credit.settings import get_settings
 from graph import launcher
 
@@ -19,6 +21,12 @@ neo4j_app = typer.Typer(help="The local Neo4j instance (for development and test
 app.add_typer(neo4j_app, name="neo4j")
 schema_app = typer.Typer(help="Published contracts in schema/")
 app.add_typer(schema_app, name="schema")
+token_app = typer.Typer(help="Bearer tokens for people (operators issue them)")
+app.add_typer(token_app, name="token")
+apikey_app = typer.Typer(help="API keys for external systems")
+app.add_typer(apikey_app, name="apikey")
+audit_app = typer.Typer(help="The audit trail")
+app.add_typer(audit_app, name="audit")
 
 
 def _instance() -> launcher.Instance:
@@ -142,6 +150,67 @@ def schema_export(
 
     for path in write_contracts(out_dir):
         typer.echo(f"wrote {path}")
+
+
+def _parse_ttl(text: str) -> timedelta:
+    units = {"m": 60, "h": 3600, "d": 86400}
+    if len(text) < 2 or text[-1] not in units or not text[:-1].isdigit():
+        raise typer.BadParameter("use a number with m, h or d, e.g. 8h", param_hint="--ttl")
+    return timedelta(seconds=int(text[:-1]) * units[text[-1]])
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[list[Role], typer.Option(help="repeat for several roles")],
+    name: Annotated[str, typer.Option()],
+    ttl: Annotated[str, typer.Option(help="lifetime: 30m, 8h, 7d")] = "8h",
+    org: Annotated[str | None, typer.Option(help="USCC of the user's unit")] = None,
+) -> None:
+    """Print a signed token for a person with the given roles."""
+    from credit.security.auth import create_token
+
+    typer.echo(create_token(get_settings(), role, name, _parse_ttl(ttl), organization=org))
+
+
+@apikey_app.command("create")
+def apikey_create(
+    name: Annotated[str, typer.Option()],
+    role: Annotated[Role, typer.Option()] = Role.SYNC_CLIENT,
+    source: Annotated[str | None, typer.Option(help="the intake source it may write")] = None,
+) -> None:
+    """Create an API key; it is shown once and stored only as a hash."""
+    from credit.security.auth import create_api_key
+    from credit.services import get_store
+
+    key_id, key = create_api_key(get_store(), name, role, source)
+    typer.echo(f"id: {key_id}")
+    typer.echo(f"key: {key}")
+    typer.echo("store the key now: it cannot be shown again", err=True)
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(key_id: str) -> None:
+    from credit.security.auth import revoke_api_key
+    from credit.services import get_store
+
+    if not revoke_api_key(get_store(), key_id):
+        typer.echo(f"no active key {key_id}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"revoked {key_id}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit hash chain; exit 1 if an event was altered or removed."""
+    from credit.security.audit import verify_chain
+    from credit.services import get_store
+
+    report = verify_chain(get_store())
+    if report.intact:
+        typer.echo(f"audit chain intact: {report.events} events")
+        return
+    typer.echo(f"audit chain broken at event {report.first_broken_seq}: {report.problem}")
+    raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -81,8 +81,11 @@ def normalise(text: str) -> str:
     return " ".join("".join(c for c in text if unicodedata.category(c) != "Cf").split())
 
 
+SEARCHABLE_LABELS = ("Organization", "Person", "Project", "Lot")
+
+
 def search(
-    store: GraphStore, text: str, label: str | None, skip: int, limit: int
+    store: GraphStore, text: str, labels: list[str], skip: int, limit: int
 ) -> list[tuple[StoredNode, float]]:
     text = normalise(text)
     if not text:
@@ -91,7 +94,7 @@ def search(
         raise ExploreError("query", "max_length", "search text is at most 100 characters")
     # One CJK character is below the analyzer's bigrams; plain containment finds it instead.
     phrase = lucene_phrase(text) if len(text) > 1 else ""
-    return store.search(phrase, text, label, skip, limit)
+    return store.search(phrase, text, labels, skip, limit)
 
 
 @dataclass

@@ -13,6 +13,7 @@ import secrets
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,8 +47,25 @@ class Settings(BaseSettings):
     graphql_max_depth: int = 8
     graphql_max_aliases: int = 30
     graphql_max_tokens: int = 3000
+    graphql_max_cost: int = 50_000
     max_page_size: int = 200
     ingest_batch_size: int = 500
+
+    # Access control (see credit/security). HS256 with a derived local secret is for
+    # development; deployments verify RS256 tokens with a public key or a JWKS file.
+    jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
+    jwt_secret: str = ""
+    jwt_public_key_file: Path | None = None
+    jwt_jwks_file: Path | None = None
+    jwt_private_key_file: Path | None = None
+    jwt_key_id: str = "credit-1"
+    jwt_issuer: str = "procurement-credit"
+    jwt_audience: str = "procurement-credit-api"
+    rate_limit_per_minute: int = 1200
+    rate_limit_burst: int = 200
+    max_body_bytes: int = 1_000_000
+    introspection: bool | None = None  # None: on in development and test, off in production
+    cors_origins: list[str] = []
 
     @model_validator(mode="after")
     def _secrets_are_strong_outside_development(self) -> Settings:
@@ -58,9 +76,23 @@ class Settings(BaseSettings):
                 "CREDIT_SECRET_KEY: secret.strength: outside development a secret of at least "
                 f"{MIN_SECRET_LENGTH} random characters is required"
             )
+        if self.env is Environment.PRODUCTION and (
+            self.jwt_algorithm != "RS256"
+            or (self.jwt_public_key_file is None and self.jwt_jwks_file is None)
+        ):
+            raise ValueError(
+                "CREDIT_JWT_ALGORITHM: secret.strength: deployments verify RS256 tokens "
+                "(set CREDIT_JWT_PUBLIC_KEY_FILE or CREDIT_JWT_JWKS_FILE)"
+            )
         if self.env is Environment.PRODUCTION and not self.neo4j_password:
             raise ValueError("NEO4J_PASSWORD: secret.required: must be set outside development")
         return self
+
+    @property
+    def introspection_enabled(self) -> bool:
+        if self.introspection is None:
+            return self.env is not Environment.PRODUCTION
+        return self.introspection
 
     @property
     def instance_dir(self) -> Path:

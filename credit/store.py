@@ -175,20 +175,20 @@ class GraphStore:
         return [_node(r) for r in rows]
 
     def search(
-        self, lucene_query: str, raw: str, label: str | None, skip: int, limit: int
+        self, lucene_query: str, raw: str, labels: list[str], skip: int, limit: int
     ) -> list[tuple[StoredNode, float]]:
         rows: list[Any] = []
         if lucene_query:
             rows = self.read(
                 q.SEARCH_FULLTEXT,
                 query=lucene_query,
-                label=label,
+                labels=labels,
                 skip=skip,
                 limit=limit,
                 window=skip + limit + 500,
             )
         if (not rows and skip == 0) or (not lucene_query):
-            rows = self.read(q.SEARCH_CONTAINS, query=raw, label=label, skip=skip, limit=limit)
+            rows = self.read(q.SEARCH_CONTAINS, query=raw, labels=labels, skip=skip, limit=limit)
         return [(_node(r), float(r["score"])) for r in rows]
 
     def expand(

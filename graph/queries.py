@@ -108,7 +108,7 @@ LIMIT $limit
 SEARCH_FULLTEXT: LiteralString = """
 CALL db.index.fulltext.queryNodes('entity_names', $query, {limit: $window})
 YIELD node, score
-WHERE $label IS NULL OR $label IN labels(node)
+WHERE any(label IN labels(node) WHERE label IN $labels)
 RETURN node {.*} AS props, labels(node) AS labels, score
 ORDER BY score DESC, node.uid
 SKIP $skip
@@ -117,8 +117,7 @@ LIMIT $limit
 
 SEARCH_CONTAINS: LiteralString = """
 MATCH (node:Entity)
-WHERE (node:Organization OR node:Person OR node:Project OR node:Lot)
-  AND ($label IS NULL OR $label IN labels(node))
+WHERE any(label IN labels(node) WHERE label IN $labels)
   AND (node.name CONTAINS $query OR node.uscc = $query)
 WITH node, CASE WHEN node.uscc = $query OR node.name = $query THEN 2.0
                 WHEN node.name STARTS WITH $query THEN 1.5 ELSE 1.0 END AS score
@@ -146,4 +145,74 @@ MATCH (n) WHERE NOT n:Migration
 WITH n LIMIT 10000
 DETACH DELETE n
 RETURN count(*) AS deleted
+"""
+
+# --- audit trail -----------------------------------------------------------------------------
+
+# Taking the write lock on the head serialises appenders, so the chain stays linear.
+AUDIT_LOCK_HEAD: LiteralString = """
+MERGE (h:AuditHead {id: 1})
+ON CREATE SET h.seq = 0, h.hash = $genesis
+SET h.locked_at = datetime()
+RETURN h.seq AS seq, h.hash AS hash
+"""
+
+AUDIT_INSERT: LiteralString = """
+UNWIND $rows AS row
+CREATE (e:AuditEvent)
+SET e = row
+WITH e, row
+CALL (e, row) {
+  UNWIND row.targets AS target
+  MATCH (n:Entity {uid: target})
+  CREATE (e)-[:CONCERNS]->(n)
+}
+WITH count(*) AS written
+MATCH (h:AuditHead {id: 1})
+SET h.seq = $seq, h.hash = $hash
+"""
+
+AUDIT_PAGE: LiteralString = """
+MATCH (e:AuditEvent) WHERE e.seq > $after
+RETURN e {.*} AS e
+ORDER BY e.seq
+LIMIT $limit
+"""
+
+AUDIT_HEAD: LiteralString = "MATCH (h:AuditHead {id: 1}) RETURN h.seq AS seq"
+
+AUDIT_SEARCH: LiteralString = """
+CALL (*) {
+  MATCH (e:AuditEvent)-[:CONCERNS]->(:Entity {uid: $target}) WHERE $target IS NOT NULL
+  RETURN e
+  UNION
+  MATCH (e:AuditEvent) WHERE $target IS NULL
+  RETURN e
+}
+WITH e
+WHERE ($actor IS NULL OR e.actor = $actor)
+  AND ($operation IS NULL OR e.operation = $operation)
+  AND ($since IS NULL OR e.at >= $since)
+  AND ($before IS NULL OR e.seq < $before)
+RETURN e {.*} AS e
+ORDER BY e.seq DESC
+LIMIT $limit
+"""
+
+# --- API keys --------------------------------------------------------------------------------
+
+API_KEY_CREATE: LiteralString = """
+CREATE (k:ApiKey {id: $id, name: $name, role: $role, source: $source, hash: $hash,
+                  created_at: datetime()})
+"""
+
+API_KEY_BY_ID: LiteralString = """
+MATCH (k:ApiKey {id: $id})
+RETURN k {.*} AS k
+"""
+
+API_KEY_REVOKE: LiteralString = """
+MATCH (k:ApiKey {id: $id}) WHERE k.revoked_at IS NULL
+SET k.revoked_at = datetime()
+RETURN k.id AS id
 """

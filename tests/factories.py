@@ -74,11 +74,11 @@ def bid(bid_id: str, lid: str, supplier: int, price: str, **over: Any) -> dict[s
     } | over
 
 
-def violation(vid: str, subject: int, **over: Any) -> dict[str, Any]:
+def violation(vid: str, subject: int | dict[str, str], **over: Any) -> dict[str, Any]:
     return {
         "type": "violation",
         "id": vid,
-        "subject": {"org": make_uscc(subject)},
+        "subject": {"org": make_uscc(subject)} if isinstance(subject, int) else subject,
         "category": "FALSE_MATERIALS",
         "severity": "SERIOUS",
         "decision_number": "财库〔2025〕1号",

@@ -164,8 +164,13 @@ def test_a_malformed_or_foreign_cursor_is_a_clear_error(
 
 
 def test_page_size_is_capped(gql: GraphQLClient) -> None:
-    error = gql.error("{ organizations(first: 100000) { nodes { id } } }")
+    error = gql.error("{ organizations(first: 500) { nodes { id } } }")
     assert error["extensions"]["rule"] == "range"
+
+
+def test_an_expensive_query_is_refused_before_it_runs(gql: GraphQLClient) -> None:
+    error = gql.error("{ organizations(first: 200) { nodes { bids { lot { bids { id } } } } } }")
+    assert error["extensions"]["code"] == "COST_LIMIT"
 
 
 def test_upsert_organization_validates_and_writes(gql: GraphQLClient, store: GraphStore) -> None:

@@ -201,7 +201,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_cli_ingest_reports_bad_lines_and_exit_codes(tmp_path: Path) -> None:
+def test_cli_ingest_reports_bad_lines_and_exit_codes(store: GraphStore, tmp_path: Path) -> None:
     good = tmp_path / "good.jsonl"
     good.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in _market()))
     done = _cli("ingest", str(good))

@@ -1,34 +1,56 @@
-"""The FastAPI application: GraphQL (with GraphiQL) and health checks."""
+"""The FastAPI application: GraphQL (with GraphiQL), health checks, and the security gate."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
 from credit.api.schema import build_schema
 from credit.api.types import Context
+from credit.security.audit import AuditLog
+from credit.security.middleware import SecurityMiddleware
+from credit.security.permissions import load_table
 from credit.services import get_store
-from credit.settings import Environment, get_settings
+from credit.settings import Environment, Settings, get_settings
 
 
-def create_app() -> FastAPI:
-    settings = get_settings()
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
     store = get_store()
-    schema = build_schema(settings)
+    table = load_table()
+    audit = AuditLog(store)
+    schema = build_schema(settings, table, audit)
 
-    async def context_getter() -> Context:
-        return Context(store, settings.max_page_size)
+    async def context_getter(request: Request) -> Context:
+        principal = getattr(request.state, "principal", None)
+        return Context(store, settings.max_page_size, table, principal, audit)
 
     router: GraphQLRouter[Context, None] = GraphQLRouter(
         schema,
         context_getter=context_getter,
         graphql_ide="graphiql" if settings.env is not Environment.PRODUCTION else None,
     )
-    app = FastAPI(title="Procurement credit-record system", docs_url=None, redoc_url=None)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        audit.flush()
+
+    app = FastAPI(
+        title="Procurement credit-record system",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+    )
     app.include_router(router, prefix="/graphql")
+    app.state.audit = audit
 
     @app.get("/health/live")
     def live() -> dict[str, str]:
@@ -42,4 +64,12 @@ def create_app() -> FastAPI:
             return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, 503)
         return {"status": "ok"}
 
+    app.add_middleware(SecurityMiddleware, settings=settings, store=store)
+    if settings.cors_origins:  # closed unless origins are configured
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type", "x-api-key"],
+        )
     return app

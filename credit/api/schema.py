@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -20,6 +24,7 @@ from strawberry.types import Info
 
 from credit import explore
 from credit.api.errors import bad_input, rejected_record
+from credit.api.guard import AccessGuard, PlanCache
 from credit.api.pagination import (
     Connection,
     Edge,
@@ -43,15 +48,17 @@ from credit.api.types import (
     Subgraph,
     Violation,
     ctx,
-    plain_props,
 )
 from credit.domain import records as r
 from credit.domain.identifiers import IdentifierError, validate_uscc
 from credit.intake.mapping import org_uid
 from credit.intake.pipeline import IntakeReport
+from credit.security.audit import AuditLog, verify_chain
+from credit.security.permissions import PermissionTable, Role, load_table
 from credit.services import get_intake
-from credit.settings import Settings
+from credit.settings import Environment, Settings
 from credit.store import StoredNode
+from graph import queries as q
 
 MAX_RECORDS_PER_CALL = 1000
 _SEARCH_LABELS = {"org": "Organization", "person": "Person", "project": "Project", "lot": "Lot"}
@@ -71,8 +78,8 @@ async def _written(info: Info, uid: str) -> StoredNode:
     return node
 
 
-def _ingest(records: list[Any]) -> IntakeReport:
-    return get_intake().run(enumerate(records, start=1))
+def _ingest(records: list[Any], source: str | None = None) -> IntakeReport:
+    return get_intake().run(enumerate(records, start=1), allowed_source=source)
 
 
 async def _ingest_one(record: dict[str, Any]) -> str:
@@ -91,7 +98,119 @@ class SearchKind(Enum):
 
 
 @strawberry.type
+class Me:
+    subject: str
+    name: str
+    roles: list[str]
+    organization: str | None
+    source: str | None
+
+
+@strawberry.type
+class AuditEventView:
+    seq: int
+    id: strawberry.ID
+    at: datetime
+    actor: str
+    actor_name: str
+    roles: list[str]
+    credential: str
+    operation: str
+    targets: list[strawberry.ID]
+    outcome: str
+    result_hash: str
+    hash: str
+
+
+@strawberry.type
+class AuditChain:
+    events: int
+    intact: bool
+    first_broken_seq: int | None
+    problem: str | None
+
+
+@strawberry.input
+class AuditFilter:
+    target_id: strawberry.ID | None = None
+    actor: str | None = None
+    operation: str | None = strawberry.field(default=None, description="e.g. Query.organization")
+    since: datetime | None = None
+
+
+@strawberry.type
 class Query:
+    @strawberry.field(description="Who the caller is, as the API sees it.")
+    def me(self, info: Info) -> Me:
+        p = ctx(info).caller
+        return Me(
+            subject=p.subject,
+            name=p.name,
+            roles=sorted(p.roles),
+            organization=p.organization,
+            source=p.source,
+        )
+
+    @strawberry.field(description="The audit trail, newest first: who looked at or changed what.")
+    async def audit_events(
+        self,
+        info: Info,
+        filter: AuditFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[AuditEventView]:
+        c = ctx(info)
+        size = page_size(first, c.max_page_size)
+        before = decode_cursor(after, "audit")
+        f = filter or AuditFilter()
+        await asyncio.to_thread(c.audit.flush)
+        rows = await asyncio.to_thread(
+            c.store.read,
+            q.AUDIT_SEARCH,
+            target=str(f.target_id) if f.target_id else None,
+            actor=f.actor,
+            operation=f.operation,
+            since=f.since.isoformat() if f.since else None,
+            before=int(before) if before and before.isdigit() else None,
+            limit=size + 1,
+        )
+        views = [
+            AuditEventView(
+                seq=e["seq"],
+                id=strawberry.ID(e["id"]),
+                at=datetime.fromisoformat(e["at"]),
+                actor=e["actor"],
+                actor_name=e["actor_name"],
+                roles=list(e["roles"]),
+                credential=e["credential"],
+                operation=e["operation"],
+                targets=[strawberry.ID(t) for t in e["targets"]],
+                outcome=e["outcome"],
+                result_hash=e["result_hash"],
+                hash=e["hash"],
+            )
+            for e in (row["e"] for row in rows[:size])
+        ]
+        edges = [Edge(cursor=encode_cursor("audit", str(v.seq)), node=v) for v in views]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
+
+    @strawberry.field(description="Recompute the audit hash chain; shows the first break.")
+    async def audit_chain(self, info: Info) -> AuditChain:
+        c = ctx(info)
+        await asyncio.to_thread(c.audit.flush)
+        report = await asyncio.to_thread(verify_chain, c.store)
+        return AuditChain(
+            events=report.events,
+            intact=report.intact,
+            first_broken_seq=report.first_broken_seq,
+            problem=report.problem,
+        )
+
     @strawberry.field(description="An organisation by USCC or by id.")
     async def organization(
         self, info: Info, uscc: str | None = None, id: strawberry.ID | None = None
@@ -141,7 +260,7 @@ class Query:
     @strawberry.field(description="Any node by id, with its properties.")
     async def node(self, info: Info, id: strawberry.ID) -> EntityNode | None:
         found = await _node(info, str(id))
-        return EntityNode.of(found) if found else None
+        return EntityNode.of(found, ctx(info)) if found else None
 
     @strawberry.field(
         description="Organisations, people, projects and lots by name (partial "
@@ -158,15 +277,18 @@ class Query:
         c = ctx(info)
         size = page_size(first, c.max_page_size)
         skip = int(decode_cursor(after, "search") or 0)
-        label = _SEARCH_LABELS[kind.value] if kind else None
+        wanted = [_SEARCH_LABELS[kind.value]] if kind else list(explore.SEARCHABLE_LABELS)
+        labels = [x for x in wanted if not c.table.hides_node((x,), c.caller)]
+        if not labels:
+            raise bad_input("kind", "forbidden", "your role may not search this kind")
         try:
-            hits = await asyncio.to_thread(explore.search, c.store, query, label, skip, size + 1)
+            hits = await asyncio.to_thread(explore.search, c.store, query, labels, skip, size + 1)
         except explore.ExploreError as exc:
             raise bad_input(exc.field, exc.rule, str(exc)) from None
         edges = [
             Edge(
                 cursor=encode_cursor("search", str(skip + i + 1)),
-                node=SearchHit(score=score, node=EntityNode.of(node)),
+                node=SearchHit(score=score, node=EntityNode.of(node, c)),
             )
             for i, (node, score) in enumerate(hits[:size])
         ]
@@ -253,14 +375,14 @@ class Query:
         if graph is None:
             return None
         return Subgraph(
-            nodes=[EntityNode.of(n) for n in graph.nodes.values()],
+            nodes=[EntityNode.of(n, c) for n in graph.nodes.values()],
             edges=[
                 GraphEdge(
                     id=strawberry.ID(e.id),
                     type=e.type,
                     source=strawberry.ID(e.start),
                     target=strawberry.ID(e.end),
-                    properties=JSON(plain_props(e.props)),
+                    properties=JSON(c.visible(e.props, (e.type,))),
                 )
                 for e in graph.edges.values()
             ],
@@ -340,10 +462,13 @@ class Mutation:
         description="Ingest records of our format (see schema/records.schema"
         ".json). Good records land; each bad one is reported and not written."
     )
-    async def ingest_records(self, records: list[JSON]) -> IngestResult:
+    async def ingest_records(self, info: Info, records: list[JSON]) -> IngestResult:
         if len(records) > MAX_RECORDS_PER_CALL:
             raise bad_input("records", "max_items", f"at most {MAX_RECORDS_PER_CALL} per call")
-        report = await asyncio.to_thread(_ingest, records)
+        caller = ctx(info).caller
+        # An external system writes its own source only; supervisors may write any.
+        source = None if Role.SUPERVISOR in caller.roles else caller.source or "-"
+        report = await asyncio.to_thread(_ingest, records, source)
         return IngestResult(
             received=report.received,
             changed=report.changed,
@@ -387,16 +512,33 @@ class Mutation:
         return Violation.of(await _written(info, uid))
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
-    return strawberry.Schema(
-        query=Query,
-        mutation=Mutation,
-        types=[Person, Organization],
-        extensions=[
-            lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
-            lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
-            lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-        ],
+def build_schema(
+    settings: Settings, table: PermissionTable | None = None, audit: AuditLog | None = None
+) -> strawberry.Schema:
+    """The schema with its guards. Without an audit log (contract export) there is no guard."""
+    plans = PlanCache(table or load_table())
+    extensions: list[Any] = [
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+    ]
+    if not settings.introspection_enabled:
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    if audit is not None:
+        trail = audit
+        extensions.append(lambda: AccessGuard(plans, trail, settings.graphql_max_cost))
+    if settings.env is Environment.PRODUCTION:
+        extensions.append(lambda: MaskErrors(should_mask_error=_is_unexpected))
+    schema = strawberry.Schema(
+        query=Query, mutation=Mutation, types=[Person, Organization], extensions=extensions
     )
+    plans.schema = schema._schema
+    return schema
+
+
+def _is_unexpected(error: GraphQLError) -> bool:
+    """Exceptions from inside resolvers are masked in production unless we raised them on
+    purpose (they carry a code); syntax and validation errors are the client's to see."""
+    return error.original_error is not None and not (error.extensions or {}).get("code")

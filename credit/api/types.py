@@ -14,6 +14,8 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from credit.domain import records as r
+from credit.security.audit import AuditLog
+from credit.security.permissions import PermissionTable, Principal
 from credit.store import GraphStore, StoredNode
 
 # Registering the domain enums makes them GraphQL enums; they stay defined once.
@@ -58,11 +60,30 @@ class Loaders:
 class Context(BaseContext):
     """Per-request state; strawberry's FastAPI integration adds the request to it."""
 
-    def __init__(self, store: GraphStore, max_page_size: int) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        max_page_size: int,
+        table: PermissionTable,
+        principal: Principal | None,
+        audit: AuditLog,
+    ) -> None:
         super().__init__()
         self.store = store
         self.loaders = Loaders(store)
         self.max_page_size = max_page_size
+        self.table = table
+        self.principal = principal
+        self.audit = audit
+
+    @property
+    def caller(self) -> Principal:
+        assert self.principal is not None, "the access guard runs before any resolver"
+        return self.principal
+
+    def visible(self, props: dict[str, Any], kinds: tuple[str, ...]) -> dict[str, Any]:
+        """Properties this caller may see (the permission table's redactions applied)."""
+        return plain_props(self.table.redacted(props, kinds, self.caller))
 
 
 def ctx(info: Info) -> Context:
@@ -145,9 +166,9 @@ class EntityNode(Node):
     properties: JSON
 
     @staticmethod
-    def of(node: StoredNode) -> EntityNode:
-        props = plain_props(node.props)
-        name = node.props.get("name") or node.props.get("value") or node.props.get("key")
+    def of(node: StoredNode, context: Context) -> EntityNode:
+        props = context.visible(node.props, node.labels)
+        name = props.get("name") or props.get("value") or props.get("key") or props.get("id_masked")
         return EntityNode(
             id=strawberry.ID(node.uid),
             kind=node.kind,

@@ -129,12 +129,23 @@ class Intake:
         self,
         items: Iterable[tuple[int, Any]],
         progress: Callable[[int], object] | None = None,
+        allowed_source: str | None = None,
     ) -> IntakeReport:
+        """Ingest; with `allowed_source`, records of any other source are refused."""
         report = IntakeReport()
         staged: list[tuple[int, Record, GraphWrite]] = []
         for line, raw in items:
             report.received += 1
             parsed = validate_record(line, raw)
+            if not isinstance(parsed, list) and allowed_source and parsed.source != allowed_source:
+                parsed = [
+                    IntakeError(
+                        line,
+                        "source",
+                        "source.forbidden",
+                        f"this client writes source {allowed_source!r} only",
+                    )
+                ]
             if isinstance(parsed, list):
                 report.errors.extend(parsed)
                 if progress:

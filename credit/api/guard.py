@@ -1,0 +1,138 @@
+"""The schema extension that enforces the permission table and writes the audit trail.
+
+The document is walked once per (query text, roles) - cached - to find its root operations,
+sensitive fields and estimated cost; a denied operation never reaches a resolver. After
+execution every operation is appended to the audit trail with its targets and a result hash.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    ValueNode,
+    VariableNode,
+    value_from_ast_untyped,
+)
+from strawberry.extensions import SchemaExtension
+
+from credit.intake.mapping import org_uid
+from credit.security.audit import AuditEvent, AuditLog, result_hash
+from credit.security.permissions import OperationPlan, PermissionTable, check, plan_document
+
+TARGET_ARGS = {"id": None, "uscc": "org", "subjectId": None, "lotId": "lot", "target": None}
+
+
+def _forbidden(code: str, field: str, message: str) -> ExecutionResult:
+    error = GraphQLError(message, extensions={"code": code, "field": field})
+    return ExecutionResult(data=None, errors=[error])
+
+
+def _root_fields(document: DocumentNode) -> list[FieldNode]:
+    fields = []
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            fields += [s for s in definition.selection_set.selections if isinstance(s, FieldNode)]
+    return fields
+
+
+def _targets(document: DocumentNode, variables: dict[str, Any] | None, data: Any) -> list[str]:
+    found: list[str] = []
+    for node in _root_fields(document):
+        for arg in node.arguments or ():
+            if arg.name.value not in TARGET_ARGS:
+                continue
+            value: ValueNode = arg.value
+            raw = (
+                (variables or {}).get(value.name.value)
+                if isinstance(value, VariableNode)
+                else (value_from_ast_untyped(value))
+            )
+            if isinstance(raw, str) and raw:
+                kind = TARGET_ARGS[arg.name.value]
+                found.append(org_uid(raw) if kind == "org" else raw)
+        result = (data or {}).get(node.alias.value if node.alias else node.name.value)
+        if isinstance(result, dict):
+            if isinstance(result.get("id"), str):
+                found.append(result["id"])
+            found += [i for i in result.get("ids") or [] if isinstance(i, str)]
+    return sorted(set(found))[:200]
+
+
+class AccessGuard(SchemaExtension):
+    def __init__(self, plans: PlanCache, audit: AuditLog, max_cost: int) -> None:
+        super().__init__()
+        self.plans = plans
+        self.table = plans.table
+        self.audit = audit
+        self.max_cost = max_cost
+
+    def on_execute(self) -> Iterator[None]:
+        ec = self.execution_context
+        principal = getattr(ec.context, "principal", None)
+        document = ec.graphql_document
+        outcome = "ok"
+        plan: OperationPlan | None = None
+        if principal is None or document is None:
+            ec.result = _forbidden("UNAUTHENTICATED", "(request)", "authentication required")
+            outcome = "denied"
+        else:
+            plan = self.plans.get(ec.query or "", document)
+            denial = check(plan, self.table, principal)
+            if denial is not None:
+                ec.result = _forbidden("FORBIDDEN", denial.field, denial.message)
+                outcome = "denied"
+            elif plan.cost > self.max_cost:
+                ec.result = _forbidden(
+                    "COST_LIMIT", "(query)", f"estimated cost {plan.cost} is over {self.max_cost}"
+                )
+                outcome = "denied"
+        yield
+        if principal is None or document is None:
+            return
+        result = ec.result
+        data = getattr(result, "data", None)
+        errors = getattr(result, "errors", None)
+        if outcome == "ok" and errors:
+            outcome = "error"
+        self.audit.record(
+            AuditEvent(
+                actor=principal.subject,
+                actor_name=principal.name,
+                roles=tuple(sorted(principal.roles)),
+                credential=principal.credential,
+                operation=",".join(plan.root_fields) if plan else "",
+                targets=tuple(_targets(document, ec.variables, data)),
+                outcome=outcome,
+                result_hash=result_hash({"data": data, "errors": [str(e) for e in errors or []]}),
+            )
+        )
+
+
+class PlanCache:
+    """Plans by query text (bounded LRU), shared by every request of one schema."""
+
+    def __init__(self, table: PermissionTable, size: int = 512) -> None:
+        self.table, self.size = table, size
+        self.schema: GraphQLSchema | None = None  # set once the schema is built
+        self._plans: OrderedDict[str, OperationPlan] = OrderedDict()
+
+    def get(self, query: str, document: DocumentNode) -> OperationPlan:
+        plan = self._plans.get(query)
+        if plan is None:
+            assert self.schema is not None
+            plan = plan_document(self.schema, document, self.table)
+            self._plans[query] = plan
+            if len(self._plans) > self.size:
+                self._plans.popitem(last=False)
+        else:
+            self._plans.move_to_end(query)
+        return plan

@@ -1,0 +1,171 @@
+"""Authentication: bearer JWTs for people and API keys for external systems.
+
+JWTs are HS256 with a local secret in development, RS256 with a configured public key or JWKS
+file in deployment. API keys are shown once at creation and stored only as a SHA-256 hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jwt
+
+from credit.security.permissions import Principal, Role
+from credit.settings import Settings
+from credit.store import GraphStore
+from graph import queries as q
+
+API_KEY_PREFIX = "ck_"
+
+
+class AuthError(Exception):
+    """Authentication failed; the message is safe to show the caller."""
+
+
+def _hs_secret(settings: Settings) -> str:
+    # A separate key derived from the deployment secret, so the identity-hash salt never signs.
+    return hmac.new(settings.effective_secret().encode(), b"jwt-hs256", hashlib.sha256).hexdigest()
+
+
+def _verification_key(settings: Settings, token: str) -> Any:
+    if settings.jwt_algorithm == "HS256":
+        return settings.jwt_secret or _hs_secret(settings)
+    if settings.jwt_jwks_file:
+        jwks = jwt.PyJWKSet.from_dict(json.loads(Path(settings.jwt_jwks_file).read_text()))
+        kid = jwt.get_unverified_header(token).get("kid")
+        for key in jwks.keys:
+            if kid is None or key.key_id == kid:
+                return key.key
+        raise AuthError("token signed with an unknown key")
+    if settings.jwt_public_key_file:
+        return Path(settings.jwt_public_key_file).read_text()
+    raise AuthError("RS256 needs CREDIT_JWT_PUBLIC_KEY_FILE or CREDIT_JWT_JWKS_FILE")
+
+
+def create_token(
+    settings: Settings,
+    roles: list[Role],
+    name: str,
+    ttl: timedelta,
+    organization: str | None = None,
+    subject: str | None = None,
+) -> str:
+    now = datetime.now(UTC)
+    claims: dict[str, Any] = {
+        "sub": subject or name,
+        "name": name,
+        "roles": sorted(roles),
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "nbf": now,
+        "exp": now + ttl,
+        "jti": uuid.uuid4().hex,
+    }
+    if organization:
+        claims["org"] = organization
+    if settings.jwt_algorithm == "HS256":
+        return jwt.encode(claims, settings.jwt_secret or _hs_secret(settings), algorithm="HS256")
+    if not settings.jwt_private_key_file:
+        raise AuthError("RS256 tokens are issued with CREDIT_JWT_PRIVATE_KEY_FILE")
+    key = Path(settings.jwt_private_key_file).read_text()
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": settings.jwt_key_id})
+
+
+def verify_token(settings: Settings, token: str) -> Principal:
+    try:
+        claims = jwt.decode(
+            token,
+            _verification_key(settings, token),
+            algorithms=[settings.jwt_algorithm],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={"require": ["sub", "exp", "iat", "iss", "aud", "jti"]},
+            leeway=30,
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise AuthError("token expired") from exc
+    except jwt.PyJWTError as exc:
+        raise AuthError("invalid token") from exc
+    try:
+        roles = frozenset(Role(r) for r in claims.get("roles", []))
+    except ValueError as exc:
+        raise AuthError("token names an unknown role") from exc
+    if not roles or Role.SYNC_CLIENT in roles:
+        raise AuthError("token carries no usable role (external systems use API keys)")
+    return Principal(
+        subject=str(claims["sub"]),
+        name=str(claims.get("name", claims["sub"])),
+        roles=roles,
+        credential=f"jwt:{claims['jti']}",
+        organization=claims.get("org"),
+    )
+
+
+def _key_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_api_key(store: GraphStore, name: str, role: Role, source: str | None) -> tuple[str, str]:
+    """Return (key id, the full key). The full key is never stored and cannot be shown again."""
+    if role is Role.SYNC_CLIENT and not source:
+        raise AuthError("a SYNC_CLIENT key needs the intake source it may write")
+    key_id = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    store.write(
+        q.API_KEY_CREATE,
+        id=key_id,
+        name=name,
+        role=role.value,
+        source=source,
+        hash=_key_hash(secret),
+    )
+    return key_id, f"{API_KEY_PREFIX}{key_id}_{secret}"
+
+
+def revoke_api_key(store: GraphStore, key_id: str) -> bool:
+    return bool(store.write(q.API_KEY_REVOKE, id=key_id))
+
+
+def verify_api_key(store: GraphStore, presented: str) -> Principal:
+    body = presented.removeprefix(API_KEY_PREFIX)
+    key_id, _, secret = body.partition("_")
+    if not key_id or not secret or len(presented) > 200:
+        raise AuthError("malformed API key")
+    rows = store.read(q.API_KEY_BY_ID, id=key_id)
+    if not rows or not hmac.compare_digest(rows[0]["k"]["hash"], _key_hash(secret)):
+        raise AuthError("unknown API key")
+    key = rows[0]["k"]
+    if key.get("revoked_at") is not None:
+        raise AuthError("API key revoked")
+    return Principal(
+        subject=f"apikey:{key_id}",
+        name=str(key["name"]),
+        roles=frozenset({Role(key["role"])}),
+        credential=f"apikey:{key_id}",
+        kind="system",
+        source=key.get("source"),
+    )
+
+
+def authenticate(
+    settings: Settings, store: GraphStore, authorization: str | None, api_key: str | None
+) -> Principal:
+    if api_key:
+        return verify_api_key(store, api_key.strip())
+    if not authorization:
+        raise AuthError("authentication required: send 'Authorization: Bearer <token>'")
+    scheme, _, credential = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not credential.strip():
+        raise AuthError("use the Bearer scheme")
+    credential = credential.strip()
+    if credential.startswith(API_KEY_PREFIX):
+        return verify_api_key(store, credential)
+    return verify_token(settings, credential)

@@ -1,0 +1,41 @@
+"""The local Neo4j launcher is idempotent and the other commands find it without flags."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _credit(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, CREDIT_INSTANCE="test")
+    env.pop("NEO4J_URI", None)
+    return subprocess.run(
+        [sys.executable, "-m", "credit.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_start_on_a_running_instance_returns_its_uri() -> None:
+    done = _credit("neo4j", "start")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "neo4j://127.0.0.1:7688"
+
+
+def test_status_reports_running() -> None:
+    done = _credit("neo4j", "status")
+    assert (done.returncode, done.stdout.split()[0]) == (0, "running")
+
+
+def test_migrate_finds_the_connection_without_flags() -> None:
+    done = _credit("migrate")
+    assert done.returncode == 0, done.stderr
+    assert "0 migration(s) applied" in done.stdout
