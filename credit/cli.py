@@ -108,7 +108,7 @@ def demo(
     if if_empty and out is None and get_store().count_entities() > 0:
         typer.echo("database already has data; demo not loaded")
         return
-    records = list(generate(suppliers=suppliers, seed=seed, secret_free=True))
+    records = list(generate(suppliers=suppliers, seed=seed))
     if out is not None:
         import json
 

@@ -1,5 +1,7 @@
 """National identifiers: validated on intake, and identity numbers never kept in clear.
 
+Validation is memoised: one intake file names the same parties in many records.
+
 USCC (GB 32100-2015) and resident identity numbers (GB 11643) are checked with python-stdnum.
 stdnum does not check the organisation code embedded in a USCC (GB 11714), so that one
 weighted-sum check lives here.
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from functools import lru_cache
 
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import (
@@ -40,6 +43,7 @@ def organization_code_check(body: str) -> str:
     return {10: "X", 11: "0"}.get(value, str(value))
 
 
+@lru_cache(maxsize=200_000)
 def validate_uscc(value: str) -> str:
     """Return the compact USCC or raise IdentifierError naming the broken rule."""
     try:
@@ -66,6 +70,7 @@ def validate_uscc(value: str) -> str:
     return number
 
 
+@lru_cache(maxsize=200_000)
 def validate_identity_number(value: str) -> str:
     """Return the compact resident identity number or raise IdentifierError."""
     try:

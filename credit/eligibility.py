@@ -1,0 +1,422 @@
+"""May this supplier take part today? Pure rules from BRIEF section 3, with their legal basis.
+
+Every reason names the rule, its legal basis (Chinese first, then English), the records behind
+it and when the bar ends, so a purchaser can file it with the procurement. The overall
+decision is the worst reason: INELIGIBLE over REVIEW over ELIGIBLE. Also here: the
+Implementing Regulations Art. 18 conflicts among the bidders of one lot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+from itertools import combinations
+from typing import Literal
+
+from credit.domain.records import ExternalList, PenaltyType, RecordStatus
+from credit.policy import EligibilityRules, Policy
+from credit.scoring import (
+    CreditRecord,
+    ban_in_force,
+    known,
+    last_day_of,
+    network_hits,
+    status_on,
+    withdrawn,
+)
+from credit.scoring import NetworkLink as NetworkLink  # re-exported: scores read links too
+
+
+class Decision(StrEnum):
+    ELIGIBLE = "ELIGIBLE"
+    INELIGIBLE = "INELIGIBLE"
+    REVIEW = "REVIEW"
+
+
+_RANK = {Decision.ELIGIBLE: 0, Decision.REVIEW: 1, Decision.INELIGIBLE: 2}
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    decision: Decision
+    legal_basis: str
+    message: str
+    record_ids: tuple[str, ...]
+    until: date | None
+
+
+@dataclass(frozen=True)
+class SupplierFacts:
+    id: str
+    uscc: str
+    name: str
+    records: tuple[CreditRecord, ...]
+    consortium_members: tuple[SupplierFacts, ...] = ()
+    network: tuple[NetworkLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    subject_id: str
+    decision: Decision
+    reasons: tuple[Reason, ...]
+    as_of: date
+    policy_version: str
+
+
+_BAN_BASIS = (
+    "《中华人民共和国政府采购法》第二十二条、第七十七条：被禁止参加政府采购活动的供应商在禁止期限内"
+    "不得参加 — Government Procurement Law Art. 22 and Art. 77: a supplier banned from "
+    "government procurement (1 to 3 years) may not take part while the ban lasts"
+)
+_LIST_BASIS = (
+    "财政部《关于在政府采购活动中查询及使用信用记录有关问题的通知》（财库〔2016〕125号）："
+    "拒绝列入失信被执行人名单、重大税收违法案件当事人名单、政府采购严重违法失信行为记录名单的"
+    "供应商参与政府采购活动 — MOF notice Caiku [2016] No. 125: refuse a supplier on the courts' "
+    "list of dishonest persons subject to enforcement, the list of parties to major tax-violation "
+    "cases or the government-procurement list of serious illegal and dishonest behaviour"
+)
+_MAJOR_BASIS = (
+    "《中华人民共和国政府采购法》第二十二条第一款第（五）项、《中华人民共和国政府采购法实施条例》"
+    "第十九条、财库〔2022〕3号：参加政府采购活动前三年内在经营活动中有重大违法记录（刑事处罚、"
+    "责令停产停业、吊销许可证或者执照、200万元以上罚款）的，不得参加 — Law Art. 22 para 1 "
+    "item (5), Implementing Regulations Art. 19 and Caiku [2022] No. 3: no major illegal record "
+    "(criminal penalty, suspension of business, revocation of licence, fine of CNY 2 million or "
+    "more) in the 3 years before taking part; a supplier whose ban has ended may take part again"
+)
+_CONSORTIUM_BASIS = (
+    "《中华人民共和国政府采购法》第二十四条、财库〔2016〕125号：联合体各方均应具备第二十二条规定的条件，"
+    "联合体成员存在不良信用记录的视同联合体存在不良信用记录 — Law Art. 24 (every consortium "
+    "member must meet Art. 22) and Caiku [2016] No. 125 (a listed member makes the whole "
+    "consortium listed)"
+)
+_APPEAL_BASIS = (
+    "；《中华人民共和国行政诉讼法》第五十六条、《中华人民共和国行政复议法》第四十二条：复议、诉讼期间"
+    "原则上不停止执行 — Administrative Litigation Law Art. 56 and Administrative Reconsideration "
+    "Law Art. 42: an appeal does not in principle suspend the decision; check whether it was"
+)
+_NETWORK_BASIS = (
+    "信用政策网络规则（非法定禁止情形），参照《中华人民共和国政府采购法实施条例》第十八条 — credit "
+    "policy network rule (not a statutory bar), by analogy with Implementing Regulations Art. 18 "
+    "on related suppliers: check that the ban is not being evaded"
+)
+
+_LISTS: dict[str, tuple[Decision, str]] = {
+    ExternalList.COURT_DISHONEST_DEBTOR: (
+        Decision.INELIGIBLE,
+        "is on the courts' list of dishonest persons subject to enforcement (失信被执行人)",
+    ),
+    ExternalList.MAJOR_TAX_VIOLATION: (
+        Decision.INELIGIBLE,
+        "is a party to a major tax-violation case (重大税收违法失信案件当事人)",
+    ),
+    ExternalList.GP_SERIOUS_DISHONESTY: (
+        Decision.INELIGIBLE,
+        "is on the government-procurement list of serious illegal and dishonest behaviour "
+        "(政府采购严重违法失信行为记录名单)",
+    ),
+    ExternalList.OTHER_REGION_SERIOUS_DISHONESTY: (
+        Decision.REVIEW,
+        "is on another region's serious-dishonesty list; check whether it applies here",
+    ),
+}
+
+# Regs Art. 19 para 1: these penalties (and a large fine) make a record "major".
+_MAJOR_PENALTIES = {
+    PenaltyType.CRIMINAL_PENALTY: "criminal penalty",
+    PenaltyType.BUSINESS_SUSPENSION: "suspension of business",
+    PenaltyType.LICENCE_REVOCATION: "revocation of licence",
+}
+_MAX_BAN_MONTHS = 36  # Law Art. 77: a ban lasts 1 to 3 years
+
+
+def assess_supplier(facts: SupplierFacts, as_of: date, policy: Policy) -> Eligibility:
+    """Apply every eligibility rule to what was known on `as_of`."""
+    reasons = sorted(
+        [
+            *(
+                reason
+                for record in facts.records
+                if known(record, as_of) and not withdrawn(record, as_of)
+                for reason in _record_reasons(record, as_of, policy.eligibility)
+            ),
+            *_network_reasons(facts.network, as_of, policy),
+            *_consortium_reasons(facts.consortium_members, as_of, policy),
+        ],
+        key=lambda r: (-_RANK[r.decision], r.code, r.record_ids, r.message),
+    )
+    return Eligibility(
+        subject_id=facts.id,
+        decision=_worst(r.decision for r in reasons),
+        reasons=tuple(reasons),
+        as_of=as_of,
+        policy_version=policy.version,
+    )
+
+
+def _worst(decisions: Iterable[Decision]) -> Decision:
+    return max(decisions, key=_RANK.__getitem__, default=Decision.ELIGIBLE)
+
+
+def _record_reasons(record: CreditRecord, as_of: date, rules: EligibilityRules) -> list[Reason]:
+    if record.kind == "listing":
+        found = [_listing_reason(record, as_of)]
+    elif record.kind == "violation":
+        found = [_ban_reason(record, as_of), _major_reason(record, as_of, rules)]
+    else:
+        return []
+    if status_on(record, as_of) is RecordStatus.UNDER_APPEAL:
+        return [_under_appeal(r) if r.decision is Decision.INELIGIBLE else r for r in found if r]
+    return [r for r in found if r]
+
+
+def _listing_reason(record: CreditRecord, as_of: date) -> Reason | None:
+    """A listing bars through its `valid_until` day; a retraction or repair ends it earlier."""
+    expired = record.valid_until is not None and record.valid_until < as_of
+    if expired or status_on(record, as_of) is RecordStatus.REPAIRED:
+        return None
+    decision, words = _LISTS[record.category]
+    return Reason(
+        code=f"LISTED_{record.category}",
+        decision=decision,
+        legal_basis=_LIST_BASIS,
+        message=f"The supplier {words} since {record.decided_on.isoformat()}"
+        + _by(record)
+        + (f", valid until {record.valid_until.isoformat()}." if record.valid_until else "."),
+        record_ids=(record.id,),
+        until=record.valid_until,
+    )
+
+
+def _ban_reason(record: CreditRecord, as_of: date) -> Reason | None:
+    """A ban whose period was not recorded is not ignored: Law Art. 77 bans last at most
+    3 years, so for that long from the decision a purchaser must check the decision."""
+    if PenaltyType.PROCUREMENT_BAN not in record.penalty_types:
+        return None
+    if record.ban_start is None or record.ban_end is None:
+        until = last_day_of(record.decided_on, _MAX_BAN_MONTHS)
+        if as_of > until:
+            return None
+        return Reason(
+            code="BAN_PERIOD_UNKNOWN",
+            decision=Decision.REVIEW,
+            legal_basis=_BAN_BASIS,
+            message=f"Decision {_decision(record)} imposes a procurement ban but its period is not "
+            "recorded; check the decision (a ban lasts at most 3 years).",
+            record_ids=(record.id,),
+            until=until,
+        )
+    if not ban_in_force(record, as_of):
+        return None
+    return Reason(
+        code="ACTIVE_PROCUREMENT_BAN",
+        decision=Decision.INELIGIBLE,
+        legal_basis=_BAN_BASIS,
+        message=f"Banned from government procurement from {record.ban_start.isoformat()} to "
+        f"{record.ban_end.isoformat()} (both days included) by decision {_decision(record)}.",
+        record_ids=(record.id,),
+        until=record.ban_end,
+    )
+
+
+def _major_reason(record: CreditRecord, as_of: date, rules: EligibilityRules) -> Reason | None:
+    """Regs Art. 19: a major illegal record bars from its decision day until the day before
+    the same calendar day `major_record_lookback_years` later; a ban that has ended lifts it
+    (para 2). A fine without a currency is in CNY; one in another currency is not compared."""
+    grounds = [
+        words for penalty, words in _MAJOR_PENALTIES.items() if penalty in record.penalty_types
+    ]
+    fine, threshold = record.fine_amount, rules.large_fine_threshold
+    foreign_fine = fine is not None and record.fine_currency not in (None, "CNY")
+    if fine is not None and not foreign_fine and fine >= threshold:
+        grounds.append(f"fine of CNY {fine:,} (>= {threshold:,})")
+    if not grounds and not foreign_fine:
+        return None
+    until = last_day_of(record.decided_on, 12 * rules.major_record_lookback_years)
+    if PenaltyType.PROCUREMENT_BAN in record.penalty_types and record.ban_end is not None:
+        until = min(until, record.ban_end)  # Regs Art. 19 para 2
+    if as_of > until or status_on(record, as_of) is RecordStatus.REPAIRED:
+        return None
+    if not grounds:
+        return Reason(
+            code="FOREIGN_CURRENCY_FINE",
+            decision=Decision.REVIEW,
+            legal_basis=_MAJOR_BASIS,
+            message=f"Decision {_decision(record)} imposed a fine of {record.fine_currency} "
+            f"{fine:,}; check whether it reaches the CNY {threshold:,} of a relatively large fine.",
+            record_ids=(record.id,),
+            until=until,
+        )
+    return Reason(
+        code="MAJOR_ILLEGAL_RECORD_WITHIN_3_YEARS",
+        decision=Decision.INELIGIBLE,
+        legal_basis=_MAJOR_BASIS,
+        message=f"Major illegal record ({'; '.join(grounds)}) decided on "
+        f"{record.decided_on.isoformat()} by decision {_decision(record)}; it bars "
+        f"participation through {until.isoformat()}.",
+        record_ids=(record.id,),
+        until=until,
+    )
+
+
+def _under_appeal(reason: Reason) -> Reason:
+    """An appeal does not in principle suspend a decision, but a court or reviewing body may
+    suspend it; only the purchaser can see which, so the bar becomes a review."""
+    return replace(
+        reason,
+        code="RECORD_UNDER_APPEAL",
+        decision=Decision.REVIEW,
+        legal_basis=reason.legal_basis + _APPEAL_BASIS,
+        message=f"{reason.message} The decision is under appeal ({reason.code} would otherwise "
+        "make the supplier ineligible): check whether its execution was suspended.",
+    )
+
+
+def _network_reasons(links: Sequence[NetworkLink], as_of: date, policy: Policy) -> Iterator[Reason]:
+    for hit in network_hits(policy.supplier, links, as_of):
+        if hit.rule.decision is None:
+            continue
+        until = max(r.ban_end for r in hit.bans if r.ban_end is not None)
+        yield Reason(
+            code="NETWORK_LINK_TO_BANNED_SUPPLIER",
+            decision=Decision(hit.rule.decision),
+            legal_basis=_NETWORK_BASIS,
+            message=f"{_LINK_WORDS[hit.link.kind]} {hit.link.other_name} ({hit.link.other_id}) "
+            f"via {hit.link.via_id}, which is banned from government procurement until "
+            f"{until.isoformat()} (policy rule supplier.network.{hit.rule_name}).",
+            record_ids=tuple(r.id for r in hit.bans),
+            until=until,
+        )
+
+
+_LINK_WORDS = {
+    "SHARED_LEGAL_REP": "Shares its legal representative with",
+    "SAME_CONTROLLER": "Has the same controller as",
+    "CONTROLS": "Controls",
+    "CONTROLLED_BY": "Is controlled by",
+}
+
+
+def _consortium_reasons(
+    members: Sequence[SupplierFacts], as_of: date, policy: Policy
+) -> Iterator[Reason]:
+    for member in members:
+        result = assess_supplier(member, as_of, policy)
+        if result.decision is Decision.ELIGIBLE:
+            continue
+        decisive = [r for r in result.reasons if r.decision is result.decision]
+        ends = [r.until for r in decisive]
+        ineligible = result.decision is Decision.INELIGIBLE
+        yield Reason(
+            code="CONSORTIUM_MEMBER_INELIGIBLE" if ineligible else "CONSORTIUM_MEMBER_NEEDS_REVIEW",
+            decision=result.decision,
+            legal_basis=_CONSORTIUM_BASIS,
+            message=f"Consortium member {member.name} ({member.uscc}) "
+            + ("is ineligible" if ineligible else "needs review")
+            + f": {', '.join(r.code for r in decisive)}.",
+            record_ids=tuple(sorted({i for r in decisive for i in r.record_ids})),
+            until=None if None in ends else max(d for d in ends if d is not None),
+        )
+
+
+def _decision(record: CreditRecord) -> str:
+    return record.decision_number or record.id
+
+
+def _by(record: CreditRecord) -> str:
+    return f" (listed by {record.authority})" if record.authority else ""
+
+
+# --- Implementing Regulations Art. 18: conflicts among the bidders of one lot -----------------
+
+
+@dataclass(frozen=True)
+class BidderTies:
+    supplier_id: str
+    responsible_person_ids: tuple[str, ...]
+    holds: tuple[str, ...]
+    services: tuple[str, ...]
+
+
+ConflictCode = Literal[
+    "SAME_RESPONSIBLE_PERSON", "DIRECT_HOLDING_OR_MANAGEMENT", "PRIOR_PROJECT_SERVICE"
+]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    code: ConflictCode
+    supplier_ids: tuple[str, ...]
+    via: tuple[str, ...]
+    legal_basis: str
+    message: str
+
+
+_ART18_PARA1 = (
+    "《中华人民共和国政府采购法实施条例》第十八条第一款：单位负责人为同一人或者存在直接控股、管理关系的"
+    "不同供应商，不得参加同一合同项下的政府采购活动 — Implementing Regulations Art. 18 para 1: "
+    "suppliers whose responsible person is the same person, or between which there is a direct "
+    "holding or management relationship, may not take part in the same contract (lot)"
+)
+_ART18_PARA2 = (
+    "《中华人民共和国政府采购法实施条例》第十八条第二款：为采购项目提供整体设计、规范编制或者项目管理、"
+    "监理、检测等服务的供应商，不得再参加该采购项目的其他采购活动 — Implementing Regulations "
+    "Art. 18 para 2: a supplier that provided overall design, specification drafting, project "
+    "management, supervision or testing for a project may not take part in its other procurement"
+)
+
+
+def lot_conflicts(bidders: Sequence[BidderTies], single_source: bool = False) -> list[Conflict]:
+    """Art. 18 conflicts, each pair once, sorted; prior services do not bar single-source."""
+    found: set[Conflict] = set()
+    ordered = sorted(bidders, key=lambda b: b.supplier_id)
+    for a, b in combinations(ordered, 2):
+        if a.supplier_id == b.supplier_id:
+            continue
+        pair = (a.supplier_id, b.supplier_id)
+        shared = tuple(sorted(set(a.responsible_person_ids) & set(b.responsible_person_ids)))
+        if shared:
+            found.add(
+                Conflict(
+                    "SAME_RESPONSIBLE_PERSON",
+                    pair,
+                    shared,
+                    _ART18_PARA1,
+                    f"{a.supplier_id} and {b.supplier_id} have the same responsible person; "
+                    "only one of them may bid for this lot.",
+                )
+            )
+        holders = tuple(x.supplier_id for x, y in ((a, b), (b, a)) if y.supplier_id in x.holds)
+        if holders:
+            relation = (
+                "hold or manage each other"
+                if len(holders) == 2
+                else f"are related: {holders[0]} directly holds or manages the other"
+            )
+            found.add(
+                Conflict(
+                    "DIRECT_HOLDING_OR_MANAGEMENT",
+                    pair,
+                    holders,
+                    _ART18_PARA1,
+                    f"{a.supplier_id} and {b.supplier_id} {relation}; only one of them may bid "
+                    "for this lot.",
+                )
+            )
+    if not single_source:
+        for bidder in ordered:
+            if bidder.services:
+                found.add(
+                    Conflict(
+                        "PRIOR_PROJECT_SERVICE",
+                        (bidder.supplier_id,),
+                        tuple(sorted(set(bidder.services))),
+                        _ART18_PARA2,
+                        f"{bidder.supplier_id} provided {', '.join(sorted(set(bidder.services)))} "
+                        "for this project and may not take part in its other procurement.",
+                    )
+                )
+    return sorted(found, key=lambda c: (c.code, c.supplier_ids, c.via))
