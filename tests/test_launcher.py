@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from credit.settings import get_settings
+from graph import launcher
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -27,7 +30,8 @@ def _credit(*args: str) -> subprocess.CompletedProcess[str]:
 def test_start_on_a_running_instance_returns_its_uri() -> None:
     done = _credit("neo4j", "start")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "neo4j://127.0.0.1:7688"
+    expected = launcher.instance("test", get_settings().local_dir).uri
+    assert done.stdout.strip() == expected
 
 
 def test_status_reports_running() -> None:
