@@ -15,6 +15,7 @@ from tqdm import tqdm
 from credit.security.permissions import Role
 from credit.settings import get_settings
 from graph import launcher
+from graph import queries as q
 
 app = typer.Typer(help="Procurement credit-record system", no_args_is_help=True)
 neo4j_app = typer.Typer(help="The local Neo4j instance (for development and tests)")
@@ -139,6 +140,34 @@ def serve(
     import uvicorn
 
     uvicorn.run("credit.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+@app.command()
+def score(
+    all_subjects: Annotated[bool, typer.Option("--all", help="every supplier, agency, expert")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default today")] = None,
+) -> None:
+    """Compute and store current scores; grade changes are kept for the change feed."""
+    from datetime import date
+
+    from credit.assessment import score_all
+    from credit.policy import load_policy
+    from credit.services import get_store
+
+    if not all_subjects:
+        raise typer.BadParameter("only --all is supported; use creditProfile for one subject")
+    day = date.fromisoformat(as_of) if as_of else date.today()
+    store = get_store()
+    total = int(store.read(q.COUNT_SCORED)[0]["n"])
+    policy = load_policy(get_settings().policy_file)
+    started = time.monotonic()
+    with tqdm(total=total, desc="scores", unit="subject", file=sys.stderr) as bar:
+        scored, changed = score_all(store, policy, day, progress=bar.update)
+    elapsed = time.monotonic() - started
+    typer.echo(
+        f"scored {scored} subjects as of {day} under policy {policy.version}: "
+        f"{changed} grade changes in {elapsed:.1f}s ({scored / max(elapsed, 1e-9):.0f} subjects/s)"
+    )
 
 
 @schema_app.command("export")

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     graphql_max_cost: int = 50_000
     max_page_size: int = 200
     ingest_batch_size: int = 500
+    policy_file: Path | None = None  # the scoring policy; None: the packaged default.toml
 
     # Access control (see credit/security). HS256 with a derived local secret is for
     # development; deployments verify RS256 tokens with a public key or a JWKS file.

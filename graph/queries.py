@@ -216,3 +216,147 @@ MATCH (k:ApiKey {id: $id}) WHERE k.revoked_at IS NULL
 SET k.revoked_at = datetime()
 RETURN k.id AS id
 """
+
+# --- credit: facts for scoring and eligibility -------------------------------------------------
+
+# Every credit-relevant record of each subject, one round trip for a whole lot's bidders.
+SUBJECT_RECORDS: LiteralString = """
+UNWIND $uids AS uid
+MATCH (s:Entity {uid: uid})
+CALL (s) {
+  OPTIONAL MATCH (v:Violation)-[:AGAINST]->(s)
+  RETURN collect(v {.*}) AS violations
+}
+CALL (s) {
+  OPTIONAL MATCH (l:ExternalListing)-[:LISTS]->(s)
+  RETURN collect(l {.*}) AS listings
+}
+CALL (s) {
+  OPTIONAL MATCH (c:Contract)-[:UNDER_AWARD]->(:Award)-[:WON_BY]->(s)
+  RETURN collect(c {.*}) AS contracts
+}
+CALL (s) {
+  OPTIONAL MATCH (e:Evaluation)-[:RATES]->(s)
+  RETURN collect(e {.*}) AS evaluations
+}
+CALL (s) {
+  OPTIONAL MATCH (c:Complaint)-[:FILED_BY]->(s)
+  RETURN collect(c {.*}) AS complaints
+}
+RETURN uid, s {.*} AS subject, labels(s) AS labels, violations, listings, contracts,
+       evaluations, complaints
+"""
+
+# Suppliers tied to each subject through the people or companies behind it (ties in force on
+# the as-of date), with those suppliers' violations, for the network rules.
+SUBJECT_NETWORK: LiteralString = """
+UNWIND $uids AS uid
+MATCH (s:Organization {uid: uid})
+CALL (s) {
+  MATCH (s)<-[r1:LEGAL_REP_OF|RESPONSIBLE_FOR|CONTROLS]-(p)
+        -[r2:LEGAL_REP_OF|RESPONSIBLE_FOR|CONTROLS]->(o:Supplier)
+  WHERE o <> s
+    AND coalesce(r1.valid_from, $as_of) <= $as_of AND coalesce(r1.valid_to, $as_of) >= $as_of
+    AND coalesce(r2.valid_from, $as_of) <= $as_of AND coalesce(r2.valid_to, $as_of) >= $as_of
+  RETURN o, p.uid AS via,
+         CASE WHEN type(r1) = 'LEGAL_REP_OF' AND type(r2) = 'LEGAL_REP_OF'
+              THEN 'SHARED_LEGAL_REP' ELSE 'SAME_CONTROLLER' END AS kind
+  UNION
+  MATCH (s)<-[r:CONTROLS|OWNS|MANAGES]-(o:Organization)
+  WHERE (type(r) <> 'OWNS' OR r.share > 0.5)
+    AND coalesce(r.valid_from, $as_of) <= $as_of AND coalesce(r.valid_to, $as_of) >= $as_of
+  RETURN o, o.uid AS via, 'CONTROLLED_BY' AS kind
+  UNION
+  MATCH (s)-[r:CONTROLS|OWNS|MANAGES]->(o:Organization)
+  WHERE (type(r) <> 'OWNS' OR r.share > 0.5)
+    AND coalesce(r.valid_from, $as_of) <= $as_of AND coalesce(r.valid_to, $as_of) >= $as_of
+  RETURN o, s.uid AS via, 'CONTROLS' AS kind
+}
+CALL (o) {
+  OPTIONAL MATCH (v:Violation)-[:AGAINST]->(o)
+  RETURN collect(v {.*}) AS violations
+}
+RETURN uid, kind, via, o.uid AS other, o.name AS other_name, violations
+ORDER BY uid, other, kind, via
+"""
+
+# The bidders of a lot with what Regs Art. 18 needs: responsible people, direct holdings and
+# prior services for the project; plus consortium members and the procurement method.
+LOT_BIDDERS: LiteralString = """
+MATCH (l:Lot {uid: $lot})<-[:HAS_LOT]-(pr:Project)
+MATCH (l)<-[:FOR_LOT]-(b:Bid)<-[:SUBMITTED]-(s:Organization)
+WHERE b.status <> 'WITHDRAWN'
+CALL (b) {
+  OPTIONAL MATCH (m:Organization)-[:CONSORTIUM_MEMBER_OF]->(b)
+  RETURN collect(m.uid) AS members
+}
+CALL (s) {
+  OPTIONAL MATCH (p:Person)-[r:LEGAL_REP_OF|RESPONSIBLE_FOR]->(s)
+  WHERE coalesce(r.valid_from, $as_of) <= $as_of AND coalesce(r.valid_to, $as_of) >= $as_of
+  RETURN collect(DISTINCT p.uid) AS responsible
+}
+CALL (s) {
+  OPTIONAL MATCH (s)-[r:OWNS|CONTROLS|MANAGES]->(o:Organization)
+  WHERE (type(r) <> 'OWNS' OR r.share > 0.5)
+    AND coalesce(r.valid_from, $as_of) <= $as_of AND coalesce(r.valid_to, $as_of) >= $as_of
+  RETURN collect(DISTINCT o.uid) AS holds
+}
+CALL (s, pr) {
+  OPTIONAL MATCH (s)-[r:PROVIDED_SERVICE]->(pr)
+  RETURN collect(DISTINCT r.service) AS services
+}
+RETURN pr.method AS method, pr.uid AS project, b.uid AS bid, s.uid AS supplier, members,
+       responsible, holds, services
+ORDER BY supplier, bid
+"""
+
+BID_OF_SUPPLIER_IN_LOT: LiteralString = """
+MATCH (:Organization {uid: $supplier})-[:SUBMITTED]->(b:Bid)-[:FOR_LOT]->(:Lot {uid: $lot})
+OPTIONAL MATCH (m:Organization)-[:CONSORTIUM_MEMBER_OF]->(b)
+RETURN b.uid AS bid, collect(m.uid) AS members
+ORDER BY bid
+LIMIT 1
+"""
+
+# --- credit: check records and stored scores -------------------------------------------------
+
+CHECK_RECORD_CREATE: LiteralString = """
+CREATE (c:CheckRecord {id: $id, kind: $kind, content: $content, content_hash: $hash,
+                       requested_by: $requested_by, requested_at: $requested_at,
+                       subject_uids: $subjects, decision: $decision})
+"""
+
+CHECK_RECORD_BY_ID: LiteralString = """
+MATCH (c:CheckRecord {id: $id})
+RETURN c {.*} AS c
+"""
+
+COUNT_SCORED: LiteralString = """
+MATCH (n:Entity) WHERE n:Supplier OR n:Agency OR n:Expert RETURN count(n) AS n
+"""
+
+SCORE_SUBJECTS_PAGE: LiteralString = """
+MATCH (n:Entity)
+WHERE n.uid > $after AND (n:Supplier OR n:Agency OR n:Expert)
+RETURN n.uid AS uid
+ORDER BY n.uid
+LIMIT $limit
+"""
+
+# Store the current score; when the grade changes, keep a GradeChange (the change feed
+# publishes it). History is never overwritten: each change is its own node.
+SCORES_STORE: LiteralString = """
+UNWIND $rows AS row
+MATCH (n:Entity {uid: row.uid})
+WITH n, row, n.credit_grade AS previous
+SET n.credit_score = row.score, n.credit_grade = row.grade, n.credit_as_of = row.as_of,
+    n.credit_policy = row.policy
+WITH n, row, previous
+WHERE previous IS NULL OR previous <> row.grade
+CREATE (g:GradeChange {uid: 'grade:' + row.uid + ':' + toString(row.as_of) + ':' + randomUUID(),
+                       subject: row.uid, previous: previous, grade: row.grade,
+                       score: row.score, as_of: row.as_of, policy: row.policy,
+                       recorded_at: datetime()})
+CREATE (g)-[:GRADE_OF]->(n)
+RETURN count(g) AS changed
+"""

@@ -13,6 +13,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from credit.api.schema import build_schema
 from credit.api.types import Context
+from credit.policy import load_policy
 from credit.security.audit import AuditLog
 from credit.security.middleware import SecurityMiddleware
 from credit.security.permissions import load_table
@@ -25,11 +26,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     store = get_store()
     table = load_table()
     audit = AuditLog(store)
+    policy = load_policy(settings.policy_file)  # an invalid policy stops start-up, naming the key
     schema = build_schema(settings, table, audit)
 
     async def context_getter(request: Request) -> Context:
         principal = getattr(request.state, "principal", None)
-        return Context(store, settings.max_page_size, table, principal, audit)
+        return Context(store, settings.max_page_size, table, principal, audit, policy)
 
     router: GraphQLRouter[Context, None] = GraphQLRouter(
         schema,

@@ -24,11 +24,12 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from credit.intake.mapping import org_uid
+from credit.intake.mapping import key_uid, org_uid
 from credit.security.audit import AuditEvent, AuditLog, result_hash
 from credit.security.permissions import OperationPlan, PermissionTable, check, plan_document
 
-TARGET_ARGS = {"id": None, "uscc": "org", "subjectId": None, "lotId": "lot", "target": None}
+TARGET_ARGS = {"id": None, "uscc": "org", "subjectId": None, "lotId": "lot", "targetId": None}
+RESULT_ID_KEYS = frozenset({"id", "supplierId", "subjectId"})
 
 
 def _forbidden(code: str, field: str, message: str) -> ExecutionResult:
@@ -58,13 +59,28 @@ def _targets(document: DocumentNode, variables: dict[str, Any] | None, data: Any
             )
             if isinstance(raw, str) and raw:
                 kind = TARGET_ARGS[arg.name.value]
-                found.append(org_uid(raw) if kind == "org" else raw)
-        result = (data or {}).get(node.alias.value if node.alias else node.name.value)
-        if isinstance(result, dict):
-            if isinstance(result.get("id"), str):
-                found.append(result["id"])
-            found += [i for i in result.get("ids") or [] if isinstance(i, str)]
+                if kind and not raw.startswith(f"{kind}:"):
+                    raw = org_uid(raw) if kind == "org" else key_uid(kind, raw)
+                found.append(raw)
+        _result_ids((data or {}).get(node.alias.value if node.alias else node.name.value), found, 3)
     return sorted(set(found))[:200]
+
+
+def _result_ids(value: Any, found: list[str], depth: int) -> None:
+    """Ids of what the caller was shown (a lot check names every bidder), a few levels deep."""
+    if depth == 0:
+        return
+    if isinstance(value, list):
+        for item in value[:500]:
+            _result_ids(item, found, depth)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key in RESULT_ID_KEYS and isinstance(item, str):
+                found.append(item)
+            elif key == "ids" and isinstance(item, list):
+                found += [i for i in item if isinstance(i, str)]
+            elif isinstance(item, dict | list):
+                _result_ids(item, found, depth - 1)
 
 
 class AccessGuard(SchemaExtension):

@@ -23,6 +23,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from credit import explore
+from credit.api.credit import CreditQuery
 from credit.api.errors import bad_input, rejected_record
 from credit.api.guard import AccessGuard, PlanCache
 from credit.api.pagination import (
@@ -139,7 +140,7 @@ class AuditFilter:
 
 
 @strawberry.type
-class Query:
+class Query(CreditQuery):
     @strawberry.field(description="Who the caller is, as the API sees it.")
     def me(self, info: Info) -> Me:
         p = ctx(info).caller

@@ -14,6 +14,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from credit.domain import records as r
+from credit.policy import Policy
 from credit.security.audit import AuditLog
 from credit.security.permissions import PermissionTable, Principal
 from credit.store import GraphStore, StoredNode
@@ -67,6 +68,7 @@ class Context(BaseContext):
         table: PermissionTable,
         principal: Principal | None,
         audit: AuditLog,
+        policy: Policy,
     ) -> None:
         super().__init__()
         self.store = store
@@ -75,6 +77,7 @@ class Context(BaseContext):
         self.table = table
         self.principal = principal
         self.audit = audit
+        self.policy = policy
 
     @property
     def caller(self) -> Principal:

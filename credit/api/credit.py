@@ -1,0 +1,300 @@
+"""GraphQL for credit: eligibility of a supplier or a whole lot, credit profiles, check records.
+
+Resolvers only translate: the decisions come from credit.assessment and the pure rules."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from credit import assessment
+from credit.api.errors import bad_input, not_found
+from credit.api.types import Organization, ctx
+from credit.domain.identifiers import IdentifierError, validate_uscc
+from credit.eligibility import Conflict, Decision, Eligibility, Reason
+from credit.intake.mapping import key_uid, org_uid
+from credit.scoring import Contribution
+from credit.security.permissions import Role
+
+strawberry.enum(Decision, description="ELIGIBLE, INELIGIBLE or REVIEW (a person must decide)")
+
+
+@strawberry.type(description="One reason for a decision, with its legal basis and records.")
+class DecisionReason:
+    code: str
+    decision: Decision
+    legal_basis: str
+    message: str
+    record_ids: list[strawberry.ID]
+    until: date | None
+
+    @staticmethod
+    def of(reason: Reason) -> DecisionReason:
+        return DecisionReason(
+            code=reason.code,
+            decision=reason.decision,
+            legal_basis=reason.legal_basis,
+            message=reason.message,
+            record_ids=[strawberry.ID(r) for r in reason.record_ids],
+            until=reason.until,
+        )
+
+
+@strawberry.type
+class SupplierDecision:
+    supplier_id: strawberry.ID
+    decision: Decision
+    reasons: list[DecisionReason]
+    as_of: date
+    policy_version: str
+
+    @staticmethod
+    def of(e: Eligibility) -> SupplierDecision:
+        return SupplierDecision(
+            supplier_id=strawberry.ID(e.subject_id),
+            decision=e.decision,
+            reasons=[DecisionReason.of(r) for r in e.reasons],
+            as_of=e.as_of,
+            policy_version=e.policy_version,
+        )
+
+    @strawberry.field
+    async def supplier(self, info: Info) -> Organization | None:
+        node = await ctx(info).loaders.nodes.load(self.supplier_id)
+        return Organization.of(node) if node else None
+
+
+@strawberry.type(description="A participation conflict among a lot's bidders (Regs Art. 18).")
+class LotConflict:
+    code: str
+    supplier_ids: list[strawberry.ID]
+    via: list[strawberry.ID]
+    legal_basis: str
+    message: str
+
+    @staticmethod
+    def of(c: Conflict) -> LotConflict:
+        return LotConflict(
+            code=c.code,
+            supplier_ids=[strawberry.ID(s) for s in c.supplier_ids],
+            via=[strawberry.ID(v) for v in c.via],
+            legal_basis=c.legal_basis,
+            message=c.message,
+        )
+
+
+@strawberry.type(description="The filed record of a check: keep its id and hash in the file.")
+class CheckRecordRef:
+    id: strawberry.ID
+    content_hash: str
+    requested_at: str
+
+
+def _ref(record: assessment.CheckRecord) -> CheckRecordRef:
+    return CheckRecordRef(
+        id=strawberry.ID(record.id),
+        content_hash=record.content_hash,
+        requested_at=record.requested_at,
+    )
+
+
+@strawberry.type
+class SupplierEligibility(SupplierDecision):
+    check_record: CheckRecordRef
+
+
+@strawberry.type
+class LotEligibility:
+    lot_id: strawberry.ID
+    decision: Decision
+    as_of: date
+    bidders: list[SupplierDecision]
+    conflicts: list[LotConflict]
+    check_record: CheckRecordRef
+
+
+@strawberry.type
+class ScoreContribution:
+    record_id: strawberry.ID
+    points: str
+    basis: str
+    counted_from: date
+    counted_until: date | None
+    reason: str
+
+    @staticmethod
+    def of(c: Contribution) -> ScoreContribution:
+        return ScoreContribution(
+            record_id=strawberry.ID(c.record_id),
+            points=str(c.points),
+            basis=c.basis,
+            counted_from=c.counted_from,
+            counted_until=c.counted_until,
+            reason=c.reason,
+        )
+
+
+@strawberry.type(description="Score and grade as of a date; base plus contributions is the score.")
+class CreditProfile:
+    subject_id: strawberry.ID
+    name: str
+    subject_type: str
+    score: str
+    base: str
+    grade: str
+    as_of: date
+    policy_version: str
+    capped_by: list[str]
+    explanation: list[ScoreContribution]
+    explanation_json: str = strawberry.field(
+        description="Canonical JSON of the whole score: byte-identical for the same inputs."
+    )
+
+
+@strawberry.type
+class CheckRecordView:
+    id: strawberry.ID
+    kind: str
+    requested_by: str
+    requested_at: str
+    content_hash: str
+    verified: bool = strawberry.field(
+        description="The stored content still matches its SHA-256 hash."
+    )
+    content: JSON
+
+
+def _today(as_of: date | None) -> date:
+    return as_of or date.today()
+
+
+def _org(uscc: str) -> str:
+    try:
+        return org_uid(validate_uscc(uscc))
+    except IdentifierError as exc:
+        raise bad_input("uscc", exc.rule, str(exc)) from None
+
+
+def _lot(lot_id: str) -> str:
+    return lot_id if lot_id.startswith("lot:") else key_uid("lot", lot_id)
+
+
+async def _run(fn: Any, *args: Any) -> Any:
+    try:
+        return await asyncio.to_thread(fn, *args)
+    except assessment.AssessmentError as exc:
+        if exc.rule == "not_found":
+            raise not_found(exc.field, str(exc)) from None
+        raise bad_input(exc.field, exc.rule, str(exc)) from None
+
+
+@strawberry.type
+class CreditQuery:
+    @strawberry.field(
+        description="May this supplier take part (today or on asOf, optionally for "
+        "a lot)? Files a check record."
+    )
+    async def supplier_eligibility(
+        self, info: Info, uscc: str, as_of: date | None = None, lot_id: strawberry.ID | None = None
+    ) -> SupplierEligibility:
+        c = ctx(info)
+        lot = _lot(str(lot_id)) if lot_id else None
+        check: assessment.SupplierCheck = await _run(
+            assessment.check_supplier,
+            c.store,
+            c.policy,
+            _org(uscc),
+            _today(as_of),
+            lot,
+            c.caller.subject,
+        )
+        e = check.eligibility
+        return SupplierEligibility(
+            supplier_id=strawberry.ID(e.subject_id),
+            decision=e.decision,
+            reasons=[DecisionReason.of(r) for r in e.reasons],
+            as_of=e.as_of,
+            policy_version=e.policy_version,
+            check_record=_ref(check.record),
+        )
+
+    @strawberry.field(
+        description="Every bidder of a lot at once, with the Art. 18 conflicts "
+        "among them. Files one check record."
+    )
+    async def lot_eligibility(
+        self, info: Info, lot_id: strawberry.ID, as_of: date | None = None
+    ) -> LotEligibility:
+        c = ctx(info)
+        check: assessment.LotCheck = await _run(
+            assessment.check_lot,
+            c.store,
+            c.policy,
+            _lot(str(lot_id)),
+            _today(as_of),
+            c.caller.subject,
+        )
+        return LotEligibility(
+            lot_id=strawberry.ID(check.lot_id),
+            decision=check.decision,
+            as_of=_today(as_of),
+            bidders=[SupplierDecision.of(b) for b in check.bidders],
+            conflicts=[LotConflict.of(x) for x in check.conflicts],
+            check_record=_ref(check.record),
+        )
+
+    @strawberry.field(description="Credit score and grade of a supplier, agency or expert.")
+    async def credit_profile(
+        self,
+        info: Info,
+        uscc: str | None = None,
+        id: strawberry.ID | None = None,
+        as_of: date | None = None,
+    ) -> CreditProfile:
+        if (uscc is None) == (id is None):
+            raise bad_input("uscc", "one_of", "give exactly one of uscc and id")
+        c = ctx(info)
+        uid = _org(uscc) if uscc is not None else str(id)
+        profile: assessment.Profile = await _run(
+            assessment.credit_profile, c.store, c.policy, uid, _today(as_of)
+        )
+        s = profile.score
+        return CreditProfile(
+            subject_id=strawberry.ID(profile.uid),
+            name=profile.name,
+            subject_type=s.subject_type,
+            score=str(s.score),
+            base=str(s.base),
+            grade=s.grade,
+            as_of=s.as_of,
+            policy_version=s.policy_version,
+            capped_by=list(s.capped_by),
+            explanation=[ScoreContribution.of(x) for x in s.contributions],
+            explanation_json=profile.explanation,
+        )
+
+    @strawberry.field(
+        description="A filed check record, verified against its hash. Purchasers "
+        "and agencies see their own; supervisors see all."
+    )
+    async def check_record(self, info: Info, id: strawberry.ID) -> CheckRecordView | None:
+        c = ctx(info)
+        record = await asyncio.to_thread(assessment.read_check_record, c.store, str(id))
+        if record is None:
+            return None
+        if Role.SUPERVISOR not in c.caller.roles and record.requested_by != c.caller.subject:
+            return None
+        return CheckRecordView(
+            id=strawberry.ID(record.id),
+            kind=record.kind,
+            requested_by=record.requested_by,
+            requested_at=record.requested_at,
+            content_hash=record.content_hash,
+            verified=record.verified,
+            content=JSON(record.body),
+        )

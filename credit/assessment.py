@@ -1,0 +1,432 @@
+"""From the graph to decisions: gathers the facts the pure rules need (a bounded number of
+queries, whatever the number of bidders), applies them, and files immutable check records.
+
+A check record holds the inputs, the as-of date, the result with reasons, the policy version,
+who asked and when, and a SHA-256 hash over a canonical serialisation of all of it; reading it
+back recomputes the hash, so an altered record shows as unverified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from credit.domain.records import PenaltyType, RecordStatus, Severity
+from credit.eligibility import (
+    BidderTies,
+    Conflict,
+    Decision,
+    Eligibility,
+    NetworkLink,
+    SupplierFacts,
+    assess_supplier,
+    lot_conflicts,
+)
+from credit.policy import Policy, SubjectType
+from credit.scoring import CreditRecord, Score, canonical_json, compute_score
+from credit.store import GraphStore, native
+from graph import queries as q
+
+
+class AssessmentError(ValueError):
+    def __init__(self, field: str, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.rule = rule
+
+
+# --- graph nodes to credit records -----------------------------------------------------------
+
+
+def _d(value: Any) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _record(kind: str, p: dict[str, Any]) -> CreditRecord | None:
+    p = native(p)
+    common: dict[str, Any] = {"id": p["uid"], "received_at": p.get("received_at")}
+    if kind == "violation":
+        return CreditRecord(
+            kind="violation",
+            category=p["category"],
+            decided_on=p["decided_on"],
+            severity=Severity(p["severity"]),
+            penalty_types=tuple(PenaltyType(x) for x in p.get("penalty_types") or ()),
+            fine_amount=Decimal(p["fine_exact"]) if p.get("fine_exact") else None,
+            fine_currency=p.get("fine_currency"),
+            ban_start=p.get("ban_start"),
+            ban_end=p.get("ban_end"),
+            publication_end=p.get("publication_end"),
+            status=RecordStatus(p.get("status", "ACTIVE")),
+            status_date=p.get("status_date"),
+            basis=p.get("basis") or "",
+            decision_number=p.get("decision_number") or "",
+            authority=p.get("authority") or "",
+            **common,
+        )
+    if kind == "listing":
+        return CreditRecord(
+            kind="listing",
+            category=p["list"],
+            decided_on=p["listed_on"],
+            valid_until=p.get("valid_until"),
+            retracted_on=p.get("retracted_on"),
+            decision_number=p.get("reference") or "",
+            authority=p.get("authority") or "",
+            **common,
+        )
+    if kind == "contract":
+        outcome = {"PASSED": "CONTRACT_ACCEPTED", "FAILED": "CONTRACT_FAILED"}.get(p["acceptance"])
+        if outcome is None:
+            return None  # acceptance pending: nothing to credit yet
+        decided = _d(p.get("accepted_on")) or _d(p["signed_on"])
+        assert decided is not None
+        return CreditRecord(kind="contract", category=outcome, decided_on=decided, **common)
+    if kind == "evaluation":
+        return CreditRecord(
+            kind="evaluation",
+            category="EVALUATION",
+            decided_on=p["rated_on"],
+            score=int(p["score"]),
+            **common,
+        )
+    decided = _d(p.get("decided_on")) or _d(p["filed_on"])
+    assert decided is not None
+    return CreditRecord(kind="complaint", category=p["outcome"], decided_on=decided, **common)
+
+
+_KINDS = ("violations", "listings", "contracts", "evaluations", "complaints")
+
+
+def _records(row: Any) -> tuple[CreditRecord, ...]:
+    found = [
+        rec
+        for column in _KINDS
+        for props in row[column]
+        if (rec := _record(column[:-1], props)) is not None
+    ]
+    return tuple(sorted(found, key=lambda r: r.id))
+
+
+def subject_type(labels: Iterable[str]) -> SubjectType | None:
+    names = set(labels)
+    if "Supplier" in names:
+        return "supplier"
+    if "Agency" in names:
+        return "agency"
+    if "Expert" in names:
+        return "expert"
+    return None
+
+
+@dataclass(frozen=True)
+class SubjectRecords:
+    uid: str
+    name: str
+    uscc: str | None
+    subject_type: SubjectType | None
+    records: tuple[CreditRecord, ...]
+
+
+def load_records(store: GraphStore, uids: Sequence[str]) -> dict[str, SubjectRecords]:
+    rows = store.read(q.SUBJECT_RECORDS, uids=list(dict.fromkeys(uids)))
+    return {
+        row["uid"]: SubjectRecords(
+            uid=row["uid"],
+            name=str(row["subject"].get("name") or row["uid"]),
+            uscc=row["subject"].get("uscc"),
+            subject_type=subject_type(row["labels"]),
+            records=_records(row),
+        )
+        for row in rows
+    }
+
+
+def load_network(
+    store: GraphStore, uids: Sequence[str], as_of: date
+) -> dict[str, list[NetworkLink]]:
+    links: dict[str, list[NetworkLink]] = defaultdict(list)
+    for row in store.read(q.SUBJECT_NETWORK, uids=list(dict.fromkeys(uids)), as_of=as_of):
+        others = tuple(
+            r for props in row["violations"] if (r := _record("violation", props)) is not None
+        )
+        links[row["uid"]].append(
+            NetworkLink(
+                kind=row["kind"],
+                other_id=row["other"],
+                other_name=str(row["other_name"]),
+                via_id=row["via"],
+                other_records=others,
+            )
+        )
+    return links
+
+
+def supplier_facts(
+    store: GraphStore, uids: Sequence[str], as_of: date, members: dict[str, list[str]]
+) -> dict[str, SupplierFacts]:
+    """Facts for suppliers and their consortium members in two queries."""
+    everyone = list(dict.fromkeys([*uids, *(m for ms in members.values() for m in ms)]))
+    records = load_records(store, everyone)
+    network = load_network(store, everyone, as_of)
+
+    def facts(uid: str, with_members: bool) -> SupplierFacts:
+        subject = records[uid]
+        return SupplierFacts(
+            id=uid,
+            uscc=subject.uscc or "",
+            name=subject.name,
+            records=subject.records,
+            consortium_members=tuple(
+                facts(m, False) for m in members.get(uid, []) if m != uid and with_members
+            ),
+            network=tuple(network.get(uid, [])),
+        )
+
+    return {uid: facts(uid, True) for uid in uids if uid in records}
+
+
+# --- check records -------------------------------------------------------------------------
+
+
+def _content_hash(content: str) -> str:
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    id: str
+    kind: str
+    content: str  # canonical JSON: inputs, as-of, result, policy version, requester, time
+    content_hash: str
+    requested_by: str
+    requested_at: str
+
+    @property
+    def body(self) -> dict[str, Any]:
+        try:
+            loaded: dict[str, Any] = json.loads(self.content)
+        except json.JSONDecodeError:
+            return {"unreadable": "the stored content is not valid JSON"}
+        return loaded
+
+    @property
+    def verified(self) -> bool:
+        return _content_hash(self.content) == self.content_hash
+
+
+def _file(
+    store: GraphStore,
+    kind: str,
+    inputs: dict[str, Any],
+    result: Any,
+    policy: Policy,
+    requested_by: str,
+    subjects: list[str],
+    decision: str,
+) -> CheckRecord:
+    requested_at = datetime.now(UTC).isoformat()
+    record_id = f"check:{uuid.uuid4().hex}"
+    content = canonical_json(
+        {
+            "id": record_id,
+            "kind": kind,
+            "inputs": inputs,
+            "result": result,
+            "policy_version": policy.version,
+            "requested_by": requested_by,
+            "requested_at": requested_at,
+        }
+    )
+    digest = _content_hash(content)
+    store.write(
+        q.CHECK_RECORD_CREATE,
+        id=record_id,
+        kind=kind,
+        content=content,
+        hash=digest,
+        requested_by=requested_by,
+        requested_at=requested_at,
+        subjects=subjects,
+        decision=decision,
+    )
+    return CheckRecord(record_id, kind, content, digest, requested_by, requested_at)
+
+
+def read_check_record(store: GraphStore, record_id: str) -> CheckRecord | None:
+    rows = store.read(q.CHECK_RECORD_BY_ID, id=record_id)
+    if not rows:
+        return None
+    c = rows[0]["c"]
+    return CheckRecord(
+        c["id"], c["kind"], c["content"], c["content_hash"], c["requested_by"], c["requested_at"]
+    )
+
+
+# --- the checks ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupplierCheck:
+    record: CheckRecord
+    eligibility: Eligibility
+
+
+@dataclass(frozen=True)
+class LotCheck:
+    record: CheckRecord
+    lot_id: str
+    bidders: tuple[Eligibility, ...]
+    conflicts: tuple[Conflict, ...]
+
+    @property
+    def decision(self) -> Decision:
+        return lot_decision(self.bidders, self.conflicts)
+
+
+def lot_decision(bidders: Sequence[Eligibility], conflicts: Sequence[Conflict]) -> Decision:
+    """The lot's summary: an ineligible bidder outranks an Art. 18 conflict, which asks for
+    review (the purchaser decides which of the conflicted bidders stays)."""
+    decisions = {e.decision for e in bidders}
+    if Decision.INELIGIBLE in decisions:
+        return Decision.INELIGIBLE
+    return Decision.REVIEW if Decision.REVIEW in decisions or conflicts else Decision.ELIGIBLE
+
+
+def check_supplier(
+    store: GraphStore,
+    policy: Policy,
+    supplier_uid: str,
+    as_of: date,
+    lot_uid: str | None,
+    requested_by: str,
+) -> SupplierCheck:
+    members: dict[str, list[str]] = {}
+    if lot_uid is not None:
+        if store.node(lot_uid) is None:
+            raise AssessmentError("lotId", "not_found", f"no lot {lot_uid}")
+        rows = store.read(q.BID_OF_SUPPLIER_IN_LOT, supplier=supplier_uid, lot=lot_uid)
+        if rows:
+            members[supplier_uid] = list(rows[0]["members"])
+    facts = supplier_facts(store, [supplier_uid], as_of, members).get(supplier_uid)
+    if facts is None:
+        raise AssessmentError("uscc", "not_found", f"no organisation {supplier_uid}")
+    result = assess_supplier(facts, as_of, policy)
+    inputs = {"supplier": supplier_uid, "lot": lot_uid, "as_of": as_of}
+    record = _file(
+        store, "SUPPLIER", inputs, result, policy, requested_by, [supplier_uid], result.decision
+    )
+    return SupplierCheck(record, result)
+
+
+def check_lot(
+    store: GraphStore, policy: Policy, lot_uid: str, as_of: date, requested_by: str
+) -> LotCheck:
+    rows = store.read(q.LOT_BIDDERS, lot=lot_uid, as_of=as_of)
+    if not rows and store.node(lot_uid) is None:
+        raise AssessmentError("lotId", "not_found", f"no lot {lot_uid}")
+    suppliers = list(dict.fromkeys(row["supplier"] for row in rows))
+    members = {row["supplier"]: list(row["members"]) for row in rows if row["members"]}
+    facts = supplier_facts(store, suppliers, as_of, members)
+    bidders = tuple(assess_supplier(facts[uid], as_of, policy) for uid in suppliers)
+    ties = [
+        BidderTies(
+            supplier_id=row["supplier"],
+            responsible_person_ids=tuple(row["responsible"]),
+            holds=tuple(row["holds"]),
+            services=tuple(row["services"]),
+        )
+        for row in rows
+    ]
+    single_source = bool(rows) and rows[0]["method"] == "SINGLE_SOURCE"
+    conflicts = tuple(lot_conflicts(ties, single_source=single_source))
+    result = {"bidders": bidders, "conflicts": conflicts}
+    decision = lot_decision(bidders, conflicts)
+    record = _file(
+        store,
+        "LOT",
+        {"lot": lot_uid, "as_of": as_of},
+        result,
+        policy,
+        requested_by,
+        [lot_uid, *suppliers],
+        decision,
+    )
+    return LotCheck(record, lot_uid, bidders, conflicts)
+
+
+# --- scores ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Profile:
+    uid: str
+    name: str
+    score: Score
+    explanation: str  # canonical JSON of the score: byte-identical for the same inputs
+
+
+def credit_profile(store: GraphStore, policy: Policy, uid: str, as_of: date) -> Profile:
+    subject = load_records(store, [uid]).get(uid)
+    if subject is None:
+        raise AssessmentError("id", "not_found", f"nothing is known under {uid}")
+    if subject.subject_type is None:
+        raise AssessmentError(
+            "id", "subject_type", "scores exist for suppliers, agencies and experts"
+        )
+    network = load_network(store, [uid], as_of).get(uid, []) if uid.startswith("org:") else []
+    score = compute_score(subject.subject_type, subject.records, as_of, policy, network)
+    return Profile(uid, subject.name, score, canonical_json(score))
+
+
+def score_all(
+    store: GraphStore,
+    policy: Policy,
+    as_of: date,
+    batch: int = 500,
+    progress: Callable[[int], object] | None = None,
+) -> tuple[int, int]:
+    """Score every supplier, agency and expert; return (scored, grade changes)."""
+    scored = changed = 0
+    after = ""
+    while True:
+        uids = [r["uid"] for r in store.read(q.SCORE_SUBJECTS_PAGE, after=after, limit=batch)]
+        if not uids:
+            return scored, changed
+        subjects = load_records(store, uids)
+        orgs = [u for u in uids if u.startswith("org:")]
+        network = load_network(store, orgs, as_of) if orgs else {}
+        rows = []
+        for uid in uids:
+            subject = subjects[uid]
+            if subject.subject_type is None:
+                continue
+            score = compute_score(
+                subject.subject_type, subject.records, as_of, policy, network.get(uid, [])
+            )
+            rows.append(
+                {
+                    "uid": uid,
+                    "score": float(score.score),
+                    "grade": score.grade,
+                    "as_of": as_of,
+                    "policy": policy.version,
+                }
+            )
+        result = store.write(q.SCORES_STORE, rows=rows)
+        changed += sum(int(r["changed"]) for r in result)
+        scored += len(rows)
+        after = uids[-1]
+        if progress:
+            progress(len(uids))
