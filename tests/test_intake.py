@@ -214,3 +214,27 @@ def test_cli_ingest_reports_bad_lines_and_exit_codes(store: GraphStore, tmp_path
     done = _cli("ingest", str(mixed))
     assert done.returncode == 1
     assert "line 11: (record): json.syntax:" in done.stderr
+
+
+def test_a_person_known_by_another_systems_identifier_is_hashed_and_linked(
+    intake: Intake, store: GraphStore
+) -> None:
+    key = {"scheme": "GB-COH", "id": "MXhjZ9kR"}
+    report = ingest(
+        intake,
+        [
+            f.organization(1),
+            {"type": "person", "identifier": key, "name": "John Smith"},
+            f.tie("OWNS", {"person_key": key}, {"org": f.make_uscc(1)}, share="0.75"),
+        ],
+    )
+    assert report.errors == []
+    rows = store.read("MATCH (p:Person)-[o:OWNS]->(:Organization) RETURN p {.*} AS p, o.share AS s")
+    assert rows[0]["s"] == 0.75
+    assert rows[0]["p"]["id_masked"] == "GB-COH:********"
+    assert "MXhjZ9kR" not in str(rows[0]["p"])
+
+
+def test_a_person_needs_exactly_one_key(intake: Intake) -> None:
+    report = ingest(intake, [{"type": "person", "name": "无名"}])
+    assert [(e.field, e.rule) for e in report.errors] == [("(record)", "person.key")]

@@ -232,8 +232,21 @@ class GroupRef(Strict):
     group: RecordId
 
 
-PartyRef = OrgRef | PersonRef
-TieEnd = OrgRef | PersonRef | ProjectRef | GroupRef
+class PersonIdentifier(Strict):
+    """A person known by another system's identifier (BODS statements, foreign registers).
+    Hashed with the deployment secret on intake like identity numbers; `scheme` says whose."""
+
+    scheme: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9_.\-]{1,39}$")]
+    id: Short
+
+
+class PersonKeyRef(Strict):
+    person_key: PersonIdentifier
+
+
+PartyRef = OrgRef | PersonRef | PersonKeyRef
+TieEnd = OrgRef | PersonRef | PersonKeyRef | ProjectRef | GroupRef
+PERSON = (PersonRef, PersonKeyRef)
 
 
 # --- records --------------------------------------------------------------------------------
@@ -259,12 +272,21 @@ class ExpertProfile(Strict):
 
 
 class Person(Provenance):
+    """A person, keyed by a resident identity number or by another system's identifier."""
+
     type: Literal["person"] = "person"
-    id_number: IdNumber
+    id_number: IdNumber | None = None
+    identifier: PersonIdentifier | None = None
     name: Name
     phones: Annotated[list[Short], Field(max_length=20)] = []
     emails: Annotated[list[Short], Field(max_length=20)] = []
     expert: ExpertProfile | None = None
+
+    @model_validator(mode="after")
+    def _one_key(self) -> Self:
+        if (self.id_number is None) == (self.identifier is None):
+            raise PydanticCustomError("person.key", "give exactly one of id_number and identifier")
+        return self
 
 
 class Group(Provenance):
@@ -275,15 +297,15 @@ class Group(Provenance):
 
 
 _TIE_ENDS: dict[TieKind, tuple[tuple[type[Strict], ...], tuple[type[Strict], ...]]] = {
-    TieKind.LEGAL_REP_OF: ((PersonRef,), (OrgRef,)),
-    TieKind.RESPONSIBLE_FOR: ((PersonRef,), (OrgRef,)),
-    TieKind.OWNS: ((PersonRef, OrgRef), (OrgRef,)),
-    TieKind.CONTROLS: ((PersonRef, OrgRef), (OrgRef,)),
+    TieKind.LEGAL_REP_OF: (PERSON, (OrgRef,)),
+    TieKind.RESPONSIBLE_FOR: (PERSON, (OrgRef,)),
+    TieKind.OWNS: ((*PERSON, OrgRef), (OrgRef,)),
+    TieKind.CONTROLS: ((*PERSON, OrgRef), (OrgRef,)),
     TieKind.MANAGES: ((OrgRef,), (OrgRef,)),
-    TieKind.DIRECTOR_OF: ((PersonRef,), (OrgRef,)),
-    TieKind.SUPERVISOR_OF: ((PersonRef,), (OrgRef,)),
-    TieKind.EMPLOYED_BY: ((PersonRef,), (OrgRef,)),
-    TieKind.RELATIVE_OF: ((PersonRef,), (PersonRef,)),
+    TieKind.DIRECTOR_OF: (PERSON, (OrgRef,)),
+    TieKind.SUPERVISOR_OF: (PERSON, (OrgRef,)),
+    TieKind.EMPLOYED_BY: (PERSON, (OrgRef,)),
+    TieKind.RELATIVE_OF: (PERSON, PERSON),
     TieKind.MEMBER_OF: ((OrgRef,), (GroupRef,)),
     TieKind.PROVIDED_SERVICE: ((OrgRef,), (ProjectRef,)),
 }

@@ -129,11 +129,18 @@ class Mapper:
     def person_uid_for(self, id_number: str) -> str:
         return person_uid(hash_identity_number(id_number, self._secret))
 
-    def party_uid(self, ref: r.OrgRef | r.PersonRef | r.ProjectRef | r.GroupRef) -> str:
+    def person_key_hash(self, key: r.PersonIdentifier) -> str:
+        return hash_identity_number(f"{key.scheme}:{key.id}", self._secret)
+
+    def party_uid(
+        self, ref: r.OrgRef | r.PersonRef | r.PersonKeyRef | r.ProjectRef | r.GroupRef
+    ) -> str:
         if isinstance(ref, r.OrgRef):
             return org_uid(ref.org)
         if isinstance(ref, r.PersonRef):
             return self.person_uid_for(ref.person)
+        if isinstance(ref, r.PersonKeyRef):
+            return person_uid(self.person_key_hash(ref.person_key))
         if isinstance(ref, r.ProjectRef):
             return key_uid("project", ref.project)
         return key_uid("group", ref.group)
@@ -186,15 +193,16 @@ class Mapper:
         return write
 
     def _person(self, rec: r.Person) -> GraphWrite:
-        id_hash = hash_identity_number(rec.id_number, self._secret)
+        if rec.id_number is not None:
+            id_hash = hash_identity_number(rec.id_number, self._secret)
+            masked = mask_identity_number(rec.id_number)
+        else:
+            assert rec.identifier is not None
+            id_hash = self.person_key_hash(rec.identifier)
+            masked = f"{rec.identifier.scheme}:" + "*" * 8
         uid = person_uid(id_hash)
         labels: tuple[str, ...] = ("Person",)
-        props: Props = {
-            "key": id_hash,
-            "id_hash": id_hash,
-            "id_masked": mask_identity_number(rec.id_number),
-            "name": rec.name,
-        }
+        props: Props = {"key": id_hash, "id_hash": id_hash, "id_masked": masked, "name": rec.name}
         write = GraphWrite(uid, None)
         if rec.expert is not None:
             labels = ("Person", "Expert")

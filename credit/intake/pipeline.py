@@ -78,11 +78,14 @@ class IntakeReport:
         )
 
 
+_REF_TYPES = frozenset({"OrgRef", "PersonRef", "PersonKeyRef", "ProjectRef", "GroupRef"})
+
+
 def _field(loc: tuple[int | str, ...]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in _RANK:  # the discriminator tag pydantic puts first
         parts = parts[1:]
-    parts = [p for p in parts if p not in ("OrgRef", "PersonRef", "ProjectRef", "GroupRef")]
+    parts = [p for p in parts if p not in _REF_TYPES]
     return ".".join(parts) or "(record)"
 
 
