@@ -34,7 +34,7 @@ from graph.migrate import apply_migrations
 @pytest.fixture(scope="session")
 def graph_db() -> GraphStore:
     settings = get_settings()
-    assert settings.neo4j_uri or settings.instance == "test", "tests never run on the demo data"
+    assert settings.neo4j_uri or settings.instance != "main", "tests never run on the demo data"
     driver = get_driver()
     driver.verify_connectivity()  # no database means a failed run, never a skip
     apply_migrations(driver, settings.neo4j_database)
