@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 CREDIT := $(BIN)/credit
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint neo4j neo4j-test stop demo schema bench clean
+.PHONY: install run test lint neo4j neo4j-test stop demo schema bench-api clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 ($(PYTHON)) is required"; exit 1; }
@@ -38,7 +38,13 @@ test: neo4j-test
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy credit graph tests
+	$(BIN)/mypy credit graph tests bench
+
+# Benchmarks run on the main instance with the demo market (not part of `make test`).
+bench-api: neo4j
+	$(CREDIT) migrate
+	$(CREDIT) demo --if-empty
+	$(BIN)/python bench/api_latency.py
 
 schema: install
 	$(CREDIT) schema export

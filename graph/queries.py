@@ -251,7 +251,7 @@ RETURN uid, s {.*} AS subject, labels(s) AS labels, violations, listings, contra
 # the as-of date), with those suppliers' violations, for the network rules.
 SUBJECT_NETWORK: LiteralString = """
 UNWIND $uids AS uid
-MATCH (s:Organization {uid: uid})
+MATCH (s:Entity {uid: uid}) WHERE s:Organization
 CALL (s) {
   MATCH (s)<-[r1:LEGAL_REP_OF|RESPONSIBLE_FOR|CONTROLS]-(p)
         -[r2:LEGAL_REP_OF|RESPONSIBLE_FOR|CONTROLS]->(o:Supplier)
@@ -283,7 +283,7 @@ ORDER BY uid, other, kind, via
 # The bidders of a lot with what Regs Art. 18 needs: responsible people, direct holdings and
 # prior services for the project; plus consortium members and the procurement method.
 LOT_BIDDERS: LiteralString = """
-MATCH (l:Lot {uid: $lot})<-[:HAS_LOT]-(pr:Project)
+MATCH (l:Entity {uid: $lot})<-[:HAS_LOT]-(pr:Project)
 MATCH (l)<-[:FOR_LOT]-(b:Bid)<-[:SUBMITTED]-(s:Organization)
 WHERE b.status <> 'WITHDRAWN'
 CALL (b) {
@@ -311,7 +311,7 @@ ORDER BY supplier, bid
 """
 
 BID_OF_SUPPLIER_IN_LOT: LiteralString = """
-MATCH (:Organization {uid: $supplier})-[:SUBMITTED]->(b:Bid)-[:FOR_LOT]->(:Lot {uid: $lot})
+MATCH (:Entity {uid: $supplier})-[:SUBMITTED]->(b:Bid)-[:FOR_LOT]->(:Entity {uid: $lot})
 OPTIONAL MATCH (m:Organization)-[:CONSORTIUM_MEMBER_OF]->(b)
 RETURN b.uid AS bid, collect(m.uid) AS members
 ORDER BY bid

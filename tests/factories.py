@@ -92,7 +92,7 @@ def violation(vid: str, subject: int | dict[str, str], **over: Any) -> dict[str,
     } | over
 
 
-def tie(kind: str, start: dict[str, str], end: dict[str, str], **over: Any) -> dict[str, Any]:
+def tie(kind: str, start: dict[str, Any], end: dict[str, Any], **over: Any) -> dict[str, Any]:
     return {"type": "tie", "kind": kind, "from": start, "to": end} | over
 
 
