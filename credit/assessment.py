@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from neo4j import ManagedTransaction
+
 from credit.domain.records import PenaltyType, RecordStatus, Severity
 from credit.eligibility import (
     BidderTies,
@@ -32,6 +34,7 @@ from credit.eligibility import (
 from credit.policy import Policy, SubjectType
 from credit.scoring import CreditRecord, Score, canonical_json, compute_score
 from credit.store import GraphStore, native
+from credit.sync import feed
 from graph import queries as q
 
 
@@ -424,8 +427,14 @@ def score_all(
                     "policy": policy.version,
                 }
             )
-        result = store.write(q.SCORES_STORE, rows=rows)
-        changed += sum(int(r["changed"]) for r in result)
+
+        def work(tx: ManagedTransaction, rows: list[dict[str, Any]] = rows) -> int:
+            moved = [dict(r) for r in tx.run(q.SCORES_STORE, rows=rows)]
+            subjects = {r["uid"]: (r["subject"], r["labels"]) for r in moved}
+            feed.append(tx, feed.grade_events([native(r) for r in moved], subjects))
+            return len(moved)
+
+        changed += store.transaction(work)
         scored += len(rows)
         after = uids[-1]
         if progress:

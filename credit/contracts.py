@@ -9,6 +9,8 @@ from pathlib import Path
 from credit.api.schema import build_schema
 from credit.domain.records import RECORD_ADAPTER
 from credit.settings import Settings
+from credit.sync.exchange import EXCHANGE_MODELS
+from credit.sync.exchange import json_schema as exchange_schema
 
 RECORDS_SCHEMA_ID = "https://credit.example/schema/records/v1.json"
 
@@ -34,9 +36,19 @@ def records_json_schema() -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
+def contracts() -> dict[str, str]:
+    """Every published contract by its path under schema/."""
+    files = {"schema.graphql": graphql_sdl(), "records.schema.json": records_json_schema()}
+    for name in EXCHANGE_MODELS:
+        files[f"exchange/{name}.schema.json"] = exchange_schema(name)
+    return files
+
+
 def write_contracts(out_dir: Path) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    sdl, records = out_dir / "schema.graphql", out_dir / "records.schema.json"
-    sdl.write_text(graphql_sdl(), encoding="utf-8")
-    records.write_text(records_json_schema(), encoding="utf-8")
-    return [sdl, records]
+    written = []
+    for name, text in contracts().items():
+        path = out_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

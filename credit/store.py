@@ -7,16 +7,34 @@ to readers on a cluster). Every statement comes from graph.queries.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, LiteralString
+from typing import Any, LiteralString, TypeVar
 
 from neo4j import Driver, ManagedTransaction
 
 from credit.intake.mapping import GraphWrite
 from graph import queries as q
 
+T = TypeVar("T")
 OPTIONAL_LABELS = frozenset({"Supplier", "Agency", "Purchaser", "Expert"})
+# Our own sources may correct a record in place; other systems' records change only with a
+# higher version, so their intake is idempotent on (source, external id, version).
+EDITABLE_SOURCES = ("local", "demo", "bench")
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class Changed:
+    """A record whose content changed in a write, with what it was before."""
+
+    uid: str
+    record_type: str
+    created: bool
+    previous: dict[str, Any]
+
+
+ChangeHook = Callable[[ManagedTransaction, list[Changed]], None]
 
 
 @dataclass(frozen=True)
@@ -80,8 +98,16 @@ class GraphStore:
             found.update(row["uid"] for row in rows)
         return found
 
-    def apply(self, writes: Sequence[GraphWrite]) -> set[str]:
-        """Upsert a batch in one transaction; return the uids whose content changed."""
+    def transaction(self, work: Callable[[ManagedTransaction], T]) -> T:
+        """Run `work` in one managed write transaction (retried on transient errors)."""
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(work)
+
+    def apply(self, writes: Sequence[GraphWrite], on_changed: ChangeHook | None = None) -> set[str]:
+        """Upsert a batch in one transaction; return the uids whose content changed.
+
+        `on_changed` runs inside the same transaction, so whatever it writes (the change feed)
+        commits or rolls back together with the change itself."""
         hubs: dict[str, dict[str, Any]] = {}
         nodes, edge_records = [], []
         for w in writes:
@@ -119,12 +145,22 @@ class GraphStore:
 
         def work(tx: ManagedTransaction) -> set[str]:
             changed: set[str] = set()
+            details: list[Changed] = []
             if hubs:
                 tx.run(q.UPSERT_HUBS, rows=list(hubs.values())).consume()
             if nodes:
-                changed.update(r["uid"] for r in tx.run(q.UPSERT_NODES, rows=nodes))
+                for r in tx.run(q.UPSERT_NODES, rows=nodes, editable=EDITABLE_SOURCES):
+                    changed.add(r["uid"])
+                    details.append(
+                        Changed(
+                            r["uid"],
+                            by_uid[r["uid"]].provenance["record_type"],
+                            bool(r["created"]),
+                            native(r["previous"]),
+                        )
+                    )
             if edge_records:
-                result = tx.run(q.UPSERT_EDGE_RECORDS, rows=edge_records)
+                result = tx.run(q.UPSERT_EDGE_RECORDS, rows=edge_records, editable=EDITABLE_SOURCES)
                 changed.update(r["uid"] for r in result)
             edges = [
                 {
@@ -138,10 +174,11 @@ class GraphStore:
             ]
             if edges:
                 tx.run(q.CREATE_EDGES, rows=edges).consume()
+            if on_changed is not None and details:
+                on_changed(tx, details)
             return changed
 
-        with self.driver.session(database=self.database) as session:
-            return session.execute_write(work)
+        return self.transaction(work)
 
     # -- lookups -------------------------------------------------------------------------
 
@@ -209,6 +246,8 @@ class GraphStore:
         return int(self.read(q.COUNT_ENTITIES)[0]["n"])
 
     def wipe(self) -> None:
-        """Delete all data but the migration history (test isolation on Community edition)."""
+        """Delete all data but the migration history and reset the feed and audit heads
+        (test isolation on Community edition, which has one database)."""
         while self.write(q.WIPE_BATCH)[0]["deleted"]:
             pass
+        self.write(q.RESET_HEADS, genesis=GENESIS)

@@ -14,21 +14,27 @@ MERGE (n:Entity {uid: row.uid})
 ON CREATE SET n += row.props, n.received_at = datetime(), n:$(row.labels)
 """
 
+# A record changes when its content differs and its version is not older; records of our own
+# sources ($editable) may be corrected in place, others need a higher version, so intake stays
+# idempotent on (source, external id, version). The previous state goes to the change feed.
 UPSERT_NODES: LiteralString = """
 UNWIND $rows AS row
 MERGE (n:Entity {uid: row.uid})
-WITH n, row
-WHERE n.content_hash IS NULL
-   OR (n.content_hash <> row.hash AND coalesce(n.version, 0) <= row.prov.version)
+WITH n, row, n.content_hash IS NULL AS created,
+     {status: n.status, retracted_on: n.retracted_on, version: n.version} AS previous
+WHERE created
+   OR (n.content_hash <> row.hash
+       AND (coalesce(n.version, 0) < row.prov.version
+            OR (n.version = row.prov.version AND row.prov.source IN $editable)))
 SET n += row.props, n += row.prov, n.content_hash = row.hash, n.received_at = datetime()
 SET n:$(row.labels)
 REMOVE n:$(row.drop_labels)
-WITH n, row
+WITH n, row, created, previous
 CALL (n, row) {
   MATCH (n)-[old]-() WHERE old.owner = row.uid
   DELETE old
 }
-RETURN row.uid AS uid
+RETURN row.uid AS uid, created, previous
 """
 
 CREATE_EDGES: LiteralString = """
@@ -46,7 +52,9 @@ MATCH (b:Entity {uid: row.end})
 MERGE (a)-[x:$(row.type) {uid: row.uid}]->(b)
 WITH x, row
 WHERE x.content_hash IS NULL
-   OR (x.content_hash <> row.hash AND coalesce(x.version, 0) <= row.prov.version)
+   OR (x.content_hash <> row.hash
+       AND (coalesce(x.version, 0) < row.prov.version
+            OR (x.version = row.prov.version AND row.prov.source IN $editable)))
 SET x += row.props, x += row.prov, x.content_hash = row.hash, x.received_at = datetime()
 RETURN row.uid AS uid
 """
@@ -141,18 +149,22 @@ RETURN elementId(r) AS id, type(r) AS type, startNode(r).uid AS start, endNode(r
 COUNT_ENTITIES: LiteralString = "MATCH (n:Entity) RETURN count(n) AS n"
 
 WIPE_BATCH: LiteralString = """
-MATCH (n) WHERE NOT n:Migration
+MATCH (n) WHERE NOT (n:Migration OR n:FeedHead OR n:AuditHead)
 WITH n LIMIT 10000
 DETACH DELETE n
 RETURN count(*) AS deleted
+"""
+
+RESET_HEADS: LiteralString = """
+MATCH (h) WHERE h:FeedHead OR h:AuditHead
+SET h.seq = 0, h.hash = CASE WHEN h:AuditHead THEN $genesis ELSE null END
 """
 
 # --- audit trail -----------------------------------------------------------------------------
 
 # Taking the write lock on the head serialises appenders, so the chain stays linear.
 AUDIT_LOCK_HEAD: LiteralString = """
-MERGE (h:AuditHead {id: 1})
-ON CREATE SET h.seq = 0, h.hash = $genesis
+MATCH (h:AuditHead {id: 1})
 SET h.locked_at = datetime()
 RETURN h.seq AS seq, h.hash AS hash
 """
@@ -358,5 +370,52 @@ CREATE (g:GradeChange {uid: 'grade:' + row.uid + ':' + toString(row.as_of) + ':'
                        score: row.score, as_of: row.as_of, policy: row.policy,
                        recorded_at: datetime()})
 CREATE (g)-[:GRADE_OF]->(n)
-RETURN count(g) AS changed
+RETURN row.uid AS uid, previous, row.grade AS grade, row.score AS score, row.as_of AS as_of,
+       row.policy AS policy, n {.uid, .name, .uscc, .id_masked} AS subject, labels(n) AS labels
+"""
+
+# --- change feed (outbox) ---------------------------------------------------------------------
+
+# What a published change needs to be described in the exchange format, read inside the
+# writing transaction so the event shows exactly what was committed.
+FEED_RECORD_STATE: LiteralString = """
+UNWIND $uids AS uid
+MATCH (r:Entity {uid: uid})
+OPTIONAL MATCH (r)-[:AGAINST|LISTS]->(s:Entity)
+RETURN uid, r {.*} AS record, labels(r) AS labels, s {.uid, .name, .uscc, .id_masked} AS subject,
+       labels(s) AS subject_labels
+"""
+
+# The head's write lock serialises publishers until commit, so sequence numbers are gap-free
+# and follow commit order: a reader that has seen N has seen everything before N.
+FEED_APPEND: LiteralString = """
+MATCH (h:FeedHead {id: 1})
+SET h.seq = h.seq + size($events)
+WITH h.seq - size($events) AS start
+UNWIND range(0, size($events) - 1) AS i
+WITH start + i + 1 AS seq, $events[i] AS e
+CREATE (c:Change {seq: seq, id: e.id, kind: e.kind, record: e.record, subject: e.subject,
+                  payload: e.payload, at: datetime($at)})
+"""
+
+FEED_PAGE: LiteralString = """
+MATCH (c:Change) WHERE c.seq > $after
+RETURN c {.*} AS c
+ORDER BY c.seq
+LIMIT $limit
+"""
+
+FEED_EXPIRING: LiteralString = """
+MATCH (v:Violation)
+WHERE v.publication_end < $as_of AND v.expired_published IS NULL
+  AND v.status IN ['ACTIVE', 'UNDER_APPEAL']
+RETURN v.uid AS uid
+ORDER BY uid
+LIMIT $limit
+"""
+
+FEED_MARK_EXPIRED: LiteralString = """
+UNWIND $uids AS uid
+MATCH (v:Entity {uid: uid})
+SET v.expired_published = $as_of
 """

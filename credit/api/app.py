@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
 from credit.api.schema import build_schema
+from credit.api.sync import sync_router
 from credit.api.types import Context
 from credit.policy import load_policy
 from credit.security.audit import AuditLog
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(router, prefix="/graphql")
+    app.include_router(sync_router(store, audit))
     app.state.audit = audit
 
     @app.get("/health/live")

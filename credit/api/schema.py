@@ -34,6 +34,7 @@ from credit.api.pagination import (
     encode_cursor,
     page_size,
 )
+from credit.api.sync import SyncQuery
 from credit.api.types import (
     Bid,
     EntityNode,
@@ -140,7 +141,7 @@ class AuditFilter:
 
 
 @strawberry.type
-class Query(CreditQuery):
+class Query(CreditQuery, SyncQuery):
     @strawberry.field(description="Who the caller is, as the API sees it.")
     def me(self, info: Info) -> Me:
         p = ctx(info).caller

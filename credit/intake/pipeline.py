@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from credit.domain.records import RECORD_ADAPTER, RECORD_TYPES, Record
 from credit.intake.mapping import GraphWrite, Mapper
 from credit.store import GraphStore
+from credit.sync.feed import publish_record_changes
 
 MAX_LINE_BYTES = 64 * 1024
 _RANK = {name: i for i, name in enumerate(RECORD_TYPES)}
@@ -186,14 +187,14 @@ class Intake:
 
     def _write(self, batch: list[tuple[int, GraphWrite]], report: IntakeReport) -> None:
         try:
-            changed = self.store.apply([w for _, w in batch])
+            changed = self.store.apply([w for _, w in batch], publish_record_changes)
             ok = batch
         except Neo4jError:
             # Isolate the record the database refused; the rest of the batch still lands.
             changed, ok = set(), []
             for line, write in batch:
                 try:
-                    changed |= self.store.apply([write])
+                    changed |= self.store.apply([write], publish_record_changes)
                     ok.append((line, write))
                 except Neo4jError as exc:
                     report.errors.append(

@@ -21,11 +21,10 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
-from credit.store import GraphStore
+from credit.store import GENESIS, GraphStore
 from graph import queries as q
 
 log = logging.getLogger(__name__)
-GENESIS = "0" * 64
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,7 @@ class AuditLog:
             event["targets"] = list(event["targets"])
 
         def work(tx: ManagedTransaction) -> None:
-            head = tx.run(q.AUDIT_LOCK_HEAD, genesis=GENESIS).single(strict=True)
+            head = tx.run(q.AUDIT_LOCK_HEAD).single(strict=True)
             seq, prev = int(head["seq"]), str(head["hash"])
             rows = []
             for event in events:

@@ -1,0 +1,127 @@
+"""Sharing endpoints: the change feed over GraphQL and as NDJSON for bulk pulls."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime
+
+import strawberry
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import StreamingResponse
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from credit.api.errors import bad_input
+from credit.api.pagination import decode_cursor, encode_cursor
+from credit.api.types import ctx
+from credit.security.audit import AuditEvent, AuditLog, result_hash
+from credit.security.permissions import Principal, load_table
+from credit.store import GraphStore
+from credit.sync import feed
+
+CURSOR_SCOPE = "changes"
+
+
+def parse_cursor(after: str | None) -> int:
+    value = decode_cursor(after, CURSOR_SCOPE)
+    if value is None:
+        return 0
+    if not value.isdigit():
+        raise bad_input("after", "cursor.malformed", "not a cursor this API issued")
+    return int(value)
+
+
+@strawberry.type(description="One published change; `id` is stable for de-duplication.")
+class ChangeItem:
+    id: strawberry.ID
+    seq: int
+    kind: str
+    at: datetime
+    record: JSON = strawberry.field(
+        description="The record in the exchange format (schema/exchange)"
+    )
+
+
+@strawberry.type
+class ChangePage:
+    items: list[ChangeItem]
+    end_cursor: str = strawberry.field(description="Pass as `after` to continue; stable for resume")
+    has_more: bool
+
+
+@strawberry.type
+class SyncQuery:
+    @strawberry.field(description="The ordered change feed from a cursor (omit it to start).")
+    async def changes(self, info: Info, after: str | None = None, first: int = 100) -> ChangePage:
+        if not 1 <= first <= feed.MAX_PAGE:
+            raise bad_input("first", "range", f"first is between 1 and {feed.MAX_PAGE}")
+        start = parse_cursor(after)
+        page = await asyncio.to_thread(feed.read, ctx(info).store, start, first)
+        return ChangePage(
+            items=[
+                ChangeItem(
+                    id=strawberry.ID(c.id),
+                    seq=c.seq,
+                    kind=c.kind,
+                    at=c.at,
+                    record=JSON(c.record.model_dump(mode="json")),
+                )
+                for c in page.items
+            ],
+            end_cursor=encode_cursor(CURSOR_SCOPE, str(page.last_seq)),
+            has_more=page.has_more,
+        )
+
+
+def sync_router(store: GraphStore, audit: AuditLog) -> APIRouter:
+    """GET /sync/changes?after=CURSOR&limit=N: NDJSON, one change per line, then a final
+    `{"end_cursor": ...}` line, streamed page by page so a big pull holds little memory."""
+    router = APIRouter()
+    table = load_table()
+
+    @router.get("/sync/changes")
+    async def changes(
+        request: Request,
+        after: str | None = None,
+        limit: int = Query(1000, ge=1, le=100_000),
+    ) -> StreamingResponse:
+        principal: Principal | None = getattr(request.state, "principal", None)
+        allowed = table.operations.get("Query.changes", frozenset())
+        if principal is None or not principal.has_any(allowed):
+            raise HTTPException(403, {"code": "FORBIDDEN", "message": "may not read the feed"})
+        try:
+            start = parse_cursor(after)
+        except Exception as exc:  # GraphQLError from the cursor check, as HTTP 400
+            raise HTTPException(
+                400, {"code": "BAD_USER_INPUT", "field": "after", "message": str(exc)}
+            ) from None
+
+        audit.record(
+            AuditEvent(
+                actor=principal.subject,
+                actor_name=principal.name,
+                roles=tuple(sorted(principal.roles)),
+                credential=principal.credential,
+                operation="GET /sync/changes",
+                targets=(),
+                outcome="ok",
+                result_hash=result_hash({"after": start, "limit": limit}),
+            )
+        )
+
+        async def lines() -> AsyncIterator[bytes]:
+            position, left = start, limit
+            while left > 0:
+                page = await asyncio.to_thread(feed.read, store, position, min(left, feed.MAX_PAGE))
+                for item in page.items:
+                    yield item.model_dump_json().encode() + b"\n"
+                position, left = page.last_seq, left - len(page.items)
+                if not page.has_more:
+                    break
+            end = encode_cursor(CURSOR_SCOPE, str(position))
+            yield b'{"end_cursor":"' + end.encode() + b'"}\n'
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson")
+
+    return router

@@ -1,0 +1,147 @@
+"""The exchange format: what other credit systems receive from the change feed and webhooks.
+
+Defined once here; schema/exchange/*.schema.json are generated from these models (a test
+checks they match) and every emitted record is validated against them. The penalty record
+follows the national administrative-penalty disclosure fields (行政处罚信息公示); the table in
+schema/exchange/README.md maps them field by field.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EXCHANGE_VERSION: Literal["1.0"] = "1.0"
+SCHEMA_BASE = "https://credit.example/schema/exchange/v1"
+
+ChangeKind = Literal[
+    "VIOLATION_RECORDED",
+    "VIOLATION_AMENDED",
+    "VIOLATION_UNDER_APPEAL",
+    "VIOLATION_REPAIRED",
+    "VIOLATION_OVERTURNED",
+    "VIOLATION_EXPIRED",
+    "LISTING_ADDED",
+    "LISTING_UPDATED",
+    "LISTING_RETRACTED",
+    "GRADE_CHANGED",
+    "FLAG_CONFIRMED",
+]
+
+
+class _Exchange(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Subject(_Exchange):
+    name: str = Field(description="行政相对人名称 — name of the party")
+    uscc: str | None = Field(
+        None, description="统一社会信用代码 — USCC of an organisation (GB 32100-2015)"
+    )
+    masked_id_number: str | None = Field(
+        None, description="证件号码（脱敏） — masked identity number of a natural person"
+    )
+    kind: Literal["organization", "person"]
+
+
+class PenaltyRecord(_Exchange):
+    """An administrative penalty (a violation record) as published."""
+
+    record_type: Literal["penalty"] = "penalty"
+    record_id: str
+    subject: Subject
+    decision_number: str = Field(description="行政处罚决定书文号 — decision document number")
+    violation_type: str = Field(description="违法行为类型 — violation type (our category code)")
+    severity: Literal["GENERAL", "SERIOUS", "MAJOR"]
+    legal_basis: str = Field(description="处罚依据 — legal basis")
+    penalty_types: list[str] = Field(description="处罚类别 — penalty types")
+    penalty_content: str | None = Field(None, description="处罚内容 — penalty content")
+    fine_amount: str | None = Field(
+        None, pattern=r"^\d+(\.\d{1,2})?$", description="罚款金额 — fine amount (decimal)"
+    )
+    fine_currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    decision_date: date = Field(description="处罚决定日期 — decision date")
+    ban_start: date | None = Field(None, description="禁止参加政府采购活动起始日 — ban start")
+    ban_end: date | None = Field(None, description="禁止参加政府采购活动截止日 — ban end")
+    publication_end: date | None = Field(None, description="公示截止期 — publication end date")
+    authority: str = Field(description="处罚机关 — deciding authority")
+    status: Literal["ACTIVE", "UNDER_APPEAL", "REPAIRED", "OVERTURNED"]
+    status_date: date | None = None
+    version: int = Field(ge=1)
+    source: str
+
+
+class ListingRecord(_Exchange):
+    """An entry on an external list (courts, tax, other regions) as we hold it."""
+
+    record_type: Literal["listing"] = "listing"
+    record_id: str
+    subject: Subject | None
+    subject_name: str | None
+    list: str
+    authority: str
+    reference: str | None
+    listed_on: date
+    valid_until: date | None
+    retracted_on: date | None
+    version: int = Field(ge=1)
+    source: str
+    external_id: str | None
+
+
+class GradeRecord(_Exchange):
+    record_type: Literal["grade"] = "grade"
+    subject_id: str
+    subject: Subject
+    previous_grade: str | None
+    grade: str
+    score: str
+    as_of: date
+    policy_version: str
+
+
+class FlagRecord(_Exchange):
+    record_type: Literal["flag"] = "flag"
+    flag_id: str
+    pattern: str
+    legal_basis: str
+    lot_id: str | None
+    supplier_usccs: list[str]
+    confidence: float
+    reviewed_by: str
+    reviewed_at: datetime
+
+
+class ChangeEnvelope(_Exchange):
+    """One item of the change feed; `id` is stable, so a receiver can de-duplicate."""
+
+    id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    seq: int = Field(ge=1, description="gap-free, strictly increasing in commit order")
+    kind: ChangeKind
+    at: datetime
+    exchange_version: Literal["1.0"] = EXCHANGE_VERSION
+    record: PenaltyRecord | ListingRecord | GradeRecord | FlagRecord = Field(
+        discriminator="record_type"
+    )
+
+
+EXCHANGE_MODELS: dict[str, type[BaseModel]] = {
+    "change": ChangeEnvelope,
+    "penalty": PenaltyRecord,
+    "listing": ListingRecord,
+    "grade": GradeRecord,
+    "flag": FlagRecord,
+}
+
+
+def json_schema(name: str) -> str:
+    model = EXCHANGE_MODELS[name]
+    document: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{SCHEMA_BASE}/{name}.schema.json",
+        **model.model_json_schema(),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
