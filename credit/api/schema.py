@@ -60,6 +60,7 @@ from credit.security.permissions import PermissionTable, Role, load_table
 from credit.services import get_intake
 from credit.settings import Environment, Settings
 from credit.store import StoredNode
+from credit.sync import external
 from graph import queries as q
 
 MAX_RECORDS_PER_CALL = 1000
@@ -443,6 +444,23 @@ class ViolationInput:
     lot_id: str | None = None
 
 
+def _result(report: IntakeReport) -> IngestResult:
+    return IngestResult(
+        received=report.received,
+        changed=report.changed,
+        unchanged=report.unchanged,
+        rejected=report.rejected,
+        errors=[
+            RecordError(index=e.line - 1, field=e.field, rule=e.rule, message=e.message)
+            for e in report.errors
+        ],
+        ids=[
+            strawberry.ID(report.accepted_uids[i]) if i in report.accepted_uids else None
+            for i in range(1, report.received + 1)
+        ],
+    )
+
+
 def _record(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     """An input object as a record of our format, so one validator serves every channel."""
 
@@ -471,20 +489,27 @@ class Mutation:
         # An external system writes its own source only; supervisors may write any.
         source = None if Role.SUPERVISOR in caller.roles else caller.source or "-"
         report = await asyncio.to_thread(_ingest, records, source)
-        return IngestResult(
-            received=report.received,
-            changed=report.changed,
-            unchanged=report.unchanged,
-            rejected=report.rejected,
-            errors=[
-                RecordError(index=e.line - 1, field=e.field, rule=e.rule, message=e.message)
-                for e in report.errors
-            ],
-            ids=[
-                strawberry.ID(report.accepted_uids[i]) if i in report.accepted_uids else None
-                for i in range(1, report.received + 1)
-            ],
-        )
+        return _result(report)
+
+    @strawberry.mutation(
+        description="Other systems push their lists (courts, tax, other regions): idempotent on "
+        "(source, externalId, version); retractedOn ends a listing; each bad record is reported."
+    )
+    async def ingest_external_records(
+        self, info: Info, source: str, records: list[JSON]
+    ) -> IngestResult:
+        if len(records) > MAX_RECORDS_PER_CALL:
+            raise bad_input("records", "max_items", f"at most {MAX_RECORDS_PER_CALL} per call")
+        if (problem := external.check_source(source)) is not None:
+            raise bad_input("source", "pattern", problem)
+        caller = ctx(info).caller
+        if Role.SUPERVISOR not in caller.roles and caller.source != source:
+            raise bad_input(
+                "source", "source.forbidden", f"this client writes {caller.source!r} only"
+            )
+        items = list(external.convert(source, enumerate(records, start=1)))
+        report = await asyncio.to_thread(get_intake().run, items)
+        return _result(report)
 
     @strawberry.mutation
     async def upsert_organization(self, info: Info, input: OrganizationInput) -> Organization:

@@ -472,10 +472,13 @@ class Violation(Provenance):
 
 
 class ExternalListing(Provenance):
+    """An entry on an external list. A source without codes gives only `subject_name`; such a
+    listing is matched to organisations by name and a supervisor confirms the match."""
+
     type: Literal["external_listing"] = "external_listing"
     id: RecordId
     list: ExternalList
-    subject: Uscc
+    subject: Uscc | None = None
     subject_name: Name | None = None
     authority: Name
     reference: Short | None = None
@@ -485,6 +488,8 @@ class ExternalListing(Provenance):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
+        if self.subject is None and self.subject_name is None:
+            raise PydanticCustomError("listing.subject", "give subject (USCC) or subject_name")
         _period("valid_until", self.listed_on, self.valid_until)
         _period("retracted_on", self.listed_on, self.retracted_on)
         return self

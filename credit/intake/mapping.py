@@ -412,8 +412,9 @@ class Mapper:
             }
         )
         write = GraphWrite(uid, NodeWrite(uid, ("Record", "ExternalListing"), props))
-        write.refs[org_uid(rec.subject)] = "subject"
-        write.edges.append(EdgeWrite("LISTS", uid, org_uid(rec.subject)))
+        if rec.subject is not None:
+            write.refs[org_uid(rec.subject)] = "subject"
+            write.edges.append(EdgeWrite("LISTS", uid, org_uid(rec.subject)))
         return write
 
     def _complaint(self, rec: r.Complaint) -> GraphWrite:

@@ -82,6 +82,10 @@ class IntakeReport:
 _REF_TYPES = frozenset({"OrgRef", "PersonRef", "PersonKeyRef", "ProjectRef", "GroupRef"})
 
 
+def rule_of(pydantic_type: str) -> str:
+    return _RULES.get(pydantic_type, pydantic_type)
+
+
 def _field(loc: tuple[int | str, ...]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in _RANK:  # the discriminator tag pydantic puts first
@@ -110,9 +114,13 @@ def validate_record(line: int, raw: Any) -> Record | list[IntakeError]:
         return RECORD_ADAPTER.validate_python(raw)
     except ValidationError as exc:
         return [
-            IntakeError(line, _field(err["loc"]), _RULES.get(err["type"], err["type"]), err["msg"])
+            IntakeError(line, _field(err["loc"]), rule_of(err["type"]), err["msg"])
             for err in exc.errors(include_url=False)
         ]
+
+
+def _is_rejection(raw: Any) -> bool:
+    return isinstance(raw, list) and bool(raw) and all(isinstance(e, IntakeError) for e in raw)
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, str]]:
@@ -138,9 +146,11 @@ class Intake:
         """Ingest; with `allowed_source`, records of any other source are refused."""
         report = IntakeReport()
         staged: list[tuple[int, Record, GraphWrite]] = []
+        lines: set[int] = set()
         for line, raw in items:
-            report.received += 1
-            parsed = validate_record(line, raw)
+            lines.add(line)
+            # A converter (OCDS, external lists) may hand over a record it already rejected.
+            parsed = raw if _is_rejection(raw) else validate_record(line, raw)
             if not isinstance(parsed, list) and allowed_source and parsed.source != allowed_source:
                 parsed = [
                     IntakeError(
@@ -156,6 +166,7 @@ class Intake:
                     progress(1)
                 continue
             staged.append((line, parsed, self.mapper.map(parsed)))
+        report.received = len(lines)
         staged.sort(key=lambda item: _RANK[item[1].type])
         accepted = self._check_references(staged, report)
         for start in range(0, len(accepted), self.batch_size):

@@ -1,0 +1,128 @@
+"""Other systems push their lists: idempotent on (source, external id, version), retractions,
+provenance, per-record errors, and listings that change eligibility at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from credit.intake.pipeline import Intake
+from credit.security.auth import create_api_key
+from credit.security.permissions import Role
+from credit.store import GraphStore
+from credit.sync.external import listing_id
+from tests import factories as f
+from tests.conftest import GraphQLClient, ingest
+
+PUSH = """mutation($s: String!, $r: [JSON!]!) { ingestExternalRecords(source: $s, records: $r) {
+  received changed unchanged rejected errors { index field rule } ids } }"""
+CHECK = "query($u: String!) { supplierEligibility(uscc: $u) { decision reasons { code } } }"
+KNOWN, UNKNOWN = f.make_uscc(1), f.make_uscc(2)
+
+
+def _entry(external_id: str, uscc: str | None, **over: Any) -> dict[str, Any]:
+    return {
+        "external_id": external_id,
+        "version": 1,
+        "list": "COURT_DISHONEST_DEBTOR",
+        "subject_uscc": uscc,
+        "subject_name": "测试供应商有限公司",
+        "authority": "杭州市中级人民法院",
+        "reference": f"(2025)浙01执{external_id}号",
+        "listed_on": "2025-03-01",
+    } | over
+
+
+def _court(api_url: str, store: GraphStore) -> GraphQLClient:
+    _, key = create_api_key(store, "court system", Role.SYNC_CLIENT, "court")
+    return GraphQLClient(api_url, key)
+
+
+def test_a_pushed_listing_bars_the_supplier_at_once(
+    intake: Intake, store: GraphStore, api_url: str, gql: GraphQLClient
+) -> None:
+    ingest(intake, [f.organization(1)])
+    assert gql.ok(CHECK, u=KNOWN)["supplierEligibility"]["decision"] == "ELIGIBLE"
+    court = _court(api_url, store)
+    result = court.ok(
+        PUSH,
+        s="court",
+        r=[
+            _entry("101", KNOWN),
+            _entry("102", UNKNOWN),
+            _entry("103", KNOWN, list="PARKING_TICKETS"),
+        ],
+    )
+    pushed = result["ingestExternalRecords"]
+    assert (pushed["received"], pushed["rejected"]) == (3, 1)
+    assert pushed["errors"] == [{"index": 2, "field": "list", "rule": "enum"}]
+    assert pushed["ids"][2] is None and pushed["ids"][0] == f"listing:{listing_id('court', '101')}"
+    check = gql.ok(CHECK, u=KNOWN)["supplierEligibility"]
+    assert (check["decision"], [r["code"] for r in check["reasons"]]) == (
+        "INELIGIBLE",
+        ["LISTED_COURT_DISHONEST_DEBTOR"],
+    )
+    assert gql.ok(CHECK, u=UNKNOWN)["supplierEligibility"]["decision"] == "INELIGIBLE"
+
+
+def test_a_repeat_changes_nothing_and_the_same_version_is_not_rewritten(
+    store: GraphStore, api_url: str, gql: GraphQLClient
+) -> None:
+    court = _court(api_url, store)
+    court.ok(PUSH, s="court", r=[_entry("101", KNOWN)])
+    again = court.ok(PUSH, s="court", r=[_entry("101", KNOWN)])["ingestExternalRecords"]
+    assert again["changed"] == 0
+    altered = court.ok(PUSH, s="court", r=[_entry("101", KNOWN, authority="别的法院")])
+    assert altered["ingestExternalRecords"]["changed"] == 0
+    node = store.node(f"listing:{listing_id('court', '101')}")
+    assert node is not None and node.props["authority"] == "杭州市中级人民法院"
+
+
+def test_a_retraction_ends_the_listing_from_its_date(
+    store: GraphStore, api_url: str, gql: GraphQLClient
+) -> None:
+    court = _court(api_url, store)
+    court.ok(PUSH, s="court", r=[_entry("101", KNOWN)])
+    assert gql.ok(CHECK, u=KNOWN)["supplierEligibility"]["decision"] == "INELIGIBLE"
+    retracted = _entry("101", KNOWN, version=2, retracted_on="2025-06-01")
+    assert court.ok(PUSH, s="court", r=[retracted])["ingestExternalRecords"]["changed"] >= 1
+    assert gql.ok(CHECK, u=KNOWN)["supplierEligibility"]["decision"] == "ELIGIBLE"
+    kinds = gql.ok("{ changes(first: 10) { items { kind } } }")["changes"]["items"]
+    assert [k["kind"] for k in kinds] == ["LISTING_ADDED", "LISTING_RETRACTED"]
+
+
+def test_provenance_is_kept_on_nodes_and_relationships(store: GraphStore, api_url: str) -> None:
+    _court(api_url, store).ok(PUSH, s="court", r=[_entry("101", KNOWN)])
+    rows = store.read(
+        "MATCH (l:ExternalListing)-[r:LISTS]->(o:Organization) "
+        "RETURN l {.*} AS l, r {.*} AS r, o {.*} AS o"
+    )
+    listing, rel, org = rows[0]["l"], rows[0]["r"], rows[0]["o"]
+    assert (listing["source"], listing["external_id"], listing["version"]) == ("court", "101", 1)
+    assert listing["received_at"] is not None
+    assert (rel["source"], rel["external_id"], rel["version"]) == ("court", "101", 1)
+    assert org["source"] == "court"
+
+
+def test_a_client_pushes_its_own_source_only(
+    store: GraphStore, api_url: str, client_as: Callable[..., GraphQLClient]
+) -> None:
+    error = _court(api_url, store).error(PUSH, s="tax", r=[_entry("1", KNOWN)])
+    assert (error["extensions"]["field"], error["extensions"]["rule"]) == (
+        "source",
+        "source.forbidden",
+    )
+    bad = client_as(Role.SUPERVISOR).error(PUSH, s="Court System!", r=[])
+    assert bad["extensions"]["rule"] == "pattern"
+
+
+def test_a_name_only_listing_waits_for_a_confirmed_match(
+    intake: Intake, store: GraphStore, api_url: str, gql: GraphQLClient
+) -> None:
+    ingest(intake, [f.organization(1, name="杭州鼎盛建设工程有限公司")])
+    entry = _entry("201", None, subject_name="杭州鼎盛建设工程有限公司")
+    assert (
+        _court(api_url, store).ok(PUSH, s="court", r=[entry])["ingestExternalRecords"]["rejected"]
+        == 0
+    )
+    assert gql.ok(CHECK, u=KNOWN)["supplierEligibility"]["decision"] == "ELIGIBLE"
