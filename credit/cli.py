@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from tqdm import tqdm
 
+from credit.formats import READERS
 from credit.security.permissions import Role
 from credit.settings import get_settings
 from graph import launcher
@@ -28,6 +29,8 @@ apikey_app = typer.Typer(help="API keys for external systems")
 app.add_typer(apikey_app, name="apikey")
 audit_app = typer.Typer(help="The audit trail")
 app.add_typer(audit_app, name="audit")
+webhooks_app = typer.Typer(help="Webhook delivery of the change feed")
+app.add_typer(webhooks_app, name="webhooks")
 
 
 def _instance() -> launcher.Instance:
@@ -74,23 +77,41 @@ def migrate() -> None:
 @app.command()
 def ingest(
     files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True)],
+    fmt: Annotated[
+        str, typer.Option("--format", help=f"input format: {', '.join(READERS)}")
+    ] = "jsonl",
+    source: Annotated[
+        str | None, typer.Option(help="source of converted records (default: the format)")
+    ] = None,
 ) -> None:
-    """Ingest JSON Lines files in our record format; exit 1 if any record was rejected."""
-    from credit.intake.pipeline import read_jsonl
+    """Ingest files (our JSON Lines, OCDS or BODS); exit 1 if any record was rejected."""
+    from credit.formats import OptionError, leave_known_organizations
     from credit.services import get_intake
 
+    if fmt not in READERS:
+        raise typer.BadParameter(f"choose one of {', '.join(READERS)}", param_hint="--format")
     intake = get_intake()
     status = 0
     for path in files:
-        total = sum(1 for _ in read_jsonl(path))
         started = time.monotonic()
+        try:
+            conversion = READERS[fmt](path, source)
+        except OptionError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--source") from exc
+        leave_known_organizations(conversion, intake.store.existing_uids)
+        total = len(conversion.items)
         with tqdm(total=total, desc=path.name, unit="rec", file=sys.stderr) as bar:
-            report = intake.run(read_jsonl(path), progress=bar.update)
+            report = intake.run(conversion.items, progress=bar.update)
         elapsed = time.monotonic() - started
         for error in report.errors:
-            typer.echo(str(error), err=True)
+            origin = conversion.origins.get(error.line)
+            typer.echo(f"{error} [{origin}]" if origin else str(error), err=True)
         rate = report.received / elapsed if elapsed else 0.0
         typer.echo(f"{path}: {report.summary()} in {elapsed:.1f}s ({rate:.0f} records/s)")
+        if conversion.report is not None:
+            for line in conversion.report.lines():
+                typer.echo(f"  {line}")
+            status = max(status, 1 if conversion.report.errors else 0)
         status = max(status, report.exit_code)
     raise typer.Exit(status)
 
@@ -226,6 +247,29 @@ def apikey_revoke(key_id: str) -> None:
         typer.echo(f"no active key {key_id}", err=True)
         raise typer.Exit(1)
     typer.echo(f"revoked {key_id}")
+
+
+@webhooks_app.command("run")
+def webhooks_run(
+    once: Annotated[bool, typer.Option("--once", help="one pass, then exit")] = False,
+    interval: Annotated[float, typer.Option(help="seconds between passes")] = 2.0,
+) -> None:
+    """Deliver the change feed to webhook subscribers (retries with backoff; at least once)."""
+    from credit.services import get_store
+    from credit.sync.webhooks import deliver_due
+
+    store, secret = get_store(), get_settings().effective_secret()
+    while True:
+        for attempt in deliver_due(store, secret):
+            if attempt.first_seq is not None:
+                outcome = attempt.error or f"HTTP {attempt.status}"
+                typer.echo(
+                    f"{attempt.subscription}: changes {attempt.first_seq}-"
+                    f"{attempt.last_seq}: {outcome}"
+                )
+        if once:
+            return
+        time.sleep(interval)
 
 
 @audit_app.command("verify")

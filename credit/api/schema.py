@@ -34,7 +34,7 @@ from credit.api.pagination import (
     encode_cursor,
     page_size,
 )
-from credit.api.sync import SyncQuery
+from credit.api.sync import SyncMutation, SyncQuery, WebhookQuery
 from credit.api.types import (
     Bid,
     EntityNode,
@@ -142,7 +142,7 @@ class AuditFilter:
 
 
 @strawberry.type
-class Query(CreditQuery, SyncQuery):
+class Query(CreditQuery, SyncQuery, WebhookQuery):
     @strawberry.field(description="Who the caller is, as the API sees it.")
     def me(self, info: Info) -> Me:
         p = ctx(info).caller
@@ -477,7 +477,7 @@ def _record(kind: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(SyncMutation):
     @strawberry.mutation(
         description="Ingest records of our format (see schema/records.schema"
         ".json). Good records land; each bad one is reported and not written."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -16,9 +17,10 @@ from credit.api.errors import bad_input
 from credit.api.pagination import decode_cursor, encode_cursor
 from credit.api.types import ctx
 from credit.security.audit import AuditEvent, AuditLog, result_hash
-from credit.security.permissions import Principal, load_table
-from credit.store import GraphStore
-from credit.sync import feed
+from credit.security.permissions import Principal, Role, load_table
+from credit.settings import Environment, get_settings
+from credit.store import GraphStore, native
+from credit.sync import feed, webhooks
 
 CURSOR_SCOPE = "changes"
 
@@ -72,6 +74,75 @@ class SyncQuery:
             end_cursor=encode_cursor(CURSOR_SCOPE, str(page.last_seq)),
             has_more=page.has_more,
         )
+
+
+@strawberry.type
+class WebhookSubscription:
+    id: strawberry.ID
+    url: str
+    owner: str
+    cursor: int = strawberry.field(description="Last change sequence delivered")
+    attempts: int = strawberry.field(description="Failed attempts since the last success")
+    active: bool
+    last_error: str | None
+    last_status: int | None
+    delivered_at: datetime | None
+    next_attempt_at: datetime | None
+
+    @staticmethod
+    def of(w: dict[str, Any]) -> WebhookSubscription:
+        w = native(w)
+        return WebhookSubscription(
+            id=strawberry.ID(w["id"]),
+            url=w["url"],
+            owner=w["owner"],
+            cursor=w["cursor"],
+            attempts=w["attempts"],
+            active=w["active"],
+            last_error=w.get("last_error"),
+            last_status=w.get("last_status"),
+            delivered_at=w.get("delivered_at"),
+            next_attempt_at=w.get("next_attempt_at"),
+        )
+
+
+def _owner(info: Info) -> str | None:
+    """External systems see their own subscriptions; operators see all."""
+    caller = ctx(info).caller
+    return None if Role.ADMIN in caller.roles else caller.subject
+
+
+@strawberry.type
+class SyncMutation:
+    @strawberry.mutation(
+        description="Subscribe a URL to the change feed; batches are POSTed "
+        "signed with HMAC-SHA256 of '<timestamp>.<body>' under `secret`."
+    )
+    async def register_webhook(self, info: Info, url: str, secret: str) -> WebhookSubscription:
+        c = ctx(info)
+        settings = get_settings()
+        try:
+            sub_id = await asyncio.to_thread(
+                webhooks.register,
+                c.store,
+                settings.effective_secret(),
+                url,
+                secret,
+                c.caller.subject,
+                settings.env is Environment.PRODUCTION,
+            )
+        except webhooks.WebhookError as exc:
+            raise bad_input(exc.field, exc.rule, str(exc)) from None
+        found = await asyncio.to_thread(webhooks.subscriptions, c.store, c.caller.subject)
+        return next(WebhookSubscription.of(w) for w in found if w["id"] == sub_id)
+
+
+@strawberry.type
+class WebhookQuery:
+    @strawberry.field(description="Webhook subscriptions with their delivery state.")
+    async def webhook_subscriptions(self, info: Info) -> list[WebhookSubscription]:
+        found = await asyncio.to_thread(webhooks.subscriptions, ctx(info).store, _owner(info))
+        return [WebhookSubscription.of(w) for w in found]
 
 
 def sync_router(store: GraphStore, audit: AuditLog) -> APIRouter:

@@ -1,0 +1,169 @@
+"""Webhooks: push the change feed to subscribers, signed, retried, at least once.
+
+Each subscription keeps its own cursor into the feed. A batch is POSTed with an HMAC-SHA256
+signature over "<timestamp>.<body>" (receivers reject timestamps outside a replay window);
+a failed delivery is retried with exponential backoff and the cursor only moves on a 2xx,
+so nothing is lost; the change ids let the receiver drop what it already has.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from cryptography.fernet import Fernet, InvalidToken
+
+from credit.store import GraphStore
+from credit.sync import feed
+from graph import queries as q
+
+SIGNATURE_HEADER = "X-Credit-Signature"
+TIMESTAMP_HEADER = "X-Credit-Timestamp"
+DELIVERY_HEADER = "X-Credit-Delivery"
+REPLAY_WINDOW_S = 300
+BATCH = 100
+BASE_BACKOFF_S = 2.0
+MAX_BACKOFF_S = 3600.0
+
+
+class WebhookError(ValueError):
+    def __init__(self, field: str, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.rule = field, rule
+
+
+def _fernet(deployment_secret: str) -> Fernet:
+    """Subscriber secrets are needed to sign, so they are kept encrypted, not hashed."""
+    key = hashlib.sha256(b"webhook-secrets:" + deployment_secret.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def verify(secret: str, header: str, body: bytes, now: float | None = None) -> bool:
+    """For receivers: the signature matches and its timestamp is inside the replay window."""
+    try:
+        parts = dict(item.split("=", 1) for item in header.split(","))
+        timestamp = int(parts["t"])
+    except (ValueError, KeyError):
+        return False
+    if abs((now if now is not None else time.time()) - timestamp) > REPLAY_WINDOW_S:
+        return False
+    return hmac.compare_digest(sign(secret, timestamp, body), header)
+
+
+def register(
+    store: GraphStore, deployment_secret: str, url: str, secret: str, owner: str, https_only: bool
+) -> str:
+    parsed = httpx.URL(url)
+    if parsed.scheme not in ("https", "http") or (https_only and parsed.scheme != "https"):
+        raise WebhookError("url", "scheme", "use https" if https_only else "use http(s)")
+    if len(secret) < 16:
+        raise WebhookError("secret", "min_length", "a webhook secret has at least 16 characters")
+    sub_id = f"webhook:{uuid.uuid4().hex}"
+    token = _fernet(deployment_secret).encrypt(secret.encode()).decode()
+    store.write(q.WEBHOOK_CREATE, id=sub_id, url=url, secret=token, owner=owner)
+    return sub_id
+
+
+@dataclass(frozen=True)
+class Attempt:
+    subscription: str
+    first_seq: int | None
+    last_seq: int | None
+    status: int | None
+    error: str | None
+
+
+def deliver_due(
+    store: GraphStore, deployment_secret: str, now: datetime | None = None, timeout: float = 10.0
+) -> list[Attempt]:
+    """One pass: every active subscription that is due gets at most one batch."""
+    moment = now or datetime.now(UTC)
+    attempts = []
+    for row in store.read(q.WEBHOOKS_DUE, now=moment):
+        attempts.append(_deliver(store, deployment_secret, row["w"], moment, timeout))
+    return attempts
+
+
+def _deliver(
+    store: GraphStore, deployment_secret: str, sub: dict[str, Any], now: datetime, timeout: float
+) -> Attempt:
+    page = feed.read(store, int(sub["cursor"]), BATCH)
+    if not page.items:
+        return Attempt(sub["id"], None, None, None, None)
+    body = json.dumps(
+        {"subscription": sub["id"], "items": [i.model_dump(mode="json") for i in page.items]},
+        ensure_ascii=False,
+        sort_keys=True,
+    ).encode()
+    try:
+        secret = _fernet(deployment_secret).decrypt(sub["secret"].encode()).decode()
+    except InvalidToken:
+        return _failed(store, sub, now, None, "secret cannot be decrypted (deployment key changed)")
+    timestamp = int(now.timestamp())
+    headers = {
+        "content-type": "application/json",
+        SIGNATURE_HEADER: sign(secret, timestamp, body),
+        TIMESTAMP_HEADER: str(timestamp),
+        DELIVERY_HEADER: uuid.uuid4().hex,
+    }
+    first, last = page.items[0].seq, page.items[-1].seq
+    try:
+        response = httpx.post(sub["url"], content=body, headers=headers, timeout=timeout)
+    except httpx.HTTPError as exc:
+        return _failed(store, sub, now, None, type(exc).__name__, first, last)
+    if 200 <= response.status_code < 300:
+        store.write(
+            q.WEBHOOK_DELIVERED,
+            id=sub["id"],
+            cursor=last,
+            now=now,
+            first=first,
+            last=last,
+            status=response.status_code,
+        )
+        return Attempt(sub["id"], first, last, response.status_code, None)
+    return _failed(
+        store, sub, now, response.status_code, f"HTTP {response.status_code}", first, last
+    )
+
+
+def _failed(
+    store: GraphStore,
+    sub: dict[str, Any],
+    now: datetime,
+    status: int | None,
+    error: str,
+    first: int | None = None,
+    last: int | None = None,
+) -> Attempt:
+    attempts = int(sub.get("attempts") or 0) + 1
+    delay = min(MAX_BACKOFF_S, BASE_BACKOFF_S * 2 ** (attempts - 1))
+    store.write(
+        q.WEBHOOK_FAILED,
+        id=sub["id"],
+        attempts=attempts,
+        error=error,
+        status=status,
+        next_at=now + timedelta(seconds=delay),
+        now=now,
+        first=first,
+        last=last,
+    )
+    return Attempt(sub["id"], first, last, status, error)
+
+
+def subscriptions(store: GraphStore, owner: str | None) -> list[dict[str, Any]]:
+    return [r["w"] for r in store.read(q.WEBHOOKS_LIST, owner=owner)]
