@@ -116,13 +116,45 @@ def test_a_client_pushes_its_own_source_only(
     assert bad["extensions"]["rule"] == "pattern"
 
 
-def test_a_name_only_listing_waits_for_a_confirmed_match(
+MATCHES = "{ matchCandidates { id organizationUscc listedName score status } }"
+DECIDE = "mutation($id: ID!, $a: Boolean!) { decideMatch(id: $id, accept: $a, reason: $a) }"
+
+
+def test_a_name_only_listing_counts_only_after_a_supervisor_accepts_the_match(
     intake: Intake, store: GraphStore, api_url: str, gql: GraphQLClient
 ) -> None:
-    ingest(intake, [f.organization(1, name="杭州鼎盛建设工程有限公司")])
-    entry = _entry("201", None, subject_name="杭州鼎盛建设工程有限公司")
-    assert (
-        _court(api_url, store).ok(PUSH, s="court", r=[entry])["ingestExternalRecords"]["rejected"]
-        == 0
+    ingest(
+        intake,
+        [
+            f.organization(1, name="杭州鼎盛建设工程有限公司"),
+            f.organization(2, name="杭州鼎盛建设工程股份有限公司"),
+            f.organization(3, name="温州华信科技有限公司"),
+        ],
     )
+    court = _court(api_url, store)
+    entry = _entry("201", None, subject_name="杭州鼎盛建设工程有限公司")
+    assert court.ok(PUSH, s="court", r=[entry])["ingestExternalRecords"]["rejected"] == 0
     assert gql.ok(CHECK, u=KNOWN)["supplierEligibility"]["decision"] == "ELIGIBLE"
+    proposed = gql.ok(MATCHES)["matchCandidates"]
+    assert {p["organizationUscc"] for p in proposed} == {KNOWN, UNKNOWN}
+    assert all(p["score"] >= 85 and p["status"] == "OPEN" for p in proposed)
+    by_org = {p["organizationUscc"]: p["id"] for p in proposed}
+    gql.ok(DECIDE.replace("reason: $a", 'reason: "不同法人"'), id=by_org[UNKNOWN], a=False)
+    gql.ok(DECIDE.replace("reason: $a", 'reason: "名称与判决书一致"'), id=by_org[KNOWN], a=True)
+    assert gql.ok(CHECK, u=KNOWN)["supplierEligibility"]["decision"] == "INELIGIBLE"
+    assert gql.ok(CHECK, u=UNKNOWN)["supplierEligibility"]["decision"] == "ELIGIBLE"
+    again = _entry("202", None, subject_name="杭州鼎盛建设工程有限公司")
+    court.ok(PUSH, s="court", r=[again])
+    assert gql.ok(MATCHES)["matchCandidates"] == []  # remembered: never asked again
+    linked = store.read(
+        "MATCH (l:ExternalListing)-[:LISTS]->(o) RETURN l.external_id AS e, o.uscc AS u"
+    )
+    assert sorted((r["e"], r["u"]) for r in linked) == [("201", KNOWN), ("202", KNOWN)]
+
+
+def test_names_match_across_width_and_legal_form() -> None:
+    from credit.sync.matching import normalise, score
+
+    assert normalise("杭州鼎盛建设工程有限公司") == normalise("杭州鼎盛建设工程股份有限公司")
+    assert normalise("ＡＢＣ Trading Co., Ltd.") == normalise("abc trading")
+    assert score("杭州鼎盛建设工程有限公司", "温州华信科技有限公司") < 50

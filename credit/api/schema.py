@@ -34,7 +34,7 @@ from credit.api.pagination import (
     encode_cursor,
     page_size,
 )
-from credit.api.sync import SyncMutation, SyncQuery, WebhookQuery
+from credit.api.sync import MatchMutation, MatchQuery, SyncMutation, SyncQuery, WebhookQuery
 from credit.api.types import (
     Bid,
     EntityNode,
@@ -60,7 +60,7 @@ from credit.security.permissions import PermissionTable, Role, load_table
 from credit.services import get_intake
 from credit.settings import Environment, Settings
 from credit.store import StoredNode
-from credit.sync import external
+from credit.sync import external, matching
 from graph import queries as q
 
 MAX_RECORDS_PER_CALL = 1000
@@ -142,7 +142,7 @@ class AuditFilter:
 
 
 @strawberry.type
-class Query(CreditQuery, SyncQuery, WebhookQuery):
+class Query(CreditQuery, SyncQuery, WebhookQuery, MatchQuery):
     @strawberry.field(description="Who the caller is, as the API sees it.")
     def me(self, info: Info) -> Me:
         p = ctx(info).caller
@@ -477,7 +477,7 @@ def _record(kind: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @strawberry.type
-class Mutation(SyncMutation):
+class Mutation(SyncMutation, MatchMutation):
     @strawberry.mutation(
         description="Ingest records of our format (see schema/records.schema"
         ".json). Good records land; each bad one is reported and not written."
@@ -509,6 +509,8 @@ class Mutation(SyncMutation):
             )
         items = list(external.convert(source, enumerate(records, start=1)))
         report = await asyncio.to_thread(get_intake().run, items)
+        listings = [u for u in report.accepted_uids.values() if u.startswith("listing:")]
+        await asyncio.to_thread(matching.propose, ctx(info).store, listings)
         return _result(report)
 
     @strawberry.mutation

@@ -13,14 +13,14 @@ from fastapi.responses import StreamingResponse
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from credit.api.errors import bad_input
-from credit.api.pagination import decode_cursor, encode_cursor
+from credit.api.errors import bad_input, not_found
+from credit.api.pagination import decode_cursor, encode_cursor, page_size
 from credit.api.types import ctx
 from credit.security.audit import AuditEvent, AuditLog, result_hash
 from credit.security.permissions import Principal, Role, load_table
 from credit.settings import Environment, get_settings
 from credit.store import GraphStore, native
-from credit.sync import feed, webhooks
+from credit.sync import feed, matching, webhooks
 
 CURSOR_SCOPE = "changes"
 
@@ -135,6 +135,64 @@ class SyncMutation:
             raise bad_input(exc.field, exc.rule, str(exc)) from None
         found = await asyncio.to_thread(webhooks.subscriptions, c.store, c.caller.subject)
         return next(WebhookSubscription.of(w) for w in found if w["id"] == sub_id)
+
+
+@strawberry.type(description="A proposed name match of a listing that came without a USCC.")
+class MatchCandidate:
+    id: strawberry.ID
+    listing_id: strawberry.ID
+    listed_name: str
+    list: str
+    organization_id: strawberry.ID
+    organization_name: str
+    organization_uscc: str
+    score: float
+    status: str
+
+    @staticmethod
+    def of(c: dict[str, Any]) -> MatchCandidate:
+        return MatchCandidate(
+            id=strawberry.ID(c["id"]),
+            listing_id=strawberry.ID(c["listing"]),
+            listed_name=c["listed_name"],
+            list=c["list"],
+            organization_id=strawberry.ID(c["org"]),
+            organization_name=c["org_name"],
+            organization_uscc=c["org_uscc"],
+            score=float(c["score"]),
+            status=c["status"],
+        )
+
+
+@strawberry.type
+class MatchQuery:
+    @strawberry.field(description="Name matches waiting for (or past) a supervisor's decision.")
+    async def match_candidates(
+        self, info: Info, status: str | None = "OPEN", first: int = 50, after: str | None = None
+    ) -> list[MatchCandidate]:
+        c = ctx(info)
+        size = page_size(first, c.max_page_size)
+        start = decode_cursor(after, "matches") or ""
+        found = await asyncio.to_thread(matching.candidates, c.store, status, start, size)
+        return [MatchCandidate.of(x) for x in found]
+
+
+@strawberry.type
+class MatchMutation:
+    @strawberry.mutation(
+        description="Accept (link the listing to the organisation, so it counts "
+        "for eligibility) or reject a proposed match; the decision is remembered."
+    )
+    async def decide_match(self, info: Info, id: strawberry.ID, accept: bool, reason: str) -> bool:
+        c = ctx(info)
+        if not reason.strip():
+            raise bad_input("reason", "min_length", "give the reason for the decision")
+        done = await asyncio.to_thread(
+            matching.decide, c.store, str(id), accept, c.caller.subject, reason.strip()
+        )
+        if not done:
+            raise not_found("id", str(id))
+        return True
 
 
 @strawberry.type
