@@ -31,6 +31,8 @@ audit_app = typer.Typer(help="The audit trail")
 app.add_typer(audit_app, name="audit")
 webhooks_app = typer.Typer(help="Webhook delivery of the change feed")
 app.add_typer(webhooks_app, name="webhooks")
+feed_app = typer.Typer(help="The change feed")
+app.add_typer(feed_app, name="feed")
 
 
 def _instance() -> launcher.Instance:
@@ -247,6 +249,20 @@ def apikey_revoke(key_id: str) -> None:
         typer.echo(f"no active key {key_id}", err=True)
         raise typer.Exit(1)
     typer.echo(f"revoked {key_id}")
+
+
+@feed_app.command("expire")
+def feed_expire(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default today")] = None,
+) -> None:
+    """Publish VIOLATION_EXPIRED for records whose publication period has ended."""
+    from datetime import date
+
+    from credit.services import get_store
+    from credit.sync.feed import expire
+
+    day = date.fromisoformat(as_of) if as_of else date.today()
+    typer.echo(f"{expire(get_store(), day)} expiries published as of {day}")
 
 
 @webhooks_app.command("run")
