@@ -24,6 +24,7 @@ from credit.formats.common import (
     day,
     load_documents,
     obj,
+    objects,
     source_name,
     uscc_of,
     version_of,
@@ -81,8 +82,8 @@ def _statement(position: int, raw: Any, report: ConversionReport) -> _Statement 
     if isinstance(raw.get("recordDetails"), dict) and raw.get("recordId"):
         kind, key, details = str(raw.get("recordType")), str(raw["recordId"]), raw["recordDetails"]
         slot = f"{kind}:{key}"
-    elif raw.get("statementType") in _STATEMENT_TYPES:
-        kind, key, details, slot = _STATEMENT_TYPES[raw["statementType"]], sid, raw, origin
+    elif str(raw.get("statementType")) in _STATEMENT_TYPES:
+        kind, key, details, slot = _STATEMENT_TYPES[str(raw["statementType"])], sid, raw, origin
     else:
         report.skip("statement", "type.unknown", origin)
         return None
@@ -117,7 +118,7 @@ def _current(raw: list[Any], report: ConversionReport) -> list[_Statement]:
 
 
 def _name(details: dict[str, Any]) -> str | None:
-    names = [n for n in details.get("names") or [] if isinstance(n, dict)]
+    names = objects(details.get("names"))
     names.sort(key=lambda n: n.get("type") not in ("legal", "individual"))
     for n in names:
         full = n.get("fullName") or " ".join(
@@ -129,9 +130,9 @@ def _name(details: dict[str, Any]) -> str | None:
 
 
 def _person_identifier(details: dict[str, Any]) -> dict[str, str] | None:
-    for ident in details.get("identifiers") or []:
-        scheme = str(obj(ident).get("scheme") or "").strip().upper()
-        value = clip(obj(ident).get("id"), 100)
+    for ident in objects(details.get("identifiers")):
+        scheme = str(ident.get("scheme") or "").strip().upper()
+        value = clip(ident.get("id"), 100)
         if value and _SCHEME.match(scheme):
             return {"scheme": scheme, "id": value}
     return None
@@ -150,10 +151,10 @@ def _share(interest: dict[str, Any]) -> tuple[Decimal | None, str]:
             return None, "share.open_range:not_kept"
         else:
             return None, ""
-    except InvalidOperation:
+        if not (percent.is_finite() and 0 < percent <= _HUNDRED):
+            return None, "share.out_of_range:not_kept"
+    except InvalidOperation:  # not a number
         return None, "share.invalid:not_kept"
-    if not 0 < percent <= _HUNDRED:
-        return None, "share.out_of_range:not_kept"
     return percent / _HUNDRED, note
 
 
@@ -201,14 +202,14 @@ class _Converter:
 
     def _entity(self, statement: _Statement) -> None:
         details = statement.details
-        uscc, reason = uscc_of(list(details.get("identifiers") or []))
+        uscc, reason = uscc_of(objects(details.get("identifiers")))
         name = clip(details.get("name"), 200)
         if uscc is None or name is None:
             self._unmapped("entity", statement, reason or "name.missing")
             return
         fields: dict[str, Any] = {"uscc": uscc, "name": name, "roles": [OrgRole.SUPPLIER]}
         address = next(
-            (clip(obj(a).get("address"), 2000) for a in details.get("addresses") or []), None
+            (clip(a.get("address"), 2000) for a in objects(details.get("addresses"))), None
         )
         if address:
             fields["address"] = address
@@ -263,8 +264,10 @@ class _Converter:
     def _relationship(self, statement: _Statement) -> None:
         details = statement.details
         subject, subject_reason = self._end(details.get("subject"))
+        if subject is not None and "org" not in subject:  # interests are held in entities
+            subject, subject_reason = None, "not_an_entity"
         party, party_reason = self._end(details.get("interestedParty"))
-        interests = [i for i in details.get("interests") or [] if isinstance(i, dict)]
+        interests = objects(details.get("interests"))
         if not interests:
             self.report.skip("interest", "interests.missing", statement.origin)
         for interest in interests:

@@ -132,6 +132,16 @@ def obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def objects(value: Any) -> list[dict[str, Any]]:
+    """The JSON objects of an array; anything else (absent, a string, a number) reads as none."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def strings(value: Any) -> list[str]:
+    """The strings of an array (codes such as roles); anything else reads as none."""
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
 def clip(value: Any, limit: int) -> str | None:
     """A non-empty string cut to `limit` characters, or None."""
     if isinstance(value, str | int | float) and not isinstance(value, bool):
@@ -215,11 +225,9 @@ def money(value: Any) -> tuple[dict[str, str] | None, str]:
         return None, "value.currency_missing"
     try:
         amount = Decimal(str(value["amount"]))
-    except InvalidOperation:
+        if not amount.is_finite() or amount < 0:
+            return None, "value.amount_invalid"
+        cents = amount.quantize(Decimal("0.01"))
+    except InvalidOperation:  # not a number, or too many digits to hold in cents
         return None, "value.amount_invalid"
-    if not amount.is_finite() or amount < 0:
-        return None, "value.amount_invalid"
-    return {
-        "amount": str(amount.quantize(Decimal("0.01"))),
-        "currency": currency.strip().upper(),
-    }, ""
+    return {"amount": str(cents), "currency": currency.strip().upper()}, ""

@@ -22,8 +22,10 @@ from credit.formats.common import (
     moment,
     money,
     obj,
+    objects,
     record_id,
     source_name,
+    strings,
     uscc_of,
     version_of,
 )
@@ -83,7 +85,7 @@ def _releases(document: Any, report: ConversionReport) -> list[dict[str, Any]]:
     if isinstance(document.get("records"), list):
         return [r for rec in document["records"] if (r := _from_record(rec, report))]
     if isinstance(document.get("releases"), list):
-        return _list(document["releases"])
+        return objects(document["releases"])
     if "ocid" in document:
         return [document]
     report.errors.append("document.unknown: neither a release, a record nor a package")
@@ -95,7 +97,7 @@ def _from_record(record: Any, report: ConversionReport) -> dict[str, Any] | None
         return None
     if isinstance(record.get("compiledRelease"), dict):
         return obj(record["compiledRelease"])
-    embedded = [r for r in _list(record.get("releases")) if "ocid" in r]
+    embedded = [r for r in objects(record.get("releases")) if "ocid" in r]
     if not embedded:
         report.skip("project", "record.no_release_content", str(record.get("ocid")))
         return None
@@ -104,7 +106,7 @@ def _from_record(record: Any, report: ConversionReport) -> dict[str, Any] | None
 
 def _latest_per_ocid(
     releases: list[dict[str, Any]], report: ConversionReport
-) -> list[dict[str, Any]]:
+) -> list[tuple[str, dict[str, Any]]]:
     latest: dict[str, dict[str, Any]] = {}
     for release in releases:
         ocid = clip(release.get("ocid"), 100)
@@ -117,7 +119,7 @@ def _latest_per_ocid(
             if version_of(release.get("date")) < version_of(kept.get("date")):
                 release = kept
         latest[ocid] = release
-    return list(latest.values())
+    return list(latest.items())
 
 
 def _party_key(ref: Any) -> str | None:
@@ -140,23 +142,19 @@ def _refs(release: dict[str, Any]) -> list[tuple[Any, str]]:
         (release.get("buyer"), "buyer"),
         (tender.get("procuringEntity"), "procuringEntity"),
     ]
-    refs += [(t, "tenderer") for t in _list(tender.get("tenderers"))]
-    refs += [(t, "tenderer") for b in _list(bids.get("details")) for t in _tenderers(b)]
-    refs += [(s, "supplier") for a in _list(release.get("awards")) for s in _suppliers(a)]
+    refs += [(t, "tenderer") for t in objects(tender.get("tenderers"))]
+    refs += [(t, "tenderer") for b in objects(bids.get("details")) for t in _tenderers(b)]
+    refs += [(s, "supplier") for a in objects(release.get("awards")) for s in _suppliers(a)]
     return refs
 
 
-def _list(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+def _tenderers(bid: dict[str, Any]) -> list[dict[str, Any]]:
+    return objects(bid.get("tenderers"))
 
 
-def _tenderers(bid: dict[str, Any]) -> list[Any]:
-    return _list(bid.get("tenderers"))
-
-
-def _suppliers(award: dict[str, Any]) -> list[Any]:
+def _suppliers(award: dict[str, Any]) -> list[dict[str, Any]]:
     suppliers = award.get("suppliers")
-    return [suppliers] if isinstance(suppliers, dict) else _list(suppliers)
+    return [suppliers] if isinstance(suppliers, dict) else objects(suppliers)
 
 
 def _our_roles(roles: set[str]) -> set[OrgRole]:
@@ -172,6 +170,7 @@ def _our_roles(roles: set[str]) -> set[OrgRole]:
 
 def _method(tender: dict[str, Any], report: ConversionReport, ocid: str) -> ProcurementMethod:
     method = tender.get("procurementMethod")
+    method = method if isinstance(method, str) or method is None else str(method)
     if method in (None, "limited"):
         details = str(tender.get("procurementMethodDetails") or "").lower()
         for word, mapped in _METHOD_DETAILS:
@@ -202,9 +201,9 @@ class _Converter:
         self.conversion = Conversion(report)
         self.orgs: dict[str, dict[str, Any]] = {}
 
-    def run(self, releases: list[dict[str, Any]]) -> Conversion:
-        for release in releases:
-            self._release(release)
+    def run(self, releases: list[tuple[str, dict[str, Any]]]) -> Conversion:
+        for ocid, release in releases:
+            self._release(ocid, release)
         for uscc, org in self.orgs.items():
             org["roles"] = sorted(org["roles"])
             self.conversion.add(org, f"party {org['external_id']} (USCC {uscc})")
@@ -227,7 +226,7 @@ class _Converter:
         """Party key -> USCC for the release's parties that can be our organisations."""
         parties: dict[str, dict[str, Any]] = {}
         roles: dict[str, set[str]] = {}
-        for party in _list(release.get("parties")):
+        for party in objects(release.get("parties")):
             key = _party_key(party)
             if key is None:
                 self.report.skip("party", "id.missing", ocid)
@@ -235,7 +234,7 @@ class _Converter:
             if key in parties:
                 self.report.note("party", "id.duplicate:roles_merged", f"{ocid} {key}")
             parties.setdefault(key, party)
-            roles.setdefault(key, set()).update(r for r in party.get("roles") or [] if r)
+            roles.setdefault(key, set()).update(strings(party.get("roles")))
         for ref, role in _refs(release):
             key = _party_key(ref)
             if key is None:
@@ -250,8 +249,10 @@ class _Converter:
                 usccs[key] = uscc
         return usccs
 
-    def _party(self, party: dict[str, Any], roles: set[str], example: str, version: int) -> Any:
-        identifiers = [party.get("identifier"), *_list(party.get("additionalIdentifiers"))]
+    def _party(
+        self, party: dict[str, Any], roles: set[str], example: str, version: int
+    ) -> str | None:
+        identifiers = [party.get("identifier"), *objects(party.get("additionalIdentifiers"))]
         uscc, reason = uscc_of(identifiers)
         ident = obj(party.get("identifier"))
         name = clip(party.get("name") or ident.get("legalName"), 200)
@@ -295,8 +296,7 @@ class _Converter:
 
     # -- the contracting process -----------------------------------------------------------
 
-    def _release(self, release: dict[str, Any]) -> None:
-        ocid = str(release["ocid"])
+    def _release(self, ocid: str, release: dict[str, Any]) -> None:
         version = version_of(release.get("date"))
         usccs = self._parties(release, ocid, version)
         tender = obj(release.get("tender"))
@@ -321,8 +321,8 @@ class _Converter:
             buyer = next(
                 (
                     _party_key(p)
-                    for p in _list(release.get("parties"))
-                    if "buyer" in (p.get("roles") or [])
+                    for p in objects(release.get("parties"))
+                    if "buyer" in strings(p.get("roles"))
                 ),
                 None,
             )
@@ -350,7 +350,7 @@ class _Converter:
         if agency and agency != purchaser:
             fields["agency"] = agency
         category = tender.get("mainProcurementCategory")
-        if category in _CATEGORIES:
+        if isinstance(category, str) and category in _CATEGORIES:
             fields["category"] = _CATEGORIES[category]
         elif category is not None:
             self.report.note("project", f"mainProcurementCategory.unmapped:{category}", ocid)
@@ -367,7 +367,7 @@ class _Converter:
         """OCDS lot id -> our lot id (also when the project is skipped, so that bids and
         awards report their own problems); one implicit lot `<ocid>/1` without tender.lots."""
         period = obj(tender.get("tenderPeriod"))
-        lots = _list(tender.get("lots")) or [
+        lots = objects(tender.get("lots")) or [
             {"id": "1", "title": tender.get("title"), "value": tender.get("value")}
         ]
         ours: dict[str, str] = {}
@@ -421,7 +421,7 @@ class _Converter:
         """OCDS bid id -> our bid id, for the bids that became records."""
         bids = obj(release.get("bids"))
         ours: dict[str, str] = {}
-        for index, bid in enumerate(_list(bids.get("details")), start=1):
+        for index, bid in enumerate(objects(bids.get("details")), start=1):
             bid_id = str(bid.get("id") or index)
             example = f"{ocid} bid {bid_id}"
             fields, reason = self._bid(bid, lots, usccs, example)
@@ -482,7 +482,7 @@ class _Converter:
     ) -> dict[str, str]:
         """OCDS award id -> our award id, for the awards that became records."""
         ours: dict[str, str] = {}
-        for index, award in enumerate(_list(release.get("awards")), start=1):
+        for index, award in enumerate(objects(release.get("awards")), start=1):
             award_id = str(award.get("id") or index)
             example = f"{ocid} award {award_id}"
             fields, reason = self._award(award, lots, bids, usccs, example)
@@ -541,7 +541,7 @@ class _Converter:
     def _contracts(
         self, release: dict[str, Any], awards: dict[str, str], ocid: str, version: int
     ) -> None:
-        for index, contract in enumerate(_list(release.get("contracts")), start=1):
+        for index, contract in enumerate(objects(release.get("contracts")), start=1):
             contract_id = str(contract.get("id") or index)
             example = f"{ocid} contract {contract_id}"
             award = awards.get(str(contract.get("awardID")))
