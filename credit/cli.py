@@ -104,6 +104,12 @@ def ingest(
         total = len(conversion.items)
         with tqdm(total=total, desc=path.name, unit="rec", file=sys.stderr) as bar:
             report = intake.run(conversion.items, progress=bar.update)
+        if fmt == "external":  # name-only entries wait for a supervisor's confirmed match
+            from credit.sync.matching import propose
+
+            listings = [u for u in report.accepted_uids.values() if u.startswith("listing:")]
+            outcome = propose(intake.store, listings)
+            typer.echo(f"name matches: {outcome.proposed} proposed, {outcome.linked} linked")
         elapsed = time.monotonic() - started
         for error in report.errors:
             origin = conversion.origins.get(error.line)
@@ -300,6 +306,50 @@ def audit_verify() -> None:
         return
     typer.echo(f"audit chain broken at event {report.first_broken_seq}: {report.problem}")
     raise typer.Exit(1)
+
+
+draw_app = typer.Typer(help="Verifiable expert draws")
+app.add_typer(draw_app, name="draw")
+
+
+@draw_app.command("verify")
+def draw_verify(file: Path) -> None:
+    """Recompute a published draw's panel from its seed and pool; exit 1 if it doesn't match."""
+    from credit.oversight.draws import DrawDocument, verify
+
+    try:
+        doc = DrawDocument.from_json(file.read_text(encoding="utf-8"))
+    except (ValueError, TypeError) as exc:
+        typer.echo(f"{file}: not a draw document: {exc}")
+        raise typer.Exit(1) from None
+    problems = verify(doc)
+    for problem in problems:
+        typer.echo(f"FAILED {problem}")
+    if problems:
+        raise typer.Exit(1)
+    typer.echo(
+        f"verified {doc.draw_id}: seed matches its hash, panel of {len(doc.panel)} recomputed "
+        f"from a pool of {len(doc.pool)} ({len(doc.exclusions)} exclusions)"
+    )
+
+
+@draw_app.command("export")
+def draw_export(draw_id: str, out: Annotated[Path, typer.Option()]) -> None:
+    """Write a drawn (revealed) draw as its JSON document."""
+    from credit.assessment import AssessmentError
+    from credit.oversight.service import get_draw
+    from credit.services import get_store
+
+    try:
+        state = get_draw(get_store(), draw_id)
+    except AssessmentError as exc:
+        typer.echo(str(exc))
+        raise typer.Exit(1) from None
+    if state.document is None:
+        typer.echo(f"{draw_id} is {state.status}: its seed is not revealed yet")
+        raise typer.Exit(1)
+    out.write_text(state.document.to_json(), encoding="utf-8")
+    typer.echo(f"wrote {out}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,12 @@ provenance, per-record errors, and listings that change eligibility at once."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from credit.intake.pipeline import Intake
@@ -18,6 +23,7 @@ PUSH = """mutation($s: String!, $r: [JSON!]!) { ingestExternalRecords(source: $s
   received changed unchanged rejected errors { index field rule } ids } }"""
 CHECK = "query($u: String!) { supplierEligibility(uscc: $u) { decision reasons { code } } }"
 KNOWN, UNKNOWN = f.make_uscc(1), f.make_uscc(2)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _entry(external_id: str, uscc: str | None, **over: Any) -> dict[str, Any]:
@@ -158,3 +164,47 @@ def test_names_match_across_width_and_legal_form() -> None:
     assert normalise("杭州鼎盛建设工程有限公司") == normalise("杭州鼎盛建设工程股份有限公司")
     assert normalise("ＡＢＣ Trading Co., Ltd.") == normalise("abc trading")
     assert score("杭州鼎盛建设工程有限公司", "温州华信科技有限公司") < 50
+
+
+def test_cli_ingests_external_files_with_a_source(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "tax.jsonl"
+    path.write_text(
+        json.dumps(_entry("T-1", KNOWN, list="MAJOR_TAX_VIOLATION"), ensure_ascii=False)
+        + "\n"
+        + json.dumps(_entry("T-2", KNOWN, list="NOPE"))
+        + "\n"
+    )
+    env = dict(os.environ, CREDIT_INSTANCE="test")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "credit.cli",
+            "ingest",
+            "--format",
+            "external",
+            "--source",
+            "tax",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "line 2: list: enum:" in done.stderr
+    rows = store.read("MATCH (l:ExternalListing)-[:LISTS]->(o) RETURN l.source AS s, o.uscc AS u")
+    assert [(r["s"], r["u"]) for r in rows] == [("tax", KNOWN)]
+    missing = subprocess.run(
+        [sys.executable, "-m", "credit.cli", "ingest", "--format", "external", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert missing.returncode == 2

@@ -1,4 +1,5 @@
-"""Bulk input formats for `credit ingest --format`: our own JSON Lines, OCDS and BODS.
+"""Bulk input formats for `credit ingest --format`: our own JSON Lines, OCDS, BODS and other
+systems' list entries.
 
 Each reader turns a file into a Conversion (our records with their positions); the intake then
 validates, checks references and upserts them as it does for any input. A new format is one
@@ -14,6 +15,7 @@ from credit.formats import bods, ocds
 from credit.formats.common import Conversion, ConversionReport, OptionError
 from credit.intake.mapping import org_uid
 from credit.intake.pipeline import read_jsonl
+from credit.sync import external
 
 Reader = Callable[[Path, str | None], Conversion]
 
@@ -27,7 +29,23 @@ def read_records(path: Path, source: str | None = None) -> Conversion:
     return conversion
 
 
-READERS: dict[str, Reader] = {"jsonl": read_records, "ocds": ocds.read, "bods": bods.read}
+def read_external(path: Path, source: str | None = None) -> Conversion:
+    """Another system's list entries (credit.sync.external), one JSON object a line."""
+    if source is None:
+        raise OptionError("external records need --source, the system that sent them")
+    if (problem := external.check_source(source)) is not None:
+        raise OptionError(problem)
+    conversion = Conversion()
+    conversion.items.extend(external.convert(source, read_jsonl(path)))
+    return conversion
+
+
+READERS: dict[str, Reader] = {
+    "jsonl": read_records,
+    "ocds": ocds.read,
+    "bods": bods.read,
+    "external": read_external,
+}
 
 
 def leave_known_organizations(

@@ -76,7 +76,11 @@ def convert(source: str, items: Iterable[tuple[int, Any]]) -> Iterator[tuple[int
     none of its parts is written."""
     for line, raw in items:
         try:
-            record = ExternalRecord.model_validate(raw)
+            record = (
+                ExternalRecord.model_validate_json(raw)
+                if isinstance(raw, str | bytes)
+                else ExternalRecord.model_validate(raw)
+            )
         except ValidationError as exc:
             yield (
                 line,
