@@ -155,6 +155,10 @@ def verify_api_key(store: GraphStore, presented: str) -> Principal:
     )
 
 
+def needs_lookup(authorization: str | None, api_key: str | None) -> bool:
+    return bool(api_key) or API_KEY_PREFIX in (authorization or "")
+
+
 def authenticate(
     settings: Settings, store: GraphStore, authorization: str | None, api_key: str | None
 ) -> Principal:
