@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from tqdm import tqdm
 
+from credit.detection.cli import register as register_detection
 from credit.formats import READERS
 from credit.security.permissions import Role
 from credit.settings import get_settings
@@ -351,6 +352,8 @@ def draw_export(draw_id: str, out: Annotated[Path, typer.Option()]) -> None:
     out.write_text(state.document.to_json(), encoding="utf-8")
     typer.echo(f"wrote {out}")
 
+
+register_detection(app)
 
 if __name__ == "__main__":
     app()

@@ -209,7 +209,7 @@ def test_a_sync_client_writes_its_own_source_only(api_url: str, store: GraphStor
 def test_api_keys_are_shown_once_stored_hashed_and_revocable(
     api_url: str, store: GraphStore
 ) -> None:
-    env = dict(os.environ, CREDIT_INSTANCE="test")
+    env = dict(os.environ)
     done = subprocess.run(
         [
             sys.executable,
@@ -297,7 +297,7 @@ def test_deleting_an_audit_event_is_detected(gql: GraphQLClient, store: GraphSto
         gql.ok("{ me { name } }")
     gql.ok("{ auditChain { intact } }")
     store.write("MATCH (e:AuditEvent {seq: 2}) DETACH DELETE e")
-    env = dict(os.environ, CREDIT_INSTANCE="test")
+    env = dict(os.environ)
     done = subprocess.run(
         [sys.executable, "-m", "credit.cli", "audit", "verify"],
         capture_output=True,

@@ -329,7 +329,7 @@ def test_score_all_stores_grades_and_records_only_changes(
     intake: Intake, store: GraphStore
 ) -> None:
     ingest(intake, _market(_ban("V1", 1, -30, 300)))
-    env = dict(os.environ, CREDIT_INSTANCE="test")
+    env = dict(os.environ)
 
     def run() -> str:
         done = subprocess.run(

@@ -174,7 +174,7 @@ def test_cli_ingests_external_files_with_a_source(store: GraphStore, tmp_path: P
         + json.dumps(_entry("T-2", KNOWN, list="NOPE"))
         + "\n"
     )
-    env = dict(os.environ, CREDIT_INSTANCE="test")
+    env = dict(os.environ)
     done = subprocess.run(
         [
             sys.executable,

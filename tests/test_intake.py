@@ -189,7 +189,7 @@ def test_every_example_record_type_ingests(intake: Intake) -> None:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, CREDIT_INSTANCE="test")
+    env = dict(os.environ)
     return subprocess.run(
         [sys.executable, "-m", "credit.cli", *args],
         capture_output=True,

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _credit(*args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, CREDIT_INSTANCE="test")
+    env = dict(os.environ)
     env.pop("NEO4J_URI", None)
     return subprocess.run(
         [sys.executable, "-m", "credit.cli", *args],
@@ -30,7 +30,7 @@ def _credit(*args: str) -> subprocess.CompletedProcess[str]:
 def test_start_on_a_running_instance_returns_its_uri() -> None:
     done = _credit("neo4j", "start")
     assert done.returncode == 0, done.stderr
-    expected = launcher.instance("test", get_settings().local_dir).uri
+    expected = launcher.instance(get_settings().instance, get_settings().local_dir).uri
     assert done.stdout.strip() == expected
 
 

@@ -24,8 +24,10 @@ from strawberry.types import Info
 
 from credit import explore
 from credit.api.credit import CreditQuery
+from credit.api.detection import DetectionMutation, DetectionQuery
 from credit.api.errors import bad_input, rejected_record
 from credit.api.guard import AccessGuard, PlanCache
+from credit.api.oversight import OversightMutation, OversightQuery
 from credit.api.pagination import (
     Connection,
     Edge,
@@ -142,7 +144,7 @@ class AuditFilter:
 
 
 @strawberry.type
-class Query(CreditQuery, SyncQuery, WebhookQuery, MatchQuery):
+class Query(CreditQuery, SyncQuery, WebhookQuery, MatchQuery, DetectionQuery, OversightQuery):
     @strawberry.field(description="Who the caller is, as the API sees it.")
     def me(self, info: Info) -> Me:
         p = ctx(info).caller
@@ -477,7 +479,7 @@ def _record(kind: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @strawberry.type
-class Mutation(SyncMutation, MatchMutation):
+class Mutation(SyncMutation, MatchMutation, DetectionMutation, OversightMutation):
     @strawberry.mutation(
         description="Ingest records of our format (see schema/records.schema"
         ".json). Good records land; each bad one is reported and not written."

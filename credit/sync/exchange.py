@@ -29,6 +29,8 @@ ChangeKind = Literal[
     "LISTING_RETRACTED",
     "GRADE_CHANGED",
     "FLAG_CONFIRMED",
+    "INSPECTION_PLAN_PUBLISHED",
+    "INSPECTION_RESULT_PUBLISHED",
 ]
 
 
@@ -115,6 +117,31 @@ class FlagRecord(_Exchange):
     reviewed_at: datetime
 
 
+class InspectedTarget(_Exchange):
+    inspection_id: str
+    subject: Subject
+    kind: Literal["agency", "supplier"]
+    weight: str = Field(description="risk weight the target was drawn with (decimal)")
+    forced: bool = Field(description="drawn by the coverage floor, not by chance")
+    inspectors: list[str] = Field(description="ids of the inspectors drawn")
+    status: Literal["PLANNED", "COMPLETED"]
+    result: str | None = None
+    findings: str | None = None
+    completed_on: date | None = None
+
+
+class InspectionPlanRecord(_Exchange):
+    """A "double random, one public" inspection plan (双随机、一公开), with results as they come;
+    the seed and algorithm let anyone redraw it from the published inputs."""
+
+    record_type: Literal["inspection_plan"] = "inspection_plan"
+    plan_id: str
+    as_of: date
+    seed: str
+    algorithm: str
+    targets: list[InspectedTarget]
+
+
 class ChangeEnvelope(_Exchange):
     """One item of the change feed; `id` is stable, so a receiver can de-duplicate."""
 
@@ -123,7 +150,7 @@ class ChangeEnvelope(_Exchange):
     kind: ChangeKind
     at: datetime
     exchange_version: Literal["1.0"] = EXCHANGE_VERSION
-    record: PenaltyRecord | ListingRecord | GradeRecord | FlagRecord = Field(
+    record: PenaltyRecord | ListingRecord | GradeRecord | FlagRecord | InspectionPlanRecord = Field(
         discriminator="record_type"
     )
 
@@ -134,6 +161,7 @@ EXCHANGE_MODELS: dict[str, type[BaseModel]] = {
     "listing": ListingRecord,
     "grade": GradeRecord,
     "flag": FlagRecord,
+    "inspection_plan": InspectionPlanRecord,
 }
 
 

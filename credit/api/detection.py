@@ -1,0 +1,437 @@
+"""GraphQL for collusion and conflict flags: the review queue, one flag with its evidence
+subgraph, a lot's flags at bid opening (running the detectors), the detector registry, and a
+supervisor's review. Resolvers only translate: the work is in credit.detection.
+
+Purchasers and agencies see flags about lots they run (their organisation is the lot's
+purchaser or agency); supervisors see every flag."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from credit.api.errors import bad_input, not_found
+from credit.api.pagination import (
+    Connection,
+    Edge,
+    PageInfo,
+    decode_cursor,
+    encode_cursor,
+    page_size,
+)
+from credit.api.types import EntityNode, GraphEdge, Lot, Organization, ctx
+from credit.detection import flag_store
+from credit.detection.detectors.bid_screens import Screen
+from credit.detection.flag_store import (
+    Draft,
+    FlagStatus,
+    Review,
+    ReviewDecision,
+    ReviewError,
+    StoredFlag,
+)
+from credit.detection.registry import DETECTORS, default_settings
+from credit.detection.scan import DetectionError, detect_lot
+from credit.intake.mapping import key_uid, org_uid
+from credit.security.permissions import Principal, Role
+
+strawberry.enum(FlagStatus, description="OPEN until a supervisor confirms or dismisses it")
+strawberry.enum(ReviewDecision)
+
+
+def _scope(caller: Principal) -> str | None:
+    """None: every flag. Otherwise the organisation whose lots the caller may see ("" for
+    none: a purchaser token without an organisation sees no flags)."""
+    if Role.SUPERVISOR in caller.roles:
+        return None
+    return org_uid(caller.organization) if caller.organization else ""
+
+
+def _visible(caller: Principal, flag: StoredFlag) -> bool:
+    scope = _scope(caller)
+    return scope is None or flag.visible_to(scope)
+
+
+def _lot(lot_id: str) -> str:
+    return lot_id if lot_id.startswith("lot:") else key_uid("lot", lot_id)
+
+
+def _org(uscc: str) -> str:
+    return uscc if uscc.startswith("org:") else org_uid(uscc)
+
+
+@strawberry.type(description="A collusion or conflict pattern's evidence, as a small graph.")
+class EvidenceGraph:
+    nodes: list[EntityNode]
+    edges: list[GraphEdge]
+
+
+@strawberry.type
+class FlagReview:
+    decision: ReviewDecision
+    reason: str
+    reviewer: str
+    reviewer_name: str
+    at: datetime
+    previous_status: FlagStatus
+    evidence_hash: str
+
+    @staticmethod
+    def of(r: Review) -> FlagReview:
+        return FlagReview(
+            decision=r.decision,
+            reason=r.reason,
+            reviewer=r.reviewer,
+            reviewer_name=r.reviewer_name,
+            at=r.at,
+            previous_status=r.previous_status,
+            evidence_hash=r.evidence_hash,
+        )
+
+
+@strawberry.type(
+    description="A violation record prefilled from a confirmed flag. Not a violation: a "
+    "supervisor completes it (decision number, authority, penalty) with recordViolation."
+)
+class ViolationDraft:
+    id: strawberry.ID
+    flag_id: strawberry.ID
+    subject_id: strawberry.ID
+    subject_uscc: str | None
+    category: str
+    severity: str
+    basis: str
+    project_id: str | None
+    lot_id: str | None
+    summary: str
+    created_by: str
+    created_at: datetime
+    status: str
+
+    @staticmethod
+    def of(d: Draft) -> ViolationDraft:
+        return ViolationDraft(
+            id=strawberry.ID(d.uid),
+            flag_id=strawberry.ID(d.flag),
+            subject_id=strawberry.ID(d.subject),
+            subject_uscc=d.subject_uscc,
+            category=d.category,
+            severity=d.severity,
+            basis=d.basis,
+            project_id=d.project_key,
+            lot_id=d.lot_key,
+            summary=d.summary,
+            created_by=d.created_by,
+            created_at=d.created_at,
+            status=d.status,
+        )
+
+
+@strawberry.type(description="A pattern found by a detector, with its legal basis and evidence.")
+class Flag:
+    id: strawberry.ID
+    pattern: str
+    title: str
+    confidence: float
+    legal_basis: str
+    status: FlagStatus
+    current: bool = strawberry.field(
+        description="False once a later run no longer finds it (kept, never deleted)."
+    )
+    message: str
+    lot_id: strawberry.ID | None
+    ocid: str | None
+    supplier_ids: list[strawberry.ID]
+    other_party_ids: list[strawberry.ID] = strawberry.field(
+        description="Other parties: a reviewer, a buyer, a banned supplier."
+    )
+    lot_ids: list[strawberry.ID]
+    facts: JSON = strawberry.field(description="The numbers behind the flag (prices, chances).")
+    first_seen: datetime
+    last_seen: datetime
+    evidence_changed_at: datetime | None
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+    review_reason: str | None
+    stored: strawberry.Private[StoredFlag]
+
+    @staticmethod
+    def of(f: StoredFlag) -> Flag:
+        return Flag(
+            id=strawberry.ID(f.uid),
+            pattern=f.pattern,
+            title=f.title,
+            confidence=f.confidence,
+            legal_basis=f.basis,
+            status=f.status,
+            current=f.current,
+            message=f.message,
+            lot_id=strawberry.ID(f.lot) if f.lot else None,
+            ocid=f.ocid,
+            supplier_ids=[strawberry.ID(s) for s in f.suppliers],
+            other_party_ids=[strawberry.ID(o) for o in f.others],
+            lot_ids=[strawberry.ID(x) for x in f.lots],
+            facts=JSON({**f.evidence.get("facts", {}), **f.scores}),
+            first_seen=f.first_seen,
+            last_seen=f.last_seen,
+            evidence_changed_at=f.evidence_changed_at,
+            reviewed_by=f.reviewed_by_name or f.reviewed_by,
+            reviewed_at=f.reviewed_at,
+            review_reason=f.review_reason,
+            stored=f,
+        )
+
+    @strawberry.field
+    async def suppliers(self, info: Info) -> list[Organization]:
+        nodes = await ctx(info).loaders.nodes.load_many(list(self.stored.suppliers))
+        return [Organization.of(n) for n in nodes if n is not None]
+
+    @strawberry.field
+    async def lot(self, info: Info) -> Lot | None:
+        if self.stored.lot is None:
+            return None
+        node = await ctx(info).loaders.nodes.load(self.stored.lot)
+        return Lot.of(node) if node else None
+
+    @strawberry.field(
+        description="The shared person, account, phone or device; the bids and their prices; "
+        "the lots over time. Personal data is redacted as everywhere else."
+    )
+    async def evidence(self, info: Info) -> EvidenceGraph:
+        c = ctx(info)
+        found = await c.loaders.nodes.load_many(list(self.stored.evidence.get("nodes", [])))
+        nodes = [EntityNode.of(n, c) for n in found if n is not None]
+        shown = {str(n.id) for n in nodes}
+        edges = [
+            GraphEdge(
+                id=strawberry.ID(f"{e['type']}:{e['start']}:{e['end']}"),
+                type=e["type"],
+                source=strawberry.ID(e["start"]),
+                target=strawberry.ID(e["end"]),
+                properties=JSON(c.visible(e.get("props", {}), (e["type"],))),
+            )
+            for e in self.stored.evidence.get("edges", [])
+            if e["start"] in shown and e["end"] in shown
+        ]
+        return EvidenceGraph(nodes=nodes, edges=edges)
+
+    @strawberry.field(description="Every review of this flag, newest first.")
+    async def reviews(self, info: Info) -> list[FlagReview]:
+        found = await asyncio.to_thread(flag_store.reviews, ctx(info).store, [self.stored.uid])
+        return [FlagReview.of(r) for r in found[self.stored.uid]]
+
+    @strawberry.field
+    async def drafts(self, info: Info) -> list[ViolationDraft]:
+        found = await asyncio.to_thread(flag_store.drafts, ctx(info).store, [self.stored.uid])
+        return [ViolationDraft.of(d) for d in found[self.stored.uid]]
+
+
+@strawberry.type(description="Statistical screens over a lot's bids (None where undefined).")
+class BidScreens:
+    bids: int
+    coefficient_of_variation: float | None
+    relative_distance: float | None
+    kurtosis: float | None
+    skewness: float | None
+    spread: float | None
+
+    @staticmethod
+    def of(s: Screen) -> BidScreens:
+        return BidScreens(
+            bids=s.bids,
+            coefficient_of_variation=s.cv,
+            relative_distance=s.rd,
+            kurtosis=s.kurtosis,
+            skewness=s.skewness,
+            spread=s.spread,
+        )
+
+
+@strawberry.type
+class LotFlags:
+    lot_id: strawberry.ID
+    flags: list[Flag]
+    screens: BidScreens | None
+    ran: bool = strawberry.field(description="Whether the detectors ran for this answer.")
+    seconds: float | None
+
+
+@strawberry.type
+class DetectorInfo:
+    id: str
+    title: str
+    legal_basis: str
+    reads: list[str]
+    phases: list[str]
+    enabled: bool
+    settings: JSON
+    why: str
+    drafts_violation: str | None = strawberry.field(
+        description="The violation category a confirmed flag drafts; none for screens."
+    )
+
+
+@strawberry.input
+class FlagFilter:
+    pattern: str | None = None
+    status: FlagStatus | None = None
+    lot_id: strawberry.ID | None = None
+    supplier_uscc: str | None = None
+    min_confidence: float | None = None
+    include_retired: bool = False
+
+
+@strawberry.type
+class FlagReviewResult:
+    flag: Flag
+    drafts: list[ViolationDraft]
+
+
+def _after(cursor: str | None) -> tuple[float, str] | None:
+    value = decode_cursor(cursor, "flags")
+    if value is None:
+        return None
+    confidence, _, uid = value.partition("|")
+    try:
+        return float(confidence), uid
+    except ValueError:
+        raise bad_input("after", "cursor.malformed", "not a cursor this API issued") from None
+
+
+@strawberry.type
+class DetectionQuery:
+    @strawberry.field(
+        description="Collusion and conflict flags, most confident first: a supervisor's queue, "
+        "or a purchaser's flags about the lots it runs."
+    )
+    async def flags(
+        self,
+        info: Info,
+        filter: FlagFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[Flag]:
+        c = ctx(info)
+        size = page_size(first, c.max_page_size)
+        f = filter or FlagFilter()
+        query = flag_store.FlagQuery(
+            pattern=f.pattern,
+            status=f.status,
+            lot=_lot(str(f.lot_id)) if f.lot_id else None,
+            supplier=_org(f.supplier_uscc) if f.supplier_uscc else None,
+            buyer=_scope(c.caller),
+            min_confidence=f.min_confidence,
+            current_only=not f.include_retired,
+        )
+        found = await asyncio.to_thread(
+            flag_store.flags_page, c.store, query, _after(after), size + 1
+        )
+        edges = [
+            Edge(cursor=encode_cursor("flags", f"{x.confidence!r}|{x.uid}"), node=Flag.of(x))
+            for x in found[:size]
+        ]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(found) > size, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
+
+    @strawberry.field(description="One flag, with its evidence subgraph and reviews.")
+    async def flag(self, info: Info, id: strawberry.ID) -> Flag | None:
+        c = ctx(info)
+        found = await asyncio.to_thread(flag_store.flag, c.store, str(id))
+        return Flag.of(found) if found and _visible(c.caller, found) else None
+
+    @strawberry.field(
+        description="The flags among a lot's bidders and reviewers, and the lot's bid "
+        "screens. With run (the default) the detectors run first, as at bid opening."
+    )
+    async def lot_flags(self, info: Info, lot_id: strawberry.ID, run: bool = True) -> LotFlags:
+        c = ctx(info)
+        lot = _lot(str(lot_id))
+        buyers = await asyncio.to_thread(flag_store.lot_buyers, c.store, lot)
+        if buyers is None:
+            raise not_found("lotId", str(lot_id))
+        scope = _scope(c.caller)
+        if scope is not None and scope not in buyers:
+            raise GraphQLError(
+                "lotId: you may see the flags of lots you run only",
+                extensions={"code": "FORBIDDEN", "field": "lotId"},
+            )
+        seconds = None
+        if run:
+            try:
+                result = await asyncio.to_thread(detect_lot, c.store, lot, default_settings())
+            except DetectionError as exc:
+                raise bad_input(exc.field, exc.rule, str(exc)) from None
+            flags, screen, seconds = result.flags, result.screen, result.seconds
+        else:
+            flags = await asyncio.to_thread(flag_store.flags_of_lot, c.store, lot)
+            screen = await asyncio.to_thread(flag_store.screen_of, c.store, lot)
+        return LotFlags(
+            lot_id=strawberry.ID(lot),
+            flags=[Flag.of(f) for f in flags],
+            screens=BidScreens.of(screen) if screen else None,
+            ran=run,
+            seconds=seconds,
+        )
+
+    @strawberry.field(description="The detectors: legal basis, what they read, their settings.")
+    def detectors(self) -> list[DetectorInfo]:
+        settings = default_settings()
+        return [
+            DetectorInfo(
+                id=d.id,
+                title=d.title,
+                legal_basis=d.basis,
+                reads=sorted(r.name for r in d.reads),
+                phases=sorted(p.value for p in d.phases),
+                enabled=settings.of(d.id).enabled,
+                settings=JSON(settings.of(d.id).model_dump(mode="json")),
+                why=d.why,
+                drafts_violation=d.violation.value if d.violation else None,
+            )
+            for d in DETECTORS
+        ]
+
+
+@strawberry.type
+class DetectionMutation:
+    @strawberry.mutation(
+        description="Confirm or dismiss a flag, with a reason (kept with the reviewer and "
+        "time). Confirming can draft a violation per party for a supervisor to complete; "
+        "nothing is ever penalised automatically."
+    )
+    async def review_flag(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        decision: ReviewDecision,
+        reason: str,
+        create_draft_violation: bool = False,
+    ) -> FlagReviewResult:
+        c = ctx(info)
+        try:
+            updated, drafts = await asyncio.to_thread(
+                flag_store.review,
+                c.store,
+                str(id),
+                decision,
+                reason,
+                c.caller.subject,
+                c.caller.name,
+                create_draft_violation,
+            )
+        except ReviewError as exc:
+            if exc.rule == "not_found":
+                raise not_found(exc.field, str(id)) from None
+            raise bad_input(exc.field, exc.rule, str(exc)) from None
+        return FlagReviewResult(
+            flag=Flag.of(updated), drafts=[ViolationDraft.of(d) for d in drafts]
+        )

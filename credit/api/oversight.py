@@ -1,0 +1,504 @@
+"""GraphQL for oversight: expert draws, complaints, ratings and inspection plans.
+
+Resolvers only translate and check that a purchaser or agency acts on its own procurement
+(principal.organization against the project's parties); the rules live in credit.oversight."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+import strawberry
+from strawberry.types import Info
+
+from credit.api.errors import bad_input, not_found
+from credit.api.types import ctx
+from credit.assessment import AssessmentError
+from credit.domain.identifiers import IdentifierError, validate_identity_number, validate_uscc
+from credit.domain.records import ComplaintOutcome
+from credit.intake.mapping import key_uid
+from credit.oversight import service
+from credit.oversight.config import load_plan_rules
+from credit.oversight.deadlines import Deadline, Step, StepState
+from credit.security.permissions import Principal, Role
+from credit.services import get_intake, get_mapper
+from credit.sync.exchange import InspectionPlanRecord
+
+T = TypeVar("T")
+
+strawberry.enum(ComplaintOutcome)
+strawberry.enum(Step)
+strawberry.enum(StepState)
+
+
+async def _call(fn: Callable[..., T], *args: Any) -> T:
+    try:
+        return await asyncio.to_thread(fn, *args)
+    except AssessmentError as exc:
+        if exc.rule == "not_found":
+            raise not_found(exc.field, str(exc)) from None
+        raise bad_input(exc.field, exc.rule, str(exc)) from None
+
+
+def _own(caller: Principal, field: str, purchaser: str | None, agency: str | None) -> None:
+    """Purchasers and agencies act on the procurements they run; supervisors on all."""
+    if Role.SUPERVISOR in caller.roles:
+        return
+    mine = {
+        uscc
+        for role, uscc in ((Role.PURCHASER, purchaser), (Role.AGENCY, agency))
+        if role in caller.roles and uscc
+    }
+    if caller.organization is None or caller.organization not in mine:
+        raise bad_input(field, "not_yours", "only its purchaser, its agency or a supervisor")
+
+
+def _uid(kind: str, value: str) -> str:
+    return value if value.startswith(f"{kind}:") else key_uid(kind, value)
+
+
+# --- expert draws ------------------------------------------------------------------------------
+
+
+@strawberry.type(description="An expert left out of a draw, with the reason and its legal basis.")
+class DrawExclusion:
+    person_id: strawberry.ID
+    code: str
+    legal_basis: str
+    detail: str
+    refs: list[strawberry.ID]
+
+
+@strawberry.type(
+    description="A verifiable expert draw. Until it is drawn only the seed's SHA-256 is shown; "
+    "then the seed, pool, exclusions and panel, and `document` to check with `credit draw verify`."
+)
+class ExpertDraw:
+    id: strawberry.ID
+    lot_id: strawberry.ID
+    specialties: list[str]
+    size: int
+    seed_hash: str
+    status: str
+    as_of: date | None
+    seed: str | None
+    pool: list[strawberry.ID]
+    exclusions: list[DrawExclusion]
+    panel: list[strawberry.ID]
+    declined: list[strawberry.ID]
+    document: str | None
+
+    @staticmethod
+    def of(state: service.DrawState) -> ExpertDraw:
+        doc = state.document
+        return ExpertDraw(
+            id=strawberry.ID(state.id),
+            lot_id=strawberry.ID(state.lot),
+            specialties=state.specialties,
+            size=state.size,
+            seed_hash=state.seed_hash,
+            status=state.status,
+            as_of=date.fromisoformat(doc.as_of) if doc else None,
+            seed=doc.seed if doc else None,
+            pool=[strawberry.ID(u) for u in doc.pool] if doc else [],
+            exclusions=[
+                DrawExclusion(
+                    person_id=strawberry.ID(e["person"]),
+                    code=e["code"],
+                    legal_basis=e["legal_basis"],
+                    detail=e["detail"],
+                    refs=[strawberry.ID(r) for r in e["refs"]],
+                )
+                for e in (doc.exclusions if doc else [])
+            ],
+            panel=[strawberry.ID(u) for u in doc.panel] if doc else [],
+            declined=[strawberry.ID(u) for u in doc.declined] if doc else [],
+            document=doc.to_json() if doc else None,
+        )
+
+
+async def _draw_for_caller(info: Info, draw_id: str) -> service.DrawState:
+    c = ctx(info)
+    state = await _call(service.get_draw, c.store, draw_id)
+    parties = await _call(service.lot_parties, c.store, state.lot)
+    _own(c.caller, "drawId", parties.purchaser_uscc, parties.agency_uscc)
+    return state
+
+
+# --- complaints ------------------------------------------------------------------------------
+
+
+@strawberry.type(description="One statutory step of a complaint (MOF Order No. 94).")
+class ComplaintDeadline:
+    step: Step
+    working_days: int
+    counted_from: str
+    article: str
+    text: str
+    starts: date | None
+    due: date | None
+    done_on: date | None
+    state: StepState
+
+    @staticmethod
+    def of(d: Deadline) -> ComplaintDeadline:
+        return ComplaintDeadline(
+            step=d.rule.step,
+            working_days=d.rule.working_days,
+            counted_from=d.rule.counted_from,
+            article=d.rule.article,
+            text=d.rule.text,
+            starts=d.starts,
+            due=d.due,
+            done_on=d.done_on,
+            state=d.state,
+        )
+
+
+@strawberry.type
+class ComplaintCase:
+    id: strawberry.ID
+    complainant_uscc: str
+    lot_id: strawberry.ID
+    filed_on: date
+    grounds: str
+    outcome: ComplaintOutcome
+    decided_on: date | None
+    deadlines: list[ComplaintDeadline]
+    overdue: bool
+
+    @staticmethod
+    def of(s: service.ComplaintStatus) -> ComplaintCase:
+        return ComplaintCase(
+            id=strawberry.ID(s.uid),
+            complainant_uscc=s.complainant,
+            lot_id=strawberry.ID(s.lot),
+            filed_on=s.filed_on,
+            grounds=s.grounds,
+            outcome=s.outcome,
+            decided_on=s.decided_on,
+            deadlines=[ComplaintDeadline.of(d) for d in s.deadlines],
+            overdue=any(d.state is StepState.OVERDUE for d in s.deadlines),
+        )
+
+
+@strawberry.input(description="Procedural dates of a complaint; omitted ones stay as they are.")
+class ComplaintStepsInput:
+    challenge_received_on: date | None = None
+    challenge_replied_on: date | None = None
+    accepted_on: date | None = None
+    notice_sent_on: date | None = None
+    suspended_working_days: int | None = strawberry.field(
+        default=None, description="Art. 27: days of testing, expert review or supplements"
+    )
+
+
+@strawberry.input
+class ComplaintInput:
+    id: str
+    complainant_uscc: str
+    lot_id: str
+    filed_on: date = strawberry.field(description="the day the finance department received it")
+    grounds: str
+    steps: ComplaintStepsInput | None = None
+
+
+# --- ratings and inspections -----------------------------------------------------------------
+
+
+@strawberry.type(description="A post-project rating, stored as an evaluation credit record.")
+class Rating:
+    id: strawberry.ID
+    subject_id: strawberry.ID
+    project_id: strawberry.ID
+    score: int
+    rated_on: date
+
+
+@strawberry.type
+class InspectionTarget:
+    inspection_id: strawberry.ID
+    name: str
+    uscc: str | None
+    kind: str
+    weight: str
+    forced: bool
+    inspectors: list[strawberry.ID]
+    status: str
+    result: str | None
+    findings: str | None
+    completed_on: date | None
+
+
+@strawberry.type(description='A "double random, one public" plan, reproducible from its seed.')
+class InspectionPlan:
+    id: strawberry.ID
+    as_of: date
+    seed: str
+    algorithm: str
+    targets: list[InspectionTarget]
+
+    @staticmethod
+    def of(r: InspectionPlanRecord) -> InspectionPlan:
+        return InspectionPlan(
+            id=strawberry.ID(r.plan_id),
+            as_of=r.as_of,
+            seed=r.seed,
+            algorithm=r.algorithm,
+            targets=[
+                InspectionTarget(
+                    inspection_id=strawberry.ID(t.inspection_id),
+                    name=t.subject.name,
+                    uscc=t.subject.uscc,
+                    kind=t.kind,
+                    weight=t.weight,
+                    forced=t.forced,
+                    inspectors=[strawberry.ID(i) for i in t.inspectors],
+                    status=t.status,
+                    result=t.result,
+                    findings=t.findings,
+                    completed_on=t.completed_on,
+                )
+                for t in r.targets
+            ],
+        )
+
+
+def _checked(check: Callable[[str], str], field: str, value: str) -> str:
+    try:
+        return check(value)
+    except IdentifierError as exc:
+        raise bad_input(field, exc.rule, str(exc)) from None
+
+
+def _score(score: int) -> int:
+    if not 0 <= score <= 100:
+        raise bad_input("score", "range", "a rating is 0 to 100")
+    return score
+
+
+# --- roots -----------------------------------------------------------------------------------
+
+
+@strawberry.type
+class OversightQuery:
+    @strawberry.field(description="An expert draw of a lot the caller runs (supervisors: any).")
+    async def expert_draw(self, info: Info, id: strawberry.ID) -> ExpertDraw:
+        return ExpertDraw.of(await _draw_for_caller(info, str(id)))
+
+    @strawberry.field(description="A complaint with what is due when under MOF Order No. 94.")
+    async def complaint(
+        self, info: Info, id: strawberry.ID, as_of: date | None = None
+    ) -> ComplaintCase:
+        uid = _uid("complaint", str(id))
+        status = await _call(service.complaint_status, ctx(info).store, uid, as_of or date.today())
+        return ComplaintCase.of(status)
+
+    @strawberry.field(description="Undecided complaints with their deadlines; overdue first.")
+    async def open_complaints(
+        self, info: Info, as_of: date | None = None, first: int = 50
+    ) -> list[ComplaintCase]:
+        c = ctx(info)
+        found = await _call(
+            service.open_complaints, c.store, as_of or date.today(), min(first, c.max_page_size)
+        )
+        cases = [ComplaintCase.of(s) for s in found]
+        return sorted(cases, key=lambda x: not x.overdue)
+
+    @strawberry.field
+    async def inspection_plan(self, info: Info, id: strawberry.ID) -> InspectionPlan:
+        return InspectionPlan.of(await _call(service.plan_record, ctx(info).store, str(id)))
+
+
+@strawberry.type
+class OversightMutation:
+    @strawberry.mutation(
+        description="Commit to an expert draw for a lot: stores the request and publishes the "
+        "SHA-256 of a secret seed, revealed only by drawPanel."
+    )
+    async def commit_draw(
+        self, info: Info, lot_id: strawberry.ID, specialties: list[str], size: int
+    ) -> ExpertDraw:
+        c = ctx(info)
+        lot = _uid("lot", str(lot_id))
+        parties = await _call(service.lot_parties, c.store, lot)
+        _own(c.caller, "lotId", parties.purchaser_uscc, parties.agency_uscc)
+        state = await _call(service.commit_draw, c.store, lot, specialties, size, c.caller.subject)
+        return ExpertDraw.of(state)
+
+    @strawberry.mutation(
+        description="Draw the panel: excludes conflicted experts (Regs Art. 9, review bans, own "
+        "unit), records pool and exclusions, reveals the seed."
+    )
+    async def draw_panel(
+        self, info: Info, draw_id: strawberry.ID, as_of: date | None = None
+    ) -> ExpertDraw:
+        c = ctx(info)
+        await _draw_for_caller(info, str(draw_id))
+        state = await _call(
+            service.reveal_draw, c.store, str(draw_id), as_of or date.today(), c.caller.subject
+        )
+        return ExpertDraw.of(state)
+
+    @strawberry.mutation(description="An expert declined: the next in the same ranking replaces.")
+    async def replace_drawn_expert(
+        self, info: Info, draw_id: strawberry.ID, expert_id: strawberry.ID
+    ) -> ExpertDraw:
+        await _draw_for_caller(info, str(draw_id))
+        state = await _call(service.replace_member, ctx(info).store, str(draw_id), str(expert_id))
+        return ExpertDraw.of(state)
+
+    @strawberry.mutation(description="Record a supplier's complaint about a lot.")
+    async def record_complaint(self, info: Info, input: ComplaintInput) -> ComplaintCase:
+        c = ctx(info)
+        record = {
+            "id": input.id,
+            "complainant": input.complainant_uscc,
+            "lot": input.lot_id.removeprefix("lot:"),
+            "filed_on": input.filed_on.isoformat(),
+            "grounds": input.grounds,
+        }
+        steps = vars(input.steps) if input.steps else {}
+        uid = await _call(service.record_complaint, get_intake(), c.store, record, steps)
+        return ComplaintCase.of(await _call(service.complaint_status, c.store, uid, input.filed_on))
+
+    @strawberry.mutation(description="Record procedural dates of a complaint.")
+    async def update_complaint_steps(
+        self, info: Info, id: strawberry.ID, steps: ComplaintStepsInput, as_of: date | None = None
+    ) -> ComplaintCase:
+        c = ctx(info)
+        uid = _uid("complaint", str(id))
+        await _call(service.complaint_status, c.store, uid, date.today())
+        await _call(service.update_steps, c.store, uid, vars(steps))
+        status = await _call(service.complaint_status, c.store, uid, as_of or date.today())
+        return ComplaintCase.of(status)
+
+    @strawberry.mutation(
+        description="Decide a complaint; the outcome feeds the complainant's credit per policy."
+    )
+    async def decide_complaint(
+        self, info: Info, id: strawberry.ID, outcome: ComplaintOutcome, decided_on: date
+    ) -> ComplaintCase:
+        uid = _uid("complaint", str(id))
+        status = await _call(
+            service.decide_complaint, get_intake(), ctx(info).store, uid, outcome, decided_on
+        )
+        return ComplaintCase.of(status)
+
+    @strawberry.mutation(description="The purchaser rates the agency that ran its project.")
+    async def rate_agency(
+        self,
+        info: Info,
+        project_id: strawberry.ID,
+        score: int,
+        rated_on: date,
+        comment: str | None = None,
+    ) -> Rating:
+        c = ctx(info)
+        project = _uid("project", str(project_id))
+        purchaser, agency = await _call(service.project_parties, c.store, project)
+        _own(c.caller, "projectId", purchaser, None)
+        if agency is None or purchaser is None:
+            raise bad_input("projectId", "no_agency", "the project was not run by an agency")
+        subject = f"org:{agency}"
+        uid = await _call(
+            service.rate,
+            get_intake(),
+            {"org": agency},
+            subject,
+            purchaser,
+            project.removeprefix("project:"),
+            _score(score),
+            rated_on,
+            comment,
+        )
+        return Rating(
+            id=strawberry.ID(uid),
+            subject_id=strawberry.ID(subject),
+            project_id=strawberry.ID(project),
+            score=score,
+            rated_on=rated_on,
+        )
+
+    @strawberry.mutation(
+        description="The purchaser or agency rates an expert who reviewed a lot of its project."
+    )
+    async def rate_expert(
+        self,
+        info: Info,
+        project_id: strawberry.ID,
+        expert_id_number: str,
+        score: int,
+        rated_on: date,
+        comment: str | None = None,
+    ) -> Rating:
+        c = ctx(info)
+        project = _uid("project", str(project_id))
+        purchaser, agency = await _call(service.project_parties, c.store, project)
+        _own(c.caller, "projectId", purchaser, agency)
+        id_number = _checked(validate_identity_number, "expertIdNumber", expert_id_number)
+        subject = get_mapper().person_uid_for(id_number)
+        if not await _call(service.expert_reviewed, c.store, subject, project):
+            raise bad_input("expertIdNumber", "not_a_reviewer", "no review of this project")
+        mine = c.caller.organization if Role.SUPERVISOR not in c.caller.roles else None
+        rater = _checked(validate_uscc, "rater", mine or agency or purchaser or "")
+        uid = await _call(
+            service.rate,
+            get_intake(),
+            {"person": id_number},
+            subject,
+            rater,
+            project.removeprefix("project:"),
+            _score(score),
+            rated_on,
+            comment,
+        )
+        return Rating(
+            id=strawberry.ID(uid),
+            subject_id=strawberry.ID(subject),
+            project_id=strawberry.ID(project),
+            score=score,
+            rated_on=rated_on,
+        )
+
+    @strawberry.mutation(
+        description="Draw and publish a double-random inspection plan with these inspectors."
+    )
+    async def create_inspection_plan(
+        self, info: Info, inspector_ids: list[strawberry.ID], as_of: date | None = None
+    ) -> InspectionPlan:
+        c = ctx(info)
+        if not inspector_ids:
+            raise bad_input("inspectorIds", "min_items", "name the inspectors to draw from")
+        record = await _call(
+            service.create_plan,
+            c.store,
+            as_of or date.today(),
+            [str(i) for i in inspector_ids],
+            load_plan_rules(),
+            c.caller.subject,
+        )
+        return InspectionPlan.of(record)
+
+    @strawberry.mutation(description="Record and publish the result of a planned inspection.")
+    async def record_inspection_result(
+        self,
+        info: Info,
+        inspection_id: strawberry.ID,
+        result: str,
+        completed_on: date,
+        findings: str | None = None,
+    ) -> InspectionPlan:
+        c = ctx(info)
+        record = await _call(
+            service.record_result,
+            c.store,
+            str(inspection_id),
+            result,
+            findings,
+            completed_on,
+            c.caller.subject,
+        )
+        return InspectionPlan.of(record)

@@ -1,0 +1,206 @@
+"""The detection commands of `credit`: detect (one lot or the whole graph), flags export,
+simulate and evaluate. Imports are inside the commands, so `credit --help` stays fast."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+flags_app = typer.Typer(help="Collusion and conflict flags")
+
+SettingsOption = Annotated[
+    Path | None,
+    typer.Option("--settings", help="detection settings file (default: the packaged one)"),
+]
+
+
+def _settings(path: Path | None) -> Any:
+    from credit.detection.registry import SettingsError, load_settings
+
+    try:
+        return load_settings(path)
+    except SettingsError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--settings") from None
+
+
+def _uscc(uid: str) -> str:
+    return uid.removeprefix("org:")
+
+
+def detect(
+    lot: Annotated[
+        str | None, typer.Option("--lot", help="a lot id: run every detector on it")
+    ] = None,
+    all_lots: Annotated[
+        bool, typer.Option("--all", help="scan the whole graph (resumable)")
+    ] = False,
+    restart: Annotated[bool, typer.Option(help="with --all: start over, not resume")] = False,
+    batch: Annotated[int, typer.Option(help="with --all: lots per batch")] = 200,
+    settings_file: SettingsOption = None,
+) -> None:
+    """Run the collusion and conflict detectors on one lot or on the whole graph."""
+    from tqdm import tqdm
+
+    from credit.detection.scan import DetectionError, detect_lot, scan_all
+    from credit.services import get_store
+
+    if (lot is None) == (not all_lots):
+        raise typer.BadParameter("give exactly one of --lot ID and --all")
+    settings = _settings(settings_file)
+    store = get_store()
+    if lot is not None:
+        uid = lot if lot.startswith("lot:") else f"lot:{lot}"
+        try:
+            result = detect_lot(store, uid, settings)
+        except DetectionError as exc:
+            typer.echo(f"{exc.field}: {exc.rule}: {exc}", err=True)
+            raise typer.Exit(1) from None
+        for f in result.flags:
+            typer.echo(
+                f"{f.pattern:<26} {f.confidence:.2f} {f.status.value:<9} "
+                f"{','.join(_uscc(s) for s in f.suppliers)}  {f.message}"
+            )
+        if result.screen is not None:
+            s = result.screen
+            typer.echo(
+                f"screens: bids {s.bids} cv {s.cv} rd {s.rd} kurtosis {s.kurtosis} "
+                f"skewness {s.skewness} spread {s.spread}"
+            )
+        typer.echo(f"{len(result.flags)} flag(s) for {uid} in {result.seconds * 1000:.0f} ms")
+        return
+    bars: dict[str, Any] = {}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase not in bars:
+            for bar in bars.values():
+                bar.close()
+            bars[phase] = tqdm(total=total, initial=done, desc=phase, unit="lot", file=sys.stderr)
+        else:
+            bars[phase].update(done)
+
+    report = scan_all(store, settings, progress=progress, batch=batch, restart=restart)
+    for bar in bars.values():
+        bar.close()
+    w = report.flags
+    typer.echo(
+        f"{'resumed' if report.resumed else 'scanned'} {report.lots} lots: {report.findings} "
+        f"findings, {w.created} new flags, {w.changed} with changed evidence, {w.reopened} "
+        f"reopened, {w.retired} retired, in {report.seconds:.1f}s ({report.run})"
+    )
+
+
+class ExportFormat(StrEnum):
+    JSONL = "jsonl"
+
+
+@flags_app.command("export")
+def flags_export(
+    format: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.JSONL,
+    out: Annotated[Path | None, typer.Option(help="write here instead of stdout")] = None,
+    include_retired: Annotated[bool, typer.Option(help="also flags no longer found")] = False,
+) -> None:
+    """One flag per line: pattern, ocid, lot, suppliers (USCC), confidence, basis and more."""
+    from credit.detection.flag_store import export
+    from credit.services import get_store
+
+    handle = out.open("w", encoding="utf-8") if out else sys.stdout
+    count = 0
+    try:
+        for f in export(get_store(), current_only=not include_retired):
+            line = {
+                "id": f.uid,
+                "pattern": f.pattern,
+                "ocid": f.ocid,
+                "lot": f.lot_key,
+                "suppliers": [_uscc(s) for s in f.suppliers],
+                "confidence": f.confidence,
+                "basis": f.basis,
+                "status": f.status.value,
+                "current": f.current,
+                "lots": [x.removeprefix("lot:") for x in f.lots],
+                "others": [_uscc(o) for o in f.others],
+                "message": f.message,
+                "first_seen": f.first_seen.isoformat(),
+                "last_seen": f.last_seen.isoformat(),
+            }
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+            count += 1
+    finally:
+        if out:
+            handle.close()
+    if out:
+        typer.echo(f"wrote {count} flag(s) to {out}")
+
+
+def simulate(
+    seed: Annotated[int, typer.Option()],
+    out: Annotated[Path, typer.Option(file_okay=False)],
+    suppliers: Annotated[int, typer.Option()] = 600,
+) -> None:
+    """Write a simulated market with planted cases of every pattern, and its truth.jsonl."""
+    from credit.detection.simulate import simulate as build
+
+    records, cases = build(seed, out, suppliers)
+    typer.echo(f"seed {seed}: {records} records and {cases} true cases in {out}")
+
+
+def evaluate(
+    directories: Annotated[list[Path], typer.Argument(exists=True, file_okay=False)],
+    force: Annotated[
+        bool, typer.Option(help="allow a database other than a local test one")
+    ] = False,
+    report: Annotated[
+        Path | None, typer.Option(help="also write the table (Markdown) here")
+    ] = None,
+    settings_file: SettingsOption = None,
+) -> None:
+    """Load each simulated market into the configured database (emptied first), scan it and
+    print precision, recall and F1 per pattern, over all the markets together."""
+    from credit.detection.evaluate import combine, evaluate_market, table
+    from credit.detection.registry import DETECTORS
+    from credit.services import get_intake, get_mapper, get_store
+    from credit.settings import get_settings
+
+    config = get_settings()
+    if not force and (config.neo4j_uri or config.instance == "main"):
+        typer.echo(
+            "evaluate empties the database it loads into: it runs on a local instance other "
+            "than main (set CREDIT_INSTANCE) unless you pass --force",
+            err=True,
+        )
+        raise typer.Exit(2)
+    settings = _settings(settings_file)
+    runs = []
+    for directory in directories:
+        started = time.monotonic()
+        scores = evaluate_market(get_store(), get_intake(), get_mapper(), directory, settings)
+        runs.append(scores)
+        hits = sum(s.matched for s in scores.values())
+        typer.echo(
+            f"{directory}: {hits} of {sum(s.truth for s in scores.values())} true cases found, "
+            f"{sum(s.flagged for s in scores.values())} flags, {time.monotonic() - started:.0f}s",
+            err=True,
+        )
+    text = table(combine(runs), [d.id for d in DETECTORS])
+    typer.echo(text)
+    if report is not None:
+        command = "credit evaluate " + " ".join(str(d) for d in directories)
+        report.write_text(
+            f"Detection evaluation on {len(directories)} simulated market(s), settings "
+            f"{settings.version}.\n\n```\n{command}\n```\n\n{text}",
+            encoding="utf-8",
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the detection commands to the `credit` command."""
+    app.command()(detect)
+    app.add_typer(flags_app, name="flags")
+    app.command()(simulate)
+    app.command()(evaluate)

@@ -1,0 +1,63 @@
+"""What a detector is: an id, a title, its legal basis, what it reads, its settings and a pure
+function from facts to findings. The module that defines one explains, in its docstring, why
+the pattern signals collusion or a conflict of interest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from credit.detection.facts import Facts
+from credit.detection.flags import Finding
+from credit.domain.records import ViolationCategory
+
+
+class Reads(StrEnum):
+    """The facts a detector needs; the scan gathers only what the enabled detectors read."""
+
+    LOTS = "bids of the lot: prices, status, times and shared identifiers"
+    TIES = "people and companies behind each bidder and reviewer, with their periods"
+    REVIEWS = "the lot's reviewers and their kinship"
+    HISTORY = "every lot's bids and winner over time, by supplier and by buyer"
+    DEBARMENTS = "procurement bans and the people and companies behind banned suppliers"
+
+
+class Phase(StrEnum):
+    LOT = "lot"  # one finding per lot, computed from that lot's facts
+    HISTORY = "history"  # findings over the bid history, with no single lot
+
+
+class DetectorSettings(BaseModel):
+    """Every detector's section of settings.toml starts with these."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    enabled: bool
+    confidence: float
+
+
+S = TypeVar("S", bound=DetectorSettings)
+
+
+@dataclass(frozen=True)
+class Detector(Generic[S]):
+    id: str
+    title: str
+    basis: str
+    reads: frozenset[Reads]
+    phases: frozenset[Phase]
+    settings: type[S]
+    detect: Callable[[Facts, S], Iterable[Finding]]
+    why: str
+    # What a confirmed flag amounts to; None: a screen that is not evidence on its own.
+    violation: ViolationCategory | None = ViolationCategory.MALICIOUS_COLLUSION
+
+    def run(self, facts: Facts, settings: DetectorSettings) -> list[Finding]:
+        assert isinstance(settings, self.settings)
+        return list(self.detect(facts, settings))
+
+
+AnyDetector = Detector[Any]

@@ -1,0 +1,1 @@
+"""One module per detector; `credit.detection.registry` lists them."""

@@ -1,0 +1,140 @@
+"""BID_ROTATION: a closed group of suppliers that bid for the same lots and take turns winning.
+
+Why it signals collusion: a ring that has agreed who wins each lot shows up together, keeps
+the lowest places among themselves and lets the win go round, so each member gets its share
+while the prices stay high (Implementing Regulations Art. 74: agreeing in advance who wins).
+Competitors who merely meet often do not take the lowest places together lot after lot, so a
+group is flagged only when its members' ranks would be that low by chance less often than
+`max_chance`, the group wins nearly all the lots it bids for together, and more than one of
+its members wins.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from itertools import combinations
+
+from credit.detection import basis
+from credit.detection.common import fisher, lot_timeline, rank_sum_p
+from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.facts import Facts, History, LotFacts
+from credit.detection.flags import Finding, finding
+
+
+class Settings(DetectorSettings):
+    min_lots: int  # lots with a winner for which every member bid
+    max_size: int  # the largest group considered
+    min_win_share: float  # of those lots, the share a member won
+    max_single_share: float  # no member takes more than this share of the group's wins
+    max_chance: float  # the members' ranks arise by chance less often than this
+
+
+def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
+    if facts.history is None:
+        return
+    history = facts.history
+    lots_of = _decided_lots(history, facts)
+    together: Counter[tuple[str, str]] = Counter()
+    for lot in history.ordered:
+        members = sorted(s for s in lot.ranks if s in lots_of and lot.uid in lots_of[s])
+        together.update(combinations(members, 2))
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for (a, b), count in together.items():
+        if count >= settings.min_lots:
+            neighbours[a].add(b)
+            neighbours[b].add(a)
+    passing: dict[frozenset[str], Finding] = {}
+    tried: set[frozenset[str]] = set()
+    for clique in _cliques(neighbours):
+        for size in range(min(len(clique), settings.max_size), 1, -1):
+            for group in map(frozenset, combinations(sorted(clique), size)):
+                if group in tried or any(group < known for known in passing):
+                    continue
+                tried.add(group)
+                found = _evaluate(group, history, lots_of, settings)
+                if found is not None:
+                    passing[group] = found
+    for group, found in sorted(passing.items(), key=lambda g: sorted(g[0])):
+        if not any(group < other for other in passing):
+            yield found
+
+
+def _decided_lots(history: History, facts: Facts) -> dict[str, set[str]]:
+    """Supplier -> lots with a known winner in which it made a priced bid (focus only)."""
+    lots: dict[str, set[str]] = defaultdict(set)
+    for lot in history.ordered:
+        if lot.winner is None:
+            continue
+        for supplier in lot.ranks:
+            if facts.in_focus([supplier]):
+                lots[supplier].add(lot.uid)
+    return lots
+
+
+def _cliques(neighbours: dict[str, set[str]]) -> Iterator[set[str]]:
+    """Maximal cliques (Bron-Kerbosch with pivoting)."""
+
+    def expand(r: set[str], p: set[str], x: set[str]) -> Iterator[set[str]]:
+        if not p and not x:
+            yield r
+            return
+        pivot = max(p | x, key=lambda v: len(neighbours[v] & p))
+        for v in sorted(p - neighbours[pivot]):
+            yield from expand(r | {v}, p & neighbours[v], x & neighbours[v])
+            p = p - {v}
+            x = x | {v}
+
+    yield from expand(set(), set(neighbours), set())
+
+
+def _evaluate(
+    group: frozenset[str],
+    history: History,
+    lots_of: dict[str, set[str]],
+    settings: Settings,
+) -> Finding | None:
+    joint: list[LotFacts] = history.of(set.intersection(*(lots_of[s] for s in group)))
+    if len(joint) < settings.min_lots:
+        return None
+    won = [lot for lot in joint if lot.winner in group]
+    winners = Counter(lot.winner for lot in won)
+    if (
+        len(won) < settings.min_win_share * len(joint)
+        or len(winners) < 2
+        or max(winners.values()) > settings.max_single_share * len(won)
+    ):
+        return None
+    chance = fisher([rank_sum_p(len(lot.ranks), [lot.ranks[s] for s in group]) for lot in joint])
+    if chance > settings.max_chance:
+        return None
+    nodes, edges = lot_timeline(joint, group)
+    return finding(
+        DETECTOR.id,
+        None,
+        group,
+        settings.confidence,
+        f"{len(group)} suppliers bid together for {len(joint)} lots, won {len(won)} of them "
+        f"and took turns: {len(winners)} different winners",
+        lots=(lot.uid for lot in joint),
+        nodes=nodes,
+        edges=edges,
+        facts={
+            "lots": len(joint),
+            "won": len(won),
+            "wins": {str(k): v for k, v in sorted(winners.items(), key=lambda w: str(w[0]))},
+            "chance": chance,
+        },
+    )
+
+
+DETECTOR = Detector(
+    id="BID_ROTATION",
+    title="A closed group of co-bidders taking turns winning",
+    basis=basis.ART74,
+    reads=frozenset({Reads.HISTORY}),
+    phases=frozenset({Phase.HISTORY}),
+    settings=Settings,
+    detect=detect,
+    why=__doc__ or "",
+)

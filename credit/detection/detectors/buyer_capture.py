@@ -1,0 +1,81 @@
+"""BUYER_CAPTURE: one supplier wins an abnormal share of one purchaser's or agency's awards.
+
+Why it signals collusion: when a purchaser or agency and a supplier collude, the lots are cut,
+timed or judged so that supplier wins; across the buyer's awards that shows as a share of wins
+far above what its bids would win in open contests (Implementing Regulations Art. 74 item 7).
+A supplier is flagged when it won at least `min_share` of the buyer's awarded lots and,
+counting each lot it bid for as a fair draw among that lot's bidders, winning so many would
+happen by chance less often than `max_chance`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from credit.detection import basis
+from credit.detection.common import lot_timeline, poisson_binomial_tail
+from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.facts import Facts
+from credit.detection.flags import Finding, finding
+
+
+class Settings(DetectorSettings):
+    min_awards: int  # the buyer's awarded lots
+    min_share: float
+    max_chance: float
+
+
+def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
+    if facts.history is None:
+        return
+    history = facts.history
+    for buyer, uids in sorted(history.by_buyer.items()):
+        if not history.complete(buyer):
+            continue
+        awarded = [lot for lot in history.of(uids) if lot.winner and lot.contenders]
+        if len(awarded) < settings.min_awards:
+            continue
+        wins = Counter(lot.winner for lot in awarded if lot.winner in lot.ranks)
+        for supplier, count in sorted(wins.items(), key=lambda w: str(w[0])):
+            if supplier is None or not facts.in_focus([supplier]):
+                continue
+            if count < settings.min_share * len(awarded):
+                continue
+            fair = [1 / len(lot.contenders) for lot in awarded if supplier in lot.ranks]
+            chance = poisson_binomial_tail(count, fair)
+            if chance > settings.max_chance:
+                continue
+            won = [lot for lot in awarded if lot.winner == supplier]
+            nodes, edges = lot_timeline(won, [supplier])
+            yield finding(
+                DETECTOR.id,
+                None,
+                [supplier],
+                settings.confidence,
+                f"one supplier won {count} of a buyer's {len(awarded)} awarded lots "
+                f"({count / len(awarded):.0%}); fair contests would give it about "
+                f"{sum(fair):.1f}",
+                others=[buyer],
+                lots=[lot.uid for lot in won],
+                nodes=nodes,
+                edges=edges,
+                facts={
+                    "awarded": len(awarded),
+                    "won": count,
+                    "expected": round(sum(fair), 4),
+                    "chance": chance,
+                },
+            )
+
+
+DETECTOR = Detector(
+    id="BUYER_CAPTURE",
+    title="One supplier wins an abnormal share of one buyer's awards",
+    basis=basis.ART74_BUYER,
+    reads=frozenset({Reads.HISTORY}),
+    phases=frozenset({Phase.HISTORY}),
+    settings=Settings,
+    detect=detect,
+    why=__doc__ or "",
+)

@@ -1,0 +1,98 @@
+"""COVER_BIDDING: suppliers that keep losing to the same winner with bids placed just above it.
+
+Why it signals collusion: a cover bid is made to lose. It gives the purchaser the look of a
+contest while letting the designated winner through at its price: the cover bidder prices
+just above the winner lot after lot and never undercuts it (Implementing Regulations Art. 74).
+Rivals who are simply dearer sometimes win or undercut. A pair is flagged when the cover
+bidder, in at least `min_lots` of the winner's wins, sat within `max_gap` above it, never
+priced below it in any lot they both bid for, and such closeness would arise by chance less
+often than `max_chance`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+from itertools import combinations
+
+from credit.detection import basis
+from credit.detection.common import lot_timeline
+from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.facts import Facts, LotFacts
+from credit.detection.flags import Finding, finding
+
+
+class Settings(DetectorSettings):
+    min_lots: int  # the winner's wins with the cover bidder just above
+    max_gap: float  # "just above": at most this far above the winner's price (relative)
+    max_cover_wins: float  # a cover bidder wins at most this share of the lots it bids for
+    max_chance: float
+
+
+def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
+    if facts.history is None:
+        return
+    history = facts.history
+    beaten: defaultdict[tuple[str, str], int] = defaultdict(int)  # (cheaper, dearer) -> lots
+    close: defaultdict[tuple[str, str], list[LotFacts]] = defaultdict(list)
+    chance: defaultdict[tuple[str, str], float] = defaultdict(lambda: 1.0)
+    bids: defaultdict[str, int] = defaultdict(int)
+    wins: defaultdict[str, int] = defaultdict(int)
+    for lot in history.ordered:
+        ranked = [b for b in lot.contenders if facts.in_focus([b.supplier])]
+        for bid in ranked:
+            bids[bid.supplier] += 1
+            wins[bid.supplier] += lot.winner == bid.supplier
+        for low, high in combinations(ranked, 2):
+            beaten[(low.supplier, high.supplier)] += 1
+            pair = (low.supplier, high.supplier)
+            n = len(lot.contenders)
+            if lot.winner == low.supplier and lot.ranks.get(low.supplier) == 1:
+                gap = (high.price - low.price) / low.price if low.price else Decimal(1)
+                if gap <= Decimal(str(settings.max_gap)):
+                    close[pair].append(lot)
+                    chance[pair] *= (lot.ranks[high.supplier] - 1) / (n - 1)
+                    continue
+            chance[pair] *= 0.5  # under chance the dearer of two is a coin toss
+    covers: defaultdict[str, list[tuple[str, list[LotFacts], float]]] = defaultdict(list)
+    for (winner, cover), lots in sorted(close.items()):
+        if (
+            len(lots) >= settings.min_lots
+            and beaten[(cover, winner)] == 0
+            and wins[cover] <= settings.max_cover_wins * bids[cover]
+            and chance[(winner, cover)] <= settings.max_chance
+        ):
+            covers[winner].append((cover, lots, chance[(winner, cover)]))
+    for winner, found in sorted(covers.items()):
+        suppliers = [winner, *(c for c, _, _ in found)]
+        lots = history.of({lot.uid for _, ls, _ in found for lot in ls})
+        nodes, edges = lot_timeline(lots, suppliers)
+        yield finding(
+            DETECTOR.id,
+            None,
+            suppliers,
+            settings.confidence,
+            f"{len(found)} supplier(s) bid just above the same winner in {len(lots)} of its "
+            "wins and never undercut it",
+            lots=(lot.uid for lot in lots),
+            nodes=nodes,
+            edges=edges,
+            facts={
+                "winner": winner,
+                "covers": {c: len(ls) for c, ls, _ in found},
+                "chance": max(p for _, _, p in found),
+            },
+        )
+
+
+DETECTOR = Detector(
+    id="COVER_BIDDING",
+    title="Persistent losers placed just above the same winner",
+    basis=basis.ART74,
+    reads=frozenset({Reads.HISTORY}),
+    phases=frozenset({Phase.HISTORY}),
+    settings=Settings,
+    detect=detect,
+    why=__doc__ or "",
+)

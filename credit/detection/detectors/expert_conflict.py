@@ -1,0 +1,113 @@
+"""EXPERT_CONFLICT: a reviewer of a lot who, towards one of its bidders, was an employee,
+director, supervisor, controlling shareholder or actual controller within the 3 years before
+the review, or is a close relative of its legal representative or responsible person.
+
+Why it matters: a reviewer scores the bids; one tied to a bidder cannot judge it fairly, and
+Implementing Regulations Art. 9 requires such a reviewer to withdraw. A tie that ended more
+than 3 years before the review is no longer a ground and is not flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from credit.detection import basis
+from credit.detection.common import years_before
+from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.facts import Facts
+from credit.detection.flags import Edge, Finding, combined, finding
+from credit.domain.records import ViolationCategory
+
+
+class Settings(DetectorSettings):
+    lookback_years: int
+    relations: tuple[str, ...]  # the reviewer's ties to a bidder that are grounds
+    min_share: float  # an OWNS tie makes a controlling shareholder above this share
+    kinships: tuple[str, ...]
+    kin_confidence: float
+
+
+_WORDS = {
+    "EMPLOYED_BY": "an employee",
+    "WORKS_FOR": "an employee",
+    "DIRECTOR_OF": "a director",
+    "SUPERVISOR_OF": "a supervisor",
+    "OWNS": "a controlling shareholder",
+    "CONTROLS": "the actual controller",
+    "LEGAL_REP_OF": "the legal representative",
+    "RESPONSIBLE_FOR": "the responsible person",
+}
+
+
+def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
+    for lot in facts.lots:
+        for review in lot.reviews:
+            day = review.reviewed_on
+            since = years_before(day, settings.lookback_years)
+            for supplier in lot.suppliers:
+                ties = [
+                    t
+                    for t in facts.ties.get(supplier, ())
+                    if t.source == review.expert
+                    and t.type in settings.relations
+                    and t.overlaps(since, day)
+                    and (t.type != "OWNS" or (t.share or 0) > settings.min_share)
+                ]
+                heads = {
+                    t.source: t
+                    for t in facts.ties_of(supplier, day)
+                    if t.person and t.type in ("LEGAL_REP_OF", "RESPONSIBLE_FOR")
+                }
+                kin = [
+                    k
+                    for k in facts.kin.get(review.expert, ())
+                    if k.relative in heads and k.kinship in settings.kinships
+                ]
+                if not ties and not kin:
+                    continue
+                grounds = sorted({_WORDS.get(t.type, t.type) for t in ties})
+                if kin:
+                    grounds.append("a close relative of its legal representative")
+                edges = [Edge("REVIEWED", review.expert, lot.uid)]
+                edges += [Edge(t.type, t.source, t.target, _period(t)) for t in ties]
+                for k in kin:
+                    other = k.relative if k.source == review.expert else review.expert
+                    edges.append(Edge("RELATIVE_OF", k.source, other, {"kinship": k.kinship}))
+                    head = heads[k.relative]
+                    edges.append(Edge(head.type, head.source, head.target))
+                yield finding(
+                    DETECTOR.id,
+                    lot.uid,
+                    [supplier],
+                    combined(
+                        [settings.confidence] * bool(ties) + [settings.kin_confidence] * bool(kin)
+                    ),
+                    f"a reviewer of lot {lot.key} is or was {', '.join(grounds)} of a bidder "
+                    f"within {settings.lookback_years} years of the review",
+                    others=[review.expert],
+                    nodes=[k.relative for k in kin],
+                    edges=edges,
+                    facts={"reviewed_on": day, "grounds": grounds},
+                )
+
+
+def _period(tie: object) -> dict[str, str]:
+    out = {}
+    for name in ("valid_from", "valid_to"):
+        value = getattr(tie, name)
+        if value is not None:
+            out[name] = value.isoformat()
+    return out
+
+
+DETECTOR = Detector(
+    id="EXPERT_CONFLICT",
+    title="A reviewer tied to a bidder",
+    basis=basis.ART9,
+    reads=frozenset({Reads.LOTS, Reads.TIES, Reads.REVIEWS}),
+    phases=frozenset({Phase.LOT}),
+    settings=Settings,
+    detect=detect,
+    why=__doc__ or "",
+    violation=ViolationCategory.EXPERT_FAILED_RECUSAL,
+)

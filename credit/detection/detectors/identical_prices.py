@@ -1,0 +1,69 @@
+"""IDENTICAL_PRICES: different bidders of one lot quote exactly the same price.
+
+Why it signals collusion: prices built from each bidder's own costs rarely coincide to the
+cent; identical quotes suggest one source wrote them (Order 87 Art. 37 item 4, abnormally
+consistent bids). Round prices close together coincide by chance, so a tie is flagged only
+when it is unlikely for a lot with this spread of prices and this roundness.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+
+from credit.detection import basis
+from credit.detection.common import bid_edges, granularity, median, spread_scale
+from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors.regular_price_difference import DIFFERENCE
+from credit.detection.facts import BidFact, Facts
+from credit.detection.flags import Finding, finding
+
+
+class Settings(DetectorSettings):
+    min_spread: float  # floor of a lot's price spread, relative to its median price
+    max_chance: float  # flag when such a tie arises by chance less often than this
+
+
+def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
+    for lot in facts.lots:
+        bids = list(lot.contenders)
+        if len(bids) < 2:
+            continue
+        prices = [float(b.price) for b in bids]
+        sigma = spread_scale(prices, settings.min_spread * median(prices))
+        same: dict[Decimal, list[BidFact]] = defaultdict(list)
+        for bid in bids:
+            same[bid.price].append(bid)
+        for price, tied in sorted(same.items()):
+            if len(tied) < 2:
+                continue
+            unit = float(granularity([price]))
+            chance = math.comb(len(bids), len(tied)) * min(1.0, DIFFERENCE * unit / sigma) ** (
+                len(tied) - 1
+            )
+            if chance > settings.max_chance:
+                continue
+            yield finding(
+                DETECTOR.id,
+                lot.uid,
+                (b.supplier for b in tied),
+                settings.confidence * (1 - chance),
+                f"{len(tied)} bidders of lot {lot.key} quote exactly {price}",
+                nodes=(b.uid for b in tied),
+                edges=bid_edges(lot, tied),
+                facts={"price": str(price), "chance": chance},
+            )
+
+
+DETECTOR = Detector(
+    id="IDENTICAL_PRICES",
+    title="Different bidders quote the same price",
+    basis=basis.ART37_4,
+    reads=frozenset({Reads.LOTS}),
+    phases=frozenset({Phase.LOT}),
+    settings=Settings,
+    detect=detect,
+    why=__doc__ or "",
+)

@@ -1,0 +1,236 @@
+"""REGULAR_PRICE_DIFFERENCE: bid prices in arithmetic or geometric progression within a lot, or
+two bidders that keep a fixed offset (difference or ratio) from one another across lots.
+
+Why it signals collusion: independent bidders price from their own costs, so their prices do
+not line up; a ring that sets the winner's price and places the others "step by step" above
+it, or a cover bidder that always adds the same margin, leaves that regularity behind. Order
+87 Art. 37 item 4 deems bids with regular price differences collusive. Prices line up by
+chance too, more often when they are round and close together, so a progression is flagged
+only when its accidental occurrence in a lot like this one is unlikely (`max_chance`), judged
+against the lot's own price spread and the roundness of the prices involved.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import combinations
+
+from credit.detection import basis
+from credit.detection.common import bid_edges, granularity, lot_timeline, median, spread_scale
+from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.facts import BidFact, Facts, History, LotFacts
+from credit.detection.flags import Finding, finding
+
+# Densities at zero, per standard deviation of the prices, of a + c - 2b (is b halfway between
+# a and c?) and of a - b (are two prices equal?) for independent prices.
+SECOND_DIFFERENCE = 1 / math.sqrt(2 * math.pi * 6)
+DIFFERENCE = 1 / math.sqrt(2 * math.pi * 2)
+_ARTICLE = {"arithmetic": "an", "geometric": "a"}
+
+
+class Settings(DetectorSettings):
+    min_terms: int  # bids in a progression within one lot
+    min_lots: int  # lots in which a pair keeps the same offset
+    tolerance: float  # slack beyond the prices' own rounding, relative to the step
+    min_spread: float  # floor of a lot's price spread, relative to its median price
+    max_chance: float  # flag when the regularity arises by chance less often than this
+
+
+@dataclass(frozen=True)
+class Progression:
+    mode: str  # arithmetic or geometric
+    bids: tuple[BidFact, ...]
+    step: str  # the difference, or the ratio
+    chance: float
+
+
+def progressions(lot: LotFacts, settings: Settings) -> list[Progression]:
+    """Unlikely progressions among a lot's bids, longest first, none inside another."""
+    bids = list(lot.contenders)
+    n = len(bids)
+    if n < settings.min_terms:
+        return []
+    prices = [float(b.price) for b in bids]
+    found: list[Progression] = []
+    scales = (
+        ("arithmetic", prices, settings.min_spread * median(prices)),
+        ("geometric", [math.log(p) if p > 0 else -math.inf for p in prices], settings.min_spread),
+    )
+    for mode, xs, floor in scales:
+        if not all(math.isfinite(x) for x in xs):
+            continue
+        sigma = spread_scale(xs, floor)
+        for i, j in combinations(range(n), 2):
+            step = xs[j] - xs[i]
+            if step <= 0:
+                continue
+            # exact up to the rounding the first two prices show, and a hair of slack
+            unit = granularity([bids[i].price, bids[j].price])
+            rounding = float(unit) / 2 if mode == "arithmetic" else float(unit) / 2 / prices[i]
+            tol = max(settings.tolerance * step, rounding)
+            chain = _chain(xs, i, j, step, tol)
+            if len(chain) < settings.min_terms:
+                continue
+            coarse = float(granularity(bids[c].price for c in chain))
+            window = max(2 * tol, coarse if mode == "arithmetic" else coarse / prices[chain[0]])
+            chance = math.comb(n, len(chain)) * (SECOND_DIFFERENCE * window / sigma) ** (
+                len(chain) - 2
+            )
+            if chance <= settings.max_chance:
+                found.append(
+                    Progression(
+                        mode, tuple(bids[c] for c in chain), _step(mode, bids, i, j), chance
+                    )
+                )
+    found.sort(key=lambda p: (-len(p.bids), p.chance, p.mode))
+    kept: list[Progression] = []
+    for p in found:
+        members = {b.uid for b in p.bids}
+        if not any(members <= {b.uid for b in k.bids} for k in kept):
+            kept.append(p)
+    return kept
+
+
+def _chain(xs: Sequence[float], i: int, j: int, step: float, tol: float) -> list[int]:
+    chain = [i, j]
+    while True:
+        target = xs[chain[-1]] + step
+        near = [k for k in range(chain[-1] + 1, len(xs)) if abs(xs[k] - target) <= tol]
+        if not near:
+            return chain
+        chain.append(min(near, key=lambda k: abs(xs[k] - target)))
+
+
+def _step(mode: str, bids: Sequence[BidFact], i: int, j: int) -> str:
+    if mode == "arithmetic":
+        return str(bids[j].price - bids[i].price)
+    return f"{float(bids[j].price / bids[i].price):.6f}"
+
+
+def _in_lot(facts: Facts, settings: Settings) -> Iterator[Finding]:
+    for lot in facts.lots:
+        for p in progressions(lot, settings):
+            yield finding(
+                DETECTOR.id,
+                lot.uid,
+                (b.supplier for b in p.bids),
+                settings.confidence * (1 - p.chance),
+                f"{len(p.bids)} bids of lot {lot.key} form {_ARTICLE[p.mode]} {p.mode} "
+                f"progression (step {p.step})",
+                nodes=(b.uid for b in p.bids),
+                edges=bid_edges(lot, p.bids),
+                facts={
+                    "mode": p.mode,
+                    "step": p.step,
+                    "prices": [str(b.price) for b in p.bids],
+                    "chance": p.chance,
+                },
+            )
+
+
+@dataclass(frozen=True)
+class _Offset:
+    suppliers: tuple[str, str]
+    mode: str
+    value: str
+    lots: tuple[str, ...]
+    chance: float
+
+
+def _offsets(history: History, facts: Facts, settings: Settings) -> Iterator[_Offset]:
+    joint: dict[tuple[str, str], list[tuple[LotFacts, Decimal, Decimal]]] = defaultdict(list)
+    for lot in history.ordered:
+        bids = [b for b in list(lot.contenders) if facts.in_focus([b.supplier])]
+        for x, y in combinations(sorted(bids, key=lambda b: b.supplier), 2):
+            joint[(x.supplier, y.supplier)].append((lot, x.price, y.price))
+    for pair, rows in sorted(joint.items()):
+        if len(rows) < settings.min_lots:
+            continue
+        for mode in ("difference", "ratio"):
+            best = _cluster(rows, mode, settings)
+            if best is not None:
+                yield _Offset(pair, mode, best[0], tuple(lot.uid for lot, _, _ in best[1]), best[2])
+
+
+def _cluster(
+    rows: list[tuple[LotFacts, Decimal, Decimal]], mode: str, settings: Settings
+) -> tuple[str, list[tuple[LotFacts, Decimal, Decimal]], float] | None:
+    """The largest set of lots in which the pair kept the same offset, if it is unlikely."""
+    ratio = mode == "ratio"
+    values = [(float(b / a) if a else math.nan) if ratio else float(b - a) for _, a, b in rows]
+    best: tuple[str, list[tuple[LotFacts, Decimal, Decimal]], float] | None = None
+    for (_, a0, b0), v in zip(rows, values, strict=True):
+        size = abs(v - 1) if ratio else abs(v)
+        if not size > 0:  # no offset (or no ratio to a zero price)
+            continue
+        half_unit = float(granularity([a0, b0])) / 2
+        tol = max(settings.tolerance * size, half_unit / float(a0) if ratio else half_unit)
+        members = [row for row, w in zip(rows, values, strict=True) if abs(w - v) <= tol]
+        if len(members) < settings.min_lots:
+            continue
+        chance = float(math.comb(len(rows), len(members)))
+        for lot, a, b in members[1:]:
+            prices = [float(x.price) for x in list(lot.contenders)]
+            unit = float(granularity([a, b]))
+            if ratio:
+                sigma = spread_scale([math.log(p) for p in prices if p > 0], settings.min_spread)
+                window = max(2 * tol, unit / float(a))
+            else:
+                sigma = spread_scale(prices, settings.min_spread * median(prices))
+                window = max(2 * tol, unit)
+            chance *= min(1.0, DIFFERENCE * window / sigma)
+        if chance <= settings.max_chance and (best is None or chance < best[2]):
+            best = (f"{v:.6f}" if ratio else f"{v:.2f}", members, chance)
+    return best
+
+
+def _over_history(facts: Facts, settings: Settings) -> Iterator[Finding]:
+    if facts.history is None:
+        return
+    history = facts.history
+    groups: dict[tuple[str, ...], list[_Offset]] = defaultdict(list)
+    for offset in _offsets(history, facts, settings):
+        groups[offset.lots].append(offset)
+    for lots, offsets in sorted(groups.items()):
+        suppliers = sorted({s for o in offsets for s in o.suppliers})
+        nodes, edges = lot_timeline(history.of(lots), suppliers)
+        first = offsets[0]
+        yield finding(
+            DETECTOR.id,
+            None,
+            suppliers,
+            settings.confidence * (1 - max(o.chance for o in offsets)),
+            f"{len(suppliers)} bidders keep a fixed price {first.mode} ({first.value}) from one "
+            f"another in {len(lots)} lots",
+            lots=lots,
+            nodes=nodes,
+            edges=edges,
+            facts={
+                "offsets": [
+                    {"suppliers": list(o.suppliers), "mode": o.mode, "value": o.value}
+                    for o in offsets
+                ],
+                "chance": max(o.chance for o in offsets),
+            },
+        )
+
+
+def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
+    yield from _in_lot(facts, settings)
+    yield from _over_history(facts, settings)
+
+
+DETECTOR = Detector(
+    id="REGULAR_PRICE_DIFFERENCE",
+    title="Bid prices with regular differences",
+    basis=basis.ART37_4,
+    reads=frozenset({Reads.LOTS, Reads.HISTORY}),
+    phases=frozenset({Phase.LOT, Phase.HISTORY}),
+    settings=Settings,
+    detect=detect,
+    why=__doc__ or "",
+)

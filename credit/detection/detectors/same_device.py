@@ -1,0 +1,63 @@
+"""SAME_DEVICE: bid files of different bidders made on the same device (MAC or IP address), by
+the same document author, or the very same file.
+
+Why it signals collusion: independent bidders write and upload their files on their own
+machines; files of "competitors" from one computer or one author were made together. Order 87
+Art. 37 items 1 and 4 (one preparer; abnormally consistent documents). Generic authors that
+office software fills in ("Administrator", "User") say nothing and are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from credit.detection import basis
+from credit.detection.common import Mark, identifier_mark, shared_marks
+from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.facts import BidFact, Facts
+from credit.detection.flags import Finding
+
+
+class Settings(DetectorSettings):
+    kinds: dict[str, float]  # device kind -> confidence of a shared one (`confidence`: a file)
+    generic_authors: tuple[str, ...]
+
+
+_LABELS = {
+    "MAC": "the same MAC address",
+    "IP": "the same IP address",
+    "AUTHOR": "the same document author",
+}
+
+
+def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
+    generic = {a.casefold() for a in settings.generic_authors}
+
+    def marks(bid: BidFact) -> Iterator[Mark]:
+        for i in bid.identifiers:
+            if i.rel != "CREATED_ON" or i.kind not in settings.kinds:
+                continue
+            if i.kind == "AUTHOR" and (i.value or "").strip().casefold() in generic:
+                continue
+            yield identifier_mark(bid, i, _LABELS.get(i.kind, i.kind), settings.kinds[i.kind])
+        if bid.fingerprint:
+            yield Mark(
+                key=f"file:{bid.fingerprint}",
+                label="the same bid file",
+                weight=settings.confidence,
+            )
+
+    for lot in facts.lots:
+        yield from shared_marks(DETECTOR.id, lot, marks)
+
+
+DETECTOR = Detector(
+    id="SAME_DEVICE",
+    title="Bid files from the same device, author or file",
+    basis=basis.DEVICE,
+    reads=frozenset({Reads.LOTS}),
+    phases=frozenset({Phase.LOT}),
+    settings=Settings,
+    detect=detect,
+    why=__doc__ or "",
+)

@@ -1,0 +1,144 @@
+"""Precision, recall and F1 of the detectors against a simulated market's ground truth.
+
+A flag matches a true case of the same pattern and lot (or both without a lot) when their
+parties (suppliers and other parties) overlap with a Jaccard index of at least one half; each
+true case is matched once. Only current flags count.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from credit.detection.flag_store import StoredFlag, export
+from credit.detection.registry import DETECTORS, DetectionSettings
+from credit.detection.scan import scan_all
+from credit.intake.mapping import Mapper, key_uid, org_uid
+from credit.intake.pipeline import Intake, read_jsonl
+from credit.store import GraphStore
+
+MIN_OVERLAP = 0.5
+
+
+@dataclass(frozen=True)
+class Case:
+    pattern: str
+    lot: str | None
+    parties: frozenset[str]
+
+
+@dataclass
+class Score:
+    pattern: str
+    truth: int = 0
+    flagged: int = 0
+    matched: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.matched / self.flagged if self.flagged else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.matched / self.truth if self.truth else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def truth_cases(path: Path, mapper: Mapper) -> list[Case]:
+    """The truth file's cases in graph ids (identity numbers hashed as on intake)."""
+    cases = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        parties = {org_uid(s) for s in row["suppliers"]}
+        for other in row["others"]:
+            ((kind, value),) = other.items()
+            parties.add(org_uid(value) if kind == "org" else mapper.person_uid_for(value))
+        lot = key_uid("lot", row["lot"]) if row["lot"] else None
+        cases.append(Case(row["pattern"], lot, frozenset(parties)))
+    return cases
+
+
+def flag_cases(flags: Iterable[StoredFlag]) -> list[Case]:
+    return [Case(f.pattern, f.lot, frozenset({*f.suppliers, *f.others})) for f in flags]
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def score(
+    truth: Sequence[Case], flagged: Sequence[Case], patterns: Iterable[str]
+) -> dict[str, Score]:
+    scores = {p: Score(p) for p in patterns}
+    open_cases: dict[tuple[str, str | None], list[Case]] = defaultdict(list)
+    for case in truth:
+        scores.setdefault(case.pattern, Score(case.pattern)).truth += 1
+        open_cases[(case.pattern, case.lot)].append(case)
+    for flag in sorted(flagged, key=lambda c: (c.pattern, c.lot or "", sorted(c.parties))):
+        s = scores.setdefault(flag.pattern, Score(flag.pattern))
+        s.flagged += 1
+        candidates = open_cases[(flag.pattern, flag.lot)]
+        best = max(candidates, key=lambda c: _jaccard(c.parties, flag.parties), default=None)
+        if best is not None and _jaccard(best.parties, flag.parties) >= MIN_OVERLAP:
+            candidates.remove(best)
+            s.matched += 1
+    return scores
+
+
+class EvaluationError(RuntimeError):
+    pass
+
+
+def evaluate_market(
+    store: GraphStore, intake: Intake, mapper: Mapper, directory: Path, settings: DetectionSettings
+) -> dict[str, Score]:
+    """Empty the database, load the market through the normal intake, scan it, score it."""
+    store.wipe()
+    report = intake.run(read_jsonl(directory / "records.jsonl"))
+    if report.errors:
+        raise EvaluationError(f"{report.rejected} record(s) rejected, first: {report.errors[0]}")
+    scan_all(store, settings, restart=True)
+    return score(
+        truth_cases(directory / "truth.jsonl", mapper),
+        flag_cases(export(store)),
+        [d.id for d in DETECTORS],
+    )
+
+
+def combine(runs: Iterable[dict[str, Score]]) -> dict[str, Score]:
+    total: dict[str, Score] = {}
+    for run in runs:
+        for pattern, s in run.items():
+            t = total.setdefault(pattern, Score(pattern))
+            t.truth += s.truth
+            t.flagged += s.flagged
+            t.matched += s.matched
+    return total
+
+
+def table(scores: dict[str, Score], order: Sequence[str]) -> str:
+    """A Markdown table, detectors in registry order."""
+
+    def cell(value: float | None) -> str:
+        return "—" if value is None else f"{value:.3f}"
+
+    lines = [
+        "| pattern | true cases | flags | matched | precision | recall | F1 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for pattern in order:
+        s = scores.get(pattern, Score(pattern))
+        lines.append(
+            f"| {pattern} | {s.truth} | {s.flagged} | {s.matched} | {cell(s.precision)} | "
+            f"{cell(s.recall)} | {cell(s.f1)} |"
+        )
+    return "\n".join(lines) + "\n"

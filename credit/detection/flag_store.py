@@ -1,0 +1,471 @@
+"""Flags in the graph: written in batches on their identity, retired (never deleted) when a run
+no longer finds them, reviewed by supervisors with a reason, and turned into violation drafts
+that a supervisor completes. A flag never becomes a violation by itself."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from credit.detection.detector import AnyDetector
+from credit.detection.detectors.bid_screens import Screen
+from credit.detection.facts import LotFacts
+from credit.detection.flags import Finding, canonical
+from credit.detection.registry import REGISTRY
+from credit.store import GraphStore, native
+from credit.sync import feed
+from credit.sync.exchange import FlagRecord
+from graph import detection_queries as dq
+
+WRITE_BATCH = 500
+
+
+class FlagStatus(StrEnum):
+    OPEN = "OPEN"
+    CONFIRMED = "CONFIRMED"
+    DISMISSED = "DISMISSED"
+
+
+class ReviewDecision(StrEnum):
+    CONFIRM = "CONFIRM"
+    DISMISS = "DISMISS"
+
+
+class ReviewError(ValueError):
+    def __init__(self, field: str, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.rule = rule
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+@dataclass
+class WriteReport:
+    written: int = 0
+    created: int = 0
+    changed: int = 0
+    reopened: int = 0
+    retired: int = 0
+
+    def add(self, other: WriteReport) -> None:
+        for name in ("written", "created", "changed", "reopened", "retired"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _row(
+    f: Finding, detector: AnyDetector, lots: Mapping[str, LotFacts], version: str
+) -> dict[str, Any]:
+    lot = lots.get(f.lot) if f.lot else None
+    spanned = [lots[u] for u in f.lots if u in lots]
+    buyers = sorted({b for x in spanned for b in x.buyers})
+    return {
+        "uid": f.uid,
+        "evidence_hash": f.evidence_hash,
+        "suppliers": list(f.suppliers),
+        "lots": list(f.lots),
+        "props": {
+            "uid": f.uid,
+            "pattern": f.pattern,
+            "title": detector.title,
+            "basis": detector.basis,
+            "lot": f.lot,
+            "lot_key": lot.key if lot else None,
+            "project_key": lot.project_key if lot else None,
+            "ocid": lot.ocid if lot else None,
+            "suppliers": list(f.suppliers),
+            "others": list(f.others),
+            "lots": list(f.lots),
+            "buyers": buyers,
+            "confidence": f.confidence,
+            "message": f.message,
+            "evidence": canonical(f.evidence),
+            "scores": canonical(f.scores),
+            "settings_version": version,
+        },
+    }
+
+
+def write_findings(
+    store: GraphStore,
+    findings: Sequence[Finding],
+    lots: Mapping[str, LotFacts],
+    version: str,
+    at: datetime,
+) -> WriteReport:
+    """Upsert flags for findings; `lots` gives the lots they name (project, ocid, buyers)."""
+    report = WriteReport()
+    unique = {f.uid: f for f in findings}
+    rows = [_row(f, REGISTRY[f.pattern], lots, version) for f in unique.values()]
+    for start in range(0, len(rows), WRITE_BATCH):
+        for r in store.write(dq.FLAGS_UPSERT, rows=rows[start : start + WRITE_BATCH], now=at):
+            report.written += 1
+            report.created += bool(r["created"])
+            report.changed += bool(r["changed"])
+            report.reopened += bool(r["reopened"])
+    return report
+
+
+def retire_lot_flags(
+    store: GraphStore,
+    lots: Sequence[str],
+    patterns: Sequence[str],
+    seen: Iterable[str],
+    at: datetime,
+) -> int:
+    rows = store.write(
+        dq.FLAGS_RETIRE_LOTS,
+        lots=list(lots),
+        patterns=list(patterns),
+        seen=sorted(set(seen)),
+        now=at,
+    )
+    return int(rows[0]["retired"]) if rows else 0
+
+
+def retire_history_flags(
+    store: GraphStore, patterns: Sequence[str], seen: Iterable[str], at: datetime
+) -> int:
+    """Only a full scan sees the whole history, so only it retires history flags."""
+    rows = store.write(
+        dq.FLAGS_RETIRE_HISTORY, patterns=list(patterns), seen=sorted(set(seen)), now=at
+    )
+    return int(rows[0]["retired"]) if rows else 0
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredFlag:
+    uid: str
+    pattern: str
+    title: str
+    basis: str
+    status: FlagStatus
+    current: bool
+    confidence: float
+    message: str
+    lot: str | None
+    lot_key: str | None
+    project_key: str | None
+    ocid: str | None
+    suppliers: tuple[str, ...]
+    others: tuple[str, ...]
+    lots: tuple[str, ...]
+    buyers: tuple[str, ...]
+    evidence: Mapping[str, Any]
+    scores: Mapping[str, Any]
+    first_seen: datetime
+    last_seen: datetime
+    reviewed_by: str | None = None
+    reviewed_by_name: str | None = None
+    reviewed_at: datetime | None = None
+    review_reason: str | None = None
+    evidence_changed_at: datetime | None = None
+    props: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    @staticmethod
+    def of(raw: Mapping[str, Any]) -> StoredFlag:
+        p = native(raw)
+        return StoredFlag(
+            uid=p["uid"],
+            pattern=p["pattern"],
+            title=p["title"],
+            basis=p["basis"],
+            status=FlagStatus(p["status"]),
+            current=bool(p.get("current", True)),
+            confidence=float(p["confidence"]),
+            message=p["message"],
+            lot=p.get("lot"),
+            lot_key=p.get("lot_key"),
+            project_key=p.get("project_key"),
+            ocid=p.get("ocid"),
+            suppliers=tuple(p.get("suppliers") or ()),
+            others=tuple(p.get("others") or ()),
+            lots=tuple(p.get("lots") or ()),
+            buyers=tuple(p.get("buyers") or ()),
+            evidence=json.loads(p["evidence"]),
+            scores=json.loads(p.get("scores") or "{}"),
+            first_seen=p["first_seen"],
+            last_seen=p["last_seen"],
+            reviewed_by=p.get("reviewed_by"),
+            reviewed_by_name=p.get("reviewed_by_name"),
+            reviewed_at=p.get("reviewed_at"),
+            review_reason=p.get("review_reason"),
+            evidence_changed_at=p.get("evidence_changed_at"),
+            props=p,
+        )
+
+    def visible_to(self, organization_uid: str | None) -> bool:
+        """Purchasers and agencies see flags about lots they run."""
+        return organization_uid is not None and organization_uid in self.buyers
+
+
+def flag(store: GraphStore, uid: str) -> StoredFlag | None:
+    rows = store.read(dq.FLAG_BY_UID, uid=uid)
+    return StoredFlag.of(rows[0]["f"]) if rows else None
+
+
+def flags_of_lot(store: GraphStore, lot: str, current_only: bool = True) -> list[StoredFlag]:
+    rows = store.read(dq.FLAGS_OF_LOT, lot=lot, current_only=current_only)
+    return [StoredFlag.of(r["f"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class FlagQuery:
+    pattern: str | None = None
+    status: FlagStatus | None = None
+    lot: str | None = None
+    supplier: str | None = None
+    buyer: str | None = None  # only flags about lots this purchaser or agency runs
+    min_confidence: float | None = None
+    current_only: bool = True
+
+
+def flags_page(
+    store: GraphStore, query: FlagQuery, after: tuple[float, str] | None, limit: int
+) -> list[StoredFlag]:
+    """The review queue, most confident first; `after` is the last (confidence, uid) seen."""
+    rows = store.read(
+        dq.FLAGS_PAGE,
+        pattern=query.pattern,
+        status=query.status.value if query.status else None,
+        lot=query.lot,
+        supplier=query.supplier,
+        buyer=query.buyer,
+        min_confidence=query.min_confidence,
+        current_only=query.current_only,
+        after_confidence=after[0] if after else None,
+        after_uid=after[1] if after else None,
+        limit=limit,
+    )
+    return [StoredFlag.of(r["f"]) for r in rows]
+
+
+def export(
+    store: GraphStore, current_only: bool = True, status: FlagStatus | None = None, size: int = 1000
+) -> Iterable[StoredFlag]:
+    after = ""
+    while True:
+        rows = store.read(
+            dq.FLAGS_EXPORT,
+            after=after,
+            current_only=current_only,
+            status=status.value if status else None,
+            limit=size,
+        )
+        if not rows:
+            return
+        for row in rows:
+            yield StoredFlag.of(row["f"])
+        after = rows[-1]["f"]["uid"]
+
+
+def store_screens(store: GraphStore, screens: Iterable[Screen], at: datetime) -> None:
+    rows = [asdict(s) for s in screens]
+    if rows:
+        store.write(dq.SCREENS_STORE, rows=rows, now=at)
+
+
+def screen_of(store: GraphStore, lot: str) -> Screen | None:
+    rows = store.read(dq.SCREEN_OF_LOT, lot=lot)
+    if not rows:
+        return None
+    s = rows[0]["s"]
+    return Screen(**{name: s.get(name) for name in Screen.__dataclass_fields__})
+
+
+def lot_buyers(store: GraphStore, lot: str) -> list[str] | None:
+    """The purchaser and agency of a lot; None if there is no such lot."""
+    rows = store.read(dq.LOT_BUYERS, lot=lot)
+    if not rows or not rows[0]["is_lot"]:
+        return None
+    return list(rows[0]["buyers"])
+
+
+# --- review and drafts -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Review:
+    uid: str
+    decision: ReviewDecision
+    reason: str
+    reviewer: str
+    reviewer_name: str
+    at: datetime
+    previous_status: FlagStatus
+    evidence_hash: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A violation record prefilled from a confirmed flag, for a supervisor to complete and
+    file with recordViolation (decision number, authority, penalty are theirs to decide)."""
+
+    uid: str
+    flag: str
+    subject: str
+    subject_uscc: str | None
+    category: str
+    severity: str
+    basis: str
+    project_key: str | None
+    lot_key: str | None
+    summary: str
+    created_by: str
+    created_at: datetime
+    status: str
+
+
+def reviews(store: GraphStore, uids: Sequence[str]) -> dict[str, list[Review]]:
+    found: dict[str, list[Review]] = {u: [] for u in uids}
+    for row in store.read(dq.FLAG_REVIEWS, uids=list(uids)):
+        r = native(row["r"])
+        found[row["flag"]].append(
+            Review(
+                uid=r["uid"],
+                decision=ReviewDecision(r["decision"]),
+                reason=r["reason"],
+                reviewer=r["reviewer"],
+                reviewer_name=r["reviewer_name"],
+                at=r["at"],
+                previous_status=FlagStatus(r["previous_status"]),
+                evidence_hash=r["evidence_hash"],
+            )
+        )
+    return found
+
+
+def drafts(store: GraphStore, uids: Sequence[str]) -> dict[str, list[Draft]]:
+    found: dict[str, list[Draft]] = {u: [] for u in uids}
+    for row in store.read(dq.DRAFTS_OF_FLAGS, uids=list(uids)):
+        found[row["flag"]].append(_draft(row["d"]))
+    return found
+
+
+def _draft(raw: Mapping[str, Any]) -> Draft:
+    d = native(raw)
+    return Draft(
+        uid=d["uid"],
+        flag=d["flag"],
+        subject=d["subject"],
+        subject_uscc=d.get("subject_uscc"),
+        category=d["category"],
+        severity=d["severity"],
+        basis=d["basis"],
+        project_key=d.get("project_key"),
+        lot_key=d.get("lot_key"),
+        summary=d["summary"],
+        created_by=d["created_by"],
+        created_at=d["created_at"],
+        status=d["status"],
+    )
+
+
+_DRAFT_SEVERITY = "SERIOUS"  # Law Art. 77 serious violations; the supervisor decides
+
+
+def review(
+    store: GraphStore,
+    uid: str,
+    decision: ReviewDecision,
+    reason: str,
+    reviewer: str,
+    reviewer_name: str,
+    create_drafts: bool = False,
+) -> tuple[StoredFlag, list[Draft]]:
+    """Record a supervisor's decision on a flag (kept with the previous status and the
+    evidence it was judged on); with `create_drafts`, prefill a violation draft per party."""
+    reason = reason.strip()
+    if not reason:
+        raise ReviewError("reason", "required", "give the reason for the decision")
+    if len(reason) > 2000:
+        raise ReviewError("reason", "max_length", "a reason is at most 2000 characters")
+    current = flag(store, uid)
+    if current is None:
+        raise ReviewError("id", "not_found", f"no flag {uid}")
+    category = REGISTRY[current.pattern].violation
+    if create_drafts and decision is not ReviewDecision.CONFIRM:
+        raise ReviewError(
+            "createDraftViolation", "confirm_only", "only a confirmed flag drafts a violation"
+        )
+    if create_drafts and category is None:
+        raise ReviewError(
+            "createDraftViolation",
+            "not_evidence",
+            f"{current.pattern} is a screen, not evidence of a violation on its own",
+        )
+    status = FlagStatus.CONFIRMED if decision is ReviewDecision.CONFIRM else FlagStatus.DISMISSED
+    at = now()
+
+    def work(tx: ManagedTransaction) -> tuple[StoredFlag, list[Draft]]:
+        row = tx.run(
+            dq.FLAG_REVIEW,
+            uid=uid,
+            review=f"review:{uuid.uuid4().hex}",
+            decision=decision.value,
+            reason=reason,
+            reviewer=reviewer,
+            reviewer_name=reviewer_name,
+            status=status.value,
+            now=at,
+        ).single(strict=True)
+        updated = StoredFlag.of(row["f"])
+        if status is FlagStatus.CONFIRMED:
+            feed.append(tx, [_confirmed_event(updated, reviewer_name or reviewer, at)])
+        if not create_drafts or category is None:
+            return updated, []
+        subjects = updated.others if updated.pattern == "EXPERT_CONFLICT" else updated.suppliers
+        rows = [
+            {
+                "uid": f"draft:{uid.removeprefix('flag:')}:{subject}",
+                "flag": uid,
+                "subject": subject,
+                "subject_uscc": subject.removeprefix("org:")
+                if subject.startswith("org:")
+                else None,
+                "category": category.value,
+                "severity": _DRAFT_SEVERITY,
+                "basis": updated.basis,
+                "project_key": updated.project_key,
+                "lot_key": updated.lot_key,
+                "summary": f"{updated.title}: {updated.message} (flag {uid}; reason: {reason})",
+                "created_by": reviewer,
+            }
+            for subject in subjects
+        ]
+        drafted = tx.run(dq.DRAFTS_CREATE, rows=rows, now=at)
+        return updated, [_draft(r["d"]) for r in drafted]
+
+    with store.driver.session(database=store.database) as session:
+        return session.execute_write(work)
+
+
+def _confirmed_event(f: StoredFlag, reviewer: str, at: datetime) -> feed.Event:
+    """A confirmed flag enters the change feed (the exchange format's FLAG_CONFIRMED)."""
+    record = FlagRecord(
+        flag_id=f.uid,
+        pattern=f.pattern,
+        legal_basis=f.basis,
+        lot_id=f.lot,
+        supplier_usccs=[s.removeprefix("org:") for s in f.suppliers],
+        confidence=f.confidence,
+        reviewed_by=reviewer,
+        reviewed_at=at,
+    )
+    subject = f.suppliers[0] if len(f.suppliers) == 1 else None
+    return feed.Event("FLAG_CONFIRMED", f.uid, subject, record.model_dump(mode="json"))

@@ -1,0 +1,241 @@
+"""From the graph to facts: a bounded number of batched queries, whatever the number of lots,
+bids or parties, and nothing but plain values above this module."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from credit.detection.facts import (
+    BidFact,
+    History,
+    Identifier,
+    Kin,
+    LotFacts,
+    ReviewFact,
+    SuccessorLink,
+    Tie,
+)
+from credit.store import GraphStore
+from graph import detection_queries as dq
+
+BATCH = 500
+
+
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def _day(value: Any) -> date | None:
+    value = _native(value)
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def batches(items: Sequence[str], size: int = BATCH) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+# --- lots ------------------------------------------------------------------------------------
+
+
+def load_lots(store: GraphStore, uids: Iterable[str], details: bool) -> list[LotFacts]:
+    """Lots by uid (unknown ones are left out), with identifiers and reviews if `details`."""
+    wanted = list(dict.fromkeys(uids))
+    found: list[LotFacts] = []
+    for chunk in batches(wanted):
+        found += [_lot(row) for row in store.read(dq.LOT_FACTS, lots=chunk, details=details)]
+    return found
+
+
+def _lot(row: Any) -> LotFacts:
+    bids = tuple(sorted((_bid(b) for b in row["bids"]), key=lambda b: b.uid))
+    awards = sorted(row["awards"], key=lambda a: (str(_native(a["awarded_on"])), a["award"]))
+    award = awards[-1] if awards else None  # a re-award replaces the earlier one
+    day = (
+        _day(row["deadline"])
+        or max((b.submitted_at.date() for b in bids), default=None)
+        or _day(row["published_on"])
+    )
+    assert day is not None, "a project always has its publication day"
+    return LotFacts(
+        uid=row["uid"],
+        key=row["key"],
+        project=row["project"],
+        project_key=row["project_key"],
+        ocid=row["ocid"],
+        purchaser=row["purchaser"],
+        agency=row["agency"],
+        category=row["category"],
+        day=day,
+        budget=Decimal(row["budget"]) if row["budget"] is not None else None,
+        bids=bids,
+        winner=award["winner"] if award else None,
+        award=award["award"] if award else None,
+        reviews=tuple(
+            sorted(
+                (
+                    ReviewFact(r["expert"], r["review"], _day(r["reviewed_on"]) or day)
+                    for r in row["reviews"]
+                ),
+                key=lambda r: r.review,
+            )
+        ),
+    )
+
+
+def _bid(row: Any) -> BidFact:
+    return BidFact(
+        uid=row["bid"],
+        supplier=row["supplier"],
+        price=Decimal(row["price"]),
+        currency=row["currency"] or "CNY",
+        status=row["status"],
+        submitted_at=_native(row["submitted_at"]),
+        fingerprint=row["fingerprint"],
+        identifiers=tuple(
+            sorted(
+                (
+                    Identifier(
+                        rel=i["rel"],
+                        uid=i["uid"],
+                        kind=i["kind"],
+                        value=i["value"],
+                        holders=tuple(sorted(i["holders"])),
+                    )
+                    for i in row["ids"]
+                ),
+                key=lambda i: (i.rel, i.uid),
+            )
+        ),
+    )
+
+
+def load_history(
+    store: GraphStore, uids: Iterable[str], buyers: Iterable[str] | None = None
+) -> History:
+    """The light facts of these lots. With `buyers` (those whose lots are all among them)
+    this is a partial history, so the sizes of its purchasers' markets come from the graph."""
+    lots = {lot.uid: lot for lot in load_lots(store, uids, details=False)}
+    if buyers is None:
+        return History(lots)
+    purchasers = sorted({lot.purchaser for lot in lots.values() if lot.purchaser})
+    markets: dict[tuple[str | None, str], int] = {}
+    for chunk in batches(purchasers):
+        for row in store.read(dq.MARKET_SIZES, buyers=chunk):
+            markets[(row["category"], row["buyer"])] = int(row["lots"])
+    return History(lots, frozenset(buyers), markets)
+
+
+def neighbourhood(store: GraphStore, suppliers: Sequence[str], buyers: Sequence[str]) -> list[str]:
+    """Every lot the suppliers bid for and every lot of the buyers: their whole history."""
+    rows = store.read(dq.NEIGHBOURHOOD_LOTS, suppliers=list(suppliers), buyers=list(buyers))
+    return [row["lot"] for row in rows]
+
+
+def all_lots(store: GraphStore, after: str = "", size: int = BATCH) -> Iterator[list[str]]:
+    """Every lot uid, a page at a time, in uid order (the full scan's resumable cursor)."""
+    while True:
+        page = [r["uid"] for r in store.read(dq.LOTS_PAGE, after=after, limit=size)]
+        if not page:
+            return
+        yield page
+        after = page[-1]
+
+
+def all_suppliers(store: GraphStore, size: int = BATCH) -> Iterator[list[str]]:
+    after = ""
+    while True:
+        page = [r["uid"] for r in store.read(dq.SUPPLIERS_PAGE, after=after, limit=size)]
+        if not page:
+            return
+        yield page
+        after = page[-1]
+
+
+def count_lots(store: GraphStore) -> int:
+    return int(store.read(dq.COUNT_LOTS)[0]["n"])
+
+
+# --- parties ---------------------------------------------------------------------------------
+
+
+def _tie(row: Any, target: str) -> Tie:
+    return Tie(
+        type=row["type"],
+        source=row["source"],
+        target=target,
+        person=bool(row["person"]),
+        uid=row["tie"],
+        share=float(row["share"]) if row["share"] is not None else None,
+        valid_from=_day(row["valid_from"]),
+        valid_to=_day(row["valid_to"]),
+    )
+
+
+def load_ties(store: GraphStore, uids: Iterable[str]) -> dict[str, list[Tie]]:
+    """Party -> the ties pointing at it."""
+    found: defaultdict[str, list[Tie]] = defaultdict(list)
+    for chunk in batches(sorted(set(uids))):
+        for row in store.read(dq.PARTY_TIES, uids=chunk):
+            found[row["target"]].append(_tie(row, row["target"]))
+    return {k: sorted(v, key=lambda t: (t.type, t.source, t.uid or "")) for k, v in found.items()}
+
+
+def load_kin(store: GraphStore, uids: Iterable[str]) -> dict[str, list[Kin]]:
+    found: defaultdict[str, list[Kin]] = defaultdict(list)
+    for chunk in batches(sorted(set(uids))):
+        for row in store.read(dq.KINSHIP, uids=chunk):
+            found[row["person"]].append(
+                Kin(
+                    person=row["person"],
+                    relative=row["relative"],
+                    kinship=row["kinship"],
+                    source=row["source"],
+                    uid=row["tie"],
+                    valid_from=_day(row["valid_from"]),
+                    valid_to=_day(row["valid_to"]),
+                )
+            )
+    return dict(found)
+
+
+def load_successors(store: GraphStore, uids: Iterable[str]) -> list[SuccessorLink]:
+    found: list[SuccessorLink] = []
+    for chunk in batches(sorted(set(uids))):
+        for row in store.read(dq.SUCCESSOR_LINKS, uids=chunk):
+            ban_start, ban_end, decided = (
+                _day(row["ban_start"]),
+                _day(row["ban_end"]),
+                _day(row["decided_on"]),
+            )
+            if ban_start is None or ban_end is None or decided is None:
+                continue
+            found.append(
+                SuccessorLink(
+                    successor=row["successor"],
+                    registered_on=_day(row["registered_on"]),
+                    via=row["via"],
+                    via_person=bool(row["person"]),
+                    new_tie=_tie(
+                        {**row["new_tie"], "source": row["via"], "person": row["person"]},
+                        row["successor"],
+                    ),
+                    banned_tie=_tie(
+                        {**row["banned_tie"], "source": row["via"], "person": row["person"]},
+                        row["banned"],
+                    ),
+                    banned=row["banned"],
+                    violation=row["violation"],
+                    decided_on=decided,
+                    ban_start=ban_start,
+                    ban_end=ban_end,
+                    status=row["status"] or "ACTIVE",
+                )
+            )
+    return sorted(found, key=lambda s: (s.successor, s.banned, s.violation, s.via))

@@ -1,0 +1,306 @@
+"""Every Cypher statement of collusion and conflict detection, by name. Parameters only.
+
+Facts are pulled for many lots or parties at once (`UNWIND`), the detectors compute in Python,
+and flags are written in batches. Same conventions as graph.queries.
+"""
+
+from typing import LiteralString
+
+# --- facts -----------------------------------------------------------------------------------
+
+# Lots with their project, buyers, priced bids and award; with `$details` also each bid's
+# shared identifiers (preparer, agent, contact, phone, deposit account and its holders,
+# devices) and the lot's reviews. Without details this is the light row of the bid history.
+LOT_FACTS: LiteralString = """
+UNWIND $lots AS uid
+MATCH (l:Entity {uid: uid})<-[:HAS_LOT]-(p:Project)
+CALL (p) {
+  OPTIONAL MATCH (p)-[:PURCHASED_BY]->(buyer:Organization)
+  OPTIONAL MATCH (p)-[:RUN_BY]->(agency:Organization)
+  RETURN buyer.uid AS purchaser, agency.uid AS agency
+}
+CALL (l) {
+  MATCH (l)<-[:FOR_LOT]-(b:Bid)<-[:SUBMITTED]-(s:Organization)
+  CALL (b) {
+    MATCH (b)-[r:PREPARED_BY|AGENT|CONTACT|CONTACT_PHONE|DEPOSIT_FROM|CREATED_ON]->(h:Entity)
+    WHERE $details
+    RETURN collect({rel: type(r), uid: h.uid, kind: h.kind, value: h.value,
+                    holders: [(h)<-[:HOLDS_ACCOUNT]-(o:Organization) | o.uid]}) AS ids
+  }
+  RETURN collect({bid: b.uid, supplier: s.uid, price: b.price_exact,
+                  currency: b.price_currency, status: b.status, submitted_at: b.submitted_at,
+                  fingerprint: b.file_fingerprint, ids: ids}) AS bids
+}
+CALL (l) {
+  MATCH (a:Award)-[:AWARD_OF]->(l)
+  MATCH (a)-[:WON_BY]->(w:Organization)
+  RETURN collect({award: a.uid, winner: w.uid, awarded_on: a.awarded_on}) AS awards
+}
+CALL (l) {
+  MATCH (e:Entity)-[r:REVIEWED]->(l)
+  WHERE $details
+  RETURN collect({expert: e.uid, review: r.uid, reviewed_on: r.reviewed_on}) AS reviews
+}
+RETURN uid, l.key AS key, l.bid_deadline AS deadline, l.budget_exact AS budget,
+       p.uid AS project, p.key AS project_key, p.ocid AS ocid, p.method AS method,
+       p.category AS category, p.published_on AS published_on, purchaser, agency,
+       bids, awards, reviews
+"""
+
+# Ties that point at each party: the people and companies behind it (legal representative,
+# responsible person, controller, owners, directors, supervisors, employees, employers).
+PARTY_TIES: LiteralString = """
+UNWIND $uids AS uid
+MATCH (x:Entity)-[r:LEGAL_REP_OF|RESPONSIBLE_FOR|CONTROLS|OWNS|MANAGES|DIRECTOR_OF|SUPERVISOR_OF
+                   |EMPLOYED_BY]->(:Entity {uid: uid})
+RETURN uid AS target, x.uid AS source, x:Person AS person, type(r) AS type, r.uid AS tie,
+       r.share AS share, r.valid_from AS valid_from, r.valid_to AS valid_to
+UNION ALL
+UNWIND $uids AS uid
+MATCH (x:Expert)-[r:WORKS_FOR]->(:Entity {uid: uid})
+RETURN uid AS target, x.uid AS source, true AS person, type(r) AS type, null AS tie,
+       null AS share, null AS valid_from, null AS valid_to
+"""
+
+# Kinship of reviewers, in either direction.
+KINSHIP: LiteralString = """
+UNWIND $uids AS uid
+MATCH (e:Entity {uid: uid})-[k:RELATIVE_OF]-(p:Person)
+RETURN uid AS person, p.uid AS relative, k.kinship AS kinship, k.uid AS tie,
+       startNode(k).uid AS source, k.valid_from AS valid_from, k.valid_to AS valid_to
+"""
+
+# For each candidate supplier, banned suppliers that share a person or company behind them.
+SUCCESSOR_LINKS: LiteralString = """
+UNWIND $uids AS uid
+MATCH (n:Entity {uid: uid})<-[r1:LEGAL_REP_OF|RESPONSIBLE_FOR|CONTROLS|OWNS]-(x:Entity)
+      -[r2:LEGAL_REP_OF|RESPONSIBLE_FOR|CONTROLS|OWNS]->(d:Organization)<-[:AGAINST]-(v:Violation)
+WHERE d <> n AND 'PROCUREMENT_BAN' IN v.penalty_types AND v.ban_end IS NOT NULL
+RETURN uid AS successor, n.registered_on AS registered_on, x.uid AS via, x:Person AS person,
+       {type: type(r1), tie: r1.uid, share: r1.share, valid_from: r1.valid_from,
+        valid_to: r1.valid_to} AS new_tie,
+       {type: type(r2), tie: r2.uid, share: r2.share, valid_from: r2.valid_from,
+        valid_to: r2.valid_to} AS banned_tie,
+       d.uid AS banned, v.uid AS violation, v.decided_on AS decided_on,
+       v.ban_start AS ban_start, v.ban_end AS ban_end, v.status AS status
+"""
+
+# The lots a lot-mode check needs for history: every lot the given suppliers bid on, and
+# every lot of the given purchasers and agencies.
+NEIGHBOURHOOD_LOTS: LiteralString = """
+CALL () {
+  UNWIND $suppliers AS uid
+  MATCH (:Entity {uid: uid})-[:SUBMITTED]->(:Bid)-[:FOR_LOT]->(l:Lot)
+  RETURN l.uid AS lot
+  UNION
+  UNWIND $buyers AS uid
+  MATCH (:Entity {uid: uid})<-[:PURCHASED_BY|RUN_BY]-(:Project)-[:HAS_LOT]->(l:Lot)
+  RETURN l.uid AS lot
+}
+RETURN lot
+ORDER BY lot
+"""
+
+# How many lots of each trade each purchaser put out: the market a supplier bids in.
+MARKET_SIZES: LiteralString = """
+UNWIND $buyers AS uid
+MATCH (:Entity {uid: uid})<-[:PURCHASED_BY]-(p:Project)-[:HAS_LOT]->(l:Lot)
+RETURN uid AS buyer, p.category AS category, count(l) AS lots
+"""
+
+LOTS_PAGE: LiteralString = """
+MATCH (l:Entity)
+WHERE l.uid STARTS WITH 'lot:' AND l.uid > $after
+RETURN l.uid AS uid
+ORDER BY uid
+LIMIT $limit
+"""
+
+COUNT_LOTS: LiteralString = "MATCH (l:Lot) RETURN count(l) AS n"
+
+SUPPLIERS_PAGE: LiteralString = """
+MATCH (s:Entity)
+WHERE s.uid STARTS WITH 'org:' AND s.uid > $after AND s:Supplier
+RETURN s.uid AS uid
+ORDER BY uid
+LIMIT $limit
+"""
+
+# --- flags -----------------------------------------------------------------------------------
+
+# Upsert on the flag's identity. A new flag opens; a known one keeps its review unless its
+# evidence changed, and a dismissed flag whose evidence changed opens again.
+FLAGS_UPSERT: LiteralString = """
+UNWIND $rows AS row
+MERGE (f:Flag {uid: row.uid})
+ON CREATE SET f.status = 'OPEN', f.first_seen = $now
+WITH f, row, f.evidence_hash IS NULL AS created,
+     f.evidence_hash IS NOT NULL AND f.evidence_hash <> row.evidence_hash AS changed
+WITH f, row, created, changed, changed AND f.status = 'DISMISSED' AS reopened
+SET f += row.props, f.evidence_hash = row.evidence_hash, f.last_seen = $now, f.current = true
+SET f.status = CASE WHEN reopened THEN 'OPEN' ELSE f.status END,
+    f.evidence_changed_at = CASE WHEN changed THEN $now ELSE f.evidence_changed_at END,
+    f.reopened_at = CASE WHEN reopened THEN $now ELSE f.reopened_at END
+WITH f, row, created, changed, reopened
+CALL (f, row, created, changed) {
+  WITH f, row WHERE created OR changed
+  OPTIONAL MATCH (f)-[old:FLAGS|CONCERNS_LOT]->()
+  DELETE old
+  WITH DISTINCT f, row
+  CALL (f, row) {
+    UNWIND row.suppliers AS s
+    MATCH (o:Entity {uid: s})
+    MERGE (f)-[:FLAGS]->(o)
+  }
+  CALL (f, row) {
+    UNWIND row.lots AS lot
+    MATCH (n:Entity {uid: lot})
+    MERGE (f)-[:CONCERNS_LOT]->(n)
+  }
+}
+RETURN row.uid AS uid, created, changed, reopened
+"""
+
+# Flags of the scanned lots that this run no longer finds stop being current (never deleted).
+FLAGS_RETIRE_LOTS: LiteralString = """
+UNWIND $lots AS lot
+MATCH (f:Flag {lot: lot})
+WHERE f.current AND f.pattern IN $patterns AND NOT f.uid IN $seen
+SET f.current = false, f.retired_at = $now
+RETURN count(f) AS retired
+"""
+
+# History flags (no single lot) that a full scan no longer finds.
+FLAGS_RETIRE_HISTORY: LiteralString = """
+MATCH (f:Flag)
+WHERE f.lot IS NULL AND f.current AND f.pattern IN $patterns AND NOT f.uid IN $seen
+SET f.current = false, f.retired_at = $now
+RETURN count(f) AS retired
+"""
+
+SCREENS_STORE: LiteralString = """
+UNWIND $rows AS row
+MERGE (s:BidScreen {lot: row.lot})
+SET s += row, s.computed_at = $now
+"""
+
+SCREEN_OF_LOT: LiteralString = """
+MATCH (s:BidScreen {lot: $lot})
+RETURN s {.*} AS s
+"""
+
+FLAG_BY_UID: LiteralString = """
+MATCH (f:Flag {uid: $uid})
+RETURN f {.*} AS f
+"""
+
+FLAGS_OF_LOT: LiteralString = """
+MATCH (:Entity {uid: $lot})<-[:CONCERNS_LOT]-(f:Flag)
+WHERE f.current OR NOT $current_only
+RETURN f {.*} AS f
+ORDER BY f.confidence DESC, f.uid
+"""
+
+# The review queue: most confident first, with a (confidence, uid) keyset cursor.
+FLAGS_PAGE: LiteralString = """
+MATCH (f:Flag)
+WHERE ($pattern IS NULL OR f.pattern = $pattern)
+  AND ($status IS NULL OR f.status = $status)
+  AND ($lot IS NULL OR $lot IN f.lots)
+  AND ($supplier IS NULL OR $supplier IN f.suppliers)
+  AND ($buyer IS NULL OR $buyer IN f.buyers)
+  AND ($min_confidence IS NULL OR f.confidence >= $min_confidence)
+  AND (f.current OR NOT $current_only)
+  AND ($after_confidence IS NULL OR f.confidence < $after_confidence
+       OR (f.confidence = $after_confidence AND f.uid > $after_uid))
+RETURN f {.*} AS f
+ORDER BY f.confidence DESC, f.uid
+LIMIT $limit
+"""
+
+FLAGS_EXPORT: LiteralString = """
+MATCH (f:Flag)
+WHERE f.uid > $after AND (f.current OR NOT $current_only)
+  AND ($status IS NULL OR f.status = $status)
+RETURN f {.*} AS f
+ORDER BY f.uid
+LIMIT $limit
+"""
+
+# The purchaser and agency of a lot, for "a purchaser sees the lots it runs".
+LOT_BUYERS: LiteralString = """
+MATCH (l:Entity {uid: $lot})<-[:HAS_LOT]-(p:Project)
+OPTIONAL MATCH (p)-[:PURCHASED_BY]->(b:Organization)
+OPTIONAL MATCH (p)-[:RUN_BY]->(a:Organization)
+RETURN l:Lot AS is_lot, [x IN [b.uid, a.uid] WHERE x IS NOT NULL] AS buyers
+"""
+
+# A supervisor's decision, kept as its own node (history), and the flag's current status.
+FLAG_REVIEW: LiteralString = """
+MATCH (f:Flag {uid: $uid})
+CREATE (r:FlagReview {uid: $review, decision: $decision, reason: $reason, reviewer: $reviewer,
+                      reviewer_name: $reviewer_name, at: $now, previous_status: f.status,
+                      evidence_hash: f.evidence_hash})
+CREATE (r)-[:REVIEW_OF]->(f)
+SET f.status = $status, f.reviewed_by = $reviewer, f.reviewed_by_name = $reviewer_name,
+    f.reviewed_at = $now, f.review_reason = $reason
+RETURN f {.*} AS f
+"""
+
+FLAG_REVIEWS: LiteralString = """
+UNWIND $uids AS uid
+MATCH (r:FlagReview)-[:REVIEW_OF]->(:Flag {uid: uid})
+RETURN uid AS flag, r {.*} AS r
+ORDER BY r.at DESC
+"""
+
+# Prefilled, never-binding drafts: a supervisor completes one with recordViolation.
+DRAFTS_CREATE: LiteralString = """
+UNWIND $rows AS row
+MATCH (f:Flag {uid: row.flag})
+MERGE (d:ViolationDraft {uid: row.uid})
+ON CREATE SET d = row, d.status = 'DRAFT', d.created_at = $now
+MERGE (d)-[:DRAFTED_FROM]->(f)
+WITH d, row
+MATCH (s:Entity {uid: row.subject})
+MERGE (d)-[:DRAFT_AGAINST]->(s)
+RETURN d {.*} AS d
+"""
+
+DRAFTS_OF_FLAGS: LiteralString = """
+UNWIND $uids AS uid
+MATCH (d:ViolationDraft)-[:DRAFTED_FROM]->(:Flag {uid: uid})
+RETURN uid AS flag, d {.*} AS d
+ORDER BY d.uid
+"""
+
+# --- scan runs -------------------------------------------------------------------------------
+
+RUN_OPEN: LiteralString = """
+MATCH (r:DetectionRun) WHERE r.finished_at IS NULL
+RETURN r {.*} AS r
+ORDER BY r.started_at DESC
+LIMIT 1
+"""
+
+RUN_START: LiteralString = """
+CREATE (r:DetectionRun {id: $id, started_at: $now, phase: 'lots', cursor: '', lots: 0,
+                        flags: 0, settings_version: $version})
+RETURN r {.*} AS r
+"""
+
+RUN_PROGRESS: LiteralString = """
+MATCH (r:DetectionRun {id: $id})
+SET r.phase = $phase, r.cursor = $cursor, r.lots = $lots, r.flags = $flags,
+    r.updated_at = $now
+"""
+
+RUN_FINISH: LiteralString = """
+MATCH (r:DetectionRun {id: $id})
+SET r.phase = 'done', r.finished_at = $now, r.flags = $flags, r.lots = $lots
+"""
+
+RUN_ABANDON: LiteralString = """
+MATCH (r:DetectionRun) WHERE r.finished_at IS NULL
+SET r.finished_at = $now, r.phase = 'abandoned'
+"""
