@@ -27,6 +27,7 @@ from stdnum.exceptions import ValidationError
 
 from credit.domain.identifiers import organization_code_check
 from credit.domain.records import (
+    RECORD_TYPES,
     Acceptance,
     BidStatus,
     ComplaintOutcome,
@@ -59,22 +60,7 @@ _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, S, V, Z
 _DIGITS = "0123456789"
 _CENT = Decimal("0.01")
 _LARGE_FINE = Decimal(2_000_000)  # a "relatively large fine" (Regs Art. 19) starts here
-_ORDER = (
-    "organization",
-    "person",
-    "group",
-    "project",
-    "lot",
-    "tie",
-    "bid",
-    "award",
-    "contract",
-    "review",
-    "violation",
-    "external_listing",
-    "complaint",
-    "evaluation",
-)
+_ORDER = RECORD_TYPES  # dependency order, as the intake writes
 
 GOODS, WORKS, SERVICES = (
     ProcurementCategory.GOODS,

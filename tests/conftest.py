@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -165,3 +168,19 @@ def role_clients(api_url: str, store: GraphStore) -> Iterator[dict[Role, GraphQL
     yield made
     for client in made.values():
         client.http.close()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """The `credit` command as an operator runs it, on the same instance as the tests."""
+    return subprocess.run(
+        [sys.executable, "-m", "credit.cli", *args],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )

@@ -4,9 +4,6 @@ authentication, personal-data fields, API keys, the audit trail and the abuse li
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -35,7 +32,7 @@ from credit.services import get_mapper
 from credit.settings import Environment, Settings, get_settings
 from credit.store import GraphStore
 from tests import factories as f
-from tests.conftest import GraphQLClient, ingest, serving, token_for
+from tests.conftest import GraphQLClient, ingest, run_cli, serving, token_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = build_schema(Settings())._schema
@@ -209,28 +206,10 @@ def test_a_sync_client_writes_its_own_source_only(api_url: str, store: GraphStor
 def test_api_keys_are_shown_once_stored_hashed_and_revocable(
     api_url: str, store: GraphStore
 ) -> None:
-    env = dict(os.environ)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "credit.cli",
-            "apikey",
-            "create",
-            "--name",
-            "tax bureau",
-            "--role",
-            "SYNC_CLIENT",
-            "--source",
-            "tax",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=True,
+    done = run_cli(
+        "apikey", "create", "--name", "tax bureau", "--role", "SYNC_CLIENT", "--source", "tax"
     )
+    assert done.returncode == 0, done.stderr
     lines = dict(line.split(": ", 1) for line in done.stdout.splitlines())
     key_id, key = lines["id"], lines["key"]
     stored = store.read("MATCH (k:ApiKey {id: $id}) RETURN k {.*} AS k", id=key_id)[0]["k"]
@@ -297,16 +276,7 @@ def test_deleting_an_audit_event_is_detected(gql: GraphQLClient, store: GraphSto
         gql.ok("{ me { name } }")
     gql.ok("{ auditChain { intact } }")
     store.write("MATCH (e:AuditEvent {seq: 2}) DETACH DELETE e")
-    env = dict(os.environ)
-    done = subprocess.run(
-        [sys.executable, "-m", "credit.cli", "audit", "verify"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    done = run_cli("audit", "verify")
     assert done.returncode == 1
     assert "broken at event 2" in done.stdout
 

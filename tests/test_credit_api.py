@@ -6,9 +6,6 @@ purchaser with reasons, legal basis, records and a verifiable check record."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -25,7 +22,7 @@ from credit.services import get_mapper
 from credit.settings import get_settings
 from credit.store import GraphStore
 from tests import factories as f
-from tests.conftest import GraphQLClient, ingest, serving, token_for
+from tests.conftest import GraphQLClient, ingest, run_cli, serving, token_for
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date.today()
@@ -329,18 +326,10 @@ def test_score_all_stores_grades_and_records_only_changes(
     intake: Intake, store: GraphStore
 ) -> None:
     ingest(intake, _market(_ban("V1", 1, -30, 300)))
-    env = dict(os.environ)
 
     def run() -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "credit.cli", "score", "--all"],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=ROOT,
-            timeout=300,
-            check=True,
-        )
+        done = run_cli("score", "--all")
+        assert done.returncode == 0, done.stderr
         return done.stdout
 
     first = run()

@@ -4,9 +4,6 @@ provenance, per-record errors, and listings that change eligibility at once."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +14,7 @@ from credit.security.permissions import Role
 from credit.store import GraphStore
 from credit.sync.external import listing_id
 from tests import factories as f
-from tests.conftest import GraphQLClient, ingest
+from tests.conftest import GraphQLClient, ingest, run_cli
 
 PUSH = """mutation($s: String!, $r: [JSON!]!) { ingestExternalRecords(source: $s, records: $r) {
   received changed unchanged rejected errors { index field rule } ids } }"""
@@ -174,37 +171,10 @@ def test_cli_ingests_external_files_with_a_source(store: GraphStore, tmp_path: P
         + json.dumps(_entry("T-2", KNOWN, list="NOPE"))
         + "\n"
     )
-    env = dict(os.environ)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "credit.cli",
-            "ingest",
-            "--format",
-            "external",
-            "--source",
-            "tax",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    done = run_cli("ingest", "--format", "external", "--source", "tax", str(path))
     assert done.returncode == 1
     assert "line 2: list: enum:" in done.stderr
     rows = store.read("MATCH (l:ExternalListing)-[:LISTS]->(o) RETURN l.source AS s, o.uscc AS u")
     assert [(r["s"], r["u"]) for r in rows] == [("tax", KNOWN)]
-    missing = subprocess.run(
-        [sys.executable, "-m", "credit.cli", "ingest", "--format", "external", str(path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    missing = run_cli("ingest", "--format", "external", str(path))
     assert missing.returncode == 2

@@ -4,9 +4,6 @@ ones land, and a repeat changes nothing."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +12,7 @@ import pytest
 from credit.intake.pipeline import Intake
 from credit.store import GraphStore
 from tests import factories as f
-from tests.conftest import ingest
+from tests.conftest import ingest, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -188,30 +185,17 @@ def test_every_example_record_type_ingests(intake: Intake) -> None:
     assert ingest(intake, records).changed == 0
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    return subprocess.run(
-        [sys.executable, "-m", "credit.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
-
-
 def test_cli_ingest_reports_bad_lines_and_exit_codes(store: GraphStore, tmp_path: Path) -> None:
     good = tmp_path / "good.jsonl"
     good.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in _market()))
-    done = _cli("ingest", str(good))
+    done = run_cli("ingest", str(good))
     assert done.returncode == 0, done.stderr
     assert "10 received, 10 changed, 0 unchanged, 0 rejected" in done.stdout
-    again = _cli("ingest", str(good))
+    again = run_cli("ingest", str(good))
     assert "0 changed, 10 unchanged" in again.stdout
     mixed = tmp_path / "mixed.jsonl"
     mixed.write_text(good.read_text() + "\n{not json}\n")
-    done = _cli("ingest", str(mixed))
+    done = run_cli("ingest", str(mixed))
     assert done.returncode == 1
     assert "line 11: (record): json.syntax:" in done.stderr
 

@@ -5,9 +5,6 @@ bids, awards and contracts once, and a repeat changes nothing."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +16,7 @@ from credit.formats import Conversion, ocds
 from credit.intake.pipeline import Intake, validate_record
 from credit.store import GraphStore
 from tests import factories as f
+from tests.conftest import run_cli
 from tests.formats_support import counts, json_values, land
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -356,22 +354,10 @@ def test_any_json_converts_without_crashing(
         validate_record(position, record)  # valid or reported, never an exception
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "credit.cli", "ingest", *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
-
-
 def test_cli_ingests_ocds_with_a_source_and_reports_the_conversion(
     store: GraphStore, tmp_path: Path
 ) -> None:
-    done = _cli("--format", "ocds", "--source", "xihu-gp", str(HANDMADE))
+    done = run_cli("ingest", "--format", "ocds", "--source", "xihu-gp", str(HANDMADE))
     assert done.returncode == 0, done.stderr
     assert "22 received, 22 changed, 0 unchanged, 0 rejected" in done.stdout
     assert "  bid: 13 seen, 7 mapped" in done.stdout
@@ -383,17 +369,22 @@ def test_cli_ingests_ocds_with_a_source_and_reports_the_conversion(
     package["releases"][0]["bids"]["details"][0]["value"]["amount"] = 10**22
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
-    done = _cli("--format", "ocds", str(bad))
+    done = run_cli("ingest", "--format", "ocds", str(bad))
     assert done.returncode == 1
     assert f"[{OCID} bids.details[0]]" in done.stderr
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
-    done = _cli("--format", "ocds", str(broken))
+    done = run_cli("ingest", "--format", "ocds", str(broken))
     assert done.returncode == 1
     assert "ocds: line 1: json.syntax:" in done.stdout
 
 
 def test_cli_refuses_an_unknown_format_and_a_bad_source() -> None:
-    assert _cli("--format", "xml", str(HANDMADE)).returncode == 2
-    assert _cli("--format", "ocds", "--source", "Bad Source", str(HANDMADE)).returncode == 2
-    assert _cli("--source", "ocds", str(HANDMADE)).returncode == 2  # our format names its own
+    assert run_cli("ingest", "--format", "xml", str(HANDMADE)).returncode == 2
+    assert (
+        run_cli("ingest", "--format", "ocds", "--source", "Bad Source", str(HANDMADE)).returncode
+        == 2
+    )
+    assert (
+        run_cli("ingest", "--source", "ocds", str(HANDMADE)).returncode == 2
+    )  # our format names its own
