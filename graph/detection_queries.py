@@ -11,6 +11,7 @@ from typing import LiteralString
 # Lots with their project, buyers, priced bids and award; with `$details` also each bid's
 # shared identifiers (preparer, agent, contact, phone, deposit account and its holders,
 # devices) and the lot's reviews. Without details this is the light row of the bid history.
+# Temporal values come as ISO text: the driver's zoned-datetime decoding dominated the cost.
 LOT_FACTS: LiteralString = """
 UNWIND $lots AS uid
 MATCH (l:Entity {uid: uid})<-[:HAS_LOT]-(p:Project)
@@ -28,22 +29,23 @@ CALL (l) {
                     holders: [(h)<-[:HOLDS_ACCOUNT]-(o:Organization) | o.uid]}) AS ids
   }
   RETURN collect({bid: b.uid, supplier: s.uid, price: b.price_exact,
-                  currency: b.price_currency, status: b.status, submitted_at: b.submitted_at,
-                  fingerprint: b.file_fingerprint, ids: ids}) AS bids
+                  currency: b.price_currency, status: b.status,
+                  submitted_at: toString(b.submitted_at), fingerprint: b.file_fingerprint,
+                  ids: ids}) AS bids
 }
 CALL (l) {
   MATCH (a:Award)-[:AWARD_OF]->(l)
   MATCH (a)-[:WON_BY]->(w:Organization)
-  RETURN collect({award: a.uid, winner: w.uid, awarded_on: a.awarded_on}) AS awards
+  RETURN collect({award: a.uid, winner: w.uid, awarded_on: toString(a.awarded_on)}) AS awards
 }
 CALL (l) {
   MATCH (e:Entity)-[r:REVIEWED]->(l)
   WHERE $details
-  RETURN collect({expert: e.uid, review: r.uid, reviewed_on: r.reviewed_on}) AS reviews
+  RETURN collect({expert: e.uid, review: r.uid, reviewed_on: toString(r.reviewed_on)}) AS reviews
 }
-RETURN uid, l.key AS key, l.bid_deadline AS deadline, l.budget_exact AS budget,
+RETURN uid, l.key AS key, toString(l.bid_deadline) AS deadline, l.budget_exact AS budget,
        p.uid AS project, p.key AS project_key, p.ocid AS ocid, p.method AS method,
-       p.category AS category, p.published_on AS published_on, purchaser, agency,
+       p.category AS category, toString(p.published_on) AS published_on, purchaser, agency,
        bids, awards, reviews
 """
 

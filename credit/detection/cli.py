@@ -104,15 +104,20 @@ def flags_export(
     format: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.JSONL,
     out: Annotated[Path | None, typer.Option(help="write here instead of stdout")] = None,
     include_retired: Annotated[bool, typer.Option(help="also flags no longer found")] = False,
+    status: Annotated[str | None, typer.Option(help="OPEN, CONFIRMED or DISMISSED")] = None,
 ) -> None:
     """One flag per line: pattern, ocid, lot, suppliers (USCC), confidence, basis and more."""
-    from credit.detection.flag_store import export
+    from credit.detection.flag_store import FlagStatus, export
     from credit.services import get_store
 
+    try:
+        wanted = FlagStatus(status.upper()) if status else None
+    except ValueError:
+        raise typer.BadParameter("OPEN, CONFIRMED or DISMISSED", param_hint="--status") from None
     handle = out.open("w", encoding="utf-8") if out else sys.stdout
     count = 0
     try:
-        for f in export(get_store(), current_only=not include_retired):
+        for f in export(get_store(), current_only=not include_retired, status=wanted):
             line = {
                 "id": f.uid,
                 "pattern": f.pattern,

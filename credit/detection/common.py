@@ -9,7 +9,6 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
 
 from credit.detection.facts import BidFact, History, Identifier, LotFacts
 from credit.detection.flags import Edge, Finding, combined, finding
@@ -141,26 +140,25 @@ def binomial_tail(k: int, n: int, p: float) -> float:
 
 
 def poisson_tail(k: int, mean: float) -> float:
-    """P(X >= k) for X ~ Poisson(mean)."""
+    """P(X >= k) for X ~ Poisson(mean); the far tail is summed directly, not as 1 - P(X < k),
+    so tiny chances keep their digits."""
     if k <= 0:
         return 1.0
-    term = math.exp(-mean)
-    below = term
+    if mean <= 0:
+        return 0.0
+    if k > mean:
+        term = math.exp(k * math.log(mean) - mean - math.lgamma(k + 1))
+        total, i = 0.0, k
+        while term > total * 1e-15 and term > 1e-300:
+            total += term
+            i += 1
+            term *= mean / i
+        return min(1.0, total)
+    term = below = math.exp(-mean)
     for i in range(1, k):
         term *= mean / i
         below += term
-    return max(0.0, 1.0 - below) if below < 0.999999 else _poisson_far_tail(k, mean)
-
-
-def _poisson_far_tail(k: int, mean: float) -> float:
-    """The upper tail summed directly, where 1 - P(X < k) would lose every digit."""
-    term = math.exp(k * math.log(mean) - mean - math.lgamma(k + 1)) if mean > 0 else 0.0
-    total, i = 0.0, k
-    while term > total * 1e-12 and i < k + 1000:
-        total += term
-        i += 1
-        term *= mean / i
-    return total
+    return max(0.0, 1.0 - below)
 
 
 def together_chance(history: History, group: Collection[str], joint: int) -> float:
@@ -197,42 +195,6 @@ def poisson_binomial_tail(k: int, probabilities: Sequence[float]) -> float:
             nxt[i + 1] += mass * p
         dist = nxt
     return min(1.0, sum(dist[k:])) if k < len(dist) else 0.0
-
-
-@cache
-def _subset_sums(n: int, k: int) -> tuple[int, ...]:
-    """How many k-subsets of {1..n} have each sum (index = sum)."""
-    table = [[0] * (k * n + 1) for _ in range(k + 1)]
-    table[0][0] = 1
-    for value in range(1, n + 1):
-        for size in range(min(k, value), 0, -1):
-            row, prev = table[size], table[size - 1]
-            for total in range(k * n, value - 1, -1):
-                row[total] += prev[total - value]
-    return tuple(table[k])
-
-
-def rank_sum_p(n: int, ranks: Sequence[int]) -> float:
-    """Chance that len(ranks) bidders of n, ranked at random, sit at least this low."""
-    k = len(ranks)
-    if not 0 < k <= n:
-        return 1.0
-    counts = _subset_sums(n, k)
-    observed = sum(ranks)
-    return sum(counts[: observed + 1]) / math.comb(n, k)
-
-
-def fisher(pvalues: Sequence[float]) -> float:
-    """Fisher's combination of independent p-values (chi-square with 2k degrees of freedom)."""
-    if not pvalues:
-        return 1.0
-    x = -2.0 * sum(math.log(max(p, 1e-300)) for p in pvalues)
-    half = x / 2.0
-    term, total = 1.0, 1.0
-    for i in range(1, len(pvalues)):
-        term *= half / i
-        total += term
-    return min(1.0, math.exp(-half) * total)
 
 
 def granularity(prices: Iterable[Decimal]) -> Decimal:

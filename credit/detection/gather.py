@@ -30,7 +30,11 @@ def _native(value: Any) -> Any:
 
 
 def _day(value: Any) -> date | None:
+    """A date from a driver value or from ISO text (a date, or a date-time read in its own
+    offset: a bid deadline is a day where the lot is)."""
     value = _native(value)
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     if isinstance(value, datetime):
         return value.date()
     return value if isinstance(value, date) else None
@@ -55,7 +59,7 @@ def load_lots(store: GraphStore, uids: Iterable[str], details: bool) -> list[Lot
 
 def _lot(row: Any) -> LotFacts:
     bids = tuple(sorted((_bid(b) for b in row["bids"]), key=lambda b: b.uid))
-    awards = sorted(row["awards"], key=lambda a: (str(_native(a["awarded_on"])), a["award"]))
+    awards = sorted(row["awards"], key=lambda a: (a["awarded_on"] or "", a["award"]))
     award = awards[-1] if awards else None  # a re-award replaces the earlier one
     day = (
         _day(row["deadline"])
@@ -96,7 +100,7 @@ def _bid(row: Any) -> BidFact:
         price=Decimal(row["price"]),
         currency=row["currency"] or "CNY",
         status=row["status"],
-        submitted_at=_native(row["submitted_at"]),
+        submitted_at=datetime.fromisoformat(row["submitted_at"]),
         fingerprint=row["fingerprint"],
         identifiers=tuple(
             sorted(

@@ -163,7 +163,6 @@ class Market:
         self.violations: list[Record] = []
         self.truth: set[Truth] = set()
         self.by_target: dict[str, list[_Tie]] = {}  # the ties, indexed once planting is done
-        self.extra_records: list[Record] = []
         self._orgs = 0
         self._projects = 0
         self.plants = max(8, suppliers // 60)
@@ -325,7 +324,7 @@ class Market:
                 lot.planted = True
                 return lot
 
-    def pair(self, category: str | None = None) -> tuple[_Org, _Org]:
+    def pair(self) -> tuple[_Org, _Org]:
         """Two pooled suppliers of one trade and region (so they can meet as bidders)."""
         rng = self.rng
         while True:
@@ -333,12 +332,9 @@ class Market:
             peers = [
                 o
                 for o in self.suppliers
-                if o is not a
-                and o.category == (category or a.category)
-                and o.region == a.region
-                and o.category == a.category
+                if o is not a and o.pooled and o.category == a.category and o.region == a.region
             ]
-            if peers:
+            if a.pooled and peers:
                 return a, rng.choice(peers)
 
     def meet(
@@ -468,6 +464,9 @@ class Market:
             other = next(x for x in lot.bids if x.supplier is b)
             mine.price = self.price(lot.budget)
             other.price = _cents(mine.price * (1 + margin)) if ratio else mine.price + offset
+            if lot.winner() is a:  # a fixed margin, not a designated winner: someone undercuts
+                rival = next(x for x in lot.bids if x.supplier not in (a, b))
+                rival.price = _cents(mine.price * Decimal("0.98"))
         self.truth.add(Truth("REGULAR_PRICE_DIFFERENCE", None, tuple(sorted((a.uscc, b.uscc)))))
 
     def plant_identical_prices(self) -> None:
@@ -502,10 +501,13 @@ class Market:
         return [a, b, *self.rng.sample(peers, min(size - 2, len(peers)))]
 
     def plant_rotation(self) -> None:
-        """A closed group that takes turns: the turn's winner bids, the others cover."""
+        """A closed group that takes turns: the turn's winner bids, the others cover. Groups
+        of 3 or 4: two firms taking turns over a handful of lots cannot be told from two
+        strong rivals, by these detectors or by an investigator."""
         rng = self.rng
-        ring = self._ring(rng.choice((2, 3, 3, 4)))
-        for i, lot in enumerate(self._ring_lots(ring, rng.randint(4, 6))):
+        ring = self._ring(rng.choice((3, 4)))
+        lots = self._ring_lots(ring, rng.randint(4, 6))
+        for i, lot in enumerate(lots):
             winner = ring[i % len(ring)]
             base = self.price(lot.budget, rng.uniform(0.9, 0.96))
             lot.bids.append(_Bid(winner, base))
@@ -517,13 +519,15 @@ class Market:
             for org in self.draw(lot, rng.randint(1, 4), ring):
                 lot.bids.append(_Bid(org, self.price(Decimal(base), rng.uniform(1.02, 1.15))))
         self.truth.add(Truth("BID_ROTATION", None, tuple(sorted(o.uscc for o in ring))))
+        self.screened(lots)
 
     def plant_cover(self) -> None:
         """One winner, and the same bidders placed just above it every time."""
         rng = self.rng
         ring = self._ring(rng.choice((2, 3, 3)))
         winner = ring[0]
-        for lot in self._ring_lots(ring, rng.randint(4, 6)):
+        lots = self._ring_lots(ring, rng.randint(4, 6))
+        for lot in lots:
             base = self.price(lot.budget, rng.uniform(0.9, 0.96))
             lot.bids.append(_Bid(winner, base))
             for cover in ring[1:]:
@@ -531,6 +535,14 @@ class Market:
             for org in self.draw(lot, rng.randint(1, 4), ring):
                 lot.bids.append(_Bid(org, self.price(Decimal(base), rng.uniform(1.05, 1.2))))
         self.truth.add(Truth("COVER_BIDDING", None, tuple(sorted(o.uscc for o in ring))))
+        self.screened(lots)
+
+    def screened(self, lots: list[_Lot]) -> None:
+        """Lots whose prices a ring set: what the bid screens are meant to catch."""
+        for lot in lots:
+            if len(lot.bids) >= 4:
+                bidders = tuple(sorted(b.supplier.uscc for b in lot.bids))
+                self.truth.add(Truth("BID_SCREEN", lot.id, bidders))
 
     def plant_suppression(self) -> None:
         """A regular bidder at a purchaser keeps away from the lots its partner wins."""
@@ -540,7 +552,7 @@ class Market:
         self.purchasers.append(buyer)
         buyer.activity = 0.0  # only these lots
         days = sorted(self.day() for _ in range(rng.randint(11, 14)))
-        partner_turns = set(rng.sample(range(len(days)), rng.randint(4, 5)))
+        partner_turns = set(rng.sample(range(1, len(days) - 1), rng.randint(4, 5)))
         for i, day in enumerate(days):
             lot = self.project_lot(regular.category, day, buyer, agency=False)
             lot.planted = True
@@ -550,7 +562,8 @@ class Market:
                 for org in self.draw(lot, rng.randint(2, 4), [regular, partner]):
                     lot.bids.append(_Bid(org, self.price(Decimal(base), rng.uniform(1.03, 1.2))))
             else:
-                bidders = [regular] if rng.random() < 0.92 else []
+                edge = i in (0, len(days) - 1)  # it bids there from the first lot to the last
+                bidders = [regular] if edge or rng.random() < 0.92 else []
                 self.compete(
                     lot, [*bidders, *self.draw(lot, rng.randint(2, 5), [regular, partner])]
                 )
@@ -725,10 +738,8 @@ class Market:
         ]
 
     def derive_truth(self) -> None:
-        by_target: dict[str, list[_Tie]] = {}
         for tie in self.ties:
-            by_target.setdefault(tie.target.uscc, []).append(tie)
-        self.by_target = by_target
+            self.by_target.setdefault(tie.target.uscc, []).append(tie)
         for lot in self.lots:
             bidders = {b.supplier.uscc: b.supplier for b in lot.bids}
             people: dict[str, set[str]] = {}
@@ -743,12 +754,10 @@ class Market:
             for codes in people.values():
                 if len(codes) > 1:
                     self.truth.add(Truth("SAME_CONTROLLER", lot.id, tuple(sorted(codes))))
-            self._reviewer_truth(lot, bidders, by_target)
+            self._reviewer_truth(lot, bidders)
         self._successor_truth()
 
-    def _reviewer_truth(
-        self, lot: _Lot, bidders: dict[str, _Org], by_target: dict[str, list[_Tie]]
-    ) -> None:
+    def _reviewer_truth(self, lot: _Lot, bidders: dict[str, _Org]) -> None:
         since = years_before(lot.day, LOOKBACK_YEARS)
         for expert in lot.reviewers:
             for code, org in bidders.items():
@@ -756,7 +765,7 @@ class Market:
                     t.source is expert
                     and t.overlaps(since, lot.day)
                     and (t.kind != "OWNS" or (t.share or 0) > _CONTROLLING)
-                    for t in by_target.get(code, [])
+                    for t in self.by_target.get(code, [])
                 )
                 heads = {
                     t.source for t in self.behind(org, lot.day, ("LEGAL_REP_OF", "RESPONSIBLE_FOR"))
@@ -776,9 +785,7 @@ class Market:
                 ties = [
                     t
                     for t in self.by_target.get(org.uscc, ())
-                    if t.source in people
-                    and t.kind in _BEHIND
-                    and t.overlaps(decided, end)
+                    if t.source in people and t.kind in _BEHIND and t.overlaps(decided, end)
                 ]
                 if org is banned or not ties:
                     continue

@@ -1,12 +1,13 @@
 """BID_ROTATION: a closed group of suppliers that bid for the same lots and take turns winning.
 
-Why it signals collusion: a ring that has agreed who wins each lot shows up together, keeps
-the lowest places among themselves and lets the win go round, so each member gets its share
-while the prices stay high (Implementing Regulations Art. 74: agreeing in advance who wins).
-Competitors who merely meet often do not take the lowest places together lot after lot, so a
-group is flagged only when its members' ranks would be that low by chance less often than
-`max_chance`, the group wins nearly all the lots it bids for together, and more than one of
-its members wins.
+Why it signals collusion: a ring that has agreed who wins each lot shows up together, wins
+together and lets the win go round, so each member gets its share while the prices stay high
+(Implementing Regulations Art. 74: agreeing in advance who wins). Busy competitors meet often
+too, so a group is flagged only when, together, two things would happen by chance less often
+than `max_chance`: its members bidding for that many of the same lots, given how often each
+bids in the market they share, and the group winning that many of those lots, given how many
+bidders each lot had. The group must also have won nearly all of them, every member in its
+turn, no member taking more than `max_single_share` of the wins.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from itertools import combinations
 
 from credit.detection import basis
-from credit.detection.common import fisher, lot_timeline, rank_sum_p
+from credit.detection.common import lot_timeline, poisson_binomial_tail, together_chance
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import Facts, History, LotFacts
 from credit.detection.flags import Finding, finding
@@ -27,7 +28,7 @@ class Settings(DetectorSettings):
     max_size: int  # the largest group considered
     min_win_share: float  # of those lots, the share a member won
     max_single_share: float  # no member takes more than this share of the group's wins
-    max_chance: float  # the members' ranks arise by chance less often than this
+    max_chance: float  # meeting and winning that often arises by chance less often than this
 
 
 def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
@@ -101,12 +102,13 @@ def _evaluate(
     winners = Counter(lot.winner for lot in won)
     if (
         len(won) < settings.min_win_share * len(joint)
-        or len(winners) < 2
+        or len(winners) < len(group)
         or max(winners.values()) > settings.max_single_share * len(won)
     ):
-        return None
-    chance = fisher([rank_sum_p(len(lot.ranks), [lot.ranks[s] for s in group]) for lot in joint])
-    if chance > settings.max_chance:
+        return None  # not nearly all won, or not every member had its turn
+    win_chance = poisson_binomial_tail(len(won), [len(group) / len(lot.ranks) for lot in joint])
+    together = together_chance(history, group, len(joint))
+    if win_chance * together > settings.max_chance:
         return None
     nodes, edges = lot_timeline(joint, group)
     return finding(
@@ -115,7 +117,7 @@ def _evaluate(
         group,
         settings.confidence,
         f"{len(group)} suppliers bid together for {len(joint)} lots, won {len(won)} of them "
-        f"and took turns: {len(winners)} different winners",
+        "and took turns winning them",
         lots=(lot.uid for lot in joint),
         nodes=nodes,
         edges=edges,
@@ -123,7 +125,11 @@ def _evaluate(
             "lots": len(joint),
             "won": len(won),
             "wins": {str(k): v for k, v in sorted(winners.items(), key=lambda w: str(w[0]))},
-            "chance": chance,
+        },
+        scores={
+            "chance": win_chance * together,
+            "win_chance": win_chance,
+            "together_chance": together,
         },
     )
 

@@ -12,13 +12,13 @@ than `max_chance`.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
 
 from credit.detection import basis
 from credit.detection.common import binomial_tail, lot_timeline
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
-from credit.detection.facts import Facts, History, LotFacts
+from credit.detection.facts import Facts, LotFacts
 from credit.detection.flags import Finding, finding
 
 
@@ -43,60 +43,56 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
         if lot.purchaser and lot.winner and history.complete(lot.purchaser):
             by_purchaser[lot.purchaser].append(lot)
     for purchaser, lots in sorted(by_purchaser.items()):
-        regulars = {s for lot in lots for s in lot.ranks if s in active}
-        for bidder in sorted(regulars):
-            first, last = active[bidder]
-            span = [lot for lot in lots if first <= lot.day <= last]
-            for partner in sorted({lot.winner for lot in span if lot.winner in active}):
-                if partner != bidder:
-                    found = _suppressed(history, purchaser, bidder, partner, span, settings)
-                    if found is not None:
-                        yield found
+        counts = Counter(s for lot in lots for s in lot.ranks if s in active)
+        for bidder, count in sorted(counts.items()):
+            if count >= settings.min_regular * settings.min_other_lots:  # could be a regular
+                first, last = active[bidder]
+                span = [lot for lot in lots if first <= lot.day <= last]
+                yield from _suppressed(purchaser, bidder, span, active, settings)
 
 
 def _suppressed(
-    history: History,
     purchaser: str,
     bidder: str,
-    partner: str,
     span: list[LotFacts],
+    active: Mapping[str, object],
     settings: Settings,
-) -> Finding | None:
-    won = [lot for lot in span if lot.winner == partner]
-    others = [lot for lot in span if lot.winner != partner]
-    if len(won) < settings.min_lots or len(others) < settings.min_other_lots:
-        return None
-    absent = [lot for lot in won if bidder not in lot.ranks]
-    rate = sum(bidder in lot.ranks for lot in others) / len(others)
-    if len(absent) < settings.min_lots or rate < settings.min_regular:
-        return None
-    chance = binomial_tail(len(absent), len(won), 1 - rate)
-    if chance > settings.max_chance:
-        return None
-    nodes, edges = lot_timeline(absent, [partner])
-    shown = [lot for lot in others if bidder in lot.ranks][-len(absent) :]
-    more_nodes, more_edges = lot_timeline(shown, [bidder])
-    withdrawn = [lot.uid for lot in absent if any(b.supplier == bidder for b in lot.bids)]
-    return finding(
-        DETECTOR.id,
-        None,
-        [bidder, partner],
-        settings.confidence,
-        f"a supplier that bid for {rate:.0%} of a purchaser's other lots stayed away from "
-        f"{len(absent)} of the {len(won)} lots its partner won there",
-        others=[purchaser],
-        lots=[lot.uid for lot in absent],
-        nodes=[*nodes, *more_nodes],
-        edges=[*edges, *more_edges],
-        facts={
-            "bidder": bidder,
-            "partner": partner,
-            "participation": round(rate, 4),
-            "absent": len(absent),
-            "withdrawn": withdrawn,
-            "chance": chance,
-        },
-    )
+) -> Iterator[Finding]:
+    """Partners whose wins, in the bidder's active period, the bidder kept away from."""
+    by_winner: defaultdict[str, list[LotFacts]] = defaultdict(list)
+    for lot in span:
+        if lot.winner is not None:
+            by_winner[lot.winner].append(lot)
+    present = sum(bidder in lot.ranks for lot in span)
+    for partner, won in sorted(by_winner.items()):
+        others = len(span) - len(won)
+        if partner == bidder or partner not in active or others < settings.min_other_lots:
+            continue
+        absent = [lot for lot in won if bidder not in lot.ranks]
+        rate = (present - (len(won) - len(absent))) / others
+        if len(absent) < settings.min_lots or rate < settings.min_regular:
+            continue
+        chance = binomial_tail(len(absent), len(won), 1 - rate)
+        if chance > settings.max_chance:
+            continue
+        nodes, edges = lot_timeline(absent, [partner])
+        shown = [lot for lot in span if lot.winner != partner and bidder in lot.ranks]
+        more_nodes, more_edges = lot_timeline(shown[-len(absent) :], [bidder])
+        withdrawn = [lot.uid for lot in absent if any(b.supplier == bidder for b in lot.bids)]
+        yield finding(
+            DETECTOR.id,
+            None,
+            [bidder, partner],
+            settings.confidence,
+            f"a supplier that bid for {rate:.0%} of a purchaser's other lots stayed away from "
+            f"{len(absent)} of the {len(won)} lots its partner won there",
+            others=[purchaser],
+            lots=[lot.uid for lot in absent],
+            nodes=[*nodes, *more_nodes],
+            edges=[*edges, *more_edges],
+            facts={"bidder": bidder, "partner": partner, "withdrawn": withdrawn},
+            scores={"participation": round(rate, 4), "chance": chance},
+        )
 
 
 DETECTOR = Detector(

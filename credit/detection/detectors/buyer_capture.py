@@ -60,9 +60,8 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
                 lots=[lot.uid for lot in won],
                 nodes=nodes,
                 edges=edges,
-                facts={
+                scores={
                     "awarded": len(awarded),
-                    "won": count,
                     "expected": round(sum(fair), 4),
                     "chance": chance,
                 },

@@ -4,9 +4,10 @@ Why it signals collusion: a cover bid is made to lose. It gives the purchaser th
 contest while letting the designated winner through at its price: the cover bidder prices
 just above the winner lot after lot and never undercuts it (Implementing Regulations Art. 74).
 Rivals who are simply dearer sometimes win or undercut. A pair is flagged when the cover
-bidder, in at least `min_lots` of the winner's wins, sat within `max_gap` above it, never
-priced below it in any lot they both bid for, and such closeness would arise by chance less
-often than `max_chance`.
+bidder, in at least `min_lots` of the winner's wins, sat within `max_gap` above it, rarely if
+ever priced below it in the lots they both bid for (`max_undercut`), and the two meeting that
+often (given how often each bids in the market they share), with the cover that close and
+that seldom below, would arise by chance less often than `max_chance`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from decimal import Decimal
 from itertools import combinations
 
 from credit.detection import basis
-from credit.detection.common import lot_timeline
+from credit.detection.common import binomial_tail, lot_timeline, together_chance
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import Facts, LotFacts
 from credit.detection.flags import Finding, finding
@@ -26,6 +27,7 @@ from credit.detection.flags import Finding, finding
 class Settings(DetectorSettings):
     min_lots: int  # the winner's wins with the cover bidder just above
     max_gap: float  # "just above": at most this far above the winner's price (relative)
+    max_undercut: float  # of the lots both bid for, the share the cover may price below it
     max_cover_wins: float  # a cover bidder wins at most this share of the lots it bids for
     max_chance: float
 
@@ -53,17 +55,23 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
                 if gap <= Decimal(str(settings.max_gap)):
                     close[pair].append(lot)
                     chance[pair] *= (lot.ranks[high.supplier] - 1) / (n - 1)
-                    continue
-            chance[pair] *= 0.5  # under chance the dearer of two is a coin toss
     covers: defaultdict[str, list[tuple[str, list[LotFacts], float]]] = defaultdict(list)
     for (winner, cover), lots in sorted(close.items()):
+        undercut = beaten[(cover, winner)]
+        met = beaten[(winner, cover)] + undercut
         if (
-            len(lots) >= settings.min_lots
-            and beaten[(cover, winner)] == 0
-            and wins[cover] <= settings.max_cover_wins * bids[cover]
-            and chance[(winner, cover)] <= settings.max_chance
+            len(lots) < settings.min_lots
+            or undercut > settings.max_undercut * met
+            or wins[cover] > settings.max_cover_wins * bids[cover]
         ):
-            covers[winner].append((cover, lots, chance[(winner, cover)]))
+            continue
+        p = (
+            chance[(winner, cover)]
+            * binomial_tail(met - undercut, met, 0.5)
+            * together_chance(history, (winner, cover), met)
+        )
+        if p <= settings.max_chance:
+            covers[winner].append((cover, lots, p))
     for winner, found in sorted(covers.items()):
         suppliers = [winner, *(c for c, _, _ in found)]
         lots = history.of({lot.uid for _, ls, _ in found for lot in ls})
@@ -78,11 +86,8 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
             lots=(lot.uid for lot in lots),
             nodes=nodes,
             edges=edges,
-            facts={
-                "winner": winner,
-                "covers": {c: len(ls) for c, ls, _ in found},
-                "chance": max(p for _, _, p in found),
-            },
+            facts={"winner": winner, "covers": {c: len(ls) for c, ls, _ in found}},
+            scores={"chance": max(p for _, _, p in found)},
         )
 
 

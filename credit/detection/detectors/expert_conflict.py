@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from credit.detection import basis
 from credit.detection.common import years_before
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
-from credit.detection.facts import Facts
+from credit.detection.facts import Facts, Tie
 from credit.detection.flags import Edge, Finding, combined, finding
 from credit.domain.records import ViolationCategory
 
@@ -91,13 +91,9 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
                 )
 
 
-def _period(tie: object) -> dict[str, str]:
-    out = {}
-    for name in ("valid_from", "valid_to"):
-        value = getattr(tie, name)
-        if value is not None:
-            out[name] = value.isoformat()
-    return out
+def _period(tie: Tie) -> dict[str, str]:
+    period = {"valid_from": tie.valid_from, "valid_to": tie.valid_to}
+    return {k: v.isoformat() for k, v in period.items() if v is not None}
 
 
 DETECTOR = Detector(

@@ -53,7 +53,8 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
                 f"{len(tied)} bidders of lot {lot.key} quote exactly {price}",
                 nodes=(b.uid for b in tied),
                 edges=bid_edges(lot, tied),
-                facts={"price": str(price), "chance": chance},
+                facts={"price": str(price)},
+                scores={"chance": chance},
             )
 
 

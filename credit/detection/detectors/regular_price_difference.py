@@ -127,8 +127,8 @@ def _in_lot(facts: Facts, settings: Settings) -> Iterator[Finding]:
                     "mode": p.mode,
                     "step": p.step,
                     "prices": [str(b.price) for b in p.bids],
-                    "chance": p.chance,
                 },
+                scores={"chance": p.chance},
             )
 
 
@@ -214,8 +214,8 @@ def _over_history(facts: Facts, settings: Settings) -> Iterator[Finding]:
                     {"suppliers": list(o.suppliers), "mode": o.mode, "value": o.value}
                     for o in offsets
                 ],
-                "chance": max(o.chance for o in offsets),
             },
+            scores={"chance": max(o.chance for o in offsets)},
         )
 
 

@@ -1,0 +1,256 @@
+"""Detectors over the bid history on fixtures (records in, flags out): rotation, cover bidding,
+suppression, buyer capture, fixed price offsets and successors of banned suppliers, each
+with a near-miss; and lot mode agrees with the full scan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from credit.detection.flag_store import StoredFlag
+from credit.detection.registry import default_settings
+from credit.detection.scan import detect_lot
+from credit.intake.pipeline import Intake
+from credit.store import GraphStore
+from tests import factories as f
+from tests.detect_fixtures import BUYER, buyer, load, org, orgs, scanned, suppliers, tender
+
+Records = list[dict[str, Any]]
+
+
+def background(count: int = 20, purchaser: int = BUYER) -> Records:
+    """Ordinary contests at the purchaser among other suppliers (40-49), so the market the
+    fixture's suppliers bid in is larger than the lots they share."""
+    records: Records = suppliers(*range(40, 50))
+    for i in range(count):
+        bidders = (40 + i % 10, 40 + (i + 3) % 10, 40 + (i + 6) % 10)
+        prices = {n: str(1_000_000 + 7919 * ((i * 7 + k * 13) % 31)) for k, n in enumerate(bidders)}
+        records += tender(
+            f"BG{purchaser}-{i:02d}", prices, purchaser=purchaser, day=f"2024-{i % 12 + 1:02d}-15"
+        )
+    return records
+
+
+def turns(winners: list[int], ring: tuple[int, ...], outsiders: tuple[int, ...]) -> Records:
+    """Lots in which the ring's designated winner bids lowest, the others 1-3% above it and
+    the outsiders about 10% above."""
+    records: Records = []
+    for i, winner in enumerate(winners):
+        base = 2_000_000 + 104_729 * i
+        prices = {winner: str(base)}
+        for k, member in enumerate(m for m in ring if m != winner):
+            prices[member] = str(base + 20_011 + 19_997 * k)
+        for k, outsider in enumerate(outsiders):
+            prices[outsider] = str(base + 200_003 + 30_011 * k)
+        records += tender(f"R{i}", prices, day=f"2025-{i + 1:02d}-10")
+    return records
+
+
+def test_a_closed_group_taking_turns_winning_is_flagged(intake: Intake, store: GraphStore) -> None:
+    load(
+        intake,
+        [
+            buyer(),
+            *suppliers(1, 2, 3, 4, 5),
+            *background(),
+            *turns([1, 2, 3, 1, 2], (1, 2, 3), (4, 5)),
+        ],
+    )
+    (flag,) = scanned(store, "BID_ROTATION")
+    assert flag.suppliers == orgs(1, 2, 3)
+    assert flag.lot is None and len(flag.lots) == 5
+    assert flag.evidence["facts"]["wins"] == {org(1): 2, org(2): 2, org(3): 1}
+    assert "第七十四条" in flag.basis
+
+
+def test_a_group_in_which_one_member_never_wins_is_not_a_rotation(
+    intake: Intake, store: GraphStore
+) -> None:
+    load(
+        intake,
+        [
+            buyer(),
+            *suppliers(1, 2, 3, 4, 5),
+            *background(),
+            *turns([1, 2, 1, 2, 1], (1, 2, 3), (4, 5)),
+        ],
+    )
+    assert scanned(store, "BID_ROTATION") == []
+
+
+def test_a_persistent_loser_just_above_the_same_winner_is_a_cover_bidder(
+    intake: Intake, store: GraphStore
+) -> None:
+    load(intake, [buyer(), *suppliers(1, 2, 3, 4), *background(), *turns([1] * 5, (1, 2), (3, 4))])
+    (flag,) = scanned(store, "COVER_BIDDING")
+    assert flag.suppliers == orgs(1, 2)
+    assert flag.evidence["facts"] == {"winner": org(1), "covers": {org(2): 5}}
+
+
+def test_a_rival_that_often_undercuts_the_winner_is_not_a_cover_bidder(
+    intake: Intake, store: GraphStore
+) -> None:
+    undercuts: Records = []
+    for i in range(3):
+        undercuts += tender(
+            f"U{i}", {2: "1500000", 1: "1580000", 3: "1660000"}, day=f"2025-0{i + 7}-01"
+        )
+    load(
+        intake,
+        [
+            buyer(),
+            *suppliers(1, 2, 3, 4),
+            *background(),
+            *turns([1] * 5, (1, 2), (3, 4)),
+            *undercuts,
+        ],
+    )
+    assert scanned(store, "COVER_BIDDING") == []
+
+
+def test_a_regular_bidder_staying_away_where_its_partner_wins_is_flagged(
+    intake: Intake, store: GraphStore
+) -> None:
+    records: Records = [buyer(), *suppliers(1, 2, 3, 4)]
+    partner_lots = {2, 4, 6, 9}
+    for i in range(12):
+        day = f"2024-{i + 1:02d}-05"
+        if i in partner_lots:
+            records += tender(f"S{i}", {2: "900000", 3: "990000", 4: "1010000"}, day=day)
+        else:
+            records += tender(
+                f"S{i}", {1: str(950_000 + 1000 * i), 3: "990000", 4: "1010000"}, day=day
+            )
+    load(intake, records)
+    (flag,) = scanned(store, "BID_SUPPRESSION")
+    assert flag.suppliers == orgs(1, 2)
+    assert flag.others == (org(BUYER),)
+    assert len(flag.lots) == 4
+
+
+def test_one_supplier_winning_most_of_a_buyers_awards_is_flagged(
+    intake: Intake, store: GraphStore
+) -> None:
+    records: Records = [buyer(), *suppliers(1, 2, 3, 4, 5)]
+    for i in range(8):
+        low = 1 if i != 3 else 2
+        prices = {n: str(1_000_000 + 10_000 * ((n - low) % 5)) for n in (1, 2, 3, 4, 5)}
+        records += tender(f"C{i}", prices, day=f"2024-{i + 1:02d}-05")
+    load(intake, records)
+    (flag,) = scanned(store, "BUYER_CAPTURE")
+    assert flag.suppliers == orgs(1)
+    assert flag.others == (org(BUYER),)
+    assert "第七十四条第（七）项" in flag.basis
+
+
+def test_a_buyer_with_too_few_awards_is_not_judged(intake: Intake, store: GraphStore) -> None:
+    records: Records = [buyer(), *suppliers(1, 2, 3)]
+    for i in range(4):
+        records += tender(
+            f"C{i}", {1: "900000", 2: "990000", 3: "1010000"}, day=f"2024-0{i + 1}-05"
+        )
+    load(intake, records)
+    assert scanned(store, "BUYER_CAPTURE") == []
+
+
+def test_two_bidders_keeping_a_fixed_price_difference_across_lots_are_flagged(
+    intake: Intake, store: GraphStore
+) -> None:
+    records: Records = [buyer(), *suppliers(1, 2, 3, 4)]
+    others = ((51_234, 120_877), (12_345, 97_001), (43_210, 150_003))
+    for i, (a, (low, high)) in enumerate(zip((1_234_567, 2_345_671, 987_653), others, strict=True)):
+        prices = {3: str(a - low), 1: str(a), 2: str(a + 8_800), 4: str(a + high)}
+        records += tender(f"F{i}", prices, day=f"2024-0{i + 1}-05")
+    load(intake, records)
+    (flag,) = scanned(store, "REGULAR_PRICE_DIFFERENCE")
+    assert flag.suppliers == orgs(1, 2) and flag.lot is None
+    assert flag.evidence["facts"]["offsets"] == [
+        {"suppliers": list(orgs(1, 2)), "mode": "difference", "value": "8800.00"}
+    ]
+
+
+def banned(subject: int, decided: str) -> dict[str, Any]:
+    year = int(decided[:4])
+    return f.violation(
+        f"V{subject}",
+        subject,
+        decided_on=decided,
+        ban_start=decided,
+        ban_end=f"{year + 2}{decided[4:]}",
+    )
+
+
+def test_a_new_company_of_a_banned_suppliers_legal_representative_is_flagged(
+    intake: Intake, store: GraphStore
+) -> None:
+    boss = {"person": f.make_id_number(11)}
+    load(
+        intake,
+        [
+            buyer(),
+            *suppliers(1, 3, 4),
+            f.organization(5, registered_on="2024-03-01"),
+            f.person(11),
+            f.tie("LEGAL_REP_OF", boss, {"org": f.make_uscc(1)}, valid_from="2015-01-01"),
+            f.tie("LEGAL_REP_OF", boss, {"org": f.make_uscc(5)}, valid_from="2024-03-01"),
+            banned(1, "2024-01-10"),
+            *tender("L1", {5: "1000000", 3: "1043700", 4: "1097350"}, day="2024-06-01"),
+        ],
+    )
+    (flag,) = scanned(store, "SUCCESSOR_OF_DEBARRED")
+    assert flag.suppliers == orgs(5) and flag.others == (org(1),)
+    assert flag.evidence["facts"]["new"] is True
+    assert flag.lots == ("lot:L1",)
+
+
+def test_someone_who_left_a_company_before_its_ban_does_not_make_a_successor(
+    intake: Intake, store: GraphStore
+) -> None:
+    person = {"person": f.make_id_number(12)}
+    load(
+        intake,
+        [
+            buyer(),
+            *suppliers(2, 3, 4, 6),
+            f.person(12),
+            f.tie(
+                "LEGAL_REP_OF",
+                person,
+                {"org": f.make_uscc(2)},
+                valid_from="2015-01-01",
+                valid_to="2022-12-31",
+            ),
+            f.tie("LEGAL_REP_OF", person, {"org": f.make_uscc(6)}, valid_from="2023-01-01"),
+            banned(2, "2024-01-10"),
+            *tender("L1", {6: "1000000", 3: "1043700", 4: "1097350"}, day="2024-06-01"),
+        ],
+    )
+    assert scanned(store, "SUCCESSOR_OF_DEBARRED") == []
+
+
+def test_lot_mode_finds_the_same_history_flag_as_the_full_scan(
+    intake: Intake, store: GraphStore
+) -> None:
+    load(
+        intake,
+        [
+            buyer(),
+            *suppliers(1, 2, 3, 4, 5),
+            *background(),
+            *turns([1, 2, 3, 1, 2], (1, 2, 3), (4, 5)),
+        ],
+    )
+    (full,) = scanned(store, "BID_ROTATION")
+    run = detect_lot(store, "lot:R2", default_settings())
+    (same,) = [x for x in run.flags if x.pattern == "BID_ROTATION"]
+    assert _identity(same) == _identity(full)
+    assert run.report.changed == 0 and run.report.created == 0
+
+
+def _identity(flag: StoredFlag) -> tuple[str, str, tuple[str, ...]]:
+    return flag.uid, canonical_evidence(flag), flag.lots
+
+
+def canonical_evidence(flag: StoredFlag) -> str:
+    from credit.detection.flags import canonical
+
+    return canonical(flag.evidence)
