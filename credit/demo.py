@@ -928,7 +928,7 @@ class _Market:
                         person.ref,
                         previous.ref,
                         valid_from=first,
-                        valid_to=start - timedelta(days=rng.randint(1, 60)),
+                        valid_to=max(first, start - timedelta(days=rng.randint(1, 60))),
                     )
             self._tie(TieKind.EMPLOYED_BY, person.ref, org.ref, valid_from=start)
 
