@@ -171,7 +171,9 @@ class EntityNode(Node):
     @staticmethod
     def of(node: StoredNode, context: Context) -> EntityNode:
         props = context.visible(node.props, node.labels)
-        name = props.get("name") or props.get("value") or props.get("key") or props.get("id_masked")
+        # A record is named by its own id; a person's key is a hash and never shown.
+        key = None if node.kind == "person" else node.props.get("key")
+        name = props.get("name") or props.get("value") or key or props.get("id_masked")
         return EntityNode(
             id=strawberry.ID(node.uid),
             kind=node.kind,
