@@ -200,6 +200,21 @@ def score(
     )
 
 
+@app.command()
+def indicators(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+) -> None:
+    """Open Contracting red-flag indicators (cardinal-rs definitions and defaults) over OCDS
+    compiled releases, one JSON object a line; prints the results as cardinal does."""
+    import json
+
+    from credit.detection.cardinal import run
+
+    with file.open(encoding="utf-8") as handle:
+        releases = (json.loads(line) for line in handle if line.strip())
+        typer.echo(json.dumps(run(releases), ensure_ascii=False, sort_keys=True, indent=2))
+
+
 @schema_app.command("export")
 def schema_export(
     out_dir: Annotated[Path, typer.Option()] = Path("schema"),

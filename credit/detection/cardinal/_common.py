@@ -1,0 +1,318 @@
+"""Shared settings, state and helpers for the cardinal-rs indicator re-implementation.
+
+Mirrors ``src/lib.rs`` and ``src/indicators/mod.rs`` of open-contracting/cardinal-rs (MIT):
+the per-release filters, the bid/award helpers, the ``Fraction`` mediant sums and statrs'
+quantile estimator, so that results equal cardinal's ``indicators`` command (``--no-meta``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction as _Exact
+from typing import Any
+
+# Group -> key (ocid or organization id) -> indicator code -> value.
+Result = dict[str, dict[str, dict[str, float]]]
+
+OCID = "OCID"
+BUYER = "Buyer"
+PROCURING_ENTITY = "ProcuringEntity"
+TENDERER = "Tenderer"
+
+
+@dataclass
+class R003Settings:
+    threshold: int | None = None
+    procurement_methods: str | None = None
+    procurement_method_details: dict[str, int] | None = None
+
+
+@dataclass
+class R018Settings:
+    procurement_methods: str | None = None
+
+
+@dataclass
+class FloatThreshold:
+    threshold: float | None = None
+
+
+@dataclass
+class IntegerThreshold:
+    threshold: int | None = None
+
+
+@dataclass
+class Empty:
+    pass
+
+
+@dataclass
+class R025Settings:
+    percentile: int | None = None
+    threshold: float | None = None
+
+
+@dataclass
+class R038Settings:
+    threshold: float | None = None
+    minimum_submitted_bids: int | None = None
+    minimum_contracting_processes: int | None = None
+
+
+@dataclass
+class R048Settings:
+    digits: int | None = None
+    threshold: int | None = None
+    minimum_contracting_processes: int | None = None
+
+
+@dataclass
+class Settings:
+    """cardinal's ``Settings`` for the ``indicators`` command.
+
+    As in cardinal, an indicator runs only if its section is set (not ``None``).
+    """
+
+    currency: str | None = None
+    no_price_comparison_procurement_methods: str | None = None
+    price_comparison_procurement_methods: str | None = None
+    # [exclusions] procurement_method_details
+    exclusions_procurement_method_details: str | None = None
+    R003: R003Settings | None = None
+    R018: R018Settings | None = None
+    R024: FloatThreshold | None = None
+    R025: R025Settings | None = None
+    R028: Empty | None = None
+    R030: Empty | None = None
+    R035: IntegerThreshold | None = None
+    R036: Empty | None = None
+    R038: R038Settings | None = None
+    R048: R048Settings | None = None
+    R058: FloatThreshold | None = None
+
+
+@dataclass
+class State:
+    """The accumulator (cardinal's ``Indicators`` struct), folded sequentially."""
+
+    results: Result = field(default_factory=dict)
+    currency: str | None = None
+    second_lowest_bid_ratios: dict[str, float] = field(default_factory=dict)
+    winner_and_lowest_non_winner: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # id -> [numerator, denominator]
+    r025_tenderer: dict[str, list[int]] = field(default_factory=dict)
+    r038_buyer: dict[str, list[int]] = field(default_factory=dict)
+    r038_procuring_entity: dict[str, list[int]] = field(default_factory=dict)
+    r038_tenderer: dict[str, list[int]] = field(default_factory=dict)
+    r048_classifications: dict[str, tuple[list[int], set[str]]] = field(default_factory=dict)
+
+    def set_result(self, group: str, key: str, code: str, value: float) -> None:
+        self.results.setdefault(group, {}).setdefault(key, {})[code] = value
+
+
+class Calculator:
+    """One indicator's fold/finalize steps (cardinal's ``Calculate`` trait)."""
+
+    def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
+        return None
+
+    def finalize(self, state: State) -> None:
+        return None
+
+
+def add_fraction(
+    fractions: dict[str, list[int]], key: str, numerator: int, denominator: int
+) -> None:
+    fraction = fractions.setdefault(key, [0, 0])
+    fraction[0] += numerator
+    fraction[1] += denominator
+
+
+# JSON accessors with serde_json's `Value::get` semantics (non-objects have no members).
+
+
+def get(value: Any, key: str) -> Any:
+    return value.get(key) if isinstance(value, dict) else None
+
+
+def get_str(value: Any, key: str) -> str | None:
+    member = get(value, key)
+    return member if isinstance(member, str) else None
+
+
+def get_dict(value: Any, key: str) -> dict[str, Any] | None:
+    member = get(value, key)
+    return member if isinstance(member, dict) else None
+
+
+def get_list(value: Any, key: str) -> list[Any] | None:
+    member = get(value, key)
+    return member if isinstance(member, list) else None
+
+
+def get_number(value: Any, key: str) -> float | None:
+    """``Value::Number`` then ``as_f64()``. JSON booleans are not numbers."""
+    member = get(value, key)
+    if isinstance(member, bool) or not isinstance(member, int | float):
+        return None
+    return float(member)
+
+
+def parse_pipe_separated_value(value: str | None, default: str = "") -> set[str]:
+    """Rust's ``split_terminator('|')``: a single trailing empty piece is dropped."""
+    parts = (default if value is None else value).split("|")
+    if parts and parts[-1] == "":
+        parts.pop()
+    return set(parts)
+
+
+# Release-level helpers (``impl Indicators`` in src/lib.rs).
+
+
+def is_cancelled_contracting_process(release: dict[str, Any]) -> bool:
+    return get_str(get_dict(release, "tender"), "status") == "cancelled"
+
+
+def matches_procurement_method(tender: dict[str, Any], allowed: set[str]) -> bool:
+    if not allowed:
+        return True
+    method = get_str(tender, "procurementMethod")
+    return method is not None and method in allowed
+
+
+def matches_procurement_method_details(
+    release: dict[str, Any], include: set[str], exclude: set[str]
+) -> bool:
+    details = get_str(get_dict(release, "tender"), "procurementMethodDetails")
+    if details is not None:
+        if not include:
+            return details not in exclude
+        return details in include
+    return not include
+
+
+def get_submitted_bids(release: dict[str, Any]) -> list[Any]:
+    """Pending, valid and disqualified bids (any string status but invited/withdrawn)."""
+    details = get_list(get_dict(release, "bids"), "details")
+    if details is None:
+        return []
+    return [
+        bid
+        for bid in details
+        if (status := get_str(bid, "status")) is not None and status not in ("invited", "withdrawn")
+    ]
+
+
+def get_complete_awards_and_bids_if_all_awards_final(
+    release: dict[str, Any],
+) -> tuple[list[Any], list[Any]] | None:
+    awards = get_list(release, "awards")
+    details = get_list(get_dict(release, "bids"), "details")
+    if awards is None or details is None:
+        return None
+    complete_awards = []
+    for award in awards:
+        status = get_str(award, "status")
+        if status is None:
+            continue
+        if status == "active":
+            complete_awards.append(award)
+        elif status not in ("cancelled", "unsuccessful"):
+            return None
+    return complete_awards, details
+
+
+def get_tenderer_and_value_of_valid_bids(details: list[Any]) -> list[tuple[str, float, str]]:
+    tuples = []
+    for bid in details:
+        status = get_str(bid, "status")
+        value = get_dict(bid, "value")
+        amount = get_number(value, "amount")
+        currency = get_str(value, "currency")
+        tenderers = get_list(bid, "tenderers")
+        if (
+            status is not None
+            and amount is not None
+            and currency is not None
+            and tenderers is not None
+            and len(tenderers) == 1
+            and (tenderer_id := get_str(tenderers[0], "id")) is not None
+            and status == "valid"
+        ):
+            tuples.append((tenderer_id, amount, currency))
+    return tuples
+
+
+# Numerics.
+
+
+def mul_add(a: float, b: float, c: float) -> float:
+    """Rust's ``f64::mul_add``: ``a * b + c`` with a single rounding (fused multiply-add)."""
+    if not all(math.isfinite(x) for x in (a, b, c)):
+        return a * b + c
+    return float(_Exact(a) * _Exact(b) + _Exact(c))
+
+
+def quantile(data: Iterable[float], tau: float) -> float:
+    """statrs 0.16 ``OrderStatistics::quantile`` (approximately median-unbiased, R type 8)."""
+    values = sorted(data)
+    n = len(values)
+    if tau < 0.0 or tau > 1.0 or n == 0:
+        return math.nan
+    h = (n + 1.0 / 3.0) * tau + 1.0 / 3.0
+    hf = int(h)
+    if hf <= 0 or tau == 0.0:
+        return values[0]
+    if hf >= n or tau == 1.0:
+        return values[-1]
+    a = values[max(hf - 1, 0)]
+    b = values[hf]
+    return a + (h - hf) * (b - a)
+
+
+# RFC 3339 (chrono's ``DateTime::parse_from_rfc3339``), to nanosecond precision.
+
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
+    r"(?:([Zz])|([+-])(\d{2}):(\d{2}))",
+    re.ASCII,
+)
+
+
+def parse_rfc3339_ns(value: str) -> int | None:
+    """Nanoseconds since the Unix epoch (UTC), or ``None`` if not RFC 3339."""
+    match = _RFC3339.fullmatch(value)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (int(match.group(i)) for i in range(1, 7))
+    fraction, zulu, sign, off_h, off_m = match.group(7, 8, 9, 10, 11)
+    leap = 0
+    if second == 60:  # chrono accepts a leap second
+        second, leap = 59, 1
+    try:
+        naive = dt.datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+    if zulu is None:
+        hours, minutes = int(off_h), int(off_m)
+        if hours > 23 or minutes > 59:
+            return None
+        offset = (hours * 60 + minutes) * 60 * (-1 if sign == "-" else 1)
+    else:
+        offset = 0
+    epoch = dt.datetime(1970, 1, 1)
+    seconds = (naive - epoch) // dt.timedelta(seconds=1) - offset + leap
+    nanos = int((fraction or "0")[:9].ljust(9, "0"))
+    return seconds * 1_000_000_000 + nanos
+
+
+def num_days(start_ns: int, end_ns: int) -> int:
+    """chrono ``TimeDelta::num_days``: whole days, truncated toward zero."""
+    delta = end_ns - start_ns
+    day = 86_400 * 1_000_000_000
+    return delta // day if delta >= 0 else -((-delta) // day)

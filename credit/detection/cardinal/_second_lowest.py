@@ -1,0 +1,77 @@
+"""Percentage difference between the winning bid and the lowest non-winning valid bid.
+
+Shared by R024 and R058; re-implements ``SecondLowestBidRatio`` in cardinal-rs
+``src/indicators/util.rs``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from credit.detection.cardinal._common import (
+    Calculator,
+    Settings,
+    State,
+    get_complete_awards_and_bids_if_all_awards_final,
+    get_list,
+    get_str,
+    get_tenderer_and_value_of_valid_bids,
+    matches_procurement_method_details,
+    parse_pipe_separated_value,
+)
+
+
+class SecondLowestBidRatio(Calculator):
+    def __init__(self, settings: Settings) -> None:
+        self.no_price_comparison = parse_pipe_separated_value(
+            settings.no_price_comparison_procurement_methods
+        )
+        self.price_comparison = parse_pipe_separated_value(
+            settings.price_comparison_procurement_methods
+        )
+        self.currency = settings.currency
+
+    def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
+        if not matches_procurement_method_details(
+            release, self.price_comparison, self.no_price_comparison
+        ):
+            return
+        found = get_complete_awards_and_bids_if_all_awards_final(release)
+        if found is None:
+            return
+        complete_awards, details = found
+        if len(complete_awards) != 1:
+            return
+        suppliers = get_list(complete_awards[0], "suppliers")
+        if suppliers is None or len(suppliers) != 1:
+            return
+        supplier_id = get_str(suppliers[0], "id")
+        if supplier_id is None:
+            return
+
+        winner: str | None = None
+        winner_amount: float | None = None
+        lowest: str | None = None
+        lowest_amount: float | None = None
+        for tenderer_id, amount, currency in get_tenderer_and_value_of_valid_bids(details):
+            # Use the selected currency, or else the first observed currency.
+            if state.currency is None:
+                state.currency = self.currency if self.currency is not None else currency
+            if currency != state.currency:
+                continue
+            if supplier_id == tenderer_id:
+                if winner_amount is None or amount < winner_amount:
+                    winner, winner_amount = tenderer_id, amount
+            elif lowest_amount is None or amount < lowest_amount:
+                lowest, lowest_amount = tenderer_id, amount
+
+        if (
+            winner is not None
+            and winner_amount is not None
+            and lowest is not None
+            and lowest_amount is not None
+            # If the lowest bid didn't win, the award criteria aren't price only.
+            and lowest_amount >= winner_amount
+        ):
+            state.second_lowest_bid_ratios[ocid] = (lowest_amount - winner_amount) / winner_amount
+            state.winner_and_lowest_non_winner[ocid] = (winner, lowest)

@@ -1,0 +1,77 @@
+"""R025 Excessive unsuccessful bids.
+
+Signals a tenderer that bids often but rarely wins (e.g. a cover bidder): flags a tenderer
+(value: its wins/bids ratio) if its number of contracting processes with a valid bid is at
+least the ``percentile`` (default 75th) and its ratio is at most the lower fence
+(``Q1 - 1.5 * IQR``, or ``threshold``). Re-implements cardinal-rs ``src/indicators/r025.rs``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from credit.detection.cardinal._common import (
+    TENDERER,
+    Calculator,
+    Settings,
+    State,
+    add_fraction,
+    get_complete_awards_and_bids_if_all_awards_final,
+    get_list,
+    get_str,
+    mul_add,
+    quantile,
+)
+
+DEFAULT_PERCENTILE = 75
+
+
+class R025(Calculator):
+    def __init__(self, settings: Settings) -> None:
+        setting = settings.R025
+        percentile = setting.percentile if setting is not None else None
+        self.percentile = DEFAULT_PERCENTILE if percentile is None else percentile
+        self.threshold = setting.threshold if setting is not None else None
+
+    def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
+        found = get_complete_awards_and_bids_if_all_awards_final(release)
+        if found is None:
+            return
+        complete_awards, details = found
+        if len(complete_awards) != 1:
+            return
+        suppliers = get_list(complete_awards[0], "suppliers")
+        if suppliers is None or len(suppliers) != 1:
+            return
+        supplier_id = get_str(suppliers[0], "id")
+        if supplier_id is None:
+            return
+        valid_ids: set[str] = set()
+        for bid in details:
+            tenderers = get_list(bid, "tenderers")
+            if (
+                get_str(bid, "status") == "valid"
+                and tenderers is not None
+                and len(tenderers) == 1
+                and (tenderer_id := get_str(tenderers[0], "id")) is not None
+            ):
+                valid_ids.add(tenderer_id)
+        # Count each tenderer once per contracting process.
+        for tenderer_id in valid_ids:
+            add_fraction(state.r025_tenderer, tenderer_id, int(supplier_id == tenderer_id), 1)
+
+    def finalize(self, state: State) -> None:
+        fractions = state.r025_tenderer
+        upper_fence = quantile((float(d) for _, d in fractions.values()), self.percentile / 100)
+        if self.threshold is None:
+            ratios = [n / d for n, d in fractions.values()]
+            q1 = quantile(ratios, 0.25)
+            q3 = quantile(ratios, 0.75)
+            lower_fence = mul_add(q3 - q1, -1.5, q1)
+        else:
+            lower_fence, q1 = self.threshold, 1.0  # dummy q1 to pass the guard
+        if q1 > 0.0 and lower_fence > 0.0:
+            for tenderer_id, (numerator, denominator) in fractions.items():
+                ratio = numerator / denominator
+                if denominator >= upper_fence and ratio <= lower_fence:
+                    state.set_result(TENDERER, tenderer_id, "R025", ratio)

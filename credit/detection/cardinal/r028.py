@@ -1,0 +1,61 @@
+"""R028 Identical bid prices.
+
+Signals possible collusion: flags an ``ocid`` (value ``1.0``) and the tenderers involved if
+submitted bids from different sets of tenderers have the same amount and currency. Skips
+``procurementMethodDetails`` without price comparison. Re-implements cardinal-rs
+``src/indicators/r028.rs``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from credit.detection.cardinal._common import (
+    OCID,
+    TENDERER,
+    Calculator,
+    Settings,
+    State,
+    get_dict,
+    get_list,
+    get_number,
+    get_str,
+    get_submitted_bids,
+    matches_procurement_method_details,
+    parse_pipe_separated_value,
+)
+
+
+class R028(Calculator):
+    def __init__(self, settings: Settings) -> None:
+        self.no_price_comparison = parse_pipe_separated_value(
+            settings.no_price_comparison_procurement_methods
+        )
+        self.price_comparison = parse_pipe_separated_value(
+            settings.price_comparison_procurement_methods
+        )
+
+    def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
+        if not matches_procurement_method_details(
+            release, self.price_comparison, self.no_price_comparison
+        ):
+            return
+        prices: dict[tuple[float, str], set[str]] = {}
+        for bid in get_submitted_bids(release):
+            tenderers = get_list(bid, "tenderers")
+            value = get_dict(bid, "value")
+            amount = get_number(value, "amount")
+            currency = get_str(value, "currency")
+            if tenderers is None or amount is None or currency is None:
+                continue
+            ids = {i for tenderer in tenderers if (i := get_str(tenderer, "id")) is not None}
+            if not ids:
+                continue
+            price = (amount, currency)
+            other = prices.get(price)
+            # A tenderer is allowed to submit additional bids with the same price.
+            if other is not None and ids != other:
+                state.set_result(OCID, ocid, "R028", 1.0)
+                for tenderer_id in ids | other:
+                    state.set_result(TENDERER, tenderer_id, "R028", 1.0)
+            prices[price] = ids

@@ -1,0 +1,65 @@
+"""R036 Lowest bid disqualified.
+
+Signals a manipulated evaluation: flags an ``ocid`` (value ``1.0``) if there is an active award,
+a valid bid with an amount, and the lowest submitted bid (in the selected or first observed
+currency) is disqualified. Skips ``procurementMethodDetails`` without price comparison.
+Re-implements cardinal-rs ``src/indicators/r036.rs``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from credit.detection.cardinal._common import (
+    OCID,
+    Calculator,
+    Settings,
+    State,
+    get_dict,
+    get_list,
+    get_number,
+    get_str,
+    get_submitted_bids,
+    matches_procurement_method_details,
+    parse_pipe_separated_value,
+)
+
+
+class R036(Calculator):
+    def __init__(self, settings: Settings) -> None:
+        self.no_price_comparison = parse_pipe_separated_value(
+            settings.no_price_comparison_procurement_methods
+        )
+        self.price_comparison = parse_pipe_separated_value(
+            settings.price_comparison_procurement_methods
+        )
+        self.currency = settings.currency
+
+    def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
+        if not matches_procurement_method_details(
+            release, self.price_comparison, self.no_price_comparison
+        ):
+            return
+        lowest_amount: float | None = None
+        lowest_is_disqualified = False
+        has_valid_bid_with_amount = False
+        awards = get_list(release, "awards")
+        if awards is not None and any(get_str(a, "status") == "active" for a in awards):
+            for bid in get_submitted_bids(release):
+                status = get_str(bid, "status")
+                value = get_dict(bid, "value")
+                amount = get_number(value, "amount")
+                currency = get_str(value, "currency")
+                if status is None or amount is None or currency is None:
+                    continue
+                if state.currency is None:
+                    state.currency = self.currency if self.currency is not None else currency
+                if currency != state.currency:
+                    continue
+                if lowest_amount is None or amount < lowest_amount:
+                    lowest_amount = amount
+                    lowest_is_disqualified = status == "disqualified"
+                if status == "valid":
+                    has_valid_bid_with_amount = True
+        if has_valid_bid_with_amount and lowest_is_disqualified:
+            state.set_result(OCID, ocid, "R036", 1.0)

@@ -1,0 +1,82 @@
+"""R048 Heterogeneous supplier.
+
+Signals a supplier (possibly a shell company) supplying unusually many kinds of items: flags a
+supplier of active single-supplier awards in at least ``minimum_contracting_processes``
+(default 20) contracting processes (value: its number of distinct item classification
+prefixes of ``digits`` characters, default 2) if that number is at least the upper fence
+(``Q3 + 1.5 * IQR``, or ``threshold``). Re-implements cardinal-rs ``src/indicators/r048.rs``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from credit.detection.cardinal._common import (
+    TENDERER,
+    Calculator,
+    Settings,
+    State,
+    get_dict,
+    get_list,
+    get_str,
+    mul_add,
+    quantile,
+)
+
+DEFAULT_DIGITS = 2
+DEFAULT_MINIMUM_CONTRACTING_PROCESSES = 20
+
+
+class R048(Calculator):
+    def __init__(self, settings: Settings) -> None:
+        setting = settings.R048
+        digits = setting.digits if setting is not None else None
+        minimum = setting.minimum_contracting_processes if setting is not None else None
+        self.digits = DEFAULT_DIGITS if digits is None else digits
+        self.threshold = setting.threshold if setting is not None else None
+        self.minimum_contracting_processes = (
+            DEFAULT_MINIMUM_CONTRACTING_PROCESSES if minimum is None else minimum
+        )
+
+    def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
+        observed: set[str] = set()
+        for award in get_list(release, "awards") or []:
+            items = get_list(award, "items")
+            suppliers = get_list(award, "suppliers")
+            if (
+                get_str(award, "status") != "active"
+                or items is None
+                or suppliers is None
+                or len(suppliers) != 1
+            ):
+                continue
+            supplier_id = get_str(suppliers[0], "id")
+            if supplier_id is None:
+                continue
+            for item in items:
+                classification_id = get_str(get_dict(item, "classification"), "id")
+                if classification_id is None:
+                    continue
+                count, codes = state.r048_classifications.setdefault(supplier_id, ([0], set()))
+                # A supplier is counted at most once per contracting process.
+                if supplier_id not in observed:
+                    observed.add(supplier_id)
+                    count[0] += 1
+                codes.add(classification_id[: self.digits])
+
+    def finalize(self, state: State) -> None:
+        lengths = {
+            supplier_id: float(len(codes))
+            for supplier_id, (count, codes) in state.r048_classifications.items()
+            if count[0] >= self.minimum_contracting_processes
+        }
+        state.r048_classifications.clear()
+        if self.threshold is None:
+            q1 = quantile(lengths.values(), 0.25)
+            q3 = quantile(lengths.values(), 0.75)
+            upper_fence = mul_add(q3 - q1, 1.5, q3)
+        else:
+            upper_fence = float(self.threshold)
+        for supplier_id, length in lengths.items():
+            if length >= upper_fence:
+                state.set_result(TENDERER, supplier_id, "R048", length)
