@@ -18,10 +18,8 @@ from strawberry.types import Info
 from credit.api.errors import bad_input, not_found
 from credit.api.pagination import (
     Connection,
-    Edge,
-    PageInfo,
+    connection,
     decode_cursor,
-    encode_cursor,
     page_size,
 )
 from credit.api.types import EntityNode, GraphEdge, Lot, Organization, ctx
@@ -331,16 +329,7 @@ class DetectionQuery:
         found = await asyncio.to_thread(
             flag_store.flags_page, c.store, query, _after(after), size + 1
         )
-        edges = [
-            Edge(cursor=encode_cursor("flags", f"{x.confidence!r}|{x.uid}"), node=Flag.of(x))
-            for x in found[:size]
-        ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(found) > size, end_cursor=edges[-1].cursor if edges else None
-            ),
-        )
+        return connection(found, size, "flags", lambda x: f"{x.confidence!r}|{x.uid}", Flag.of)
 
     @strawberry.field(description="One flag, with its evidence subgraph and reviews.")
     async def flag(self, info: Info, id: strawberry.ID) -> Flag | None:

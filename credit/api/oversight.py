@@ -42,6 +42,36 @@ async def _call(fn: Callable[..., T], *args: Any) -> T:
         raise bad_input(exc.field, exc.rule, str(exc)) from None
 
 
+async def _rate(
+    party: dict[str, str],
+    subject: str,
+    rater: str,
+    project: str,
+    score: int,
+    rated_on: date,
+    comment: str | None,
+) -> Rating:
+    """One rating through the normal intake (an Evaluation record), as the caller sees it."""
+    uid = await _call(
+        service.rate,
+        get_intake(),
+        party,
+        subject,
+        rater,
+        project.removeprefix("project:"),
+        _score(score),
+        rated_on,
+        comment,
+    )
+    return Rating(
+        id=strawberry.ID(uid),
+        subject_id=strawberry.ID(subject),
+        project_id=strawberry.ID(project),
+        score=score,
+        rated_on=rated_on,
+    )
+
+
 def _own(caller: Principal, field: str, purchaser: str | None, agency: str | None) -> None:
     """Purchasers and agencies act on the procurements they run; supervisors on all."""
     if Role.SUPERVISOR in caller.roles:
@@ -402,24 +432,8 @@ class OversightMutation:
         _own(c.caller, "projectId", purchaser, None)
         if agency is None or purchaser is None:
             raise bad_input("projectId", "no_agency", "the project was not run by an agency")
-        subject = f"org:{agency}"
-        uid = await _call(
-            service.rate,
-            get_intake(),
-            {"org": agency},
-            subject,
-            purchaser,
-            project.removeprefix("project:"),
-            _score(score),
-            rated_on,
-            comment,
-        )
-        return Rating(
-            id=strawberry.ID(uid),
-            subject_id=strawberry.ID(subject),
-            project_id=strawberry.ID(project),
-            score=score,
-            rated_on=rated_on,
+        return await _rate(
+            {"org": agency}, f"org:{agency}", purchaser, project, score, rated_on, comment
         )
 
     @strawberry.mutation(
@@ -444,24 +458,7 @@ class OversightMutation:
             raise bad_input("expertIdNumber", "not_a_reviewer", "no review of this project")
         mine = c.caller.organization if Role.SUPERVISOR not in c.caller.roles else None
         rater = _checked(validate_uscc, "rater", mine or agency or purchaser or "")
-        uid = await _call(
-            service.rate,
-            get_intake(),
-            {"person": id_number},
-            subject,
-            rater,
-            project.removeprefix("project:"),
-            _score(score),
-            rated_on,
-            comment,
-        )
-        return Rating(
-            id=strawberry.ID(uid),
-            subject_id=strawberry.ID(subject),
-            project_id=strawberry.ID(project),
-            score=score,
-            rated_on=rated_on,
-        )
+        return await _rate({"person": id_number}, subject, rater, project, score, rated_on, comment)
 
     @strawberry.mutation(
         description="Draw and publish a double-random inspection plan with these inspectors."

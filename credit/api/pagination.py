@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 import strawberry
@@ -12,6 +13,7 @@ import strawberry
 from credit.api.errors import bad_input
 
 T = TypeVar("T")
+S = TypeVar("S")
 _VERSION = "c1"
 
 
@@ -61,3 +63,16 @@ class Connection(Generic[T]):
     @strawberry.field
     def nodes(self) -> list[T]:
         return [e.node for e in self.edges]
+
+
+def connection(
+    found: Sequence[S], size: int, scope: str, key: Callable[[S], str], node: Callable[[S], T]
+) -> Connection[T]:
+    """A page built from `size + 1` fetched items: the extra one only tells there is more."""
+    edges = [Edge(cursor=encode_cursor(scope, key(item)), node=node(item)) for item in found[:size]]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(found) > size, end_cursor=edges[-1].cursor if edges else None
+        ),
+    )

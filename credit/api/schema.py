@@ -30,10 +30,8 @@ from credit.api.guard import AccessGuard, PlanCache
 from credit.api.oversight import OversightMutation, OversightQuery
 from credit.api.pagination import (
     Connection,
-    Edge,
-    PageInfo,
+    connection,
     decode_cursor,
-    encode_cursor,
     page_size,
 )
 from credit.api.sync import MatchMutation, MatchQuery, SyncMutation, SyncQuery, WebhookQuery
@@ -179,8 +177,12 @@ class Query(CreditQuery, SyncQuery, WebhookQuery, MatchQuery, DetectionQuery, Ov
             before=int(before) if before and before.isdigit() else None,
             limit=size + 1,
         )
-        views = [
-            AuditEventView(
+        return connection(
+            [row["e"] for row in rows],
+            size,
+            "audit",
+            lambda e: str(e["seq"]),
+            lambda e: AuditEventView(
                 seq=e["seq"],
                 id=strawberry.ID(e["id"]),
                 at=datetime.fromisoformat(e["at"]),
@@ -193,14 +195,6 @@ class Query(CreditQuery, SyncQuery, WebhookQuery, MatchQuery, DetectionQuery, Ov
                 outcome=e["outcome"],
                 result_hash=e["result_hash"],
                 hash=e["hash"],
-            )
-            for e in (row["e"] for row in rows[:size])
-        ]
-        edges = [Edge(cursor=encode_cursor("audit", str(v.seq)), node=v) for v in views]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
             ),
         )
 
@@ -290,18 +284,12 @@ class Query(CreditQuery, SyncQuery, WebhookQuery, MatchQuery, DetectionQuery, Ov
             hits = await asyncio.to_thread(explore.search, c.store, query, labels, skip, size + 1)
         except explore.ExploreError as exc:
             raise bad_input(exc.field, exc.rule, str(exc)) from None
-        edges = [
-            Edge(
-                cursor=encode_cursor("search", str(skip + i + 1)),
-                node=SearchHit(score=score, node=EntityNode.of(node, c)),
-            )
-            for i, (node, score) in enumerate(hits[:size])
-        ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(hits) > size, end_cursor=edges[-1].cursor if edges else None
-            ),
+        return connection(
+            list(enumerate(hits, start=skip + 1)),
+            size,
+            "search",
+            lambda hit: str(hit[0]),
+            lambda hit: SearchHit(score=hit[1][1], node=EntityNode.of(hit[1][0], c)),
         )
 
     @strawberry.field
@@ -317,16 +305,7 @@ class Query(CreditQuery, SyncQuery, WebhookQuery, MatchQuery, DetectionQuery, Ov
         start = decode_cursor(after, "organizations") or ""
         label = role.title() if role else None
         nodes = await asyncio.to_thread(c.store.page, "org:", label, start, size + 1)
-        edges = [
-            Edge(cursor=encode_cursor("organizations", n.uid), node=Organization.of(n))
-            for n in nodes[:size]
-        ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(nodes) > size, end_cursor=edges[-1].cursor if edges else None
-            ),
-        )
+        return connection(nodes, size, "organizations", lambda n: n.uid, Organization.of)
 
     @strawberry.field
     async def violations(
@@ -347,16 +326,7 @@ class Query(CreditQuery, SyncQuery, WebhookQuery, MatchQuery, DetectionQuery, Ov
             start,
             size + 1,
         )
-        edges = [
-            Edge(cursor=encode_cursor("violations", n.uid), node=Violation.of(n))
-            for n in nodes[:size]
-        ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(nodes) > size, end_cursor=edges[-1].cursor if edges else None
-            ),
-        )
+        return connection(nodes, size, "violations", lambda n: n.uid, Violation.of)
 
     @strawberry.field(
         description="The entity and everything within `depth` hops, optionally "

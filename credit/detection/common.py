@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from credit.detection.facts import BidFact, History, Identifier, LotFacts
+from credit.detection.detector import DetectorSettings
+from credit.detection.facts import BidFact, Facts, History, Identifier, LotFacts
 from credit.detection.flags import Edge, Finding, combined, finding
 
 
@@ -87,6 +88,27 @@ def identifier_mark(bid: BidFact, ident: Identifier, label: str, weight: float) 
         ),
         parties=ident.holders,
     )
+
+
+def shared_identifier(
+    pattern: str, rel: str, label: str
+) -> Callable[[Facts, DetectorSettings], Iterator[Finding]]:
+    """A detector for bidders of one lot linked through one kind of identifier node (the same
+    preparer, agent or deposit account): the patterns differ only in the edge they follow."""
+
+    def detect(facts: Facts, settings: DetectorSettings) -> Iterator[Finding]:
+        for lot in facts.lots:
+            yield from shared_marks(
+                pattern,
+                lot,
+                lambda bid: (
+                    identifier_mark(bid, i, label, settings.confidence)
+                    for i in bid.identifiers
+                    if i.rel == rel
+                ),
+            )
+
+    return detect
 
 
 def shared_marks(

@@ -125,6 +125,25 @@ class Calculator:
         return None
 
 
+class PriceComparisonCalculator(Calculator):
+    """An indicator that only reads procedures which compare prices (cardinal's
+    ``price_comparison`` / ``no_price_comparison`` procurement-method settings)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.no_price_comparison = parse_pipe_separated_value(
+            settings.no_price_comparison_procurement_methods
+        )
+        self.price_comparison = parse_pipe_separated_value(
+            settings.price_comparison_procurement_methods
+        )
+        self.currency = settings.currency
+
+    def compares_prices(self, release: dict[str, Any]) -> bool:
+        return matches_procurement_method_details(
+            release, self.price_comparison, self.no_price_comparison
+        )
+
+
 def add_fraction(
     fractions: dict[str, list[int]], key: str, numerator: int, denominator: int
 ) -> None:

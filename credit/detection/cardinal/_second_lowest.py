@@ -9,32 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from credit.detection.cardinal._common import (
-    Calculator,
-    Settings,
+    PriceComparisonCalculator,
     State,
     get_complete_awards_and_bids_if_all_awards_final,
     get_list,
     get_str,
     get_tenderer_and_value_of_valid_bids,
-    matches_procurement_method_details,
-    parse_pipe_separated_value,
 )
 
 
-class SecondLowestBidRatio(Calculator):
-    def __init__(self, settings: Settings) -> None:
-        self.no_price_comparison = parse_pipe_separated_value(
-            settings.no_price_comparison_procurement_methods
-        )
-        self.price_comparison = parse_pipe_separated_value(
-            settings.price_comparison_procurement_methods
-        )
-        self.currency = settings.currency
-
+class SecondLowestBidRatio(PriceComparisonCalculator):
     def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
-        if not matches_procurement_method_details(
-            release, self.price_comparison, self.no_price_comparison
-        ):
+        if not self.compares_prices(release):
             return
         found = get_complete_awards_and_bids_if_all_awards_final(release)
         if found is None:

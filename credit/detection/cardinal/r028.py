@@ -13,32 +13,19 @@ from typing import Any
 from credit.detection.cardinal._common import (
     OCID,
     TENDERER,
-    Calculator,
-    Settings,
+    PriceComparisonCalculator,
     State,
     get_dict,
     get_list,
     get_number,
     get_str,
     get_submitted_bids,
-    matches_procurement_method_details,
-    parse_pipe_separated_value,
 )
 
 
-class R028(Calculator):
-    def __init__(self, settings: Settings) -> None:
-        self.no_price_comparison = parse_pipe_separated_value(
-            settings.no_price_comparison_procurement_methods
-        )
-        self.price_comparison = parse_pipe_separated_value(
-            settings.price_comparison_procurement_methods
-        )
-
+class R028(PriceComparisonCalculator):
     def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
-        if not matches_procurement_method_details(
-            release, self.price_comparison, self.no_price_comparison
-        ):
+        if not self.compares_prices(release):
             return
         prices: dict[tuple[float, str], set[str]] = {}
         for bid in get_submitted_bids(release):

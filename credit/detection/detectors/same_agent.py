@@ -7,27 +7,9 @@ bids collusive.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from credit.detection import basis
-from credit.detection.common import identifier_mark, shared_marks
+from credit.detection.common import shared_identifier
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
-from credit.detection.facts import Facts
-from credit.detection.flags import Finding
-
-
-def detect(facts: Facts, settings: DetectorSettings) -> Iterator[Finding]:
-    for lot in facts.lots:
-        yield from shared_marks(
-            DETECTOR.id,
-            lot,
-            lambda bid: (
-                identifier_mark(bid, i, "the same bidding agent", settings.confidence)
-                for i in bid.identifiers
-                if i.rel == "AGENT"
-            ),
-        )
-
 
 DETECTOR = Detector(
     id="SAME_AGENT",
@@ -36,6 +18,6 @@ DETECTOR = Detector(
     reads=frozenset({Reads.LOTS}),
     phases=frozenset({Phase.LOT}),
     settings=DetectorSettings,
-    detect=detect,
+    detect=shared_identifier("SAME_AGENT", "AGENT", "the same bidding agent"),
     why=__doc__ or "",
 )

@@ -8,27 +8,9 @@ collusive.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from credit.detection import basis
-from credit.detection.common import identifier_mark, shared_marks
+from credit.detection.common import shared_identifier
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
-from credit.detection.facts import Facts
-from credit.detection.flags import Finding
-
-
-def detect(facts: Facts, settings: DetectorSettings) -> Iterator[Finding]:
-    for lot in facts.lots:
-        yield from shared_marks(
-            DETECTOR.id,
-            lot,
-            lambda bid: (
-                identifier_mark(bid, i, "the same deposit account", settings.confidence)
-                for i in bid.identifiers
-                if i.rel == "DEPOSIT_FROM"
-            ),
-        )
-
 
 DETECTOR = Detector(
     id="SAME_DEPOSIT_ACCOUNT",
@@ -37,6 +19,6 @@ DETECTOR = Detector(
     reads=frozenset({Reads.LOTS}),
     phases=frozenset({Phase.LOT}),
     settings=DetectorSettings,
-    detect=detect,
+    detect=shared_identifier("SAME_DEPOSIT_ACCOUNT", "DEPOSIT_FROM", "the same deposit account"),
     why=__doc__ or "",
 )
