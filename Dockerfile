@@ -1,12 +1,21 @@
 # The API service. Neo4j runs as its own container (docker-compose.yml), same 5.26 LTS line
-# as the local launcher and the tests.
+# as the local launcher and the tests. The pages under /ui are built from web/ by Node in a
+# first stage (npm ci from the lock file), so the running image needs no Node and no network.
+FROM node:20-slim AS pages
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web ./
+RUN npm run build
+
 FROM python:3.11-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 CREDIT_UI_DIR=/app/ui
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY credit ./credit
 COPY graph ./graph
 COPY schema ./schema
+COPY --from=pages /web/dist ./ui
 RUN pip install . && useradd --system --uid 10001 credit
 USER credit
 EXPOSE 8000

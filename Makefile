@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 CREDIT := $(BIN)/credit
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint neo4j neo4j-test stop demo schema bench-api clean
+.PHONY: install run test lint neo4j neo4j-test stop demo schema bench-api clean ui
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 ($(PYTHON)) is required"; exit 1; }
@@ -20,18 +20,30 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The pages under /ui (web/): npm ci from the lock file, then a Vite build into web/dist.
+# Rebuilt only when a source, the lock file or the build configuration changed.
+UI_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json $(UI_SOURCES)
+	cd web && npm run build
+
+ui: web/dist/index.html
+
 neo4j: install
 	$(CREDIT) neo4j start
 
 neo4j-test: install
 	CREDIT_INSTANCE=test $(CREDIT) neo4j start
 
-run: neo4j
+run: neo4j ui
 	$(CREDIT) migrate
 	$(CREDIT) demo --if-empty
 	$(CREDIT) serve
 
-test: neo4j-test
+test: neo4j-test ui
 	CREDIT_INSTANCE=test CREDIT_ENV=test $(CREDIT) migrate
 	CREDIT_INSTANCE=test CREDIT_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
 
@@ -55,3 +67,19 @@ stop:
 
 clean: stop
 	rm -rf $(VENV) .local
+
+# What bench/eligibility_compare.py needs beyond the Python project: wrk (a compiled load
+# generator, from Debian) and the @neo4j/graphql comparison server's packages (from its lock file).
+.PHONY: bench-deps
+bench-deps: install
+	@command -v node >/dev/null || { echo "Node 20 is required for bench/neo4j-graphql"; exit 1; }
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	cd bench/neo4j-graphql && npm ci --no-audit --no-fund
+
+# The benchmark suite (issue #8, not part of `make test`): `make bench SCALE=S|M|L` builds the
+# market at that scale on the `bench` instance (skipped when it is already there), warms up, runs
+# every bench part and writes bench/results/<date>-<scale>.json and .md. See bench/run.py.
+SCALE ?= S
+.PHONY: bench
+bench: install bench-deps
+	$(BIN)/python bench/run.py --scale $(SCALE)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from loadgen import in_own_process
 
 from credit.intake.pipeline import Intake
 from credit.security.auth import create_token
@@ -111,27 +112,8 @@ def _serve(args: list[str], port: int) -> subprocess.Popen[bytes]:
 def _load(
     url: str, query: str, variables: dict[str, Any], token: str, count: int, conc: int
 ) -> Any:
-    out = subprocess.run(
-        [
-            PY,
-            str(ROOT / "bench" / "loadgen.py"),
-            url,
-            "--query",
-            query,
-            "--variables",
-            json.dumps(variables),
-            "--token",
-            token,
-            "--count",
-            str(count),
-            "--concurrency",
-            str(conc),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout)
+    options = ["--variables", json.dumps(variables), "--token", token, "--count", str(count)]
+    return in_own_process(url, query, *options, "--concurrency", str(conc))
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -161,19 +162,42 @@ def load_network(
 ) -> dict[str, list[NetworkLink]]:
     links: dict[str, list[NetworkLink]] = defaultdict(list)
     for row in store.read(q.SUBJECT_NETWORK, uids=list(dict.fromkeys(uids)), as_of=as_of):
-        others = tuple(
-            r for props in row["violations"] if (r := _record("violation", props)) is not None
-        )
-        links[row["uid"]].append(
-            NetworkLink(
-                kind=row["kind"],
-                other_id=row["other"],
-                other_name=str(row["other_name"]),
-                via_id=row["via"],
-                other_records=others,
-            )
-        )
+        links[row["uid"]].append(_link(row))
     return links
+
+
+def _link(row: Any) -> NetworkLink:
+    others = tuple(
+        r for props in row["violations"] if (r := _record("violation", props)) is not None
+    )
+    return NetworkLink(
+        kind=row["kind"],
+        other_id=row["other"],
+        other_name=str(row["other_name"]),
+        via_id=row["via"],
+        other_records=others,
+    )
+
+
+def one_supplier_facts(store: GraphStore, uid: str, as_of: date) -> SupplierFacts | None:
+    """One organisation's facts (no consortium) in one query: what supplier_facts gives for
+    it, at half the round trips, since a single check is the latency-critical path."""
+    rows = store.read(q.SUPPLIER_FACTS, uid=uid, as_of=as_of)
+    if not rows:
+        return None
+    row = rows[0]
+    links = sorted(map(_link, row["network"]), key=lambda n: (n.other_id, n.kind, n.via_id))
+    return SupplierFacts(
+        id=uid,
+        uscc=row["subject"].get("uscc") or "",
+        name=str(row["subject"].get("name") or uid),
+        records=_records(row),
+        network=tuple(links),
+    )
+
+
+# The two reads of supplier_facts are independent: a check waits for the slower, not the sum.
+_READS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="assessment-read")
 
 
 def supplier_facts(
@@ -181,8 +205,9 @@ def supplier_facts(
 ) -> dict[str, SupplierFacts]:
     """Facts for suppliers and their consortium members in two queries."""
     everyone = list(dict.fromkeys([*uids, *(m for ms in members.values() for m in ms)]))
+    pending = _READS.submit(load_network, store, everyone, as_of)  # side by side, not in turn
     records = load_records(store, everyone)
-    network = load_network(store, everyone, as_of)
+    network = pending.result()
 
     def facts(uid: str, with_members: bool) -> SupplierFacts:
         subject = records[uid]
@@ -322,7 +347,11 @@ def check_supplier(
         rows = store.read(q.BID_OF_SUPPLIER_IN_LOT, supplier=supplier_uid, lot=lot_uid)
         if rows:
             members[supplier_uid] = list(rows[0]["members"])
-    facts = supplier_facts(store, [supplier_uid], as_of, members).get(supplier_uid)
+    facts = (
+        supplier_facts(store, [supplier_uid], as_of, members).get(supplier_uid)
+        if members
+        else one_supplier_facts(store, supplier_uid, as_of)
+    )
     if facts is None:
         raise AssessmentError("uscc", "not_found", f"no organisation {supplier_uid}")
     result = assess_supplier(facts, as_of, policy)

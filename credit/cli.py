@@ -129,6 +129,9 @@ def ingest(
 def demo(
     suppliers: int = 3000,
     seed: int = 20151,
+    bids: Annotated[
+        int | None, typer.Option(help="about this many bids (scales the projects)")
+    ] = None,
     if_empty: Annotated[bool, typer.Option("--if-empty")] = False,
     out: Annotated[Path | None, typer.Option(help="write the records here instead")] = None,
 ) -> None:
@@ -139,17 +142,19 @@ def demo(
     if if_empty and out is None and get_store().count_entities() > 0:
         typer.echo("database already has data; demo not loaded")
         return
-    records = list(generate(suppliers=suppliers, seed=seed))
+    records = generate(suppliers=suppliers, seed=seed, bids=bids)
     if out is not None:
         import json
 
+        written = 0
         with out.open("w", encoding="utf-8") as handle:
             for rec in records:
                 handle.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        typer.echo(f"wrote {len(records)} records to {out}")
+                written += 1
+        typer.echo(f"wrote {written} records to {out}")
         return
     started = time.monotonic()
-    with tqdm(total=len(records), desc="demo", unit="rec", file=sys.stderr) as bar:
+    with tqdm(desc="demo", unit="rec", file=sys.stderr) as bar:
         report = get_intake().run(enumerate(records, start=1), progress=bar.update)
     elapsed = time.monotonic() - started
     for error in report.errors[:20]:
@@ -233,12 +238,24 @@ def _parse_ttl(text: str) -> timedelta:
     return timedelta(seconds=int(text[:-1]) * units[text[-1]])
 
 
+def _unit(value: str | None) -> str | None:
+    """The --org option: a user's unit is named by a valid USCC, or the scoping it drives fails."""
+    from credit.domain.identifiers import IdentifierError, validate_uscc
+
+    if value is None:
+        return None
+    try:
+        return validate_uscc(value)
+    except IdentifierError as exc:
+        raise typer.BadParameter(f"{exc.rule}: {exc}", param_hint="--org") from None
+
+
 @token_app.command("create")
 def token_create(
     role: Annotated[list[Role], typer.Option(help="repeat for several roles")],
     name: Annotated[str, typer.Option()],
     ttl: Annotated[str, typer.Option(help="lifetime: 30m, 8h, 7d")] = "8h",
-    org: Annotated[str | None, typer.Option(help="USCC of the user's unit")] = None,
+    org: Annotated[str | None, typer.Option(help="USCC of the user's unit", callback=_unit)] = None,
 ) -> None:
     """Print a signed token for a person with the given roles."""
     from credit.security.auth import create_token
@@ -251,12 +268,13 @@ def apikey_create(
     name: Annotated[str, typer.Option()],
     role: Annotated[Role, typer.Option()] = Role.SYNC_CLIENT,
     source: Annotated[str | None, typer.Option(help="the intake source it may write")] = None,
+    org: Annotated[str | None, typer.Option(help="USCC of the user's unit", callback=_unit)] = None,
 ) -> None:
     """Create an API key; it is shown once and stored only as a hash."""
     from credit.security.auth import create_api_key
     from credit.services import get_store
 
-    key_id, key = create_api_key(get_store(), name, role, source)
+    key_id, key = create_api_key(get_store(), name, role, source, organization=org)
     typer.echo(f"id: {key_id}")
     typer.echo(f"key: {key}")
     typer.echo("store the key now: it cannot be shown again", err=True)

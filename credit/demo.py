@@ -12,14 +12,15 @@ addresses, locally administered MACs, the `.example` domain).
 from __future__ import annotations
 
 import calendar
+import json
 import math
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
-from functools import cache
-from itertools import accumulate
+from functools import cache, cached_property
+from itertools import accumulate, count
 from typing import Any, TypeVar
 
 from stdnum.cn import ric, uscc
@@ -470,7 +471,7 @@ class _Project:
     lots: list[_Lot] = field(default_factory=list)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Bid:
     id: str
     supplier: _Org
@@ -480,7 +481,7 @@ class _Bid:
     submitted: datetime
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Lot:
     id: str
     project: _Project
@@ -494,7 +495,7 @@ class _Lot:
     panel: list[_Person] = field(default_factory=list)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Award:
     id: str
     lot: _Lot
@@ -503,7 +504,7 @@ class _Award:
     contract: _Contract | None = None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Contract:
     id: str
     signed_on: date
@@ -529,11 +530,14 @@ class _Pool:
 class _Market:
     """Builds the whole market in memory (records refer back and forth), then hands it out."""
 
-    def __init__(self, suppliers: int, seed: int, personal_contacts: bool) -> None:
+    def __init__(
+        self, suppliers: int, seed: int, personal_contacts: bool, bids: int | None = None
+    ) -> None:
         self.rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
         self.size = suppliers
+        self.bids = bids
         self.personal_contacts = personal_contacts
-        self.out: dict[str, list[JsonRecord]] = {kind: [] for kind in _ORDER}
+        self.out: dict[str, list[JsonRecord | str]] = {kind: [] for kind in _ORDER}
         self.taken: set[str] = set()  # identifiers, names and contact values already issued
         self.counters: dict[str, int] = {}
         self.tie_keys: set[str] = set()
@@ -563,6 +567,11 @@ class _Market:
         self.spouses: dict[_Person, _Person] = {}  # legal rep -> spouse and co-owner
 
     # -- small helpers -------------------------------------------------------------------
+
+    def _keep(self, kind: str, record: JsonRecord) -> None:
+        """Keep a record that is final once made as its JSON text: a fifth of the memory of
+        the dict, which matters for the millions of bids and reviews of a large market."""
+        self.out[kind].append(json.dumps(record, ensure_ascii=False))
 
     def _day(self, first: date, last: date) -> date:
         return first + timedelta(days=self.rng.randint(0, max(0, (last - first).days)))
@@ -598,7 +607,7 @@ class _Market:
         fields: JsonRecord = {"kind": kind, "from": source, "to": target}
         for name, value in extra.items():
             fields[name] = value.isoformat() if isinstance(value, date) else value
-        self.out["tie"].append(_record("tie", fields))
+        self._keep("tie", _record("tie", fields))
 
     # -- identifiers ---------------------------------------------------------------------
 
@@ -741,7 +750,7 @@ class _Market:
     def _make_purchasers(self) -> None:
         rng = self.rng
         for _ in range(max(3, self.size // 15)):
-            while True:
+            for attempt in count():
                 city = self._city()
                 roll = rng.random()
                 if roll < 0.45:
@@ -756,6 +765,10 @@ class _Market:
                 if district and unit == "卫生健康委员会":
                     unit = "卫生健康局"
                 name = f"{city.full}{district}{unit}"
+                if attempt > 30:  # a large market has used up the named units: number them
+                    unit = "中学" if audience == "school" else "人民医院"
+                    kind, audience = "12", "school" if audience == "school" else "medical"
+                    name = f"{city.full}{district}第{self._next(city.name + district + unit)}{unit}"
                 if name not in self.taken:
                     self.taken.add(name)
                     break
@@ -1105,10 +1118,16 @@ class _Market:
             weights.append(6)
         return self.rng.choices(methods, weights=weights)[0]
 
+    def _project_count(self) -> int:
+        """About 0.6 projects a supplier; with a bid target, as many as give that many bids."""
+        if self.bids is None:
+            return max(12, self.size * 3 // 5)
+        return max(12, round(self.bids / _BIDS_PER_PROJECT))
+
     def _make_projects(self) -> None:
         rng = self.rng
         buyers = _Pool(self.purchasers, [rng.paretovariate(1.5) for _ in self.purchasers])
-        for n in range(max(12, self.size * 3 // 5)):
+        for n in range(self._project_count()):
             purchaser = buyers.draw(rng)
             category = rng.choices((GOODS, WORKS, SERVICES), weights=(45, 20, 35))[0]
             items = [it for it in _ITEMS[category] if it[2] in ("all", purchaser.audience)]
@@ -1130,7 +1149,8 @@ class _Market:
                 project_id, name, purchaser, agency, method, category, specialty, published
             )
             self.projects.append(project)
-            self.out["project"].append(
+            self._keep(
+                "project",
                 _record(
                     "project",
                     {
@@ -1144,7 +1164,7 @@ class _Market:
                         "budget": _money(sum(budgets, Decimal(0))),
                         "published_on": published.isoformat(),
                     },
-                )
+                ),
             )
             tendered = method in (
                 ProcurementMethod.OPEN_TENDERING,
@@ -1156,7 +1176,8 @@ class _Market:
                 lot = _Lot(f"{project_id}-{k}", project, budget, deadline)
                 project.lots.append(lot)
                 self.lots.append(lot)
-                self.out["lot"].append(
+                self._keep(
+                    "lot",
                     _record(
                         "lot",
                         {
@@ -1166,7 +1187,7 @@ class _Market:
                             "budget": _money(budget),
                             "bid_deadline": deadline.isoformat(),
                         },
-                    )
+                    ),
                 )
 
     def _assign_ring_lots(self) -> None:
@@ -1178,11 +1199,21 @@ class _Market:
             if lot.deadline.date() <= TODAY - timedelta(days=30)
             and lot.project.method is not ProcurementMethod.SINGLE_SOURCE
         ]
+        by_province: dict[tuple[ProcurementCategory, str], list[_Lot]] = {}
+        for lot in closed:  # local lots in their original order, so a ring needs no full scan
+            key = (lot.project.category, lot.project.purchaser.city.province)
+            by_province.setdefault(key, []).append(lot)
         for ring in self.rings:
             lead = ring.members[0]
-            fitting = [
-                lot for lot in closed if lot.ring is None and lot.project.category is lead.category
-            ]
+            assert lead.category is not None
+            local_lots = by_province.get((lead.category, lead.city.province), [])
+            local = [lot for lot in local_lots if lot.ring is None]
+            if "purchaser" in ring.patterns or len(local) < 6:
+                fitting = [
+                    lot
+                    for lot in closed
+                    if lot.ring is None and lot.project.category is lead.category
+                ]
             if "purchaser" in ring.patterns:  # a unit head's relative keeps winning there
                 counts: dict[_Org, int] = {}
                 for lot in fitting:
@@ -1195,13 +1226,8 @@ class _Market:
                 fitting = [lot for lot in fitting if lot.project.purchaser is buyer]
                 assert buyer.head is not None and lead.legal_rep is not None
                 self._relate(buyer.head, lead.legal_rep, rng.choice(_OUTER_KIN))
-            else:
-                local = [
-                    lot
-                    for lot in fitting
-                    if lot.project.purchaser.city.province == lead.city.province
-                ]
-                fitting = local if len(local) >= 6 else fitting
+            elif len(local) >= 6:
+                fitting = local
             for i, lot in enumerate(
                 sorted(self._sample(fitting, rng.randint(3, 6)), key=lambda lt: lt.deadline)
             ):
@@ -1242,6 +1268,8 @@ class _Market:
                 count = 1
             else:
                 count = self.rng.choices(range(3, 9), weights=(14, 20, 20, 16, 15, 15))[0]
+                if self.bids is not None and self.rng.random() < _CROWDED_SHARE:
+                    count = self.rng.randint(20, 30)  # a popular open tender draws a crowd
             ring = lot.ring.members if lot.ring else []
             bidders = [*ring, *(o for o in lot.extra_bidders if o not in ring)]
             province = project.purchaser.city.province
@@ -1328,7 +1356,7 @@ class _Market:
             )
             bid = _Bid(record["id"], org, members, prices[org], fields["status"], submitted)
             lot.bids.append(bid)
-            self.out["bid"].append(record)
+            self._keep("bid", record)
             if members:
                 self.consortia.append(bid)
                 name = f"{org.name}等联合体（{lot.id}）"
@@ -1376,7 +1404,8 @@ class _Market:
                 continue
             lot.award = _Award(f"{lot.id}-AW", lot, bid, awarded)
             self.awards.append(lot.award)
-            self.out["award"].append(
+            self._keep(
+                "award",
                 _record(
                     "award",
                     {
@@ -1387,7 +1416,7 @@ class _Market:
                         "amount": _money(bid.price),
                         "awarded_on": awarded.isoformat(),
                     },
-                )
+                ),
             )
 
     def _make_contracts(self) -> None:
@@ -1410,7 +1439,8 @@ class _Market:
                 acceptance = Acceptance.PENDING
             done = accepted if acceptance is not Acceptance.PENDING else None
             award.contract = _Contract(f"{award.lot.id}-CT", signed, amount, acceptance, done)
-            self.out["contract"].append(
+            self._keep(
+                "contract",
                 _record(
                     "contract",
                     {
@@ -1421,7 +1451,7 @@ class _Market:
                         "acceptance": acceptance,
                         "accepted_on": done.isoformat() if done else None,
                     },
-                )
+                ),
             )
 
     def _make_reviews(self) -> None:
@@ -1448,7 +1478,8 @@ class _Market:
             for k, expert in enumerate(lot.panel, start=1):
                 review_id = f"{lot.id}-RV{k}"
                 self.reviews.append((review_id, expert, lot))
-                self.out["review"].append(
+                self._keep(
+                    "review",
                     _record(
                         "review",
                         {
@@ -1458,7 +1489,7 @@ class _Market:
                             "reviewed_on": lot.deadline.date().isoformat(),
                             "chair": k == 1,
                         },
-                    )
+                    ),
                 )
 
     def _plant_recusals(self) -> None:
@@ -1781,10 +1812,27 @@ class _Market:
             category, bid.supplier, award.lot, decided, award.bid.price, months, gain=gain
         )
 
+    @cached_property
+    def _signed_awards(self) -> list[_Award]:
+        """Awards with a contract (fixed once contracts are made; cached, as each of the
+        thousands of violations of a large market draws from it)."""
+        return [a for a in self.awards if a.contract is not None]
+
+    @cached_property
+    def _failed_awards(self) -> list[_Award]:
+        return [
+            a
+            for a in self._signed_awards
+            if a.contract and a.contract.acceptance is Acceptance.FAILED
+        ]
+
+    @cached_property
+    def _agency_projects(self) -> list[_Project]:
+        return [p for p in self.projects if p.agency and any(lot.award for lot in p.lots)]
+
     def _contract_violation(self, category: ViolationCategory) -> None:
         rng = self.rng
-        signed = [a for a in self.awards if a.contract is not None]
-        failed = [a for a in signed if a.contract and a.contract.acceptance is Acceptance.FAILED]
+        signed, failed = self._signed_awards, self._failed_awards
         pool = failed if category is VC.QUALITY_FAILURE and failed else signed
         for _ in range(50):
             award = rng.choice(pool)
@@ -1897,7 +1945,7 @@ class _Market:
 
     def _agency_violation(self) -> None:
         rng = self.rng
-        pool = [p for p in self.projects if p.agency and any(lot.award for lot in p.lots)]
+        pool = self._agency_projects
         for _ in range(50):
             project = rng.choice(pool)
             decided = self._after(project.published, 60, 300)
@@ -2194,7 +2242,7 @@ class _Market:
         drafts.sort(key=lambda d: str(d["rated_on"]))
         for i, record in enumerate(drafts, start=1):
             record["id"] = f"PJ-{i:06d}"
-            self.out["evaluation"].append(record)
+            self._keep("evaluation", record)
 
     def build(self) -> None:
         self._make_suppliers()
@@ -2233,6 +2281,8 @@ def _ban_text(months: int) -> str:
 
 
 MIN_SUPPLIERS = 100
+_BIDS_PER_PROJECT = 8.08  # measured: bids per project when a bid target scales the market
+_CROWDED_SHARE = 0.01  # with a bid target, lots that draw 20-30 bidders (whole-lot checks)
 _EXAMPLE_BUYER = "113301060025091775"  # 杭州市西湖区教育局
 _EXAMPLE_WINNER = "913301065892314765"  # 杭州鼎盛建设工程有限公司
 _EXAMPLE_LOSER = "91330102MA28KD3Q4H"  # 杭州恒泰建筑工程有限公司
@@ -2242,7 +2292,10 @@ _EXAMPLE_LOT = "ZFCG-2024-00017-1"
 
 
 def generate(
-    suppliers: int = 3000, seed: int = 20151, personal_contacts: bool = False
+    suppliers: int = 3000,
+    seed: int = 20151,
+    personal_contacts: bool = False,
+    bids: int | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Yield a synthetic market as JSON-ready records, parties first and credit records last.
 
@@ -2250,13 +2303,20 @@ def generate(
     By default people carry only the synthetic identity number and name the format requires,
     and bids give the company switchboard as contact phone; with `personal_contacts` people
     also get synthetic mobile numbers and mailboxes, and bids give the contact's mobile.
+    With `bids` the market runs as many projects as give about that many bids (the benchmark
+    scales: 10 bids a supplier instead of about 5), and one lot in a hundred draws 20-30
+    bidders. Records are handed out, and dropped, kind by kind, so memory falls as they go.
     """
     if suppliers < MIN_SUPPLIERS:
         raise ValueError(f"the demo market needs at least {MIN_SUPPLIERS} suppliers")
-    market = _Market(suppliers, seed, personal_contacts)
+    market = _Market(suppliers, seed, personal_contacts, bids)
     market.build()
     for kind in _ORDER:
-        yield from market.out[kind]
+        records, market.out[kind] = market.out[kind], []
+        records.reverse()
+        while records:
+            record = records.pop()
+            yield json.loads(record) if isinstance(record, str) else record
 
 
 def example_records() -> list[dict[str, Any]]:

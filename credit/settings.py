@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_000_000
     introspection: bool | None = None  # None: on in development and test, off in production
     cors_origins: list[str] = []
+    # How long a signed-in page session lasts before the access key is asked for again.
+    ui_session_minutes: int = Field(default=480, ge=5, le=1440)
 
     @model_validator(mode="after")
     def _secrets_are_strong_outside_development(self) -> Settings:

@@ -12,8 +12,7 @@ from typing import LiteralString
 # shared identifiers (preparer, agent, contact, phone, deposit account and its holders,
 # devices) and the lot's reviews. Without details this is the light row of the bid history.
 # Temporal values come as ISO text: the driver's zoned-datetime decoding dominated the cost.
-LOT_FACTS: LiteralString = """
-UNWIND $lots AS uid
+_LOT_FACTS_BODY: LiteralString = """
 MATCH (l:Entity {uid: uid})<-[:HAS_LOT]-(p:Project)
 CALL (p) {
   OPTIONAL MATCH (p)-[:PURCHASED_BY]->(buyer:Organization)
@@ -49,32 +48,45 @@ RETURN uid, l.key AS key, toString(l.bid_deadline) AS deadline, l.budget_exact A
        bids, awards, reviews
 """
 
+LOT_FACTS: LiteralString = "UNWIND $lots AS uid" + _LOT_FACTS_BODY
+
 # Ties that point at each party: the people and companies behind it (legal representative,
-# responsible person, controller, owners, directors, supervisors, employees, employers).
-PARTY_TIES: LiteralString = """
-UNWIND $uids AS uid
-MATCH (x:Entity)-[r:LEGAL_REP_OF|RESPONSIBLE_FOR|CONTROLS|OWNS|MANAGES|DIRECTOR_OF|SUPERVISOR_OF
-                   |EMPLOYED_BY]->(:Entity {uid: uid})
-RETURN uid AS target, x.uid AS source, x:Person AS person, type(r) AS type, r.uid AS tie,
-       r.share AS share, r.valid_from AS valid_from, r.valid_to AS valid_to
-UNION ALL
-UNWIND $uids AS uid
-MATCH (x:Expert)-[r:WORKS_FOR]->(:Entity {uid: uid})
-RETURN uid AS target, x.uid AS source, true AS person, type(r) AS type, null AS tie,
-       null AS share, null AS valid_from, null AS valid_to
+# responsible person, controller, owners, directors, supervisors, employees, employers). One
+# row per party with its ties as plain lists and dates as text: per-record and temporal
+# decoding in the driver cost more than the query itself.
+_PARTY_TIES_BODY: LiteralString = """
+MATCH (t:Entity {uid: uid})
+RETURN uid AS target,
+       [(x:Entity)-[r:LEGAL_REP_OF|RESPONSIBLE_FOR|CONTROLS|OWNS|MANAGES|DIRECTOR_OF
+                   |SUPERVISOR_OF|EMPLOYED_BY]->(t)
+        | [x.uid, x:Person, type(r), r.uid, r.share, toString(r.valid_from),
+           toString(r.valid_to)]]
+       + [(x:Expert)-[r:WORKS_FOR]->(t) | [x.uid, true, type(r), null, null, null, null]]
+       AS ties
 """
+PARTY_TIES: LiteralString = "UNWIND $uids AS uid" + _PARTY_TIES_BODY
+
+# Lot mode starts from the lot: its bidders, its reviewers, so that every read of a check
+# can go out at once instead of waiting for the lot's own facts.
+_BIDDERS_OF_LOT: LiteralString = """
+MATCH (:Entity {uid: $lot})<-[:FOR_LOT]-(:Bid)<-[:SUBMITTED]-(bidder:Organization)
+WITH DISTINCT bidder.uid AS uid"""
+_REVIEWERS_OF_LOT: LiteralString = """
+MATCH (reviewer:Entity)-[:REVIEWED]->(:Entity {uid: $lot})
+WITH DISTINCT reviewer.uid AS uid"""
+LOT_BIDDER_TIES: LiteralString = _BIDDERS_OF_LOT + _PARTY_TIES_BODY
 
 # Kinship of reviewers, in either direction.
-KINSHIP: LiteralString = """
-UNWIND $uids AS uid
+_KINSHIP_BODY: LiteralString = """
 MATCH (e:Entity {uid: uid})-[k:RELATIVE_OF]-(p:Person)
 RETURN uid AS person, p.uid AS relative, k.kinship AS kinship, k.uid AS tie,
        startNode(k).uid AS source, k.valid_from AS valid_from, k.valid_to AS valid_to
 """
+KINSHIP: LiteralString = "UNWIND $uids AS uid" + _KINSHIP_BODY
+LOT_REVIEWER_KINSHIP: LiteralString = _REVIEWERS_OF_LOT + _KINSHIP_BODY
 
 # For each candidate supplier, banned suppliers that share a person or company behind them.
-SUCCESSOR_LINKS: LiteralString = """
-UNWIND $uids AS uid
+_SUCCESSOR_LINKS_BODY: LiteralString = """
 MATCH (n:Entity {uid: uid})<-[r1:LEGAL_REP_OF|RESPONSIBLE_FOR|CONTROLS|OWNS]-(x:Entity)
       -[r2:LEGAL_REP_OF|RESPONSIBLE_FOR|CONTROLS|OWNS]->(d:Organization)<-[:AGAINST]-(v:Violation)
 WHERE d <> n AND 'PROCUREMENT_BAN' IN v.penalty_types AND v.ban_end IS NOT NULL
@@ -86,29 +98,40 @@ RETURN uid AS successor, n.registered_on AS registered_on, x.uid AS via, x:Perso
        d.uid AS banned, v.uid AS violation, v.decided_on AS decided_on,
        v.ban_start AS ban_start, v.ban_end AS ban_end, v.status AS status
 """
+SUCCESSOR_LINKS: LiteralString = "UNWIND $uids AS uid" + _SUCCESSOR_LINKS_BODY
+LOT_BIDDER_SUCCESSORS: LiteralString = _BIDDERS_OF_LOT + _SUCCESSOR_LINKS_BODY
 
-# The lots a lot-mode check needs for history: every lot the given suppliers bid on, and
-# every lot of the given purchasers and agencies.
-NEIGHBOURHOOD_LOTS: LiteralString = """
-CALL () {
-  UNWIND $suppliers AS uid
-  MATCH (:Entity {uid: uid})-[:SUBMITTED]->(:Bid)-[:FOR_LOT]->(l:Lot)
-  RETURN l.uid AS lot
+# The lots a lot-mode check needs for history: every lot the lot's bidders bid on, and every
+# lot of its purchaser and agency, with their light facts (LOT_FACTS without details) in the
+# same round trip (`$details` false). Separate MATCHes: within one pattern a relationship is
+# not traversed twice, which would leave out the lot itself.
+_NEIGHBOURHOOD_OF_LOT: LiteralString = """
+MATCH (:Entity {uid: $lot})<-[:HAS_LOT]-(lp:Project)
+CALL (lp) {
+  MATCH (:Entity {uid: $lot})<-[:FOR_LOT]-(:Bid)<-[:SUBMITTED]-(s:Organization)
+  MATCH (s)-[:SUBMITTED]->(:Bid)-[:FOR_LOT]->(l:Lot)
+  RETURN l.uid AS uid
   UNION
-  UNWIND $buyers AS uid
-  MATCH (:Entity {uid: uid})<-[:PURCHASED_BY|RUN_BY]-(:Project)-[:HAS_LOT]->(l:Lot)
-  RETURN l.uid AS lot
+  MATCH (lp)-[:PURCHASED_BY|RUN_BY]->(buyer:Organization)
+  MATCH (buyer)<-[:PURCHASED_BY|RUN_BY]-(:Project)-[:HAS_LOT]->(l:Lot)
+  RETURN l.uid AS uid
 }
-RETURN lot
-ORDER BY lot
-"""
+WITH uid"""
+HISTORY_OF_LOT: LiteralString = _NEIGHBOURHOOD_OF_LOT + _LOT_FACTS_BODY
 
 # How many lots of each trade each purchaser put out: the market a supplier bids in.
-MARKET_SIZES: LiteralString = """
-UNWIND $buyers AS uid
+_MARKET_SIZES_BODY: LiteralString = """
 MATCH (:Entity {uid: uid})<-[:PURCHASED_BY]-(p:Project)-[:HAS_LOT]->(l:Lot)
 RETURN uid AS buyer, p.category AS category, count(l) AS lots
 """
+# The markets of the purchasers of a lot's history (the lots of HISTORY_OF_LOT).
+MARKETS_OF_LOT: LiteralString = (
+    _NEIGHBOURHOOD_OF_LOT
+    + """
+MATCH (:Entity {uid: uid})<-[:HAS_LOT]-(:Project)-[:PURCHASED_BY]->(purchaser:Organization)
+WITH DISTINCT purchaser.uid AS uid"""
+    + _MARKET_SIZES_BODY
+)
 
 LOTS_PAGE: LiteralString = """
 MATCH (l:Entity)

@@ -1,14 +1,16 @@
 """Runs Neo4j Community from Maven Central jars, without Docker or a tarball.
 
 The jars are gathered once into a per-user cache by Maven (graph/neo4j/pom.xml) and reused by
-every checkout; each instance (main for the service, test for the suite) has its own home,
-data, logs and generated password under the git-ignored local folder.
+every checkout; each instance (main for the service, test for the suite, bench for the
+benchmarks) has its own home, data, logs and generated password under the git-ignored local
+folder. Plugins (APOC core, graph/neo4j/apoc-pom.xml) are fetched the same way on request.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -23,8 +25,29 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
 NEO4J_VERSION = "5.26.30"
+# The newest APOC core release of the 5.26 line on Maven Central; APOC checks major.minor only.
+APOC_VERSION = "5.26.19"
 POM = Path(__file__).resolve().parent / "neo4j" / "pom.xml"
-INSTANCE_PORTS = {"main": 7687, "test": 7688}
+PLUGIN_POMS = {"apoc": (POM.parent / "apoc-pom.xml", APOC_VERSION)}
+# Config each plugin needs: APOC's procedures use internal APIs, so they must be unrestricted.
+PLUGIN_CONFIG = {"apoc": ("dbms.security.procedures.unrestricted=apoc.*",)}
+
+
+@dataclass(frozen=True)
+class InstanceDefaults:
+    port: int
+    heap: str = "1g"
+    pagecache: str = "512m"
+    plugins: tuple[str, ...] = ()
+
+
+# The bench instance holds the L dataset (200,000 suppliers, 2,000,000 bids) and serves the
+# @neo4j/graphql comparison server, which needs APOC.
+INSTANCE_DEFAULTS = {
+    "main": InstanceDefaults(7687),
+    "test": InstanceDefaults(7688),
+    "bench": InstanceDefaults(7690, heap="4g", pagecache="6g", plugins=("apoc",)),
+}
 JVM_FLAGS = (
     "--add-opens=java.base/java.nio=ALL-UNNAMED",
     "--add-opens=java.base/java.io=ALL-UNNAMED",
@@ -50,6 +73,7 @@ class Instance:
     port: int
     heap: str = "1g"
     pagecache: str = "512m"
+    plugins: tuple[str, ...] = ()
 
     @property
     def uri(self) -> str:
@@ -73,21 +97,41 @@ class Instance:
 
 
 def instance(name: str, local_dir: Path) -> Instance:
-    port = int(os.environ.get("CREDIT_NEO4J_PORT", INSTANCE_PORTS.get(name, 7689)))
-    return Instance(name=name, home=local_dir / f"neo4j-{name}", port=port)
+    """The named instance with its defaults, overridden by CREDIT_NEO4J_PORT, _HEAP, _PAGECACHE
+    and _PLUGINS (comma-separated names from PLUGIN_POMS; empty for none)."""
+    base = INSTANCE_DEFAULTS.get(name, InstanceDefaults(7689))
+    env = os.environ
+    listed = env.get("CREDIT_NEO4J_PLUGINS")
+    plugins = base.plugins
+    if listed is not None:
+        plugins = tuple(name.strip() for name in listed.split(",") if name.strip())
+    unknown = sorted(set(plugins) - PLUGIN_POMS.keys())
+    if unknown:
+        raise ValueError(
+            f"CREDIT_NEO4J_PLUGINS: unknown plugin(s) {unknown}; known: {[*PLUGIN_POMS]}"
+        )
+    return Instance(
+        name=name,
+        home=local_dir / f"neo4j-{name}",
+        port=int(env.get("CREDIT_NEO4J_PORT", base.port)),
+        heap=env.get("CREDIT_NEO4J_HEAP", base.heap),
+        pagecache=env.get("CREDIT_NEO4J_PAGECACHE", base.pagecache),
+        plugins=plugins,
+    )
 
 
-def ensure_jars(log: Callable[[str], object] = print) -> Path:
-    """Fetch the Neo4j jars with Maven once; later calls return the cached folder at once."""
-    lib = cache_dir() / "lib"
-    marker = cache_dir() / ".complete"
+def _maven_copy(
+    what: str, pom: Path, version: str, dest: Path, marker: Path, log: Callable[[str], object]
+) -> Path:
+    """Copy a pom's runtime jars (its version property set to version) into dest with Maven
+    once; later calls return dest at once."""
     if marker.exists():
-        return lib
+        return dest
     mvn = shutil.which("mvn")
     if mvn is None:
-        raise RuntimeError("Maven (mvn) is required to obtain Neo4j from Maven Central")
-    log(f"fetching Neo4j {NEO4J_VERSION} from Maven Central into {lib} (once)")
-    tmp = cache_dir() / "lib.partial"
+        raise RuntimeError(f"Maven (mvn) is required to obtain {what} from Maven Central")
+    log(f"fetching {what} {version} from Maven Central into {dest} (once)")
+    tmp = dest.parent / f"{dest.name}.partial"
     shutil.rmtree(tmp, ignore_errors=True)
     subprocess.run(  # noqa: S603
         [
@@ -95,18 +139,45 @@ def ensure_jars(log: Callable[[str], object] = print) -> Path:
             "-q",
             "-B",
             "-f",
-            str(POM),
+            str(pom),
             "dependency:copy-dependencies",
-            f"-Dneo4j.version={NEO4J_VERSION}",
+            f"-Dartifact.version={version}",
             f"-DoutputDirectory={tmp}",
             "-DincludeScope=runtime",
         ],
         check=True,
     )
-    shutil.rmtree(lib, ignore_errors=True)
-    tmp.rename(lib)
-    marker.write_text(NEO4J_VERSION)
-    return lib
+    shutil.rmtree(dest, ignore_errors=True)
+    tmp.rename(dest)
+    marker.write_text(version)
+    return dest
+
+
+def ensure_jars(log: Callable[[str], object] = print) -> Path:
+    """Fetch the Neo4j jars with Maven once; later calls return the cached folder at once."""
+    lib = cache_dir() / "lib"
+    return _maven_copy("Neo4j", POM, NEO4J_VERSION, lib, cache_dir() / ".complete", log)
+
+
+def _jar_artifact(jar: Path) -> str:
+    """The artifact name of a Maven jar file name: 'commons-text-1.10.0.jar' -> 'commons-text'."""
+    return re.sub(r"-\d[^-]*(-[A-Za-z0-9.]+)?\.jar$", "", jar.name)
+
+
+def install_plugins(inst: Instance, lib: Path, log: Callable[[str], object] = print) -> None:
+    """Put the instance's plugins (and only those) into its plugins folder, leaving out the
+    libraries Neo4j already ships, whose version wins on the shared class path anyway."""
+    folder = inst.home / "plugins"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    shipped = {_jar_artifact(jar) for jar in lib.glob("*.jar")}
+    for name in inst.plugins:
+        pom, version = PLUGIN_POMS[name]
+        dest = cache_dir() / "plugins" / f"{name}-{version}"
+        jars = _maven_copy(name, pom, version, dest, dest.with_name(f".{dest.name}.complete"), log)
+        for jar in sorted(jars.glob("*.jar")):
+            if _jar_artifact(jar) not in shipped:
+                shutil.copy2(jar, folder / jar.name)
 
 
 def _write_config(inst: Instance) -> Path:
@@ -130,6 +201,7 @@ def _write_config(inst: Instance) -> Path:
         "db.transaction.timeout=120s",
         "server.jvm.additional=-XX:+UseG1GC",
     ]
+    lines += [line for name in inst.plugins for line in PLUGIN_CONFIG[name]]
     (conf_dir / "neo4j.conf").write_text("\n".join(lines) + "\n")
     return conf_dir
 
@@ -186,6 +258,7 @@ def start(inst: Instance, timeout: float = 180.0, log: Callable[[str], object] =
         raise RuntimeError(f"port {inst.port} is taken by another process")
     lib = ensure_jars(log)
     conf_dir = _write_config(inst)
+    install_plugins(inst, lib, log)
     env = dict(os.environ, NEO4J_HOME=str(inst.home), NEO4J_CONF=str(conf_dir))
     if not (inst.home / "data" / "dbms").exists():
         subprocess.run(  # noqa: S603
@@ -210,7 +283,9 @@ def start(inst: Instance, timeout: float = 180.0, log: Callable[[str], object] =
                 f"-Xmx{inst.heap}",
                 *JVM_FLAGS,
                 "-cp",
-                f"{lib}/*",
+                # as Neo4j's own start script does: plugins register extensions (APOC its
+                # ApocConfig) through the class path, not only the procedure loader
+                f"{inst.home / 'plugins'}/*:{lib}/*",
                 "org.neo4j.server.CommunityEntryPoint",
                 f"--home-dir={inst.home}",
                 f"--config-dir={conf_dir}",

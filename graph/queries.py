@@ -214,8 +214,8 @@ LIMIT $limit
 # --- API keys --------------------------------------------------------------------------------
 
 API_KEY_CREATE: LiteralString = """
-CREATE (k:ApiKey {id: $id, name: $name, role: $role, source: $source, hash: $hash,
-                  created_at: datetime()})
+CREATE (k:ApiKey {id: $id, name: $name, role: $role, source: $source,
+                  organization: $organization, hash: $hash, created_at: datetime()})
 """
 
 API_KEY_BY_ID: LiteralString = """
@@ -231,10 +231,8 @@ RETURN k.id AS id
 
 # --- credit: facts for scoring and eligibility -------------------------------------------------
 
-# Every credit-relevant record of each subject, one round trip for a whole lot's bidders.
-SUBJECT_RECORDS: LiteralString = """
-UNWIND $uids AS uid
-MATCH (s:Entity {uid: uid})
+# The credit-relevant records of a subject `s` (shared by SUBJECT_RECORDS and SUPPLIER_FACTS).
+_RECORDS_OF_S: LiteralString = """
 CALL (s) {
   OPTIONAL MATCH (v:Violation)-[:AGAINST]->(s)
   RETURN collect(v {.*}) AS violations
@@ -255,15 +253,25 @@ CALL (s) {
   OPTIONAL MATCH (c:Complaint)-[:FILED_BY]->(s)
   RETURN collect(c {.*}) AS complaints
 }
+"""
+
+# Every credit-relevant record of each subject, one round trip for a whole lot's bidders.
+SUBJECT_RECORDS: LiteralString = (
+    """
+UNWIND $uids AS uid
+MATCH (s:Entity {uid: uid})
+"""
+    + _RECORDS_OF_S
+    + """
 RETURN uid, s {.*} AS subject, labels(s) AS labels, violations, listings, contracts,
        evaluations, complaints
 """
+)
 
-# Suppliers tied to each subject through the people or companies behind it (ties in force on
-# the as-of date), with those suppliers' violations, for the network rules.
-SUBJECT_NETWORK: LiteralString = """
-UNWIND $uids AS uid
-MATCH (s:Entity {uid: uid}) WHERE s:Organization
+# Suppliers `o` tied to an organisation `s` through the people or companies behind it (ties in
+# force on the as-of date), with those suppliers' violations, for the network rules (shared by
+# SUBJECT_NETWORK and SUPPLIER_FACTS).
+_NETWORK_OF_S: LiteralString = """
 CALL (s) {
   MATCH (s)<-[r1:LEGAL_REP_OF|RESPONSIBLE_FOR|CONTROLS]-(p)
         -[r2:LEGAL_REP_OF|RESPONSIBLE_FOR|CONTROLS]->(o:Supplier)
@@ -288,9 +296,38 @@ CALL (o) {
   OPTIONAL MATCH (v:Violation)-[:AGAINST]->(o)
   RETURN collect(v {.*}) AS violations
 }
+"""
+
+SUBJECT_NETWORK: LiteralString = (
+    """
+UNWIND $uids AS uid
+MATCH (s:Entity {uid: uid}) WHERE s:Organization
+"""
+    + _NETWORK_OF_S
+    + """
 RETURN uid, kind, via, o.uid AS other, o.name AS other_name, violations
 ORDER BY uid, other, kind, via
 """
+)
+
+# Everything a single supplier's eligibility check reads (SUBJECT_RECORDS and SUBJECT_NETWORK
+# for one organisation) in one round trip: the hot path of supplierEligibility.
+SUPPLIER_FACTS: LiteralString = (
+    """
+MATCH (s:Entity {uid: $uid}) WHERE s:Organization
+"""
+    + _RECORDS_OF_S
+    + """
+CALL (s) {
+"""
+    + _NETWORK_OF_S
+    + """
+  RETURN collect({kind: kind, via: via, other: o.uid, other_name: o.name,
+                  violations: violations}) AS network
+}
+RETURN s {.*} AS subject, violations, listings, contracts, evaluations, complaints, network
+"""
+)
 
 # The bidders of a lot with what Regs Art. 18 needs: responsible people, direct holdings and
 # prior services for the project; plus consortium members and the procurement method.

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from credit import assessment
 from credit.api.app import create_app
 from credit.intake.pipeline import Intake
 from credit.policy import PolicyError
@@ -338,3 +339,52 @@ def test_score_all_stores_grades_and_records_only_changes(
     assert rows[0]["g"] in ("B", "C", "D")
     assert store.read("MATCH (g:GradeChange) RETURN count(g) AS n")[0]["n"] == 4
     assert "0 grade changes" in run()
+
+
+def test_a_single_check_reads_the_same_facts_in_one_query_as_the_lot_path(
+    intake: Intake, store: GraphStore
+) -> None:
+    """supplierEligibility reads a supplier in one query (SUPPLIER_FACTS); the lot check in
+    two (SUBJECT_RECORDS, SUBJECT_NETWORK). Every kind of record and tie, one tie expired."""
+    boss, ex = {"person": f.make_id_number(1)}, {"person": f.make_id_number(2)}
+    listing = {
+        "type": "external_listing",
+        "id": "EL1",
+        "list": "COURT_DISHONEST_DEBTOR",
+        "subject": A,
+        "authority": "杭州市中级人民法院",
+        "listed_on": _day(-20),
+    }
+    ingest(
+        intake,
+        _market(
+            f.person(1),
+            f.person(2),
+            listing,
+            _ban("V1", 1, -30, 300),
+            _ban("V2", 2, -30, 300),
+            _ban("V3", 3, -400, -40),
+            f.tie("LEGAL_REP_OF", boss, {"org": A}),
+            f.tie("LEGAL_REP_OF", boss, {"org": B}),
+            f.tie("CONTROLS", ex, {"org": A}, valid_to=_day(-5)),
+            f.tie("CONTROLS", ex, {"org": D}),
+            f.tie("OWNS", {"org": C}, {"org": A}, share="0.7"),
+            f.tie("MANAGES", {"org": A}, {"org": D}),
+        ),
+    )
+    uid = f"org:{A}"
+    always = {
+        ("SHARED_LEGAL_REP", f"org:{B}"),
+        ("CONTROLLED_BY", f"org:{C}"),
+        ("CONTROLS", f"org:{D}"),
+    }
+    for as_of, links in (
+        (TODAY, always),
+        (TODAY - timedelta(days=10), {*always, ("SAME_CONTROLLER", f"org:{D}")}),
+    ):
+        facts = assessment.one_supplier_facts(store, uid, as_of)
+        assert facts is not None
+        assert facts == assessment.supplier_facts(store, [uid], as_of, {})[uid]
+        assert {r.id for r in facts.records} == {"violation:V1", "listing:EL1"}
+        assert {(n.kind, n.other_id) for n in facts.network} == links
+    assert assessment.one_supplier_facts(store, "org:" + f.make_uscc(77), TODAY) is None

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from credit.intake.pipeline import Intake
+from credit.services import get_mapper
 from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import ingest, run_cli
@@ -222,3 +223,16 @@ def test_a_person_known_by_another_systems_identifier_is_hashed_and_linked(
 def test_a_person_needs_exactly_one_key(intake: Intake) -> None:
     report = ingest(intake, [{"type": "person", "name": "无名"}])
     assert [(e.field, e.rule) for e in report.errors] == [("(record)", "person.key")]
+
+
+def test_input_read_in_small_chunks_lands_as_if_read_at_once(store: GraphStore) -> None:
+    """Entities defined chunks after the records that use them still land; a reference to
+    nothing is reported once, at its line."""
+    chunked = Intake(store, get_mapper(), batch_size=1, chunk_size=2)
+    market = list(reversed(_market()))
+    report = ingest(chunked, [*market, f.bid("BX", "L1", 77, "1.00")])
+    assert [(e.line, e.field, e.rule) for e in report.errors] == [
+        (len(market) + 1, "supplier", "reference.exists")
+    ]
+    assert report.changed == len(market)
+    assert ingest(chunked, market).unchanged == len(market)

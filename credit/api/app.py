@@ -20,6 +20,7 @@ from credit.security.middleware import SecurityMiddleware
 from credit.security.permissions import load_table
 from credit.services import get_store
 from credit.settings import Environment, Settings, get_settings
+from credit.ui import mount_ui, session_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -54,6 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(router, prefix="/graphql")
     app.include_router(sync_router(store, audit))
+    app.include_router(session_router(settings, table, audit))
+    mount_ui(app)
     app.state.audit = audit
 
     @app.get("/health/live")

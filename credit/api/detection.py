@@ -8,6 +8,7 @@ purchaser or agency); supervisors see every flag."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime
 
 import strawberry
@@ -301,6 +302,17 @@ def _after(cursor: str | None) -> tuple[float, str] | None:
         raise bad_input("after", "cursor.malformed", "not a cursor this API issued") from None
 
 
+def _refused(exc: DetectionError, lot_id: str) -> GraphQLError:
+    if exc.rule == "not_found":
+        return not_found("lotId", lot_id)
+    if exc.rule == "forbidden":
+        return GraphQLError(
+            "lotId: you may see the flags of lots you run only",
+            extensions={"code": "FORBIDDEN", "field": "lotId"},
+        )
+    return bad_input(exc.field, exc.rule, str(exc))
+
+
 @strawberry.type
 class DetectionQuery:
     @strawberry.field(
@@ -344,23 +356,27 @@ class DetectionQuery:
     async def lot_flags(self, info: Info, lot_id: strawberry.ID, run: bool = True) -> LotFlags:
         c = ctx(info)
         lot = _lot(str(lot_id))
-        buyers = await asyncio.to_thread(flag_store.lot_buyers, c.store, lot)
-        if buyers is None:
-            raise not_found("lotId", str(lot_id))
         scope = _scope(c.caller)
-        if scope is not None and scope not in buyers:
-            raise GraphQLError(
-                "lotId: you may see the flags of lots you run only",
-                extensions={"code": "FORBIDDEN", "field": "lotId"},
-            )
+
+        def may_see(buyers: Sequence[str]) -> bool:
+            return scope is None or scope in buyers
+
         seconds = None
         if run:
+            # the detectors' reads go out at once; the scope is checked before any write
             try:
-                result = await asyncio.to_thread(detect_lot, c.store, lot, default_settings())
+                result = await asyncio.to_thread(
+                    detect_lot, c.store, lot, default_settings(), may_see
+                )
             except DetectionError as exc:
-                raise bad_input(exc.field, exc.rule, str(exc)) from None
+                raise _refused(exc, str(lot_id)) from None
             flags, screen, seconds = result.flags, result.screen, result.seconds
         else:
+            buyers = await asyncio.to_thread(flag_store.lot_buyers, c.store, lot)
+            if buyers is None:
+                raise not_found("lotId", str(lot_id))
+            if not may_see(buyers):
+                raise _refused(DetectionError("lotId", "forbidden", ""), str(lot_id))
             flags = await asyncio.to_thread(flag_store.flags_of_lot, c.store, lot)
             screen = await asyncio.to_thread(flag_store.screen_of, c.store, lot)
         return LotFlags(

@@ -518,15 +518,20 @@ def build_schema(
 ) -> strawberry.Schema:
     """The schema with its guards. Without an audit log (contract export) there is no guard."""
     plans = PlanCache(table or load_table())
+    # The limit rules are built once: per-request limiter extensions each bring new rule
+    # classes, and the validation cache (keyed by document and rules) would then never hit.
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
+    ]
+    if not settings.introspection_enabled:
+        rules.append(NoSchemaIntrospectionCustomRule)
     extensions: list[Any] = [
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
     ]
-    if not settings.introspection_enabled:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     if audit is not None:
         trail = audit
         extensions.append(lambda: AccessGuard(plans, trail, settings.graphql_max_cost))

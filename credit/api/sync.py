@@ -14,10 +14,11 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from credit.api.errors import bad_input, not_found
+from credit.api.gate import authorise_and_audit
 from credit.api.pagination import decode_cursor, encode_cursor, page_size
 from credit.api.types import ctx
-from credit.security.audit import AuditEvent, AuditLog, result_hash
-from credit.security.permissions import Principal, Role, load_table
+from credit.security.audit import AuditLog
+from credit.security.permissions import Role, load_table
 from credit.settings import Environment, get_settings
 from credit.store import GraphStore, native
 from credit.sync import feed, matching, webhooks
@@ -215,29 +216,15 @@ def sync_router(store: GraphStore, audit: AuditLog) -> APIRouter:
         after: str | None = None,
         limit: int = Query(1000, ge=1, le=100_000),
     ) -> StreamingResponse:
-        principal: Principal | None = getattr(request.state, "principal", None)
-        allowed = table.operations.get("Query.changes", frozenset())
-        if principal is None or not principal.has_any(allowed):
-            raise HTTPException(403, {"code": "FORBIDDEN", "message": "may not read the feed"})
+        authorise_and_audit(
+            request, table, audit, "GET /sync/changes", {"after": after, "limit": limit}
+        )
         try:
             start = parse_cursor(after)
         except Exception as exc:  # GraphQLError from the cursor check, as HTTP 400
             raise HTTPException(
                 400, {"code": "BAD_USER_INPUT", "field": "after", "message": str(exc)}
             ) from None
-
-        audit.record(
-            AuditEvent(
-                actor=principal.subject,
-                actor_name=principal.name,
-                roles=tuple(sorted(principal.roles)),
-                credential=principal.credential,
-                operation="GET /sync/changes",
-                targets=(),
-                outcome="ok",
-                result_hash=result_hash({"after": start, "limit": limit}),
-            )
-        )
 
         async def lines() -> AsyncIterator[bytes]:
             position, left = start, limit

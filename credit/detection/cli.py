@@ -41,7 +41,7 @@ def detect(
         bool, typer.Option("--all", help="scan the whole graph (resumable)")
     ] = False,
     restart: Annotated[bool, typer.Option(help="with --all: start over, not resume")] = False,
-    batch: Annotated[int, typer.Option(help="with --all: lots per batch")] = 200,
+    batch: Annotated[int, typer.Option(help="with --all: lots per batch")] = 500,
     settings_file: SettingsOption = None,
 ) -> None:
     """Run the collusion and conflict detectors on one lot or on the whole graph."""

@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from credit.detection.detector import DetectorSettings
 from credit.detection.facts import BidFact, Facts, History, Identifier, LotFacts
@@ -61,7 +62,7 @@ def lot_timeline(
 # --- bids that point at the same thing -------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mark:
     """Something a bid carries that another bidder's bid should not: `key` names it, `nodes`
     and `edges` show it in the graph, `parties` are organisations it ties in besides the
@@ -219,11 +220,20 @@ def poisson_binomial_tail(k: int, probabilities: Sequence[float]) -> float:
     return min(1.0, sum(dist[k:])) if k < len(dist) else 0.0
 
 
+_UNITS = (Decimal(10000), Decimal(1000), Decimal(100), Decimal(10), Decimal(1))
+
+
 def granularity(prices: Iterable[Decimal]) -> Decimal:
-    """The coarsest unit all prices are whole multiples of (10 000 down to a cent)."""
-    values = list(prices)
-    for unit in (Decimal(10000), Decimal(1000), Decimal(100), Decimal(10), Decimal(1)):
-        if all(v % unit == 0 for v in values):
+    """The coarsest unit all prices are whole multiples of (10 000 down to a cent). Each unit
+    divides the ones above it, so that is the finest of the prices' own units."""
+    return min((_unit(p) for p in prices), default=_UNITS[0])
+
+
+@lru_cache(maxsize=65536)
+def _unit(price: Decimal) -> Decimal:
+    """One price's coarsest unit (cached: the pairwise screens ask for it again and again)."""
+    for unit in _UNITS:
+        if price % unit == 0:
             return unit
     return Decimal("0.01")
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Identifier:
     """A node a bid points at: its preparer, agent, contact person, contact phone, deposit
     account (with the organisations that hold it) or a device (MAC, IP, document author)."""
@@ -24,7 +24,7 @@ class Identifier:
     holders: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BidFact:
     uid: str
     supplier: str
@@ -41,7 +41,7 @@ class BidFact:
         return self.status != "WITHDRAWN"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReviewFact:
     expert: str
     review: str
@@ -68,6 +68,14 @@ class LotFacts:
     @cached_property
     def suppliers(self) -> tuple[str, ...]:
         return tuple(sorted({b.supplier for b in self.bids}))
+
+    def light(self) -> LotFacts:
+        """The lot as the bid history holds it: no identifiers, no reviews."""
+        return replace(
+            self,
+            bids=tuple(replace(b, identifiers=()) if b.identifiers else b for b in self.bids),
+            reviews=(),
+        )
 
     @property
     def buyers(self) -> tuple[str, ...]:
@@ -106,7 +114,7 @@ def _order(bid: BidFact) -> tuple[Decimal, str]:
     return bid.price, bid.uid
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tie:
     """A relationship from a person or company to a party, with its period of validity."""
 
@@ -130,7 +138,7 @@ class Tie:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Kin:
     person: str
     relative: str

@@ -106,11 +106,21 @@ def write_findings(
     at: datetime,
 ) -> WriteReport:
     """Upsert flags for findings; `lots` gives the lots they name (project, ocid, buyers)."""
+    return store.transaction(lambda tx: _upsert(tx, findings, lots, version, at))
+
+
+def _upsert(
+    tx: ManagedTransaction,
+    findings: Sequence[Finding],
+    lots: Mapping[str, LotFacts],
+    version: str,
+    at: datetime,
+) -> WriteReport:
     report = WriteReport()
     unique = {f.uid: f for f in findings}
     rows = [_row(f, REGISTRY[f.pattern], lots, version) for f in unique.values()]
     for start in range(0, len(rows), WRITE_BATCH):
-        for r in store.write(dq.FLAGS_UPSERT, rows=rows[start : start + WRITE_BATCH], now=at):
+        for r in tx.run(dq.FLAGS_UPSERT, rows=rows[start : start + WRITE_BATCH], now=at):
             report.written += 1
             report.created += bool(r["created"])
             report.changed += bool(r["changed"])
@@ -118,21 +128,43 @@ def write_findings(
     return report
 
 
-def retire_lot_flags(
-    store: GraphStore,
-    lots: Sequence[str],
-    patterns: Sequence[str],
-    seen: Iterable[str],
-    at: datetime,
-) -> int:
-    rows = store.write(
-        dq.FLAGS_RETIRE_LOTS,
-        lots=list(lots),
-        patterns=list(patterns),
-        seen=sorted(set(seen)),
-        now=at,
-    )
-    return int(rows[0]["retired"]) if rows else 0
+@dataclass(frozen=True)
+class LotResults:
+    """What a run of the lot detectors over some lots found: written together."""
+
+    lots: Sequence[str]  # the lots the run covered: their flags no longer found are retired
+    patterns: Sequence[str]  # the lot patterns that ran
+    findings: Sequence[Finding]  # lot and history findings
+    known: Mapping[str, LotFacts]  # the lots the findings name
+    screens: Sequence[Screen]
+    version: str
+
+
+def write_lot_results(
+    store: GraphStore, results: LotResults, at: datetime, read_back: str | None = None
+) -> tuple[WriteReport, list[StoredFlag]]:
+    """Flags, retirements and bid screens of a run over lots in one transaction (one commit
+    instead of three per batch); with `read_back`, that lot's current flags as written."""
+
+    def work(tx: ManagedTransaction) -> tuple[WriteReport, list[StoredFlag]]:
+        report = _upsert(tx, results.findings, results.known, results.version, at)
+        retired = tx.run(
+            dq.FLAGS_RETIRE_LOTS,
+            lots=list(results.lots),
+            patterns=list(results.patterns),
+            seen=sorted({f.uid for f in results.findings}),
+            now=at,
+        ).single()
+        report.retired += int(retired["retired"]) if retired else 0
+        rows = [asdict(s) for s in results.screens]
+        if rows:
+            tx.run(dq.SCREENS_STORE, rows=rows, now=at).consume()
+        if read_back is None:
+            return report, []
+        found = tx.run(dq.FLAGS_OF_LOT, lot=read_back, current_only=True)
+        return report, [StoredFlag.of(r["f"]) for r in found]
+
+    return store.transaction(work)
 
 
 def retire_history_flags(
@@ -272,12 +304,6 @@ def export(
         for row in rows:
             yield StoredFlag.of(row["f"])
         after = rows[-1]["f"]["uid"]
-
-
-def store_screens(store: GraphStore, screens: Iterable[Screen], at: datetime) -> None:
-    rows = [asdict(s) for s in screens]
-    if rows:
-        store.write(dq.SCREENS_STORE, rows=rows, now=at)
 
 
 def screen_of(store: GraphStore, lot: str) -> Screen | None:

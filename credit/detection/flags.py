@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     """A relationship of the evidence subgraph, as it is in the graph."""
 

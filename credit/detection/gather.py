@@ -120,26 +120,23 @@ def _bid(row: Any) -> BidFact:
     )
 
 
-def load_history(
-    store: GraphStore, uids: Iterable[str], buyers: Iterable[str] | None = None
-) -> History:
-    """The light facts of these lots. With `buyers` (those whose lots are all among them)
-    this is a partial history, so the sizes of its purchasers' markets come from the graph."""
-    lots = {lot.uid: lot for lot in load_lots(store, uids, details=False)}
-    if buyers is None:
-        return History(lots)
-    purchasers = sorted({lot.purchaser for lot in lots.values() if lot.purchaser})
-    markets: dict[tuple[str | None, str], int] = {}
-    for chunk in batches(purchasers):
-        for row in store.read(dq.MARKET_SIZES, buyers=chunk):
-            markets[(row["category"], row["buyer"])] = int(row["lots"])
-    return History(lots, frozenset(buyers), markets)
+def load_history(store: GraphStore, uids: Iterable[str]) -> History:
+    """The light facts of these lots (a full scan's whole history, a page at a time)."""
+    return History({lot.uid: lot for lot in load_lots(store, uids, details=False)})
 
 
-def neighbourhood(store: GraphStore, suppliers: Sequence[str], buyers: Sequence[str]) -> list[str]:
-    """Every lot the suppliers bid for and every lot of the buyers: their whole history."""
-    rows = store.read(dq.NEIGHBOURHOOD_LOTS, suppliers=list(suppliers), buyers=list(buyers))
-    return [row["lot"] for row in rows]
+def lot_history(store: GraphStore, lot_uid: str) -> dict[str, LotFacts]:
+    """The whole history of a lot's bidders and buyers, in one round trip: every lot the
+    bidders bid for and every lot of its purchaser and agency (light facts)."""
+    rows = store.read(dq.HISTORY_OF_LOT, lot=lot_uid, details=False)
+    return {lot.uid: lot for lot in map(_lot, rows)}
+
+
+def lot_markets(store: GraphStore, lot_uid: str) -> dict[tuple[str | None, str], int]:
+    """The market sizes of the purchasers in a lot's history: a partial history cannot count
+    them itself."""
+    rows = store.read(dq.MARKETS_OF_LOT, lot=lot_uid)
+    return {(row["category"], row["buyer"]): int(row["lots"]) for row in rows}
 
 
 def all_lots(store: GraphStore, after: str = "", size: int = BATCH) -> Iterator[list[str]]:
@@ -184,62 +181,119 @@ def _tie(row: Any, target: str) -> Tie:
 
 def load_ties(store: GraphStore, uids: Iterable[str]) -> dict[str, list[Tie]]:
     """Party -> the ties pointing at it."""
-    found: defaultdict[str, list[Tie]] = defaultdict(list)
+    found: dict[str, list[Tie]] = {}
     for chunk in batches(sorted(set(uids))):
-        for row in store.read(dq.PARTY_TIES, uids=chunk):
-            found[row["target"]].append(_tie(row, row["target"]))
-    return {k: sorted(v, key=lambda t: (t.type, t.source, t.uid or "")) for k, v in found.items()}
+        found |= _ties(store.read(dq.PARTY_TIES, uids=chunk))
+    return found
+
+
+def lot_bidder_ties(store: GraphStore, lot_uid: str) -> dict[str, list[Tie]]:
+    """load_ties for the lot's bidders, found from the lot in the same query."""
+    return _ties(store.read(dq.LOT_BIDDER_TIES, lot=lot_uid))
+
+
+def _ties(rows: Iterable[Any]) -> dict[str, list[Tie]]:
+    return {
+        target: sorted(
+            (
+                Tie(
+                    type=kind,
+                    source=source,
+                    target=target,
+                    person=bool(person),
+                    uid=uid,
+                    share=float(share) if share is not None else None,
+                    valid_from=_day(valid_from),
+                    valid_to=_day(valid_to),
+                )
+                for source, person, kind, uid, share, valid_from, valid_to in ties
+            ),
+            key=_tie_order,
+        )
+        for target, ties in rows
+        if ties
+    }
+
+
+def _tie_order(t: Tie) -> tuple[str, str, str, str, str, float]:
+    return (t.type, t.source, t.uid or "", str(t.valid_from), str(t.valid_to), t.share or 0.0)
 
 
 def load_kin(store: GraphStore, uids: Iterable[str]) -> dict[str, list[Kin]]:
-    found: defaultdict[str, list[Kin]] = defaultdict(list)
+    found: dict[str, list[Kin]] = {}
     for chunk in batches(sorted(set(uids))):
-        for row in store.read(dq.KINSHIP, uids=chunk):
-            found[row["person"]].append(
-                Kin(
-                    person=row["person"],
-                    relative=row["relative"],
-                    kinship=row["kinship"],
-                    source=row["source"],
-                    uid=row["tie"],
-                    valid_from=_day(row["valid_from"]),
-                    valid_to=_day(row["valid_to"]),
-                )
+        found |= _kin(store.read(dq.KINSHIP, uids=chunk))
+    return found
+
+
+def lot_reviewer_kin(store: GraphStore, lot_uid: str) -> dict[str, list[Kin]]:
+    """load_kin for the lot's reviewers, found from the lot in the same query."""
+    return _kin(store.read(dq.LOT_REVIEWER_KINSHIP, lot=lot_uid))
+
+
+def _kin(rows: Iterable[Any]) -> dict[str, list[Kin]]:
+    found: defaultdict[str, list[Kin]] = defaultdict(list)
+    for row in rows:
+        found[row["person"]].append(
+            Kin(
+                person=row["person"],
+                relative=row["relative"],
+                kinship=row["kinship"],
+                source=row["source"],
+                uid=row["tie"],
+                valid_from=_day(row["valid_from"]),
+                valid_to=_day(row["valid_to"]),
             )
-    return dict(found)
+        )
+    return {
+        k: sorted(v, key=lambda x: (x.relative, x.kinship, x.source, x.uid or ""))
+        for k, v in found.items()
+    }
 
 
 def load_successors(store: GraphStore, uids: Iterable[str]) -> list[SuccessorLink]:
     found: list[SuccessorLink] = []
     for chunk in batches(sorted(set(uids))):
-        for row in store.read(dq.SUCCESSOR_LINKS, uids=chunk):
-            ban_start, ban_end, decided = (
-                _day(row["ban_start"]),
-                _day(row["ban_end"]),
-                _day(row["decided_on"]),
-            )
-            if ban_start is None or ban_end is None or decided is None:
-                continue
-            found.append(
-                SuccessorLink(
-                    successor=row["successor"],
-                    registered_on=_day(row["registered_on"]),
-                    via=row["via"],
-                    via_person=bool(row["person"]),
-                    new_tie=_tie(
-                        {**row["new_tie"], "source": row["via"], "person": row["person"]},
-                        row["successor"],
-                    ),
-                    banned_tie=_tie(
-                        {**row["banned_tie"], "source": row["via"], "person": row["person"]},
-                        row["banned"],
-                    ),
-                    banned=row["banned"],
-                    violation=row["violation"],
-                    decided_on=decided,
-                    ban_start=ban_start,
-                    ban_end=ban_end,
-                    status=row["status"] or "ACTIVE",
-                )
-            )
+        found += _successors(store.read(dq.SUCCESSOR_LINKS, uids=chunk))
     return sorted(found, key=lambda s: (s.successor, s.banned, s.violation, s.via))
+
+
+def lot_bidder_successors(store: GraphStore, lot_uid: str) -> list[SuccessorLink]:
+    """load_successors for the lot's bidders, found from the lot in the same query."""
+    found = _successors(store.read(dq.LOT_BIDDER_SUCCESSORS, lot=lot_uid))
+    return sorted(found, key=lambda s: (s.successor, s.banned, s.violation, s.via))
+
+
+def _successors(rows: Iterable[Any]) -> list[SuccessorLink]:
+    found: list[SuccessorLink] = []
+    for row in rows:
+        ban_start, ban_end, decided = (
+            _day(row["ban_start"]),
+            _day(row["ban_end"]),
+            _day(row["decided_on"]),
+        )
+        if ban_start is None or ban_end is None or decided is None:
+            continue
+        found.append(
+            SuccessorLink(
+                successor=row["successor"],
+                registered_on=_day(row["registered_on"]),
+                via=row["via"],
+                via_person=bool(row["person"]),
+                new_tie=_tie(
+                    {**row["new_tie"], "source": row["via"], "person": row["person"]},
+                    row["successor"],
+                ),
+                banned_tie=_tie(
+                    {**row["banned_tie"], "source": row["via"], "person": row["person"]},
+                    row["banned"],
+                ),
+                banned=row["banned"],
+                violation=row["violation"],
+                decided_on=decided,
+                ban_start=ban_start,
+                ban_end=ban_end,
+                status=row["status"] or "ACTIVE",
+            )
+        )
+    return found

@@ -11,21 +11,22 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from credit.detection.detector import AnyDetector, Phase, Reads
 from credit.detection.detectors.bid_screens import Screen, screen
 from credit.detection.facts import Facts, History, LotFacts
 from credit.detection.flag_store import (
+    LotResults,
     StoredFlag,
     WriteReport,
-    flags_of_lot,
     now,
     retire_history_flags,
-    retire_lot_flags,
-    store_screens,
     write_findings,
+    write_lot_results,
 )
 from credit.detection.flags import Finding
 from credit.detection.gather import (
@@ -37,13 +38,18 @@ from credit.detection.gather import (
     load_lots,
     load_successors,
     load_ties,
-    neighbourhood,
+    lot_bidder_successors,
+    lot_bidder_ties,
+    lot_history,
+    lot_markets,
+    lot_reviewer_kin,
 )
 from credit.detection.registry import DetectionSettings
 from credit.store import GraphStore
 from graph import detection_queries as dq
 
 Progress = Callable[[str, int, int], object]  # phase, items just done, phase total
+T = TypeVar("T")
 
 
 class DetectionError(ValueError):
@@ -67,14 +73,30 @@ def _patterns(detectors: Iterable[AnyDetector]) -> list[str]:
     return [d.id for d in detectors]
 
 
-def _lot_facts(store: GraphStore, lots: Sequence[LotFacts], needs: set[Reads]) -> Facts:
+def _page_facts(store: GraphStore, page: list[str], needs: set[Reads]) -> tuple[list[str], Facts]:
+    lots = load_lots(store, page, details=True)
     suppliers = {s for lot in lots for s in lot.suppliers}
     experts = {r.expert for lot in lots for r in lot.reviews}
-    return Facts(
+    return page, Facts(
         lots=lots,
         ties=load_ties(store, suppliers) if needs & {Reads.TIES, Reads.REVIEWS} else {},
         kin=load_kin(store, experts) if Reads.REVIEWS in needs else {},
     )
+
+
+def _read_ahead(
+    store: GraphStore, pages: Iterable[list[str]], needs: set[Reads]
+) -> Iterator[tuple[list[str], Facts]]:
+    """Each page of lots with its facts, the next page read while the caller works on this
+    one: the scan's reads and its detectors overlap instead of taking turns."""
+    ahead: Future[tuple[list[str], Facts]] | None = None
+    for page in pages:
+        future = _READS.submit(_page_facts, store, page, needs)
+        if ahead is not None:
+            yield ahead.result()
+        ahead = future
+    if ahead is not None:
+        yield ahead.result()
 
 
 @dataclass
@@ -87,42 +109,66 @@ class LotRun:
     seconds: float
 
 
-def detect_lot(store: GraphStore, lot_uid: str, settings: DetectionSettings) -> LotRun:
+# Lot mode's reads are independent of one another: run them side by side (each on its own
+# session), so a bid-opening check waits for the slowest read, not for their sum.
+_READS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="detect-read")
+
+
+def detect_lot(
+    store: GraphStore,
+    lot_uid: str,
+    settings: DetectionSettings,
+    may_see: Callable[[Sequence[str]], bool] | None = None,
+) -> LotRun:
     """Every enabled detector on one lot: its own patterns and the history patterns among
-    its bidders (computed on their whole history, so they agree with a full scan)."""
+    its bidders (computed on their whole history, so they agree with a full scan). Every read
+    starts from the lot, so they all go out at once; `may_see` (the lot's buyers) is asked
+    before anything is written."""
     started = time.perf_counter()
+    detectors = settings.enabled()
+    needs = _needs(detectors)
+
+    def read(wanted: bool, fn: Callable[[GraphStore, str], T]) -> Future[T] | None:
+        return _READS.submit(fn, store, lot_uid) if wanted else None
+
+    history = read(Reads.HISTORY in needs, lot_history)
+    markets = read(Reads.HISTORY in needs, lot_markets)
+    ties = read(bool(needs & {Reads.TIES, Reads.REVIEWS}), lot_bidder_ties)
+    kin = read(Reads.REVIEWS in needs, lot_reviewer_kin)
+    successors = read(Reads.DEBARMENTS in needs, lot_bidder_successors)
     found = load_lots(store, [lot_uid], details=True)
     if not found:
         raise DetectionError("lotId", "not_found", f"no lot {lot_uid}")
     lot = found[0]
-    detectors = settings.enabled()
-    needs = _needs(detectors)
-    base = _lot_facts(store, [lot], needs)
-    suppliers = list(lot.suppliers)
-    history: History | None = None
-    if Reads.HISTORY in needs:
-        history = load_history(store, neighbourhood(store, suppliers, lot.buyers), lot.buyers)
+    if may_see is not None and not may_see(lot.buyers):
+        raise DetectionError("lotId", "forbidden", "you may see the flags of lots you run only")
     facts = Facts(
         lots=[lot],
-        ties=base.ties,
-        kin=base.kin,
-        history=history,
-        successors=load_successors(store, suppliers) if Reads.DEBARMENTS in needs else (),
-        focus=frozenset(suppliers),
+        ties=ties.result() if ties else {},
+        kin=kin.result() if kin else {},
+        history=(
+            History(history.result(), frozenset(lot.buyers), markets.result())
+            if history and markets
+            else None
+        ),
+        successors=successors.result() if successors else (),
+        focus=frozenset(lot.suppliers),
     )
     findings = _run(detectors, facts, settings)
-    at = now()
-    known = {**(history.lots if history else {}), lot.uid: lot}
-    report = write_findings(store, findings, known, settings.version, at)
-    lot_patterns = _patterns(settings.enabled(Phase.LOT))
-    seen = [f.uid for f in findings]
-    report.retired += retire_lot_flags(store, [lot.uid], lot_patterns, seen, at)
     scores = screen(lot)
-    store_screens(store, [scores] if scores else [], at)
+    results = LotResults(
+        lots=[lot.uid],
+        patterns=_patterns(settings.enabled(Phase.LOT)),
+        findings=findings,
+        known={**(facts.history.lots if facts.history else {}), lot.uid: lot},
+        screens=[scores] if scores else [],
+        version=settings.version,
+    )
+    report, flags = write_lot_results(store, results, now(), read_back=lot.uid)
     return LotRun(
         lot=lot.uid,
         findings=findings,
-        flags=flags_of_lot(store, lot.uid),
+        flags=flags,
         screen=scores,
         report=report,
         seconds=time.perf_counter() - started,
@@ -143,7 +189,7 @@ def scan_all(
     store: GraphStore,
     settings: DetectionSettings,
     progress: Progress | None = None,
-    batch: int = 200,
+    batch: int = 500,
     restart: bool = False,
 ) -> ScanReport:
     """Scan the whole graph; resumes an unfinished scan unless `restart`."""
@@ -161,12 +207,13 @@ def scan_all(
     )
     report = ScanReport(run=run["id"], resumed=resumed, lots=int(run["lots"]))
     phase = run["phase"]
+    known: dict[str, LotFacts] = {}
     if phase == "lots":
-        _lot_phase(store, settings, report, str(run["cursor"]), batch, progress)
+        known = _lot_phase(store, settings, report, str(run["cursor"]), batch, progress)
         phase = "history"
         _progress(store, report, phase, "")
     if phase == "history":
-        _history_phase(store, settings, report, progress)
+        _history_phase(store, settings, report, progress, known)
     store.write(dq.RUN_FINISH, id=report.run, now=now(), flags=report.findings, lots=report.lots)
     report.seconds = time.perf_counter() - started
     return report
@@ -191,43 +238,60 @@ def _lot_phase(
     cursor: str,
     batch: int,
     progress: Progress | None,
-) -> None:
+) -> dict[str, LotFacts]:
+    """Run the lot detectors batch by batch; return the light facts of the lots it read, so
+    the history phase need not read them again."""
     detectors = settings.enabled(Phase.LOT)
     needs = _needs(detectors)
     patterns = _patterns(detectors)
     total = count_lots(store)
+    seen: dict[str, LotFacts] = {}
     if progress:
         progress("lots", report.lots, total)
-    for page in all_lots(store, after=cursor, size=batch):
-        lots = load_lots(store, page, details=True)
-        findings = _run(detectors, _lot_facts(store, lots, needs), settings)
-        at = now()
-        report.flags.add(
-            write_findings(store, findings, {x.uid: x for x in lots}, settings.version, at)
+    for page, facts in _read_ahead(store, all_lots(store, after=cursor, size=batch), needs):
+        lots = facts.lots
+        findings = _run(detectors, facts, settings)
+        results = LotResults(
+            lots=page,
+            patterns=patterns,
+            findings=findings,
+            known={x.uid: x for x in lots},
+            screens=[s for x in lots if (s := screen(x)) is not None],
+            version=settings.version,
         )
-        report.flags.retired += retire_lot_flags(
-            store, page, patterns, [f.uid for f in findings], at
-        )
-        store_screens(store, [s for x in lots if (s := screen(x)) is not None], at)
+        written, _ = write_lot_results(store, results, now())
+        report.flags.add(written)
         report.lots += len(page)
         report.findings += len(findings)
         _progress(store, report, "lots", page[-1])
+        seen.update((x.uid, x.light()) for x in lots)
         if progress:
             progress("lots", len(page), total)
+    return seen
 
 
 def _history_phase(
-    store: GraphStore, settings: DetectionSettings, report: ScanReport, progress: Progress | None
+    store: GraphStore,
+    settings: DetectionSettings,
+    report: ScanReport,
+    progress: Progress | None,
+    known: dict[str, LotFacts],
 ) -> None:
+    """The history detectors over every lot: those the lot phase of this process read come
+    from `known`, the rest (a resumed scan) from the graph."""
     detectors = settings.enabled(Phase.HISTORY)
     needs = _needs(detectors)
     total = count_lots(store)
     lots: dict[str, LotFacts] = {}
     if Reads.HISTORY in needs:
         for page in all_lots(store):
-            lots.update(load_history(store, page).lots)
+            missing = [uid for uid in page if uid not in known]
+            lots.update((uid, known[uid]) for uid in page if uid in known)
+            if missing:
+                lots.update(load_history(store, missing).lots)
             if progress:
                 progress("history", len(page), total)
+    known.clear()
     successors = []
     if Reads.DEBARMENTS in needs:
         for page in all_suppliers(store):

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache, partial
 from typing import Any
 
 from credit.domain import records as r
@@ -108,7 +109,8 @@ class Mapper:
     """Maps records to graph writes; holds the deployment secret that salts identity hashes."""
 
     def __init__(self, secret: str) -> None:
-        self._secret = secret
+        # bids and reviews name the same people again and again; the keyed hash is the cost
+        self._hash = lru_cache(maxsize=200_000)(partial(hash_identity_number, secret=secret))
         self._by_type: dict[type[Any], Callable[[Any], GraphWrite]] = {
             r.Organization: self._organization,
             r.Person: self._person,
@@ -127,10 +129,10 @@ class Mapper:
         }
 
     def person_uid_for(self, id_number: str) -> str:
-        return person_uid(hash_identity_number(id_number, self._secret))
+        return person_uid(self._hash(id_number))
 
     def person_key_hash(self, key: r.PersonIdentifier) -> str:
-        return hash_identity_number(f"{key.scheme}:{key.id}", self._secret)
+        return self._hash(f"{key.scheme}:{key.id}")
 
     def party_uid(
         self, ref: r.OrgRef | r.PersonRef | r.PersonKeyRef | r.ProjectRef | r.GroupRef
@@ -194,7 +196,7 @@ class Mapper:
 
     def _person(self, rec: r.Person) -> GraphWrite:
         if rec.id_number is not None:
-            id_hash = hash_identity_number(rec.id_number, self._secret)
+            id_hash = self._hash(rec.id_number)
             masked = mask_identity_number(rec.id_number)
         else:
             assert rec.identifier is not None

@@ -3,13 +3,21 @@
 A bad record is reported with its line, field and rule and nothing of it is written; the good
 records of the same input still land. Records are written in dependency order (parties before
 projects before bids ...), so a file may define an entity after the records that use it.
+
+Input is streamed in chunks, so a file of millions of records never sits in memory at once: a
+record whose references are not (yet) known waits until the end of the input, when it is
+checked again, which keeps the result the same as reading the whole input first. A writer
+thread commits one chunk while the next is validated and mapped.
 """
 
 from __future__ import annotations
 
 import json
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +112,10 @@ def validate_record(line: int, raw: Any) -> Record | list[IntakeError]:
                     line, "(record)", "line.size", f"records are at most {MAX_LINE_BYTES} bytes"
                 )
             ]
+        try:  # the fast path: pydantic parses and validates in one pass
+            return RECORD_ADAPTER.validate_json(raw)
+        except ValidationError:
+            pass  # re-read below, so a bad line is reported exactly as a decoded one would be
         try:
             raw = json.loads(raw)
         except json.JSONDecodeError as exc:
@@ -131,23 +143,121 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, str]]:
                 yield number, text
 
 
+@dataclass(frozen=True)
+class _Staged:
+    line: int
+    rank: int
+    write: GraphWrite
+
+
+Progress = Callable[[int], object]
+
+
+class _Writer:
+    """Commits batches, in the order they are submitted, on a thread of its own: the database
+    works on one chunk while the caller validates and maps the next."""
+
+    def __init__(self, intake: Intake, report: IntakeReport, progress: Progress) -> None:
+        self._intake, self._report, self._progress = intake, report, progress
+        self._queue: queue.Queue[list[_Staged] | None] = queue.Queue()
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._loop, name="intake-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, batch: list[_Staged]) -> None:
+        self._raise_failure()
+        self._queue.put(batch)
+
+    def drain(self) -> None:
+        """Wait until everything submitted is committed (or refused)."""
+        self._queue.join()
+        self._raise_failure()
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+
+    def _raise_failure(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+
+    def _loop(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            try:
+                if self._failure is None:
+                    self._intake.write(batch, self._report)
+                    self._progress(len(batch))
+            except BaseException as exc:  # handed to the caller's thread by drain/submit
+                self._failure = exc
+            finally:
+                self._queue.task_done()
+        self._queue.task_done()
+
+
 class Intake:
-    def __init__(self, store: GraphStore, mapper: Mapper, batch_size: int = 500) -> None:
+    def __init__(
+        self, store: GraphStore, mapper: Mapper, batch_size: int = 500, chunk_size: int = 20_000
+    ) -> None:
         self.store = store
         self.mapper = mapper
         self.batch_size = batch_size
+        self.chunk_size = max(chunk_size, batch_size)
 
     def run(
         self,
         items: Iterable[tuple[int, Any]],
-        progress: Callable[[int], object] | None = None,
+        progress: Progress | None = None,
         allowed_source: str | None = None,
     ) -> IntakeReport:
         """Ingest; with `allowed_source`, records of any other source are refused."""
         report = IntakeReport()
-        staged: list[tuple[int, Record, GraphWrite]] = []
+        lock = threading.Lock()
+
+        def tick(count: int) -> None:
+            if progress is not None:
+                with lock:
+                    progress(count)
+
         lines: set[int] = set()
-        for line, raw in items:
+        waiting: list[_Staged] = []  # records whose references were not known yet
+        writer = _Writer(self, report, tick)
+        try:
+            stream, size = iter(items), 2 * self.batch_size  # small first: writing starts soon
+            while chunk := list(islice(stream, size)):
+                staged = self._stage(chunk, lines, allowed_source, report, tick)
+                writer.drain()  # references may point at what the previous chunk wrote
+                accepted, deferred = self._check_references(staged, {s.write.uid for s in waiting})
+                waiting += [s for s, _ in deferred]
+                self._submit(writer, accepted)
+                size = min(2 * size, self.chunk_size)
+            writer.drain()
+            waiting.sort(key=lambda s: s.rank)
+            accepted, deferred = self._check_references(waiting, set())
+            self._submit(writer, accepted)
+            writer.drain()
+        finally:
+            writer.close()
+        for record, missing in deferred:
+            report.errors.extend(
+                IntakeError(record.line, name, "reference.exists", f"{uid} is not known")
+                for uid, name in missing
+            )
+            tick(1)
+        report.received = len(lines)
+        report.errors.sort(key=lambda e: e.line)
+        return report
+
+    def _stage(
+        self,
+        chunk: list[tuple[int, Any]],
+        lines: set[int],
+        allowed_source: str | None,
+        report: IntakeReport,
+        tick: Progress,
+    ) -> list[_Staged]:
+        """Validate and map one chunk, in dependency order; report what is malformed."""
+        staged = []
+        for line, raw in chunk:
             lines.add(line)
             # A converter (OCDS, external lists) may hand over a record it already rejected.
             parsed = raw if _is_rejection(raw) else validate_record(line, raw)
@@ -162,59 +272,59 @@ class Intake:
                 ]
             if isinstance(parsed, list):
                 report.errors.extend(parsed)
-                if progress:
-                    progress(1)
+                tick(1)
                 continue
-            staged.append((line, parsed, self.mapper.map(parsed)))
-        report.received = len(lines)
-        staged.sort(key=lambda item: _RANK[item[1].type])
-        accepted = self._check_references(staged, report)
-        for start in range(0, len(accepted), self.batch_size):
-            batch = accepted[start : start + self.batch_size]
-            self._write(batch, report)
-            if progress:
-                progress(len(batch))
-        report.errors.sort(key=lambda e: e.line)
-        return report
+            staged.append(_Staged(line, _RANK[parsed.type], self.mapper.map(parsed)))
+        staged.sort(key=lambda s: s.rank)
+        return staged
 
     def _check_references(
-        self, staged: list[tuple[int, Record, GraphWrite]], report: IntakeReport
-    ) -> list[tuple[int, GraphWrite]]:
-        defined = {w.uid for _, _, w in staged}
-        outside = {uid for _, _, w in staged for uid in w.refs if uid not in defined}
+        self, staged: list[_Staged], blocked: set[str]
+    ) -> tuple[list[_Staged], list[tuple[_Staged, list[tuple[str, str]]]]]:
+        """Split into records whose references exist (in the graph or earlier in `staged`) and
+        the rest; a reference to a `blocked` uid (a record still waiting) counts as unknown."""
+        defined = {s.write.uid for s in staged}
+        outside = {
+            uid for s in staged for uid in s.write.refs if uid not in defined and uid not in blocked
+        }
         available = self.store.existing_uids(outside) if outside else set()
-        accepted = []
-        for line, _, write in staged:
-            missing = [(uid, name) for uid, name in write.refs.items() if uid not in available]
+        accepted, deferred = [], []
+        for s in staged:
+            missing = [(uid, name) for uid, name in s.write.refs.items() if uid not in available]
             if missing:
-                report.errors.extend(
-                    IntakeError(line, name, "reference.exists", f"{uid} is not known")
-                    for uid, name in missing
-                )
-                continue
-            available.add(write.uid)
-            accepted.append((line, write))
-        return accepted
+                deferred.append((s, missing))
+            else:
+                available.add(s.write.uid)
+                accepted.append(s)
+        return accepted, deferred
 
-    def _write(self, batch: list[tuple[int, GraphWrite]], report: IntakeReport) -> None:
+    def _submit(self, writer: _Writer, accepted: list[_Staged]) -> None:
+        for start in range(0, len(accepted), self.batch_size):
+            writer.submit(accepted[start : start + self.batch_size])
+
+    def write(self, batch: list[_Staged], report: IntakeReport) -> None:
+        """Upsert one batch in one transaction; a batch the database refuses is retried record
+        by record, so only the refused record is reported."""
         try:
-            changed = self.store.apply([w for _, w in batch], publish_record_changes)
+            changed = self.store.apply([s.write for s in batch], publish_record_changes)
             ok = batch
         except Neo4jError:
-            # Isolate the record the database refused; the rest of the batch still lands.
             changed, ok = set(), []
-            for line, write in batch:
+            for staged in batch:
                 try:
-                    changed |= self.store.apply([write], publish_record_changes)
-                    ok.append((line, write))
+                    changed |= self.store.apply([staged.write], publish_record_changes)
+                    ok.append(staged)
                 except Neo4jError as exc:
                     report.errors.append(
-                        IntakeError(line, "(record)", "store.write", exc.message or "refused")
+                        IntakeError(
+                            staged.line, "(record)", "store.write", exc.message or "refused"
+                        )
                     )
-        for line, write in ok:
-            report.accepted_uids[line] = write.uid
-            if write.uid in changed:
+        for staged in ok:
+            uid = staged.write.uid
+            report.accepted_uids[staged.line] = uid
+            if uid in changed:
                 report.changed += 1
-                report.changed_uids.append(write.uid)
+                report.changed_uids.append(uid)
             else:
                 report.unchanged += 1

@@ -12,10 +12,12 @@ import json
 import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from credit.security.permissions import Principal, Role
 from credit.settings import Settings
@@ -34,6 +36,13 @@ def _hs_secret(settings: Settings) -> str:
     return hmac.new(settings.effective_secret().encode(), b"jwt-hs256", hashlib.sha256).hexdigest()
 
 
+@lru_cache(maxsize=8)
+def _public_key(path: Path, mtime_ns: int) -> Any:
+    """The PEM key parsed once per version of its file (a rotation replaces the file), not
+    read and parsed again for every request."""
+    return load_pem_public_key(path.read_bytes())
+
+
 def _verification_key(settings: Settings, token: str) -> Any:
     if settings.jwt_algorithm == "HS256":
         return settings.jwt_secret or _hs_secret(settings)
@@ -45,7 +54,8 @@ def _verification_key(settings: Settings, token: str) -> Any:
                 return key.key
         raise AuthError("token signed with an unknown key")
     if settings.jwt_public_key_file:
-        return Path(settings.jwt_public_key_file).read_text()
+        path = Path(settings.jwt_public_key_file)
+        return _public_key(path, path.stat().st_mtime_ns)
     raise AuthError("RS256 needs CREDIT_JWT_PUBLIC_KEY_FILE or CREDIT_JWT_JWKS_FILE")
 
 
@@ -113,8 +123,15 @@ def _key_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_api_key(store: GraphStore, name: str, role: Role, source: str | None) -> tuple[str, str]:
-    """Return (key id, the full key). The full key is never stored and cannot be shown again."""
+def create_api_key(
+    store: GraphStore,
+    name: str,
+    role: Role,
+    source: str | None,
+    organization: str | None = None,
+) -> tuple[str, str]:
+    """Return (key id, the full key). The full key is never stored and cannot be shown again.
+    A purchaser's or agency's key names its unit (USCC), which decides whose lots it sees."""
     if role is Role.SYNC_CLIENT and not source:
         raise AuthError("a SYNC_CLIENT key needs the intake source it may write")
     key_id = secrets.token_hex(8)
@@ -125,6 +142,7 @@ def create_api_key(store: GraphStore, name: str, role: Role, source: str | None)
         name=name,
         role=role.value,
         source=source,
+        organization=organization,
         hash=_key_hash(secret),
     )
     return key_id, f"{API_KEY_PREFIX}{key_id}_{secret}"
@@ -152,6 +170,7 @@ def verify_api_key(store: GraphStore, presented: str) -> Principal:
         credential=f"apikey:{key_id}",
         kind="system",
         source=key.get("source"),
+        organization=key.get("organization"),
     )
 
 

@@ -1,5 +1,6 @@
 """The HTTP gate in front of the API: security headers, body-size limit, authentication and
-per-principal rate limits. Only health checks and the GraphiQL page itself are anonymous."""
+per-principal rate limits. Only health checks, the GraphiQL page itself and the static files of
+the pages (/ui) are anonymous."""
 
 from __future__ import annotations
 
@@ -56,6 +57,8 @@ def _is_anonymous_path(scope: Scope) -> bool:
     path, method = scope["path"], scope["method"]
     if path.startswith("/health/"):
         return True
+    if method in ("GET", "HEAD") and (path == "/ui" or path.startswith("/ui/")):
+        return True  # the pages' static files; their data comes from /graphql with a token
     if path == "/graphql" and method == "GET":  # the GraphiQL page; queries over GET need a token
         headers = dict(scope.get("headers") or [])
         accept = headers.get(b"accept", b"").decode("latin-1")

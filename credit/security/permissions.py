@@ -61,6 +61,7 @@ class PermissionTable(BaseModel):
     version: int
     operations: dict[str, frozenset[Role]]
     fields: dict[str, frozenset[Role]] = {}
+    routes: dict[str, frozenset[Role]] = {}  # HTTP routes outside GraphQL, "METHOD /path"
     redact: dict[str, _Redaction] = {}
 
     def redacted(

@@ -13,6 +13,7 @@ against the lot's own price spread and the roundness of the prices involved.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ def progressions(lot: LotFacts, settings: Settings) -> list[Progression]:
     if n < settings.min_terms:
         return []
     prices = [float(b.price) for b in bids]
+    units = [float(granularity([b.price])) for b in bids]  # a set's unit is its finest
     found: list[Progression] = []
     scales = (
         ("arithmetic", prices, settings.min_spread * median(prices)),
@@ -69,13 +71,13 @@ def progressions(lot: LotFacts, settings: Settings) -> list[Progression]:
             if step <= 0:
                 continue
             # exact up to the rounding the first two prices show, and a hair of slack
-            unit = granularity([bids[i].price, bids[j].price])
-            rounding = float(unit) / 2 if mode == "arithmetic" else float(unit) / 2 / prices[i]
+            unit = min(units[i], units[j])
+            rounding = unit / 2 if mode == "arithmetic" else unit / 2 / prices[i]
             tol = max(settings.tolerance * step, rounding)
             chain = _chain(xs, i, j, step, tol)
             if len(chain) < settings.min_terms:
                 continue
-            coarse = float(granularity(bids[c].price for c in chain))
+            coarse = min(units[c] for c in chain)
             window = max(2 * tol, coarse if mode == "arithmetic" else coarse / prices[chain[0]])
             chance = math.comb(n, len(chain)) * (SECOND_DIFFERENCE * window / sigma) ** (
                 len(chain) - 2
@@ -96,10 +98,18 @@ def progressions(lot: LotFacts, settings: Settings) -> list[Progression]:
 
 
 def _chain(xs: Sequence[float], i: int, j: int, step: float, tol: float) -> list[int]:
+    """Extend i, j by the next term within `tol` of each step; `xs` ascends (the contenders
+    cheapest first), so the candidates are found by bisection, not by a scan (the window is
+    widened so rounding cannot leave out a term the exact test keeps)."""
     chain = [i, j]
     while True:
         target = xs[chain[-1]] + step
-        near = [k for k in range(chain[-1] + 1, len(xs)) if abs(xs[k] - target) <= tol]
+        near = []
+        for k in range(bisect_left(xs, target - 2 * tol, chain[-1] + 1), len(xs)):
+            if xs[k] > target + 2 * tol:
+                break
+            if abs(xs[k] - target) <= tol:
+                near.append(k)
         if not near:
             return chain
         chain.append(min(near, key=lambda k: abs(xs[k] - target)))

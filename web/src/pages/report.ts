@@ -1,0 +1,259 @@
+// The credit report a purchaser files: score and grade with the explanation as a timeline,
+// current eligibility with reasons and legal basis, open and confirmed flags, and the check
+// record (id and SHA-256) that the A4 printout carries.
+import { gql, session } from "../api";
+import { bi, facts, fill, h, loading, replace, table } from "../dom";
+import { day, decision, flagStatus, money } from "../labels";
+
+interface Contribution {
+  recordId: string;
+  points: string;
+  basis: string;
+  countedFrom: string;
+  countedUntil: string | null;
+  reason: string;
+}
+interface Profile {
+  score: string;
+  base: string;
+  grade: string;
+  asOf: string;
+  policyVersion: string;
+  cappedBy: string[];
+  explanation: Contribution[];
+}
+export interface Reason {
+  code: string;
+  decision: string;
+  legalBasis: string;
+  message: string;
+  recordIds: string[];
+  until: string | null;
+}
+export interface CheckRef {
+  id: string;
+  contentHash: string;
+  requestedAt: string;
+}
+interface Eligibility {
+  decision: string;
+  asOf: string;
+  policyVersion: string;
+  reasons: Reason[];
+  checkRecord: CheckRef;
+}
+export interface FlagSummary {
+  id: string;
+  pattern: string;
+  title: string;
+  status: string;
+  confidence: number;
+  legalBasis: string;
+  message: string;
+  lotId: string | null;
+  firstSeen: string;
+}
+interface Org {
+  id: string;
+  uscc: string;
+  name: string;
+  roles: string[];
+  region: string | null;
+  registeredOn: string | null;
+  address: string | null;
+  violations: {
+    violationId: string;
+    decisionNumber: string;
+    category: string;
+    severity: string;
+    authority: string;
+    basis: string;
+    decidedOn: string;
+    banEnd: string | null;
+    status: string;
+    fine: { amount: string; currency: string } | null;
+  }[];
+  listings: { listingId: string; list: string; authority: string; listedOn: string; validUntil: string | null; retractedOn: string | null }[];
+}
+
+const ORG = `query($u: String!) { organization(uscc: $u) {
+  id uscc name roles region registeredOn address
+  violations { violationId decisionNumber category severity authority basis decidedOn banEnd status fine { amount currency } }
+  listings { listingId list authority listedOn validUntil retractedOn } } }`;
+const PROFILE = `query($u: String!) { creditProfile(uscc: $u) {
+  score base grade asOf policyVersion cappedBy
+  explanation { recordId points basis countedFrom countedUntil reason } } }`;
+const ELIGIBILITY = `query($u: String!) { supplierEligibility(uscc: $u) {
+  decision asOf policyVersion reasons { code decision legalBasis message recordIds until }
+  checkRecord { id contentHash requestedAt } } }`;
+export const FLAG_FIELDS = "id pattern title status confidence legalBasis message lotId firstSeen";
+const FLAGS = `query($u: String!) { flags(filter: { supplierUscc: $u }, first: 100) { nodes { ${FLAG_FIELDS} } } }`;
+
+export function reasonsTable(reasons: Reason[]): HTMLElement {
+  return table(
+    bi("理由", "Reasons"),
+    [bi("结论", "Decision"), bi("说明", "Reason"), bi("法律依据", "Legal basis"), bi("有效至", "Until"), bi("依据记录", "Records")],
+    reasons.map((r) => [decision(r.decision), r.message, r.legalBasis, day(r.until), r.recordIds.join(", ") || "—"]),
+    bi("无不利记录。", "No adverse records."),
+  );
+}
+
+export function checkRecordBox(ref: CheckRef): HTMLElement {
+  return h(
+    "section",
+    { class: "check-record", "aria-labelledby": "check-h", "data-testid": "check-record" },
+    h("h2", { id: "check-h" }, bi("查询记录（归档凭证）", "Check record (keep with the procurement file)")),
+    facts([
+      [bi("记录编号", "Record id"), h("code", { "data-testid": "check-id" }, ref.id)],
+      [bi("内容哈希 SHA-256", "Content hash"), h("code", { class: "hash" }, ref.contentHash)],
+      [bi("查询时间", "Checked at"), ref.requestedAt],
+    ]),
+  );
+}
+
+export function flagsTable(flags: FlagSummary[], caption: Node | string): HTMLElement {
+  return table(
+    caption,
+    [bi("模式", "Pattern"), bi("状态", "Status"), bi("置信度", "Confidence"), bi("说明", "Finding"), bi("法律依据", "Legal basis"), bi("标段", "Lot")],
+    flags.map((f) => [
+      h("a", { href: `#/flags/${f.id}` }, f.title || f.pattern),
+      flagStatus(f.status),
+      `${Math.round(f.confidence * 100)}%`,
+      f.message,
+      f.legalBasis,
+      f.lotId ? h("a", { href: `#/lot/${f.lotId}` }, f.lotId.replace(/^lot:/, "")) : "—",
+    ]),
+    bi("无预警。", "No flags."),
+  );
+}
+
+function timeline(items: Contribution[]): HTMLElement {
+  if (items.length === 0) return h("p", { class: "empty" }, bi("没有计分记录，按基础分计。", "No contributing records: the base score applies."));
+  const sorted = [...items].sort((a, b) => b.countedFrom.localeCompare(a.countedFrom));
+  return h(
+    "ol",
+    { class: "timeline", "aria-label": "计分记录 Contributing records" },
+    sorted.map((c) => {
+      const negative = c.points.trim().startsWith("-");
+      return h(
+        "li",
+        { class: negative ? "minus" : "plus" },
+        h("p", { class: "when" }, `${day(c.countedFrom)} → ${c.countedUntil ? day(c.countedUntil) : "持续 ongoing"}`),
+        h("p", { class: "points" }, h("strong", {}, `${negative ? "" : "+"}${c.points}`), " ", bi("分", "points"), " · ", c.reason),
+        h("p", { class: "basis" }, bi("依据", "Basis"), "：", c.basis),
+        h("p", { class: "record" }, bi("记录", "Record"), "：", h("code", {}, c.recordId)),
+      );
+    }),
+  );
+}
+
+function section(id: string, zh: string, en: string): [HTMLElement, HTMLElement] {
+  const body = h("div", {}, loading());
+  return [h("section", { "aria-labelledby": id, class: "card" }, h("h2", { id }, bi(zh, en)), body), body];
+}
+
+export function reportPage(main: HTMLElement, uscc: string): void {
+  if (!uscc) {
+    main.append(h("h1", {}, bi("信用报告", "Credit report")), h("p", {}, h("a", { href: "#/search" }, bi("先查询供应商。", "Find a supplier first."))));
+    return;
+  }
+  const title = h("h1", {}, bi("信用报告", "Credit report"));
+  const who = h("div", {}, loading());
+  const [scoreSec, scoreBody] = section("score-h", "信用评分", "Score and grade");
+  const [timeSec, timeBody] = section("timeline-h", "评分说明", "How the score is made");
+  const [eligSec, eligBody] = section("elig-h", "当前参与资格", "Eligibility today");
+  const [flagSec, flagBody] = section("flags-h", "预警（待复核与已确认）", "Flags (open and confirmed)");
+  const [recSec, recBody] = section("records-h", "违法记录与名单", "Violations and listings");
+  const printed = h("p", { class: "print-only printed" });
+  const pdf = h("button", { type: "button", "data-testid": "download-pdf" }, bi("下载 PDF", "Download PDF"));
+  const print = h("button", { type: "button", class: "secondary" }, bi("打印", "Print"));
+  const tools = h(
+    "div",
+    { class: "actions no-print" },
+    pdf,
+    print,
+    h("span", { class: "hint" }, "“下载 PDF”打开 A4 打印，选择“另存为 PDF”。Choose “Save as PDF” in the print dialog."),
+  );
+  const footer = h("footer", { class: "print-footer print-only" });
+  main.append(title, who, tools, printed, scoreSec, timeSec, eligSec, flagSec, recSec, footer);
+
+  let checkId = "";
+  const printNow = (): void => {
+    const s = session();
+    printed.textContent = `打印时间 Printed ${new Date().toLocaleString("zh-CN")} · ${s?.name ?? ""}`;
+    const before = document.title;
+    document.title = `信用报告-${uscc}${checkId ? `-${checkId}` : ""}`; // the PDF's file name
+    window.print();
+    document.title = before;
+  };
+  pdf.addEventListener("click", printNow);
+  print.addEventListener("click", printNow);
+
+  const org = gql<{ organization: Org | null }>(ORG, { u: uscc }).then(({ organization: o }) => {
+    if (!o) throw new Error(`没有统一社会信用代码为 ${uscc} 的单位 No organisation with this USCC`);
+    replace(title, bi("信用报告", "Credit report"), "：", o.name);
+    return o;
+  });
+  const profile = gql<{ creditProfile: Profile }>(PROFILE, { u: uscc }).then((d) => d.creditProfile);
+
+  void fill(who, async () => {
+    const o = await org;
+    return facts([
+      [bi("统一社会信用代码", "USCC"), h("code", {}, o.uscc)],
+      [bi("角色", "Roles"), o.roles.join(", ")],
+      [bi("地区", "Region"), o.region ?? "—"],
+      [bi("成立日期", "Registered"), day(o.registeredOn)],
+      [bi("地址", "Address"), o.address ?? "—"],
+    ]);
+  });
+  void fill(recBody, async () => {
+    const o = await org;
+    return [
+      table(
+        bi("违法记录", "Violations"),
+        [bi("决定书文号", "Decision no."), bi("类别", "Category"), bi("严重程度", "Severity"), bi("机关", "Authority"), bi("依据", "Basis"), bi("决定日期", "Decided"), bi("禁止参加至", "Ban until"), bi("罚款", "Fine"), bi("状态", "Status")],
+        o.violations.map((v) => [v.decisionNumber, v.category, v.severity, v.authority, v.basis, day(v.decidedOn), day(v.banEnd), money(v.fine), v.status]),
+        bi("无违法记录。", "No violations recorded."),
+      ),
+      table(
+        bi("外部名单", "External lists"),
+        [bi("名单", "List"), bi("机关", "Authority"), bi("列入日期", "Listed"), bi("有效至", "Valid until"), bi("撤销日期", "Retracted")],
+        o.listings.map((l) => [l.list, l.authority, day(l.listedOn), day(l.validUntil), day(l.retractedOn)]),
+        bi("未列入外部名单。", "On no external list."),
+      ),
+    ];
+  });
+  void fill(scoreBody, async () => {
+    const p = await profile;
+    return h(
+      "div",
+      { class: "score" },
+      h("p", { class: `grade grade-${p.grade.toLowerCase()}`, "data-testid": "grade" }, bi("等级", "Grade"), " ", h("strong", {}, p.grade)),
+      h("p", { class: "points-total", "data-testid": "score" }, bi("分数", "Score"), " ", h("strong", {}, p.score)),
+      facts([
+        [bi("基础分", "Base"), p.base],
+        [bi("计算日期", "As of"), p.asOf],
+        [bi("评分政策版本", "Policy version"), p.policyVersion],
+        [bi("封顶规则", "Capped by"), p.cappedBy.join("；") || "—"],
+      ]),
+    );
+  });
+  void fill(timeBody, async () => timeline((await profile).explanation));
+
+  void fill(eligBody, async () => {
+    const { supplierEligibility: e } = await gql<{ supplierEligibility: Eligibility }>(ELIGIBILITY, { u: uscc });
+    checkId = e.checkRecord.id;
+    replace(footer, bi("查询记录", "Check record"), ` ${e.checkRecord.id} · SHA-256 ${e.checkRecord.contentHash}`);
+    return [
+      h("p", { class: "decision-line", "data-testid": "eligibility" }, bi("结论", "Decision"), "：", decision(e.decision), ` （${e.asOf}）`),
+      reasonsTable(e.reasons),
+      checkRecordBox(e.checkRecord),
+    ];
+  });
+
+  void fill(flagBody, async () => {
+    const { flags } = await gql<{ flags: { nodes: FlagSummary[] } }>(FLAGS, { u: uscc });
+    const shown = flags.nodes.filter((f) => f.status !== "DISMISSED");
+    return flagsTable(shown, bi("预警", "Flags"));
+  });
+}
