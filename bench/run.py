@@ -338,8 +338,8 @@ def _earlier_parts(out: Path, dataset: dict[str, Any]) -> dict[str, Any]:
     if not out.exists():
         return {}
     earlier: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    same = {k: v for k, v in earlier.get("dataset", {}).items() if k != "built_now"}
-    if same != {k: v for k, v in dataset.items() if k != "built_now"}:
+    market = ("suppliers", "seed", "generator", "built_at")
+    if any(earlier.get("dataset", {}).get(k) != dataset.get(k) for k in market):
         return {}
     return earlier
 
