@@ -137,7 +137,7 @@ def bolt_floor(uri: str, user: str, database: str, uids: list[str], as_of: date)
     with GraphDatabase.driver(uri, auth=(user, password), max_connection_pool_size=64) as driver:
 
         def once(uid: str) -> None:
-            driver.execute_query(FLOOR, uid=uid, as_of=as_of, database_=database, routing_="r")
+            driver.execute_query(FLOOR, uids=[uid], as_of=as_of, database_=database, routing_="r")
 
         for uid in uids:
             once(uid)
@@ -327,7 +327,7 @@ def _same_data(
     with GraphDatabase.driver(conn[0], auth=(conn[1], conn[2])) as driver:
         for uscc in usccs:
             rows = driver.execute_query(
-                FLOOR, uid=f"org:{uscc}", as_of=as_of, database_=database, routing_="r"
+                FLOOR, uids=[f"org:{uscc}"], as_of=as_of, database_=database, routing_="r"
             ).records
             body = {"query": query, "variables": ngql_variables(uscc, as_of)}
             orgs = httpx.post(url, json=body, timeout=30).json()["data"]["organizations"]

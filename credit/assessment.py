@@ -13,7 +13,6 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -179,50 +178,28 @@ def _link(row: Any) -> NetworkLink:
     )
 
 
-def one_supplier_facts(store: GraphStore, uid: str, as_of: date) -> SupplierFacts | None:
-    """One organisation's facts (no consortium) in one query: what supplier_facts gives for
-    it, at half the round trips, since a single check is the latency-critical path."""
-    rows = store.read(q.SUPPLIER_FACTS, uid=uid, as_of=as_of)
-    if not rows:
-        return None
-    row = rows[0]
-    links = sorted(map(_link, row["network"]), key=lambda n: (n.other_id, n.kind, n.via_id))
-    return SupplierFacts(
-        id=uid,
-        uscc=row["subject"].get("uscc") or "",
-        name=str(row["subject"].get("name") or uid),
-        records=_records(row),
-        network=tuple(links),
-    )
-
-
-# The two reads of supplier_facts are independent: a check waits for the slower, not the sum.
-_READS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="assessment-read")
-
-
 def supplier_facts(
     store: GraphStore, uids: Sequence[str], as_of: date, members: dict[str, list[str]]
 ) -> dict[str, SupplierFacts]:
-    """Facts for suppliers and their consortium members in two queries."""
+    """Facts for suppliers and their consortium members, records and network, in one query."""
     everyone = list(dict.fromkeys([*uids, *(m for ms in members.values() for m in ms)]))
-    pending = _READS.submit(load_network, store, everyone, as_of)  # side by side, not in turn
-    records = load_records(store, everyone)
-    network = pending.result()
+    rows = {row["uid"]: row for row in store.read(q.SUPPLIER_FACTS, uids=everyone, as_of=as_of)}
 
     def facts(uid: str, with_members: bool) -> SupplierFacts:
-        subject = records[uid]
+        row = rows[uid]
+        links = sorted(map(_link, row["network"]), key=lambda n: (n.other_id, n.kind, n.via_id))
         return SupplierFacts(
             id=uid,
-            uscc=subject.uscc or "",
-            name=subject.name,
-            records=subject.records,
+            uscc=row["subject"].get("uscc") or "",
+            name=str(row["subject"].get("name") or uid),
+            records=_records(row),
             consortium_members=tuple(
                 facts(m, False) for m in members.get(uid, []) if m != uid and with_members
             ),
-            network=tuple(network.get(uid, [])),
+            network=tuple(links),
         )
 
-    return {uid: facts(uid, True) for uid in uids if uid in records}
+    return {uid: facts(uid, True) for uid in uids if uid in rows}
 
 
 # --- check records -------------------------------------------------------------------------
@@ -347,11 +324,7 @@ def check_supplier(
         rows = store.read(q.BID_OF_SUPPLIER_IN_LOT, supplier=supplier_uid, lot=lot_uid)
         if rows:
             members[supplier_uid] = list(rows[0]["members"])
-    facts = (
-        supplier_facts(store, [supplier_uid], as_of, members).get(supplier_uid)
-        if members
-        else one_supplier_facts(store, supplier_uid, as_of)
-    )
+    facts = supplier_facts(store, [supplier_uid], as_of, members).get(supplier_uid)
     if facts is None:
         raise AssessmentError("uscc", "not_found", f"no organisation {supplier_uid}")
     result = assess_supplier(facts, as_of, policy)

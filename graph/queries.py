@@ -310,11 +310,12 @@ ORDER BY uid, other, kind, via
 """
 )
 
-# Everything a single supplier's eligibility check reads (SUBJECT_RECORDS and SUBJECT_NETWORK
-# for one organisation) in one round trip: the hot path of supplierEligibility.
+# Everything an eligibility check reads of its suppliers (SUBJECT_RECORDS and SUBJECT_NETWORK
+# for organisations) in one round trip: the hot path of supplierEligibility and lotEligibility.
 SUPPLIER_FACTS: LiteralString = (
     """
-MATCH (s:Entity {uid: $uid}) WHERE s:Organization
+UNWIND $uids AS uid
+MATCH (s:Entity {uid: uid}) WHERE s:Organization
 """
     + _RECORDS_OF_S
     + """
@@ -325,7 +326,7 @@ CALL (s) {
   RETURN collect({kind: kind, via: via, other: o.uid, other_name: o.name,
                   violations: violations}) AS network
 }
-RETURN s {.*} AS subject, violations, listings, contracts, evaluations, complaints, network
+RETURN uid, s {.*} AS subject, violations, listings, contracts, evaluations, complaints, network
 """
 )
 

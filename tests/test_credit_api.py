@@ -344,8 +344,8 @@ def test_score_all_stores_grades_and_records_only_changes(
 def test_a_single_check_reads_the_same_facts_in_one_query_as_the_lot_path(
     intake: Intake, store: GraphStore
 ) -> None:
-    """supplierEligibility reads a supplier in one query (SUPPLIER_FACTS); the lot check in
-    two (SUBJECT_RECORDS, SUBJECT_NETWORK). Every kind of record and tie, one tie expired."""
+    """Eligibility reads suppliers in one query (SUPPLIER_FACTS); scoring reads the same facts
+    in two (SUBJECT_RECORDS, SUBJECT_NETWORK). Every kind of record and tie, one tie expired."""
     boss, ex = {"person": f.make_id_number(1)}, {"person": f.make_id_number(2)}
     listing = {
         "type": "external_listing",
@@ -382,9 +382,10 @@ def test_a_single_check_reads_the_same_facts_in_one_query_as_the_lot_path(
         (TODAY, always),
         (TODAY - timedelta(days=10), {*always, ("SAME_CONTROLLER", f"org:{D}")}),
     ):
-        facts = assessment.one_supplier_facts(store, uid, as_of)
+        facts = assessment.supplier_facts(store, [uid], as_of, {}).get(uid)
         assert facts is not None
-        assert facts == assessment.supplier_facts(store, [uid], as_of, {})[uid]
+        assert facts.records == assessment.load_records(store, [uid])[uid].records
+        assert facts.network == tuple(assessment.load_network(store, [uid], as_of)[uid])
         assert {r.id for r in facts.records} == {"violation:V1", "listing:EL1"}
         assert {(n.kind, n.other_id) for n in facts.network} == links
-    assert assessment.one_supplier_facts(store, "org:" + f.make_uscc(77), TODAY) is None
+    assert assessment.supplier_facts(store, ["org:" + f.make_uscc(77)], TODAY, {}) == {}
