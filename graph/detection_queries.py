@@ -101,22 +101,21 @@ RETURN uid AS successor, n.registered_on AS registered_on, x.uid AS via, x:Perso
 SUCCESSOR_LINKS: LiteralString = "UNWIND $uids AS uid" + _SUCCESSOR_LINKS_BODY
 LOT_BIDDER_SUCCESSORS: LiteralString = _BIDDERS_OF_LOT + _SUCCESSOR_LINKS_BODY
 
-# The lots a lot-mode check needs for history: every lot the lot's bidders bid on, and every
-# lot of its purchaser and agency, with their light facts (LOT_FACTS without details) in the
-# same round trip (`$details` false). Separate MATCHes: within one pattern a relationship is
-# not traversed twice, which would leave out the lot itself.
+# The lots a lot-mode check needs for history: every lot the lot's bidders bid for or won,
+# with their light facts (LOT_FACTS without details) in the same round trip (`$details`
+# false). What the per-buyer detectors count over the rest of the lot's purchaser's and
+# agency's lots comes from BUYER_STATS_OF_LOT, so a large buyer costs a count, not its history.
 _NEIGHBOURHOOD_OF_LOT: LiteralString = """
-MATCH (:Entity {uid: $lot})<-[:HAS_LOT]-(lp:Project)
-CALL (lp) {
-  MATCH (:Entity {uid: $lot})<-[:FOR_LOT]-(:Bid)<-[:SUBMITTED]-(s:Organization)
+MATCH (:Entity {uid: $lot})<-[:FOR_LOT]-(:Bid)<-[:SUBMITTED]-(s:Organization)
+WITH DISTINCT s
+CALL (s) {
   MATCH (s)-[:SUBMITTED]->(:Bid)-[:FOR_LOT]->(l:Lot)
   RETURN l.uid AS uid
   UNION
-  MATCH (lp)-[:PURCHASED_BY|RUN_BY]->(buyer:Organization)
-  MATCH (buyer)<-[:PURCHASED_BY|RUN_BY]-(:Project)-[:HAS_LOT]->(l:Lot)
+  MATCH (s)<-[:WON_BY]-(:Award)-[:AWARD_OF]->(l:Lot)
   RETURN l.uid AS uid
 }
-WITH uid"""
+WITH DISTINCT uid"""
 HISTORY_OF_LOT: LiteralString = _NEIGHBOURHOOD_OF_LOT + _LOT_FACTS_BODY
 
 # How many lots of each trade each purchaser put out: the market a supplier bids in.
@@ -132,6 +131,29 @@ MATCH (:Entity {uid: uid})<-[:HAS_LOT]-(:Project)-[:PURCHASED_BY]->(purchaser:Or
 WITH DISTINCT purchaser.uid AS uid"""
     + _MARKET_SIZES_BODY
 )
+
+# The counts History.buyer_stats gives for the lot's purchaser and agency, over all their lots:
+# per buyer, the lots it put out (as purchaser or agency, once per role) with a winner and a
+# priced bid, and, as purchaser, what fixes the day of each lot with a winner (its deadline,
+# else its bids' submission times, else the publication day; as LOT_FACTS gives them).
+BUYER_STATS_OF_LOT: LiteralString = """
+MATCH (:Entity {uid: $lot})<-[:HAS_LOT]-(:Project)-[:PURCHASED_BY|RUN_BY]->(buyer:Organization)
+WITH DISTINCT buyer
+MATCH (buyer)<-[role:PURCHASED_BY|RUN_BY]-(p:Project)-[:HAS_LOT]->(l:Lot)
+WHERE EXISTS { (l)<-[:AWARD_OF]-(:Award)-[:WON_BY]->(:Organization) }
+WITH buyer, role, p, l,
+     EXISTS {
+       (l)<-[:FOR_LOT]-(b:Bid)<-[:SUBMITTED]-(:Organization)
+       WHERE b.status IS NULL OR b.status <> 'WITHDRAWN'
+     } AS priced
+RETURN buyer.uid AS buyer, count(CASE WHEN priced THEN 1 END) AS awarded,
+       collect(CASE WHEN type(role) = 'PURCHASED_BY' THEN
+         [toString(l.bid_deadline), toString(p.published_on),
+          CASE WHEN l.bid_deadline IS NULL
+            THEN [(l)<-[:FOR_LOT]-(b:Bid)<-[:SUBMITTED]-(:Organization) | toString(b.submitted_at)]
+            ELSE [] END]
+       END) AS decided
+"""
 
 LOTS_PAGE: LiteralString = """
 MATCH (l:Entity)

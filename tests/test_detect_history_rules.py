@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from credit.detection.flag_store import StoredFlag
+from credit.detection.flags import Finding
 from credit.detection.registry import default_settings
 from credit.detection.scan import detect_lot
 from credit.intake.pipeline import Intake
@@ -244,6 +247,64 @@ def test_lot_mode_finds_the_same_history_flag_as_the_full_scan(
     (same,) = [x for x in run.flags if x.pattern == "BID_ROTATION"]
     assert _identity(same) == _identity(full)
     assert run.report.changed == 0 and run.report.created == 0
+
+
+def others_at_the_buyer(*days: str) -> Records:
+    """Contests at the purchaser among suppliers 40-42 only: lots a lot check reads as counts
+    (BUYER_STATS_OF_LOT), not as lots, since none of the checked lot's bidders took part."""
+    records: Records = suppliers(40, 41, 42)
+    for i, day in enumerate(days):
+        records += tender(f"O{i}", {40 + i % 3: "700000", 40 + (i + 1) % 3: "720000"}, day=day)
+    return records
+
+
+def test_lot_mode_counts_a_purchasers_other_lots_for_suppression_as_the_full_scan_does(
+    intake: Intake, store: GraphStore
+) -> None:
+    records: Records = [buyer(), *suppliers(1, 2, 3, 4)]
+    for i in range(12):
+        day = f"2024-{i + 1:02d}-05"
+        bidders = {2: "900000"} if i in {2, 4, 6, 9} else {1: str(950_000 + 1000 * i)}
+        records += tender(f"S{i}", {**bidders, 3: "990000", 4: "1010000"}, day=day)
+    records += tender("BOTH", {1: "940000", 2: "960000", 3: "990000"}, day="2025-01-05")
+    # 1 and 2 stay away from each other's wins; the flag's evidence is the less likely side,
+    # bidder 1. One lot of others falls in its active period (its participation is 9 of 10
+    # other lots, not 9 of 9) and two before it.
+    load(intake, [*records, *others_at_the_buyer("2024-06-20", "2023-03-01", "2023-04-01")])
+    (full,) = scanned(store, "BID_SUPPRESSION")
+    assert full.scores["participation"] == 0.9
+    run = detect_lot(store, "lot:BOTH", default_settings())
+    (same,) = [x for x in run.findings if x.pattern == "BID_SUPPRESSION"]
+    assert _same_finding(same, full)
+
+
+def test_lot_mode_counts_a_buyers_other_awards_for_capture_as_the_full_scan_does(
+    intake: Intake, store: GraphStore
+) -> None:
+    records: Records = [buyer(), *suppliers(1, 2, 3, 4, 5)]
+    for i in range(8):
+        low = 1 if i != 3 else 2
+        prices = {n: str(1_000_000 + 10_000 * ((n - low) % 5)) for n in (1, 2, 3, 4, 5)}
+        records += tender(f"C{i}", prices, day=f"2024-{i + 1:02d}-05")
+    load(intake, [*records, *others_at_the_buyer("2024-02-20", "2024-03-20", "2024-04-20")])
+    (full,) = scanned(store, "BUYER_CAPTURE")
+    assert full.scores["awarded"] == 11
+    run = detect_lot(store, "lot:C0", default_settings())
+    (same,) = [x for x in run.findings if x.pattern == "BUYER_CAPTURE"]
+    assert _same_finding(same, full)
+
+
+def _same_finding(found: Finding, flag: StoredFlag) -> bool:
+    """A lot check's finding is the full scan's flag: identity, evidence, statistics (stored to
+    two digits) and words. A history flag names the lots of its evidence, so the lot's own flags
+    need not hold it."""
+    from credit.detection.flags import canonical
+
+    return (found.uid, canonical(found.evidence), found.message) == (
+        flag.uid,
+        canonical_evidence(flag),
+        flag.message,
+    ) and found.scores == pytest.approx(flag.scores, rel=0.05)
 
 
 def _identity(flag: StoredFlag) -> tuple[str, str, tuple[str, ...]]:

@@ -167,16 +167,27 @@ class SuccessorLink:
     status: str
 
 
+@dataclass(frozen=True, slots=True)
+class BuyerStats:
+    """What the per-buyer detectors count over all of a buyer's lots, so that a lot-mode check
+    can read these numbers instead of the buyer's whole history."""
+
+    decided_days: tuple[date, ...] = ()  # the days of its lots as purchaser with a winner
+    awarded: int = 0  # its lots (as purchaser or as agency) with a winner and a priced bid
+
+
 @dataclass(frozen=True)
 class History:
     """Lots with their priced bids and winner, indexed by supplier and by buyer. Per buyer
     statistics need all of a buyer's lots: `buyers` names the buyers whose lots are all here
-    (None: every buyer's, as in a full scan)."""
+    or counted in `stats` (None: every buyer's, as in a full scan)."""
 
     lots: Mapping[str, LotFacts]
     buyers: frozenset[str] | None = None
     # lots per (category, purchaser) over the whole graph; None: count them in `lots`
     markets: Mapping[tuple[str | None, str], int] | None = None
+    # the complete buyers' counts over the whole graph; None: count them in `lots`
+    stats: Mapping[str, BuyerStats] | None = None
 
     def complete(self, buyer: str) -> bool:
         return self.buyers is None or buyer in self.buyers
@@ -194,6 +205,24 @@ class History:
     def market_size(self, category: str | None, purchasers: Iterable[str]) -> int:
         """How many lots of this trade the given purchasers have put out."""
         return sum(self._market_sizes.get((category, p), 0) for p in set(purchasers))
+
+    def buyer_stats(self, buyer: str) -> BuyerStats:
+        if self.stats is not None:
+            return self.stats.get(buyer, BuyerStats())
+        return self._counted_stats.get(buyer, BuyerStats())
+
+    @cached_property
+    def _counted_stats(self) -> Mapping[str, BuyerStats]:
+        days: dict[str, list[date]] = defaultdict(list)
+        awarded: dict[str, int] = defaultdict(int)
+        for lot in self.ordered:
+            if lot.purchaser and lot.winner:
+                days[lot.purchaser].append(lot.day)
+            for buyer in lot.buyers:
+                awarded[buyer] += bool(lot.winner and lot.contenders)
+        return {
+            b: BuyerStats(tuple(days.get(b, ())), awarded[b]) for b in days.keys() | awarded.keys()
+        }
 
     @cached_property
     def by_supplier(self) -> Mapping[str, tuple[str, ...]]:

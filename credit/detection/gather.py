@@ -11,6 +11,7 @@ from typing import Any
 
 from credit.detection.facts import (
     BidFact,
+    BuyerStats,
     History,
     Identifier,
     Kin,
@@ -61,12 +62,7 @@ def _lot(row: Any) -> LotFacts:
     bids = tuple(sorted((_bid(b) for b in row["bids"]), key=lambda b: b.uid))
     awards = sorted(row["awards"], key=lambda a: (a["awarded_on"] or "", a["award"]))
     award = awards[-1] if awards else None  # a re-award replaces the earlier one
-    day = (
-        _day(row["deadline"])
-        or max((b.submitted_at.date() for b in bids), default=None)
-        or _day(row["published_on"])
-    )
-    assert day is not None, "a project always has its publication day"
+    day = lot_day(row["deadline"], [b.submitted_at for b in bids], row["published_on"])
     return LotFacts(
         uid=row["uid"],
         key=row["key"],
@@ -91,6 +87,14 @@ def _lot(row: Any) -> LotFacts:
             )
         ),
     )
+
+
+def lot_day(deadline: Any, submitted: Iterable[datetime], published_on: Any) -> date:
+    """The day a lot is judged on: its bid deadline, else its last submission, else the day
+    its project was published."""
+    day = _day(deadline) or max((at.date() for at in submitted), default=None) or _day(published_on)
+    assert day is not None, "a project always has its publication day"
+    return day
 
 
 def _bid(row: Any) -> BidFact:
@@ -126,8 +130,8 @@ def load_history(store: GraphStore, uids: Iterable[str]) -> History:
 
 
 def lot_history(store: GraphStore, lot_uid: str) -> dict[str, LotFacts]:
-    """The whole history of a lot's bidders and buyers, in one round trip: every lot the
-    bidders bid for and every lot of its purchaser and agency (light facts)."""
+    """The history of a lot's bidders, in one round trip: every lot they bid for or won
+    (light facts)."""
     rows = store.read(dq.HISTORY_OF_LOT, lot=lot_uid, details=False)
     return {lot.uid: lot for lot in map(_lot, rows)}
 
@@ -137,6 +141,22 @@ def lot_markets(store: GraphStore, lot_uid: str) -> dict[tuple[str | None, str],
     them itself."""
     rows = store.read(dq.MARKETS_OF_LOT, lot=lot_uid)
     return {(row["category"], row["buyer"]): int(row["lots"]) for row in rows}
+
+
+def lot_buyer_stats(store: GraphStore, lot_uid: str) -> dict[str, BuyerStats]:
+    """History.buyer_stats for the lot's purchaser and agency, counted in the graph."""
+    return {
+        row["buyer"]: BuyerStats(
+            decided_days=tuple(
+                sorted(
+                    lot_day(deadline, map(datetime.fromisoformat, submitted), published)
+                    for deadline, published, submitted in row["decided"]
+                )
+            ),
+            awarded=int(row["awarded"]),
+        )
+        for row in store.read(dq.BUYER_STATS_OF_LOT, lot=lot_uid)
+    }
 
 
 def all_lots(store: GraphStore, after: str = "", size: int = BATCH) -> Iterator[list[str]]:

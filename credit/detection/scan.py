@@ -1,10 +1,11 @@
 """Running the detectors: one lot at bid opening, or the whole graph in batches.
 
-Lot mode gathers the lot's bids and ties, and the whole history of its bidders and buyers, in a
-handful of queries, runs every enabled detector and writes the flags. The full scan pages
-through lots by uid (the cursor is kept in a (:DetectionRun) node, so an interrupted scan
-resumes where it stopped), pulling facts for a batch of lots at once; then it loads the light
-bid history once and runs the history detectors. Work is linear in the number of bids.
+Lot mode gathers the lot's bids and ties, the whole history of its bidders and the counts the
+per-buyer detectors need over its buyers' lots, in a handful of queries, runs every enabled
+detector and writes the flags: its cost follows the bidders' history, not the buyers' size.
+The full scan pages through lots by uid (the cursor is kept in a (:DetectionRun) node, so an
+interrupted scan resumes where it stopped), pulling facts for a batch of lots at once; then it
+runs the history detectors over the light bid history. Work is linear in the number of bids.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from credit.detection.gather import (
     load_ties,
     lot_bidder_successors,
     lot_bidder_ties,
+    lot_buyer_stats,
     lot_history,
     lot_markets,
     lot_reviewer_kin,
@@ -121,7 +123,8 @@ def detect_lot(
     may_see: Callable[[Sequence[str]], bool] | None = None,
 ) -> LotRun:
     """Every enabled detector on one lot: its own patterns and the history patterns among
-    its bidders (computed on their whole history, so they agree with a full scan). Every read
+    its bidders (computed on their whole history and the counts over its buyers' lots, so
+    they agree with a full scan). Every read
     starts from the lot, so they all go out at once; `may_see` (the lot's buyers) is asked
     before anything is written."""
     started = time.perf_counter()
@@ -133,6 +136,7 @@ def detect_lot(
 
     history = read(Reads.HISTORY in needs, lot_history)
     markets = read(Reads.HISTORY in needs, lot_markets)
+    stats = read(Reads.HISTORY in needs, lot_buyer_stats)
     ties = read(bool(needs & {Reads.TIES, Reads.REVIEWS}), lot_bidder_ties)
     kin = read(Reads.REVIEWS in needs, lot_reviewer_kin)
     successors = read(Reads.DEBARMENTS in needs, lot_bidder_successors)
@@ -147,8 +151,8 @@ def detect_lot(
         ties=ties.result() if ties else {},
         kin=kin.result() if kin else {},
         history=(
-            History(history.result(), frozenset(lot.buyers), markets.result())
-            if history and markets
+            History(history.result(), frozenset(lot.buyers), markets.result(), stats.result())
+            if history and markets and stats
             else None
         ),
         successors=successors.result() if successors else (),

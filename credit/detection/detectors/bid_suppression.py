@@ -12,8 +12,10 @@ than `max_chance`.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
+from datetime import date
 
 from credit.detection import basis
 from credit.detection.common import binomial_tail, lot_timeline
@@ -42,57 +44,115 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
     for lot in history.ordered:
         if lot.purchaser and lot.winner and history.complete(lot.purchaser):
             by_purchaser[lot.purchaser].append(lot)
+    # each pair at a purchaser is one flag: where both stayed away from the other's wins, the
+    # less likely direction is its evidence
+    found: dict[str, Finding] = {}
     for purchaser, lots in sorted(by_purchaser.items()):
-        counts = Counter(s for lot in lots for s in lot.ranks if s in active)
-        for bidder, count in sorted(counts.items()):
-            if count >= settings.min_regular * settings.min_other_lots:  # could be a regular
-                first, last = active[bidder]
-                span = [lot for lot in lots if first <= lot.day <= last]
-                yield from _suppressed(purchaser, bidder, span, active, settings)
+        market = _Market(lots, history.buyer_stats(purchaser).decided_days, active, settings)
+        for one in _at_purchaser(purchaser, market, active, settings):
+            kept = found.get(one.uid)
+            if kept is None or one.scores["chance"] < kept.scores["chance"]:
+                found[one.uid] = one
+    yield from found.values()
 
 
-def _suppressed(
+class _Market:
+    """One purchaser's decided lots: the days of all of them (a lot check reads only these
+    for lots its bidders had no part in) and, by supplier, the lots each bid for and won.
+    A bidder's active period is then a pair of bisections, so each (bidder, partner) pair
+    costs a few lookups, not a pass over the purchaser's lots."""
+
+    def __init__(
+        self,
+        lots: list[LotFacts],
+        days: tuple[date, ...],
+        active: Mapping[str, object],
+        settings: Settings,
+    ) -> None:
+        self.days = days
+        self.bidden: defaultdict[str, list[LotFacts]] = defaultdict(list)
+        wins: defaultdict[str, list[LotFacts]] = defaultdict(list)
+        for lot in lots:
+            for supplier in lot.ranks:
+                if supplier in active:
+                    self.bidden[supplier].append(lot)
+            if lot.winner is not None and lot.winner in active:
+                wins[lot.winner].append(lot)
+        # only a partner with min_lots wins here can have min_lots wins a bidder stayed away from
+        self.wins = {p: w for p, w in sorted(wins.items()) if len(w) >= settings.min_lots}
+        self.win_days = {p: [lot.day for lot in w] for p, w in self.wins.items()}
+        self.most_wins = max((len(w) for w in self.wins.values()), default=0)
+
+    def span(self, first: date, last: date) -> int:
+        """How many of the purchaser's decided lots fall in [first, last]."""
+        return bisect_right(self.days, last) - bisect_left(self.days, first)
+
+    def wins_in(self, partner: str, first: date, last: date) -> list[LotFacts]:
+        days = self.win_days[partner]
+        return self.wins[partner][bisect_left(days, first) : bisect_right(days, last)]
+
+
+def _at_purchaser(
     purchaser: str,
-    bidder: str,
-    span: list[LotFacts],
-    active: Mapping[str, object],
+    market: _Market,
+    active: Mapping[str, tuple[date, date]],
     settings: Settings,
 ) -> Iterator[Finding]:
-    """Partners whose wins, in the bidder's active period, the bidder kept away from."""
-    by_winner: defaultdict[str, list[LotFacts]] = defaultdict(list)
-    for lot in span:
-        if lot.winner is not None:
-            by_winner[lot.winner].append(lot)
-    present = sum(bidder in lot.ranks for lot in span)
-    for partner, won in sorted(by_winner.items()):
-        others = len(span) - len(won)
-        if partner == bidder or partner not in active or others < settings.min_other_lots:
+    """Partners whose wins, in a regular bidder's active period, the bidder kept away from."""
+    for bidder, mine in sorted(market.bidden.items()):
+        present = len(mine)  # every lot it bid for lies in its own active period
+        if present < settings.min_regular * settings.min_other_lots:
             continue
-        absent = [lot for lot in won if bidder not in lot.ranks]
-        rate = (present - (len(won) - len(absent))) / others
-        if len(absent) < settings.min_lots or rate < settings.min_regular:
-            continue
-        chance = binomial_tail(len(absent), len(won), 1 - rate)
-        if chance > settings.max_chance:
-            continue
-        nodes, edges = lot_timeline(absent, [partner])
-        shown = [lot for lot in span if lot.winner != partner and bidder in lot.ranks]
-        more_nodes, more_edges = lot_timeline(shown[-len(absent) :], [bidder])
-        withdrawn = [lot.uid for lot in absent if any(b.supplier == bidder for b in lot.bids)]
-        yield finding(
-            DETECTOR.id,
-            None,
-            [bidder, partner],
-            settings.confidence,
-            f"a supplier that bid for {rate:.0%} of a purchaser's other lots stayed away from "
-            f"{len(absent)} of the {len(won)} lots its partner won there",
-            others=[purchaser],
-            lots=[lot.uid for lot in absent],
-            nodes=[*nodes, *more_nodes],
-            edges=[*edges, *more_edges],
-            facts={"bidder": bidder, "partner": partner, "withdrawn": withdrawn},
-            scores={"participation": round(rate, 4), "chance": chance},
-        )
+        first, last = active[bidder]
+        span = market.span(first, last)
+        if present < settings.min_regular * (span - market.most_wins):
+            continue  # too rare a bidder here to be a regular, whoever the partner
+        won_with_me = Counter(lot.winner for lot in mine)
+        for partner in market.wins:
+            if partner == bidder:
+                continue
+            won = market.wins_in(partner, first, last)
+            others = span - len(won)
+            absent = len(won) - won_with_me[partner]
+            if others < settings.min_other_lots or absent < settings.min_lots:
+                continue
+            rate = (present - won_with_me[partner]) / others
+            if rate < settings.min_regular:
+                continue
+            chance = binomial_tail(absent, len(won), 1 - rate)
+            if chance <= settings.max_chance:
+                yield _finding(purchaser, bidder, partner, mine, won, rate, chance, settings)
+
+
+def _finding(
+    purchaser: str,
+    bidder: str,
+    partner: str,
+    mine: list[LotFacts],
+    won: list[LotFacts],
+    rate: float,
+    chance: float,
+    settings: Settings,
+) -> Finding:
+    absent = [lot for lot in won if bidder not in lot.ranks]
+    nodes, edges = lot_timeline(absent, [partner])
+    shown = [lot for lot in mine if lot.winner != partner]
+    more_nodes, more_edges = lot_timeline(shown[-len(absent) :], [bidder])
+    withdrawn = [lot.uid for lot in absent if any(b.supplier == bidder for b in lot.bids)]
+    return finding(
+        DETECTOR.id,
+        None,
+        [bidder, partner],
+        settings.confidence,
+        f"a supplier that bid for {rate:.0%} of a purchaser's other lots stayed away from "
+        f"{len(absent)} of the {len(won)} lots its partner won there",
+        others=[purchaser],
+        lots=[lot.uid for lot in absent],
+        nodes=[*nodes, *more_nodes],
+        edges=[*edges, *more_edges],
+        facts={"bidder": bidder, "partner": partner, "withdrawn": withdrawn},
+        scores={"participation": round(rate, 4), "chance": chance},
+    )
 
 
 DETECTOR = Detector(

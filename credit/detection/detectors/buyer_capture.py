@@ -33,14 +33,15 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
     for buyer, uids in sorted(history.by_buyer.items()):
         if not history.complete(buyer):
             continue
-        awarded = [lot for lot in history.of(uids) if lot.winner and lot.contenders]
-        if len(awarded) < settings.min_awards:
+        total = history.buyer_stats(buyer).awarded  # a lot check holds only its bidders' lots
+        if total < settings.min_awards:
             continue
+        awarded = [lot for lot in history.of(uids) if lot.winner and lot.contenders]
         wins = Counter(lot.winner for lot in awarded if lot.winner in lot.ranks)
         for supplier, count in sorted(wins.items(), key=lambda w: str(w[0])):
             if supplier is None or not facts.in_focus([supplier]):
                 continue
-            if count < settings.min_share * len(awarded):
+            if count < settings.min_share * total:
                 continue
             fair = [1 / len(lot.contenders) for lot in awarded if supplier in lot.ranks]
             chance = poisson_binomial_tail(count, fair)
@@ -53,15 +54,15 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
                 None,
                 [supplier],
                 settings.confidence,
-                f"one supplier won {count} of a buyer's {len(awarded)} awarded lots "
-                f"({count / len(awarded):.0%}); fair contests would give it about "
+                f"one supplier won {count} of a buyer's {total} awarded lots "
+                f"({count / total:.0%}); fair contests would give it about "
                 f"{sum(fair):.1f}",
                 others=[buyer],
                 lots=[lot.uid for lot in won],
                 nodes=nodes,
                 edges=edges,
                 scores={
-                    "awarded": len(awarded),
+                    "awarded": total,
                     "expected": round(sum(fair), 4),
                     "chance": chance,
                 },
