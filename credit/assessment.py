@@ -56,23 +56,33 @@ def _d(value: Any) -> date | None:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def _day(value: Any) -> date:
+    day = _d(value)
+    assert day is not None, "a credit record always has its decision day"
+    return day
+
+
+def _instant(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _record(kind: str, p: dict[str, Any]) -> CreditRecord | None:
-    p = native(p)
-    common: dict[str, Any] = {"id": p["uid"], "received_at": p.get("received_at")}
+    """A credit record from its fields as the records queries give them (dates as ISO text)."""
+    common: dict[str, Any] = {"id": p["uid"], "received_at": _instant(p.get("received_at"))}
     if kind == "violation":
         return CreditRecord(
             kind="violation",
             category=p["category"],
-            decided_on=p["decided_on"],
+            decided_on=_day(p["decided_on"]),
             severity=Severity(p["severity"]),
             penalty_types=tuple(PenaltyType(x) for x in p.get("penalty_types") or ()),
             fine_amount=Decimal(p["fine_exact"]) if p.get("fine_exact") else None,
             fine_currency=p.get("fine_currency"),
-            ban_start=p.get("ban_start"),
-            ban_end=p.get("ban_end"),
-            publication_end=p.get("publication_end"),
-            status=RecordStatus(p.get("status", "ACTIVE")),
-            status_date=p.get("status_date"),
+            ban_start=_d(p.get("ban_start")),
+            ban_end=_d(p.get("ban_end")),
+            publication_end=_d(p.get("publication_end")),
+            status=RecordStatus(p.get("status") or "ACTIVE"),
+            status_date=_d(p.get("status_date")),
             basis=p.get("basis") or "",
             decision_number=p.get("decision_number") or "",
             authority=p.get("authority") or "",
@@ -82,9 +92,9 @@ def _record(kind: str, p: dict[str, Any]) -> CreditRecord | None:
         return CreditRecord(
             kind="listing",
             category=p["list"],
-            decided_on=p["listed_on"],
-            valid_until=p.get("valid_until"),
-            retracted_on=p.get("retracted_on"),
+            decided_on=_day(p["listed_on"]),
+            valid_until=_d(p.get("valid_until")),
+            retracted_on=_d(p.get("retracted_on")),
             decision_number=p.get("reference") or "",
             authority=p.get("authority") or "",
             **common,
@@ -100,7 +110,7 @@ def _record(kind: str, p: dict[str, Any]) -> CreditRecord | None:
         return CreditRecord(
             kind="evaluation",
             category="EVALUATION",
-            decided_on=p["rated_on"],
+            decided_on=_day(p["rated_on"]),
             score=int(p["score"]),
             **common,
         )

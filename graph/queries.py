@@ -231,29 +231,46 @@ RETURN k.id AS id
 
 # --- credit: facts for scoring and eligibility -------------------------------------------------
 
+# The fields of each kind of credit record that the rules read (credit.assessment._record),
+# temporal values as ISO text: the driver's temporal decoding cost more than the query itself.
+_VIOLATION_FIELDS: LiteralString = """v {.uid, .category, .severity, .penalty_types,
+  .fine_exact, .fine_currency, .status, .basis, .decision_number, .authority,
+  received_at: toString(v.received_at), decided_on: toString(v.decided_on),
+  ban_start: toString(v.ban_start), ban_end: toString(v.ban_end),
+  publication_end: toString(v.publication_end), status_date: toString(v.status_date)}"""
+
 # The credit-relevant records of a subject `s` (shared by SUBJECT_RECORDS and SUPPLIER_FACTS).
-_RECORDS_OF_S: LiteralString = """
+_RECORDS_OF_S: LiteralString = (
+    """
 CALL (s) {
   OPTIONAL MATCH (v:Violation)-[:AGAINST]->(s)
-  RETURN collect(v {.*}) AS violations
+  RETURN collect("""
+    + _VIOLATION_FIELDS
+    + """) AS violations
 }
 CALL (s) {
   OPTIONAL MATCH (l:ExternalListing)-[:LISTS]->(s)
-  RETURN collect(l {.*}) AS listings
+  RETURN collect(l {.uid, .list, .reference, .authority,
+    received_at: toString(l.received_at), listed_on: toString(l.listed_on),
+    valid_until: toString(l.valid_until), retracted_on: toString(l.retracted_on)}) AS listings
 }
 CALL (s) {
   OPTIONAL MATCH (c:Contract)-[:UNDER_AWARD]->(:Award)-[:WON_BY]->(s)
-  RETURN collect(c {.*}) AS contracts
+  RETURN collect(c {.uid, .acceptance, received_at: toString(c.received_at),
+    accepted_on: toString(c.accepted_on), signed_on: toString(c.signed_on)}) AS contracts
 }
 CALL (s) {
   OPTIONAL MATCH (e:Evaluation)-[:RATES]->(s)
-  RETURN collect(e {.*}) AS evaluations
+  RETURN collect(e {.uid, .score, received_at: toString(e.received_at),
+    rated_on: toString(e.rated_on)}) AS evaluations
 }
 CALL (s) {
   OPTIONAL MATCH (c:Complaint)-[:FILED_BY]->(s)
-  RETURN collect(c {.*}) AS complaints
+  RETURN collect(c {.uid, .outcome, received_at: toString(c.received_at),
+    decided_on: toString(c.decided_on), filed_on: toString(c.filed_on)}) AS complaints
 }
 """
+)
 
 # Every credit-relevant record of each subject, one round trip for a whole lot's bidders.
 SUBJECT_RECORDS: LiteralString = (
@@ -263,7 +280,7 @@ MATCH (s:Entity {uid: uid})
 """
     + _RECORDS_OF_S
     + """
-RETURN uid, s {.*} AS subject, labels(s) AS labels, violations, listings, contracts,
+RETURN uid, s {.uscc, .name} AS subject, labels(s) AS labels, violations, listings, contracts,
        evaluations, complaints
 """
 )
@@ -271,7 +288,8 @@ RETURN uid, s {.*} AS subject, labels(s) AS labels, violations, listings, contra
 # Suppliers `o` tied to an organisation `s` through the people or companies behind it (ties in
 # force on the as-of date), with those suppliers' violations, for the network rules (shared by
 # SUBJECT_NETWORK and SUPPLIER_FACTS).
-_NETWORK_OF_S: LiteralString = """
+_NETWORK_OF_S: LiteralString = (
+    """
 CALL (s) {
   MATCH (s)<-[r1:LEGAL_REP_OF|RESPONSIBLE_FOR|CONTROLS]-(p)
         -[r2:LEGAL_REP_OF|RESPONSIBLE_FOR|CONTROLS]->(o:Supplier)
@@ -294,9 +312,12 @@ CALL (s) {
 }
 CALL (o) {
   OPTIONAL MATCH (v:Violation)-[:AGAINST]->(o)
-  RETURN collect(v {.*}) AS violations
+  RETURN collect("""
+    + _VIOLATION_FIELDS
+    + """) AS violations
 }
 """
+)
 
 SUBJECT_NETWORK: LiteralString = (
     """
@@ -326,7 +347,8 @@ CALL (s) {
   RETURN collect({kind: kind, via: via, other: o.uid, other_name: o.name,
                   violations: violations}) AS network
 }
-RETURN uid, s {.*} AS subject, violations, listings, contracts, evaluations, complaints, network
+RETURN uid, s {.uscc, .name} AS subject, violations, listings, contracts, evaluations,
+       complaints, network
 """
 )
 

@@ -15,6 +15,7 @@ from tests import factories as f
 from tests.conftest import ingest
 
 Record = dict[str, Any]
+Records = list[Record]
 BUYER = 90
 
 
@@ -103,3 +104,31 @@ def org(n: int) -> str:
 
 def orgs(*numbers: int) -> tuple[str, ...]:
     return tuple(sorted(org(n) for n in numbers))
+
+
+def background(count: int = 20, purchaser: int = BUYER) -> Records:
+    """Ordinary contests at the purchaser among other suppliers (40-49), so the market the
+    fixture's suppliers bid in is larger than the lots they share."""
+    records: Records = suppliers(*range(40, 50))
+    for i in range(count):
+        bidders = (40 + i % 10, 40 + (i + 3) % 10, 40 + (i + 6) % 10)
+        prices = {n: str(1_000_000 + 7919 * ((i * 7 + k * 13) % 31)) for k, n in enumerate(bidders)}
+        records += tender(
+            f"BG{purchaser}-{i:02d}", prices, purchaser=purchaser, day=f"2024-{i % 12 + 1:02d}-15"
+        )
+    return records
+
+
+def turns(winners: list[int], ring: tuple[int, ...], outsiders: tuple[int, ...]) -> Records:
+    """Lots in which the ring's designated winner bids lowest, the others 1-3% above it and
+    the outsiders about 10% above."""
+    records: Records = []
+    for i, winner in enumerate(winners):
+        base = 2_000_000 + 104_729 * i
+        prices = {winner: str(base)}
+        for k, member in enumerate(m for m in ring if m != winner):
+            prices[member] = str(base + 20_011 + 19_997 * k)
+        for k, outsider in enumerate(outsiders):
+            prices[outsider] = str(base + 200_003 + 30_011 * k)
+        records += tender(f"R{i}", prices, day=f"2025-{i + 1:02d}-10")
+    return records

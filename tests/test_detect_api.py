@@ -11,7 +11,7 @@ from credit.security.permissions import Role
 from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import GraphQLClient
-from tests.detect_fixtures import BUYER, buyer, load, orgs, suppliers, tender
+from tests.detect_fixtures import BUYER, background, buyer, load, orgs, suppliers, tender, turns
 
 AGENCY, OTHER_BUYER = 91, 92
 LOT_FLAGS = """query($lot: ID!) { lotFlags(lotId: $lot) {
@@ -173,3 +173,24 @@ def test_the_detectors_are_listed_with_their_basis_inputs_and_settings(gql: Grap
     assert by_id["EXPERT_CONFLICT"]["draftsViolation"] == "EXPERT_FAILED_RECUSAL"
     assert by_id["EXPERT_CONFLICT"]["settings"]["lookback_years"] == 3
     assert "REVIEWS" in by_id["EXPERT_CONFLICT"]["reads"]
+
+
+def test_bid_opening_runs_the_lot_detectors_and_history_patterns_on_request(
+    intake: Intake, gql: GraphQLClient
+) -> None:
+    load(
+        intake,
+        [
+            buyer(),
+            *suppliers(1, 2, 3, 4, 5),
+            *background(),
+            *turns([1, 2, 3, 1, 2], (1, 2, 3), (4, 5)),
+        ],
+    )
+    at_opening = gql.ok(LOT_FLAGS, lot="R2")
+    assert at_opening["lotFlags"]["ran"] is True
+    assert "BID_ROTATION" not in flags_by_pattern(at_opening)
+    with_history = gql.ok(LOT_FLAGS.replace("lotId: $lot", "lotId: $lot, history: true"), lot="R2")
+    rotation = flags_by_pattern(with_history)["BID_ROTATION"]
+    assert rotation["supplierIds"] == list(orgs(1, 2, 3))
+    assert "第七十四条" in rotation["legalBasis"]

@@ -15,37 +15,19 @@ from credit.detection.scan import detect_lot
 from credit.intake.pipeline import Intake
 from credit.store import GraphStore
 from tests import factories as f
-from tests.detect_fixtures import BUYER, buyer, load, org, orgs, scanned, suppliers, tender
-
-Records = list[dict[str, Any]]
-
-
-def background(count: int = 20, purchaser: int = BUYER) -> Records:
-    """Ordinary contests at the purchaser among other suppliers (40-49), so the market the
-    fixture's suppliers bid in is larger than the lots they share."""
-    records: Records = suppliers(*range(40, 50))
-    for i in range(count):
-        bidders = (40 + i % 10, 40 + (i + 3) % 10, 40 + (i + 6) % 10)
-        prices = {n: str(1_000_000 + 7919 * ((i * 7 + k * 13) % 31)) for k, n in enumerate(bidders)}
-        records += tender(
-            f"BG{purchaser}-{i:02d}", prices, purchaser=purchaser, day=f"2024-{i % 12 + 1:02d}-15"
-        )
-    return records
-
-
-def turns(winners: list[int], ring: tuple[int, ...], outsiders: tuple[int, ...]) -> Records:
-    """Lots in which the ring's designated winner bids lowest, the others 1-3% above it and
-    the outsiders about 10% above."""
-    records: Records = []
-    for i, winner in enumerate(winners):
-        base = 2_000_000 + 104_729 * i
-        prices = {winner: str(base)}
-        for k, member in enumerate(m for m in ring if m != winner):
-            prices[member] = str(base + 20_011 + 19_997 * k)
-        for k, outsider in enumerate(outsiders):
-            prices[outsider] = str(base + 200_003 + 30_011 * k)
-        records += tender(f"R{i}", prices, day=f"2025-{i + 1:02d}-10")
-    return records
+from tests.detect_fixtures import (
+    BUYER,
+    Records,
+    background,
+    buyer,
+    load,
+    org,
+    orgs,
+    scanned,
+    suppliers,
+    tender,
+    turns,
+)
 
 
 def test_a_closed_group_taking_turns_winning_is_flagged(intake: Intake, store: GraphStore) -> None:
@@ -243,7 +225,7 @@ def test_lot_mode_finds_the_same_history_flag_as_the_full_scan(
         ],
     )
     (full,) = scanned(store, "BID_ROTATION")
-    run = detect_lot(store, "lot:R2", default_settings())
+    run = detect_lot(store, "lot:R2", default_settings(), history=True)
     (same,) = [x for x in run.flags if x.pattern == "BID_ROTATION"]
     assert _identity(same) == _identity(full)
     assert run.report.changed == 0 and run.report.created == 0
@@ -273,7 +255,7 @@ def test_lot_mode_counts_a_purchasers_other_lots_for_suppression_as_the_full_sca
     load(intake, [*records, *others_at_the_buyer("2024-06-20", "2023-03-01", "2023-04-01")])
     (full,) = scanned(store, "BID_SUPPRESSION")
     assert full.scores["participation"] == 0.9
-    run = detect_lot(store, "lot:BOTH", default_settings())
+    run = detect_lot(store, "lot:BOTH", default_settings(), history=True)
     (same,) = [x for x in run.findings if x.pattern == "BID_SUPPRESSION"]
     assert _same_finding(same, full)
 
@@ -289,7 +271,7 @@ def test_lot_mode_counts_a_buyers_other_awards_for_capture_as_the_full_scan_does
     load(intake, [*records, *others_at_the_buyer("2024-02-20", "2024-03-20", "2024-04-20")])
     (full,) = scanned(store, "BUYER_CAPTURE")
     assert full.scores["awarded"] == 11
-    run = detect_lot(store, "lot:C0", default_settings())
+    run = detect_lot(store, "lot:C0", default_settings(), history=True)
     (same,) = [x for x in run.findings if x.pattern == "BUYER_CAPTURE"]
     assert _same_finding(same, full)
 

@@ -351,9 +351,13 @@ class DetectionQuery:
 
     @strawberry.field(
         description="The flags among a lot's bidders and reviewers, and the lot's bid "
-        "screens. With run (the default) the detectors run first, as at bid opening."
+        "screens. With run (the default) the lot detectors run first, as at bid opening; "
+        "with history also the history patterns among its bidders (slower: they read the "
+        "bidders' whole history; the full scan keeps them otherwise)."
     )
-    async def lot_flags(self, info: Info, lot_id: strawberry.ID, run: bool = True) -> LotFlags:
+    async def lot_flags(
+        self, info: Info, lot_id: strawberry.ID, run: bool = True, history: bool = False
+    ) -> LotFlags:
         c = ctx(info)
         lot = _lot(str(lot_id))
         scope = _scope(c.caller)
@@ -366,7 +370,7 @@ class DetectionQuery:
             # the detectors' reads go out at once; the scope is checked before any write
             try:
                 result = await asyncio.to_thread(
-                    detect_lot, c.store, lot, default_settings(), may_see
+                    detect_lot, c.store, lot, default_settings(), may_see, history
                 )
             except DetectionError as exc:
                 raise _refused(exc, str(lot_id)) from None

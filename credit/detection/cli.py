@@ -35,8 +35,12 @@ def _uscc(uid: str) -> str:
 
 def detect(
     lot: Annotated[
-        str | None, typer.Option("--lot", help="a lot id: run every detector on it")
+        str | None, typer.Option("--lot", help="a lot id: run the lot detectors on it")
     ] = None,
+    history: Annotated[
+        bool,
+        typer.Option(help="with --lot: also the history patterns among the lot's bidders"),
+    ] = False,
     all_lots: Annotated[
         bool, typer.Option("--all", help="scan the whole graph (resumable)")
     ] = False,
@@ -57,7 +61,7 @@ def detect(
     if lot is not None:
         uid = lot if lot.startswith("lot:") else f"lot:{lot}"
         try:
-            result = detect_lot(store, uid, settings)
+            result = detect_lot(store, uid, settings, history=history)
         except DetectionError as exc:
             typer.echo(f"{exc.field}: {exc.rule}: {exc}", err=True)
             raise typer.Exit(1) from None

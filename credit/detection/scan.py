@@ -121,20 +121,22 @@ def detect_lot(
     lot_uid: str,
     settings: DetectionSettings,
     may_see: Callable[[Sequence[str]], bool] | None = None,
+    history: bool = False,
 ) -> LotRun:
-    """Every enabled detector on one lot: its own patterns and the history patterns among
-    its bidders (computed on their whole history and the counts over its buyers' lots, so
-    they agree with a full scan). Every read
-    starts from the lot, so they all go out at once; `may_see` (the lot's buyers) is asked
-    before anything is written."""
+    """The enabled lot detectors on one lot, as at bid opening; with `history` also the
+    history patterns among its bidders, computed on their whole history and the counts over
+    its buyers' lots so that they agree with a full scan. Those cost the bidders' history
+    (hundreds of lots), where the lot's own patterns cost the lot: at bid opening they are
+    the scan's to keep. Every read starts from the lot, so they all go out at once; `may_see`
+    (the lot's buyers) is asked before anything is written."""
     started = time.perf_counter()
-    detectors = settings.enabled()
+    detectors = settings.enabled() if history else settings.enabled(Phase.LOT)
     needs = _needs(detectors)
 
     def read(wanted: bool, fn: Callable[[GraphStore, str], T]) -> Future[T] | None:
         return _READS.submit(fn, store, lot_uid) if wanted else None
 
-    history = read(Reads.HISTORY in needs, lot_history)
+    past = read(Reads.HISTORY in needs, lot_history)
     markets = read(Reads.HISTORY in needs, lot_markets)
     stats = read(Reads.HISTORY in needs, lot_buyer_stats)
     ties = read(bool(needs & {Reads.TIES, Reads.REVIEWS}), lot_bidder_ties)
@@ -151,8 +153,8 @@ def detect_lot(
         ties=ties.result() if ties else {},
         kin=kin.result() if kin else {},
         history=(
-            History(history.result(), frozenset(lot.buyers), markets.result(), stats.result())
-            if history and markets and stats
+            History(past.result(), frozenset(lot.buyers), markets.result(), stats.result())
+            if past and markets and stats
             else None
         ),
         successors=successors.result() if successors else (),
