@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from credit.detection.detector import AnyDetector, Phase, Reads
 from credit.detection.detectors.bid_screens import Screen, screen
-from credit.detection.facts import Facts, History, LotFacts
+from credit.detection.facts import Facts, History, LotFacts, Tie
 from credit.detection.flag_store import (
     LotResults,
     StoredFlag,
@@ -75,13 +75,23 @@ def _patterns(detectors: Iterable[AnyDetector]) -> list[str]:
     return [d.id for d in detectors]
 
 
-def _page_facts(store: GraphStore, page: list[str], needs: set[Reads]) -> tuple[list[str], Facts]:
+def _page_facts(
+    store: GraphStore, page: list[str], needs: set[Reads], seen: dict[str, list[Tie]]
+) -> tuple[list[str], Facts]:
+    """A page of lots with their facts; a bidder's ties are read on its first lot of the scan
+    and kept in `seen` for the next (a supplier bids in lots on many pages)."""
     lots = load_lots(store, page, details=True)
     suppliers = {s for lot in lots for s in lot.suppliers}
     experts = {r.expert for lot in lots for r in lot.reviews}
+    ties: dict[str, list[Tie]] = {}
+    if needs & {Reads.TIES, Reads.REVIEWS}:
+        wanted = {s for s in suppliers if s not in seen}
+        found = load_ties(store, wanted)
+        seen.update((s, found.get(s, [])) for s in wanted)
+        ties = {s: seen[s] for s in suppliers if seen[s]}
     return page, Facts(
         lots=lots,
-        ties=load_ties(store, suppliers) if needs & {Reads.TIES, Reads.REVIEWS} else {},
+        ties=ties,
         kin=load_kin(store, experts) if Reads.REVIEWS in needs else {},
     )
 
@@ -90,10 +100,12 @@ def _read_ahead(
     store: GraphStore, pages: Iterable[list[str]], needs: set[Reads]
 ) -> Iterator[tuple[list[str], Facts]]:
     """Each page of lots with its facts, the next page read while the caller works on this
-    one: the scan's reads and its detectors overlap instead of taking turns."""
+    one: the scan's reads and its detectors overlap instead of taking turns. Two page reads
+    may overlap: they only look bidders up in the ties cache and add them, never iterate it."""
+    seen: dict[str, list[Tie]] = {}
     ahead: Future[tuple[list[str], Facts]] | None = None
     for page in pages:
-        future = _READS.submit(_page_facts, store, page, needs)
+        future = _READS.submit(_page_facts, store, page, needs, seen)
         if ahead is not None:
             yield ahead.result()
         ahead = future
