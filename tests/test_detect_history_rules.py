@@ -137,20 +137,41 @@ def test_a_buyer_with_too_few_awards_is_not_judged(intake: Intake, store: GraphS
     assert scanned(store, "BUYER_CAPTURE") == []
 
 
-def test_two_bidders_keeping_a_fixed_price_difference_across_lots_are_flagged(
-    intake: Intake, store: GraphStore
-) -> None:
+def fixed_difference() -> Records:
+    """Three lots in which bidder 2 prices 8,800 above bidder 1, the others anywhere."""
     records: Records = [buyer(), *suppliers(1, 2, 3, 4)]
     others = ((51_234, 120_877), (12_345, 97_001), (43_210, 150_003))
     for i, (a, (low, high)) in enumerate(zip((1_234_567, 2_345_671, 987_653), others, strict=True)):
         prices = {3: str(a - low), 1: str(a), 2: str(a + 8_800), 4: str(a + high)}
         records += tender(f"F{i}", prices, day=f"2024-0{i + 1}-05")
-    load(intake, records)
+    return records
+
+
+def test_two_bidders_keeping_a_fixed_price_difference_across_lots_are_flagged(
+    intake: Intake, store: GraphStore
+) -> None:
+    load(intake, fixed_difference())
     (flag,) = scanned(store, "REGULAR_PRICE_DIFFERENCE")
     assert flag.suppliers == orgs(1, 2) and flag.lot is None
     assert flag.evidence["facts"]["offsets"] == [
         {"suppliers": list(orgs(1, 2)), "mode": "difference", "value": "8800.00"}
     ]
+
+
+def test_a_lot_check_reruns_the_price_offsets_across_lots_only_on_request(
+    intake: Intake, store: GraphStore
+) -> None:
+    """REGULAR_PRICE_DIFFERENCE is a lot detector and a history detector: at bid opening only
+    its lot half runs (it reads no history); with history it finds the scan's flag."""
+    load(intake, fixed_difference())
+    at_opening = detect_lot(store, "lot:F2", default_settings())
+    assert [x for x in at_opening.findings if x.lot is None] == []
+    (found,) = [
+        x
+        for x in detect_lot(store, "lot:F2", default_settings(), history=True).findings
+        if x.pattern == "REGULAR_PRICE_DIFFERENCE" and x.lot is None
+    ]
+    assert found.suppliers == orgs(1, 2)
 
 
 def banned(subject: int, decided: str) -> dict[str, Any]:

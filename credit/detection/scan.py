@@ -143,7 +143,8 @@ def detect_lot(
     (the lot's buyers) is asked before anything is written."""
     started = time.perf_counter()
     detectors = settings.enabled() if history else settings.enabled(Phase.LOT)
-    needs = _needs(detectors)
+    # a detector of both phases (regular price differences) reads history in its history phase
+    needs = _needs(detectors) if history else _needs(detectors) - {Reads.HISTORY}
 
     def read(wanted: bool, fn: Callable[[GraphStore, str], T]) -> Future[T] | None:
         return _READS.submit(fn, store, lot_uid) if wanted else None
