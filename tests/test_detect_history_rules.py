@@ -112,15 +112,20 @@ def test_a_regular_bidder_staying_away_where_its_partner_wins_is_flagged(
     assert len(flag.lots) == 4
 
 
-def test_one_supplier_winning_most_of_a_buyers_awards_is_flagged(
-    intake: Intake, store: GraphStore
-) -> None:
+def captured() -> Records:
+    """Eight lots at the purchaser; supplier 1 bids lowest and wins in seven."""
     records: Records = [buyer(), *suppliers(1, 2, 3, 4, 5)]
     for i in range(8):
         low = 1 if i != 3 else 2
         prices = {n: str(1_000_000 + 10_000 * ((n - low) % 5)) for n in (1, 2, 3, 4, 5)}
         records += tender(f"C{i}", prices, day=f"2024-{i + 1:02d}-05")
-    load(intake, records)
+    return records
+
+
+def test_one_supplier_winning_most_of_a_buyers_awards_is_flagged(
+    intake: Intake, store: GraphStore
+) -> None:
+    load(intake, captured())
     (flag,) = scanned(store, "BUYER_CAPTURE")
     assert flag.suppliers == orgs(1)
     assert flag.others == (org(BUYER),)
@@ -284,12 +289,7 @@ def test_lot_mode_counts_a_purchasers_other_lots_for_suppression_as_the_full_sca
 def test_lot_mode_counts_a_buyers_other_awards_for_capture_as_the_full_scan_does(
     intake: Intake, store: GraphStore
 ) -> None:
-    records: Records = [buyer(), *suppliers(1, 2, 3, 4, 5)]
-    for i in range(8):
-        low = 1 if i != 3 else 2
-        prices = {n: str(1_000_000 + 10_000 * ((n - low) % 5)) for n in (1, 2, 3, 4, 5)}
-        records += tender(f"C{i}", prices, day=f"2024-{i + 1:02d}-05")
-    load(intake, [*records, *others_at_the_buyer("2024-02-20", "2024-03-20", "2024-04-20")])
+    load(intake, [*captured(), *others_at_the_buyer("2024-02-20", "2024-03-20", "2024-04-20")])
     (full,) = scanned(store, "BUYER_CAPTURE")
     assert full.scores["awarded"] == 11
     run = detect_lot(store, "lot:C0", default_settings(), history=True)
