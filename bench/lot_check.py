@@ -156,7 +156,9 @@ def main() -> None:
             requests.flush()
             warmup = max(40, 3 * len(lots))
             for name, query in QUERIES.items():
-                calls = args.calls if name == "whole_lot" else max(100, args.calls // 2)
+                calls = {"whole_lot": args.calls, "with_history_patterns": 60}.get(
+                    name, max(100, args.calls // 2)
+                )
                 options = ["--requests", requests.name, "--count", str(calls)]
                 results[name] = in_own_process(url, query, *options, "--warmup", str(warmup))
     finally:
