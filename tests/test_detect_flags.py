@@ -12,6 +12,7 @@ from credit.detection.registry import default_settings
 from credit.detection.scan import detect_lot, scan_all
 from credit.intake.pipeline import Intake
 from credit.store import GraphStore
+from tests import factories as f
 from tests.detect_fixtures import buyer, load, lot_flags, suppliers, tender
 
 PLAIN = {1: "1000000", 2: "1043700", 3: "1097350"}
@@ -108,6 +109,19 @@ def test_an_interrupted_full_scan_resumes_where_it_stopped(
     assert flag_count(store, "SAME_DEPOSIT_ACCOUNT") == 5
     runs = store.read("MATCH (r:DetectionRun) RETURN r.phase AS phase, r.cursor AS cursor")
     assert [(r["phase"], r["cursor"]) for r in runs] == [("done", "")]
+
+
+def test_a_scan_in_batches_of_one_lot_finds_a_bidders_ties_on_every_page(
+    intake: Intake, store: GraphStore
+) -> None:
+    """A bidder's ties are read once per scan and reused on later pages: the same two bidders
+    under one legal representative are flagged in each of their lots."""
+    rep = f.tie("LEGAL_REP_OF", {"person": f.make_id_number(11)}, {"org": f.make_uscc(1)})
+    rep2 = f.tie("LEGAL_REP_OF", {"person": f.make_id_number(11)}, {"org": f.make_uscc(2)})
+    lots = [r for i in range(4) for r in tender(f"L{i}", PLAIN)]
+    load(intake, [*suppliers(1, 2, 3), buyer(), f.person(11), rep, rep2, *lots])
+    scan_all(store, default_settings(), batch=1, restart=True)
+    assert flag_count(store, "SAME_CONTROLLER") == 4
 
 
 def test_a_full_scan_keeps_each_lots_bid_screens_with_it(intake: Intake, store: GraphStore) -> None:
