@@ -33,7 +33,7 @@ from credit.eligibility import (
 )
 from credit.policy import Policy, SubjectType
 from credit.scoring import CreditRecord, Score, canonical_json, compute_score
-from credit.store import GraphStore, native
+from credit.store import GraphStore, day_of, native
 from credit.sync import feed
 from graph import queries as q
 
@@ -48,16 +48,8 @@ class AssessmentError(ValueError):
 # --- graph nodes to credit records -----------------------------------------------------------
 
 
-def _d(value: Any) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 def _day(value: Any) -> date:
-    day = _d(value)
+    day = day_of(value)
     assert day is not None, "a credit record always has its decision day"
     return day
 
@@ -78,11 +70,11 @@ def _record(kind: str, p: dict[str, Any]) -> CreditRecord | None:
             penalty_types=tuple(PenaltyType(x) for x in p.get("penalty_types") or ()),
             fine_amount=Decimal(p["fine_exact"]) if p.get("fine_exact") else None,
             fine_currency=p.get("fine_currency"),
-            ban_start=_d(p.get("ban_start")),
-            ban_end=_d(p.get("ban_end")),
-            publication_end=_d(p.get("publication_end")),
+            ban_start=day_of(p.get("ban_start")),
+            ban_end=day_of(p.get("ban_end")),
+            publication_end=day_of(p.get("publication_end")),
             status=RecordStatus(p.get("status") or "ACTIVE"),
-            status_date=_d(p.get("status_date")),
+            status_date=day_of(p.get("status_date")),
             basis=p.get("basis") or "",
             decision_number=p.get("decision_number") or "",
             authority=p.get("authority") or "",
@@ -93,8 +85,8 @@ def _record(kind: str, p: dict[str, Any]) -> CreditRecord | None:
             kind="listing",
             category=p["list"],
             decided_on=_day(p["listed_on"]),
-            valid_until=_d(p.get("valid_until")),
-            retracted_on=_d(p.get("retracted_on")),
+            valid_until=day_of(p.get("valid_until")),
+            retracted_on=day_of(p.get("retracted_on")),
             decision_number=p.get("reference") or "",
             authority=p.get("authority") or "",
             **common,
@@ -103,7 +95,7 @@ def _record(kind: str, p: dict[str, Any]) -> CreditRecord | None:
         outcome = {"PASSED": "CONTRACT_ACCEPTED", "FAILED": "CONTRACT_FAILED"}.get(p["acceptance"])
         if outcome is None:
             return None  # acceptance pending: nothing to credit yet
-        decided = _d(p.get("accepted_on")) or _d(p["signed_on"])
+        decided = day_of(p.get("accepted_on")) or day_of(p["signed_on"])
         assert decided is not None
         return CreditRecord(kind="contract", category=outcome, decided_on=decided, **common)
     if kind == "evaluation":
@@ -114,7 +106,7 @@ def _record(kind: str, p: dict[str, Any]) -> CreditRecord | None:
             score=int(p["score"]),
             **common,
         )
-    decided = _d(p.get("decided_on")) or _d(p["filed_on"])
+    decided = day_of(p.get("decided_on")) or day_of(p["filed_on"])
     assert decided is not None
     return CreditRecord(kind="complaint", category=p["outcome"], decided_on=decided, **common)
 

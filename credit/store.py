@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, LiteralString, TypeVar
 
 from neo4j import Driver, ManagedTransaction
@@ -57,9 +58,25 @@ class StoredEdge:
     props: dict[str, Any]
 
 
+def native_value(value: Any) -> Any:
+    """A Neo4j temporal value as a Python one (anything else as it is)."""
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
 def native(props: Any) -> dict[str, Any]:
     """Neo4j temporal values as Python ones, so nothing above the store sees driver types."""
-    return {k: v.to_native() if hasattr(v, "to_native") else v for k, v in dict(props).items()}
+    return {k: native_value(v) for k, v in dict(props).items()}
+
+
+def day_of(value: Any) -> date | None:
+    """A date from a driver value or from ISO text (a date, or a date-time read in its own
+    offset: a bid deadline is a day where the lot is); None for none."""
+    value = native_value(value)
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
 
 
 def _node(row: Any) -> StoredNode:

@@ -105,9 +105,11 @@ LOT_BIDDER_SUCCESSORS: LiteralString = _BIDDERS_OF_LOT + _SUCCESSOR_LINKS_BODY
 # with their light facts (LOT_FACTS without details) in the same round trip (`$details`
 # false). What the per-buyer detectors count over the rest of the lot's purchaser's and
 # agency's lots comes from BUYER_STATS_OF_LOT, so a large buyer costs a count, not its history.
-_NEIGHBOURHOOD_OF_LOT: LiteralString = """
-MATCH (:Entity {uid: $lot})<-[:FOR_LOT]-(:Bid)<-[:SUBMITTED]-(s:Organization)
-WITH DISTINCT s
+_NEIGHBOURHOOD_OF_LOT: LiteralString = (
+    _BIDDERS_OF_LOT
+    + """
+MATCH (s:Entity {uid: uid})
+WITH s
 CALL (s) {
   MATCH (s)-[:SUBMITTED]->(:Bid)-[:FOR_LOT]->(l:Lot)
   RETURN l.uid AS uid
@@ -116,6 +118,7 @@ CALL (s) {
   RETURN l.uid AS uid
 }
 WITH DISTINCT uid"""
+)
 HISTORY_OF_LOT: LiteralString = _NEIGHBOURHOOD_OF_LOT + _LOT_FACTS_BODY
 
 # How many lots of each trade each purchaser put out: the market a supplier bids in.

@@ -20,25 +20,10 @@ from credit.detection.facts import (
     SuccessorLink,
     Tie,
 )
-from credit.store import GraphStore
+from credit.store import GraphStore, day_of
 from graph import detection_queries as dq
 
 BATCH = 500
-
-
-def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
-
-
-def _day(value: Any) -> date | None:
-    """A date from a driver value or from ISO text (a date, or a date-time read in its own
-    offset: a bid deadline is a day where the lot is)."""
-    value = _native(value)
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
-    if isinstance(value, datetime):
-        return value.date()
-    return value if isinstance(value, date) else None
 
 
 def batches(items: Sequence[str], size: int = BATCH) -> Iterator[list[str]]:
@@ -80,7 +65,7 @@ def _lot(row: Any) -> LotFacts:
         reviews=tuple(
             sorted(
                 (
-                    ReviewFact(r["expert"], r["review"], _day(r["reviewed_on"]) or day)
+                    ReviewFact(r["expert"], r["review"], day_of(r["reviewed_on"]) or day)
                     for r in row["reviews"]
                 ),
                 key=lambda r: r.review,
@@ -92,7 +77,11 @@ def _lot(row: Any) -> LotFacts:
 def lot_day(deadline: Any, submitted: Iterable[datetime], published_on: Any) -> date:
     """The day a lot is judged on: its bid deadline, else its last submission, else the day
     its project was published."""
-    day = _day(deadline) or max((at.date() for at in submitted), default=None) or _day(published_on)
+    day = (
+        day_of(deadline)
+        or max((at.date() for at in submitted), default=None)
+        or day_of(published_on)
+    )
     assert day is not None, "a project always has its publication day"
     return day
 
@@ -187,15 +176,38 @@ def count_lots(store: GraphStore) -> int:
 
 
 def _tie(row: Any, target: str) -> Tie:
+    return _tie_of(
+        target,
+        row["source"],
+        row["person"],
+        row["type"],
+        row["tie"],
+        row["share"],
+        row["valid_from"],
+        row["valid_to"],
+    )
+
+
+def _tie_of(
+    target: str,
+    source: str,
+    person: Any,
+    kind: str,
+    uid: str | None,
+    share: Any,
+    valid_from: Any,
+    valid_to: Any,
+) -> Tie:
+    """A tie from the columns PARTY_TIES lists (and SUCCESSOR_LINKS names)."""
     return Tie(
-        type=row["type"],
-        source=row["source"],
+        type=kind,
+        source=source,
         target=target,
-        person=bool(row["person"]),
-        uid=row["tie"],
-        share=float(row["share"]) if row["share"] is not None else None,
-        valid_from=_day(row["valid_from"]),
-        valid_to=_day(row["valid_to"]),
+        person=bool(person),
+        uid=uid,
+        share=float(share) if share is not None else None,
+        valid_from=day_of(valid_from),
+        valid_to=day_of(valid_to),
     )
 
 
@@ -214,22 +226,7 @@ def lot_bidder_ties(store: GraphStore, lot_uid: str) -> dict[str, list[Tie]]:
 
 def _ties(rows: Iterable[Any]) -> dict[str, list[Tie]]:
     return {
-        target: sorted(
-            (
-                Tie(
-                    type=kind,
-                    source=source,
-                    target=target,
-                    person=bool(person),
-                    uid=uid,
-                    share=float(share) if share is not None else None,
-                    valid_from=_day(valid_from),
-                    valid_to=_day(valid_to),
-                )
-                for source, person, kind, uid, share, valid_from, valid_to in ties
-            ),
-            key=_tie_order,
-        )
+        target: sorted((_tie_of(target, *tie) for tie in ties), key=_tie_order)
         for target, ties in rows
         if ties
     }
@@ -261,8 +258,8 @@ def _kin(rows: Iterable[Any]) -> dict[str, list[Kin]]:
                 kinship=row["kinship"],
                 source=row["source"],
                 uid=row["tie"],
-                valid_from=_day(row["valid_from"]),
-                valid_to=_day(row["valid_to"]),
+                valid_from=day_of(row["valid_from"]),
+                valid_to=day_of(row["valid_to"]),
             )
         )
     return {
@@ -288,16 +285,16 @@ def _successors(rows: Iterable[Any]) -> list[SuccessorLink]:
     found: list[SuccessorLink] = []
     for row in rows:
         ban_start, ban_end, decided = (
-            _day(row["ban_start"]),
-            _day(row["ban_end"]),
-            _day(row["decided_on"]),
+            day_of(row["ban_start"]),
+            day_of(row["ban_end"]),
+            day_of(row["decided_on"]),
         )
         if ban_start is None or ban_end is None or decided is None:
             continue
         found.append(
             SuccessorLink(
                 successor=row["successor"],
-                registered_on=_day(row["registered_on"]),
+                registered_on=day_of(row["registered_on"]),
                 via=row["via"],
                 via_person=bool(row["person"]),
                 new_tie=_tie(

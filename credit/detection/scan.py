@@ -75,6 +75,12 @@ def _patterns(detectors: Iterable[AnyDetector]) -> list[str]:
     return [d.id for d in detectors]
 
 
+# Reads that need not wait for one another, each on its own session: a lot check's reads go out
+# together (it waits for the slowest, not their sum), and the scan reads its next page of lots
+# while the detectors work on this one.
+_READS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="detect-read")
+
+
 def _page_facts(
     store: GraphStore, page: list[str], needs: set[Reads], seen: dict[str, list[Tie]]
 ) -> tuple[list[str], Facts]:
@@ -121,11 +127,6 @@ class LotRun:
     screen: Screen | None
     report: WriteReport
     seconds: float
-
-
-# Lot mode's reads are independent of one another: run them side by side (each on its own
-# session), so a bid-opening check waits for the slowest read, not for their sum.
-_READS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="detect-read")
 
 
 def detect_lot(
