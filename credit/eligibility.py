@@ -16,6 +16,7 @@ from itertools import combinations
 from typing import Literal
 
 from credit.domain.records import ExternalList, PenaltyType, RecordStatus
+from credit.legal import text
 from credit.policy import EligibilityRules, Policy
 from credit.scoring import (
     CreditRecord,
@@ -67,42 +68,12 @@ class Eligibility:
     policy_version: str
 
 
-_BAN_BASIS = (
-    "《中华人民共和国政府采购法》第二十二条、第七十七条：被禁止参加政府采购活动的供应商在禁止期限内"
-    "不得参加 — Government Procurement Law Art. 22 and Art. 77: a supplier banned from "
-    "government procurement (1 to 3 years) may not take part while the ban lasts"
-)
-_LIST_BASIS = (
-    "财政部《关于在政府采购活动中查询及使用信用记录有关问题的通知》（财库〔2016〕125号）："
-    "拒绝列入失信被执行人名单、重大税收违法案件当事人名单、政府采购严重违法失信行为记录名单的"
-    "供应商参与政府采购活动 — MOF notice Caiku [2016] No. 125: refuse a supplier on the courts' "
-    "list of dishonest persons subject to enforcement, the list of parties to major tax-violation "
-    "cases or the government-procurement list of serious illegal and dishonest behaviour"
-)
-_MAJOR_BASIS = (
-    "《中华人民共和国政府采购法》第二十二条第一款第（五）项、《中华人民共和国政府采购法实施条例》"
-    "第十九条、财库〔2022〕3号：参加政府采购活动前三年内在经营活动中有重大违法记录（刑事处罚、"
-    "责令停产停业、吊销许可证或者执照、200万元以上罚款）的，不得参加 — Law Art. 22 para 1 "
-    "item (5), Implementing Regulations Art. 19 and Caiku [2022] No. 3: no major illegal record "
-    "(criminal penalty, suspension of business, revocation of licence, fine of CNY 2 million or "
-    "more) in the 3 years before taking part; a supplier whose ban has ended may take part again"
-)
-_CONSORTIUM_BASIS = (
-    "《中华人民共和国政府采购法》第二十四条、财库〔2016〕125号：联合体各方均应具备第二十二条规定的条件，"
-    "联合体成员存在不良信用记录的视同联合体存在不良信用记录 — Law Art. 24 (every consortium "
-    "member must meet Art. 22) and Caiku [2016] No. 125 (a listed member makes the whole "
-    "consortium listed)"
-)
-_APPEAL_BASIS = (
-    "；《中华人民共和国行政诉讼法》第五十六条、《中华人民共和国行政复议法》第四十二条：复议、诉讼期间"
-    "原则上不停止执行 — Administrative Litigation Law Art. 56 and Administrative Reconsideration "
-    "Law Art. 42: an appeal does not in principle suspend the decision; check whether it was"
-)
-_NETWORK_BASIS = (
-    "信用政策网络规则（非法定禁止情形），参照《中华人民共和国政府采购法实施条例》第十八条 — credit "
-    "policy network rule (not a statutory bar), by analogy with Implementing Regulations Art. 18 "
-    "on related suppliers: check that the ban is not being evaded"
-)
+_BAN_BASIS = text("GPL-22-77-BAN")
+_LIST_BASIS = text("CAIKU-2016-125-LISTS")
+_MAJOR_BASIS = text("GPL-22-1-5-MAJOR")
+_CONSORTIUM_BASIS = text("GPL-24-CONSORTIUM")
+_APPEAL_BASIS = "；" + text("ALL-56-APPEAL")
+_NETWORK_BASIS = text("POLICY-NETWORK")
 
 _LISTS: dict[str, tuple[Decision, str]] = {
     ExternalList.COURT_DISHONEST_DEBTOR: (
@@ -355,18 +326,8 @@ class Conflict:
     message: str
 
 
-_ART18_PARA1 = (
-    "《中华人民共和国政府采购法实施条例》第十八条第一款：单位负责人为同一人或者存在直接控股、管理关系的"
-    "不同供应商，不得参加同一合同项下的政府采购活动 — Implementing Regulations Art. 18 para 1: "
-    "suppliers whose responsible person is the same person, or between which there is a direct "
-    "holding or management relationship, may not take part in the same contract (lot)"
-)
-_ART18_PARA2 = (
-    "《中华人民共和国政府采购法实施条例》第十八条第二款：为采购项目提供整体设计、规范编制或者项目管理、"
-    "监理、检测等服务的供应商，不得再参加该采购项目的其他采购活动 — Implementing Regulations "
-    "Art. 18 para 2: a supplier that provided overall design, specification drafting, project "
-    "management, supervision or testing for a project may not take part in its other procurement"
-)
+_ART18_PARA1 = text("REGS-18-1")
+_ART18_PARA2 = text("REGS-18-2")
 
 
 def lot_conflicts(bidders: Sequence[BidderTies], single_source: bool = False) -> list[Conflict]:
