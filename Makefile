@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 CREDIT := $(BIN)/credit
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint neo4j neo4j-test stop demo schema bench-api clean ui
+.PHONY: install run test lint neo4j neo4j-test stop demo schema bench-api clean ui system-deps test-deps
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 ($(PYTHON)) is required"; exit 1; }
@@ -20,10 +20,18 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# Debian packages the commands need when they are missing (scripts/system-deps.sh says how).
+system-deps:
+	@scripts/system-deps.sh
+
+test-deps:
+	@scripts/system-deps.sh --tests
+
 # The pages under /ui (web/): npm ci from the lock file, then a Vite build into web/dist.
 # Rebuilt only when a source, the lock file or the build configuration changed.
 UI_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	@scripts/system-deps.sh
 	cd web && npm ci --no-audit --no-fund
 	touch $@
 
@@ -32,10 +40,10 @@ web/dist/index.html: web/node_modules/.package-lock.json $(UI_SOURCES)
 
 ui: web/dist/index.html
 
-neo4j: install
+neo4j: install system-deps
 	$(CREDIT) neo4j start
 
-neo4j-test: install
+neo4j-test: install test-deps
 	CREDIT_INSTANCE=test $(CREDIT) neo4j start
 
 run: neo4j ui

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from datetime import timedelta
@@ -34,6 +35,49 @@ webhooks_app = typer.Typer(help="Webhook delivery of the change feed")
 app.add_typer(webhooks_app, name="webhooks")
 feed_app = typer.Typer(help="The change feed")
 app.add_typer(feed_app, name="feed")
+
+
+def main() -> None:
+    """The `credit` command: a failure of the environment is one line with its fix and its own
+    exit code (credit/failures.py); `--debug` (or CREDIT_DEBUG=1) shows tracebacks instead."""
+    debug = "--debug" in sys.argv[1:] or os.environ.get("CREDIT_DEBUG") == "1"
+    sys.argv = [arg for arg in sys.argv if arg != "--debug"]
+    if not debug:  # the driver logs every retry; the one line below says it all
+        logging.getLogger("neo4j").setLevel(logging.CRITICAL)
+    try:
+        app()
+    except Exception as exc:
+        if debug:
+            raise
+        line, code = _failure(exc)
+        typer.echo(f"credit: {line}", err=True)
+        raise SystemExit(code) from None
+
+
+def _failure(exc: Exception) -> tuple[str, int]:
+    from pydantic import ValidationError
+
+    from credit.failures import EX_CONFIG, EX_SOFTWARE, describe
+
+    if isinstance(exc, ValidationError) and exc.title == "Settings":
+        problems = "; ".join(_settings_problem(e["loc"], e["msg"]) for e in exc.errors())
+        return f"settings do not load: {problems}", EX_CONFIG
+    try:
+        settings = get_settings()
+        uri, user, _ = settings.connection()
+        local = not settings.neo4j_uri
+    except Exception:  # then `exc` itself is the settings' problem
+        uri, user, local = "(unknown)", "neo4j", True
+    found = describe(exc, uri, user, local)
+    if found is not None:
+        return " ".join(str(found).split()), found.exit_code
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"unexpected error: {type(exc).__name__}: {text} (rerun with --debug)", EX_SOFTWARE
+
+
+def _settings_problem(loc: tuple[int | str, ...], message: str) -> str:
+    message = message.removeprefix("Value error, ")  # our validators name the variable
+    return f"{'.'.join(map(str, loc))}: {message}" if loc else message
 
 
 def _instance() -> launcher.Instance:
@@ -172,7 +216,18 @@ def serve(
     workers: int = 1,
 ) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql)."""
+    import socket
+
     import uvicorn
+
+    from credit.failures import port_taken
+
+    with socket.socket() as probe:  # say who holds the port, not uvicorn's bare errno
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise port_taken(port, "stop it or serve on another --port") from exc
 
     uvicorn.run("credit.api.app:create_app", factory=True, host=host, port=port, workers=workers)
 
@@ -389,4 +444,4 @@ def draw_export(draw_id: str, out: Annotated[Path, typer.Option()]) -> None:
 register_detection(app)
 
 if __name__ == "__main__":
-    app()
+    main()

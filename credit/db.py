@@ -23,4 +23,12 @@ def make_driver(settings: Settings) -> Driver:
 
 @lru_cache(maxsize=1)
 def get_driver() -> Driver:
-    return make_driver(get_settings())
+    """The process's driver, once Neo4j answered: a stopped database or a wrong password is
+    said at once (credit/failures.py) instead of after the driver's 30 s of retries."""
+    driver = make_driver(get_settings())
+    try:
+        driver.verify_connectivity()
+    except Exception:
+        driver.close()
+        raise
+    return driver

@@ -5,15 +5,30 @@ from __future__ import annotations
 from functools import lru_cache
 
 from credit.db import get_driver
+from credit.failures import EX_TEMPFAIL, EnvironmentFailure
 from credit.intake.mapping import Mapper
 from credit.intake.pipeline import Intake
 from credit.settings import get_settings
 from credit.store import GraphStore
+from graph.migrate import pending_migrations
 
 
 @lru_cache(maxsize=1)
 def get_store() -> GraphStore:
-    return GraphStore(get_driver(), get_settings().neo4j_database)
+    """The store, once the graph's schema is known to be current: code run against a database
+    whose migrations were not applied would fail later and less clearly."""
+    settings = get_settings()
+    driver = get_driver()
+    pending = pending_migrations(driver, settings.neo4j_database)
+    if pending:
+        names = ", ".join(f"{m.version:04d}_{m.name}" for m in pending)
+        raise EnvironmentFailure(
+            f"the graph schema is behind the code: {len(pending)} migration(s) not applied "
+            f"({names})",
+            "run `credit migrate`",
+            EX_TEMPFAIL,
+        )
+    return GraphStore(driver, settings.neo4j_database)
 
 
 @lru_cache(maxsize=1)

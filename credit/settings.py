@@ -18,6 +18,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from credit.failures import EX_UNAVAILABLE, EnvironmentFailure
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 WEAK_SECRETS = frozenset({"", "changeme", "secret", "development", "dev"})
 MIN_SECRET_LENGTH = 32
@@ -118,9 +120,11 @@ class Settings(BaseSettings):
             return self.neo4j_uri, self.neo4j_user, self.neo4j_password or ""
         state_file = self.instance_dir / "state.json"
         if not state_file.exists():
-            raise RuntimeError(
-                f"NEO4J_URI is not set and no local Neo4j instance '{self.instance}' is known; "
-                f"run `credit neo4j start` first (looked for {state_file})"
+            raise EnvironmentFailure(
+                f"NEO4J_URI is not set and no local Neo4j instance '{self.instance}' is known "
+                f"(looked for {state_file})",
+                "start one with `credit neo4j start` or set NEO4J_URI",
+                EX_UNAVAILABLE,
             )
         state = json.loads(state_file.read_text())
         return str(state["uri"]), "neo4j", str(state["password"])

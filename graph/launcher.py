@@ -216,6 +216,41 @@ def _java() -> str:
     return found
 
 
+class PortTaken(RuntimeError):
+    """A port this launcher needs answers for a process that is not ours."""
+
+    def __init__(self, port: int, fix: str) -> None:
+        holder = process_on_port(port) or "another process"
+        super().__init__(f"port {port} is taken by {holder}: {fix}")
+        self.port, self.fix = port, fix
+
+
+def process_on_port(port: int) -> str | None:
+    """The command (and pid) listening on a local TCP port, from /proc; None if unknown."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            cols = row.split()
+            if len(cols) > 9 and cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(f"socket:[{cols[9]}]")
+    if not inodes:
+        return None
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if any(os.readlink(fd) in inodes for fd in (proc / "fd").iterdir()):
+                argv = (proc / "cmdline").read_bytes().split(b"\0")
+                return f"{Path(argv[0].decode(errors='replace')).name} (pid {proc.name})"
+        except OSError:
+            continue
+    return None
+
+
 def _port_open(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.5)
@@ -255,7 +290,9 @@ def start(inst: Instance, timeout: float = 180.0, log: Callable[[str], object] =
     if _running_pid(inst) and _bolt_answers(inst):
         return inst.uri
     if _port_open(inst.port) and not _running_pid(inst):
-        raise RuntimeError(f"port {inst.port} is taken by another process")
+        raise PortTaken(
+            inst.port, f"stop it, or give instance '{inst.name}' another port (CREDIT_NEO4J_PORT)"
+        )
     lib = ensure_jars(log)
     conf_dir = _write_config(inst)
     install_plugins(inst, lib, log)

@@ -49,6 +49,17 @@ def load_migrations(folder: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
+def pending_migrations(driver: Driver, database: str) -> list[Migration]:
+    """The migrations not yet applied (a code newer than its database)."""
+    records, _, _ = driver.execute_query(
+        "OPTIONAL MATCH (m:Migration) RETURN collect(m.version) AS versions",
+        database_=database,
+        routing_="r",
+    )
+    applied = set(records[0]["versions"])
+    return [m for m in load_migrations() if m.version not in applied]
+
+
 def apply_migrations(driver: Driver, database: str) -> list[Migration]:
     """Apply what is missing; return the migrations applied by this call."""
     driver.execute_query(
