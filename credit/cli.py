@@ -228,6 +228,10 @@ def serve(
             probe.bind((host, port))
         except OSError as exc:
             raise port_taken(port, "stop it or serve on another --port") from exc
+    if workers == 1:  # the app is built here: a database problem is said before serving
+        from credit.services import get_store
+
+        get_store()
 
     uvicorn.run("credit.api.app:create_app", factory=True, host=host, port=port, workers=workers)
 

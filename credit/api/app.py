@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from strawberry.fastapi import GraphQLRouter
 
+from credit.api.graphiql import CreditGraphQLRouter
 from credit.api.schema import build_schema
 from credit.api.sync import sync_router
 from credit.api.types import Context
@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         principal = getattr(request.state, "principal", None)
         return Context(store, settings.max_page_size, table, principal, audit, policy)
 
-    router: GraphQLRouter[Context, None] = GraphQLRouter(
+    router = CreditGraphQLRouter(
         schema,
         context_getter=context_getter,
         graphql_ide="graphiql" if settings.env is not Environment.PRODUCTION else None,
