@@ -401,6 +401,64 @@ def audit_verify() -> None:
     raise typer.Exit(1)
 
 
+def _local_instance_for(command: str) -> launcher.Instance:
+    if get_settings().neo4j_uri:
+        from credit.failures import EX_CONFIG, EnvironmentFailure
+
+        raise EnvironmentFailure(
+            f"`credit {command}` works on the local instance and NEO4J_URI is set",
+            "on a server use `neo4j-admin database dump|load` there (README: Backups)",
+            EX_CONFIG,
+        )
+    return _instance()
+
+
+@app.command()
+def backup(file: Annotated[Path, typer.Argument(dir_okay=False)]) -> None:
+    """Dump the local Neo4j to FILE (offline: stops and restarts it) with FILE.json beside it."""
+    from credit.operations.backup import BackupError
+    from credit.operations.backup import backup as run_backup
+    from credit.services import get_store
+
+    inst = _local_instance_for("backup")
+    started = time.monotonic()
+    try:
+        manifest = run_backup(get_store(), inst, file, log=lambda m: typer.echo(m, err=True))
+    except BackupError as exc:
+        typer.echo(f"credit: {exc}", err=True)
+        raise typer.Exit(1) from None
+    nodes = sum(manifest["labels"].values())
+    typer.echo(
+        f"backed up {file} ({manifest['bytes']:,} bytes, sha256 {manifest['sha256'][:12]}…): "
+        f"feed at {manifest['feed_head']}, {manifest['audit_head']} audit events, {nodes:,} "
+        f"labels on nodes, in {time.monotonic() - started:.1f}s"
+    )
+
+
+@app.command()
+def restore(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Replace the local Neo4j's data with FILE (offline) and check it against FILE.json."""
+    from credit.operations.backup import BackupError
+    from credit.operations.backup import restore as run_restore
+    from credit.services import get_store
+
+    inst = _local_instance_for("restore")
+    started = time.monotonic()
+    try:
+        problems = run_restore(get_store, inst, file, log=lambda m: typer.echo(m, err=True))
+    except BackupError as exc:
+        typer.echo(f"credit: {exc}", err=True)
+        raise typer.Exit(1) from None
+    for problem in problems:
+        typer.echo(f"restore check failed: {problem}", err=True)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo(
+        f"restored {file}: counts match its manifest, audit chain intact, feed gap-free "
+        f"({time.monotonic() - started:.1f}s)"
+    )
+
+
 draw_app = typer.Typer(help="Verifiable expert draws")
 app.add_typer(draw_app, name="draw")
 

@@ -359,3 +359,36 @@ def stop(inst: Instance, timeout: float = 60.0) -> bool:
         os.kill(pid, signal.SIGKILL)
     inst.pid_file.unlink(missing_ok=True)
     return True
+
+
+def admin(inst: Instance, *args: str, log: Callable[[str], object] = print) -> None:
+    """Run `neo4j-admin` (the jars' AdminTool) on the instance's home and configuration; its
+    own message is raised on failure."""
+    lib = ensure_jars(log)
+    conf_dir = _write_config(inst)
+    env = dict(os.environ, NEO4J_HOME=str(inst.home), NEO4J_CONF=str(conf_dir))
+    done = subprocess.run(  # noqa: S603
+        [_java(), *JVM_FLAGS, "-cp", f"{lib}/*", "org.neo4j.cli.AdminTool", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        raise RuntimeError(
+            f"neo4j-admin {' '.join(args[:2])}: {detail[-1] if detail else 'failed'}"
+        )
+
+
+def dump(inst: Instance, folder: Path, database: str = "neo4j") -> Path:
+    """`neo4j-admin database dump` of a stopped instance into folder; the dump's path."""
+    admin(inst, "database", "dump", f"--to-path={folder}", "--overwrite-destination=true", database)
+    return folder / f"{database}.dump"
+
+
+def load(inst: Instance, folder: Path, database: str = "neo4j") -> None:
+    """`neo4j-admin database load` of folder/<database>.dump over a stopped instance's data."""
+    admin(
+        inst, "database", "load", f"--from-path={folder}", "--overwrite-destination=true", database
+    )
