@@ -78,9 +78,11 @@ def test_each_step_is_on_time_on_its_due_day_and_overdue_the_day_after(step: Ste
     base = CaseDates(complaint_received_on=RECEIVED, **starts)
     assert _table(base, due)[step].due == due
 
-    on_due = dataclasses.replace(base, **{done_field: due})
+    done_on_due: dict[str, Any] = {done_field: due}
+    on_due = dataclasses.replace(base, **done_on_due)
     assert _table(on_due, due + 30 * DAY)[step].state is StepState.DONE
-    late = dataclasses.replace(base, **{done_field: due + DAY})
+    done_late: dict[str, Any] = {done_field: due + DAY}
+    late = dataclasses.replace(base, **done_late)
     assert _table(late, due + 30 * DAY)[step].state is StepState.DONE_LATE
     if step is Step.COMPLAINT_FILING:
         return  # a recorded complaint was received, so its filing is never open
