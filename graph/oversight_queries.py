@@ -66,8 +66,18 @@ RETURN d {.*} AS d
 """
 
 DRAW_REPLACE: LiteralString = """
-MATCH (d:ExpertDraw {id: $id}) WHERE d.status = 'DRAWN' AND $expert IN d.panel
+MATCH (d:ExpertDraw {id: $id}) WHERE d.status IN ['DRAWN', 'REVIEWING'] AND $expert IN d.panel
 SET d.declined = d.declined + $expert, d.panel = $panel
+RETURN d {.*} AS d
+"""
+
+# The recusal check at the start of the review: withdrawn members join the declined, the panel
+# is what the ranking gives then. Only once, and only if no replacement happened meanwhile.
+DRAW_START_REVIEW: LiteralString = """
+MATCH (d:ExpertDraw {id: $id}) WHERE d.status = 'DRAWN' AND d.declined = $before
+SET d.status = 'REVIEWING', d.declined = $declined, d.panel = $panel,
+    d.withdrawals = $withdrawals, d.review_as_of = $as_of, d.review_bidders = $bidders,
+    d.review_started_by = $by, d.review_started_at = datetime()
 RETURN d {.*} AS d
 """
 

@@ -68,8 +68,8 @@ def _market(intake: Intake) -> None:
 
 
 DRAW = """
-fragment D on ExpertDraw { id status seedHash seed pool panel declined document
-  exclusions { personId code legalBasis } }
+fragment D on ExpertDraw { id status seedHash seed pool panel declined document reviewAsOf
+  exclusions { personId code legalBasis detail } withdrawals { personId code legalBasis refs } }
 """
 
 
@@ -103,6 +103,7 @@ def test_an_agency_draws_a_verifiable_panel_without_conflicted_experts(
     assert {e["code"] for e in drawn["exclusions"]} == {
         "EMPLOYED_BY_BIDDER",
         "REVIEW_BAN",
+        "BAD_BEHAVIOUR_RECORD",  # V12 is expert misconduct (Caiku [2016] No. 198 Art. 29)
         "RELATIVE_OF_BIDDER_REP",
         "OWN_UNIT",
     }
@@ -119,6 +120,103 @@ def test_an_agency_draws_a_verifiable_panel_without_conflicted_experts(
     assert replaced["declined"] == [drawn["panel"][0]]
     assert drawn["panel"][1] in replaced["panel"] and drawn["panel"][0] not in replaced["panel"]
     assert draws.verify(draws.DrawDocument.from_json(replaced["document"])) == []
+
+
+def _drawn(agency: GraphQLClient, size: int) -> dict[str, Any]:
+    committed = agency.ok(
+        DRAW + 'mutation($s: Int!) { commitDraw(lotId: "L1", specialties: ["IT"], size: $s) '
+        "{ ...D } }",
+        s=size,
+    )["commitDraw"]
+    drawn: dict[str, Any] = agency.ok(
+        DRAW + "mutation($id: ID!) { drawPanel(drawId: $id) { ...D } }", id=committed["id"]
+    )["drawPanel"]
+    return drawn
+
+
+def test_open_ended_review_bans_and_bad_behaviour_records_keep_experts_out(
+    intake: Intake, client_as: Callable[..., GraphQLClient]
+) -> None:
+    _market(intake)
+    idn, uid = f.make_id_number, get_mapper().person_uid_for
+    report = ingest(
+        intake,
+        [
+            _expert(17),
+            _expert(18),
+            f.violation(  # Regs Art. 75 sets no term: banned from the decision until lifted
+                "V17",
+                {"person": idn(17)},
+                category="OTHER",
+                penalty_types=["REVIEW_BAN"],
+                fine=None,
+                decided_on="2024-01-10",
+                ban_start=None,
+                ban_end=None,
+            ),
+            f.violation(  # a warning only, but a bad-behaviour record all the same
+                "V18",
+                {"person": idn(18)},
+                category="EXPERT_FAILED_RECUSAL",
+                severity="GENERAL",
+                penalty_types=["WARNING"],
+                fine=None,
+                ban_start=None,
+                ban_end=None,
+                decided_on="2024-05-06",
+            ),
+        ],
+    )
+    assert report.errors == [], report.errors
+    drawn = _drawn(client_as(Role.AGENCY, org=AGENCY), 2)
+    reasons = {(e["personId"], e["code"]): e for e in drawn["exclusions"]}
+    ban = reasons[(uid(idn(17)), "REVIEW_BAN")]
+    assert "until lifted" in ban["detail"] and "第七十五条" in ban["legalBasis"]
+    record = reasons[(uid(idn(18)), "BAD_BEHAVIOUR_RECORD")]
+    assert "第二十九条" in record["legalBasis"] and "item 3" in record["detail"]
+    assert not {uid(idn(17)), uid(idn(18))} & set(drawn["pool"])
+
+
+def test_recusal_is_checked_again_against_the_actual_bidders_at_the_start_of_the_review(
+    intake: Intake, client_as: Callable[..., GraphQLClient]
+) -> None:
+    _market(intake)
+    idn, uid = f.make_id_number, get_mapper().person_uid_for
+    agency = client_as(Role.AGENCY, org=AGENCY)
+    drawn = _drawn(agency, 2)
+    assert drawn["status"] == "DRAWN" and drawn["withdrawals"] == []
+    member = drawn["panel"][0]
+    n = next(n for n in (10, 15, 16) if uid(idn(n)) == member)
+    # a bid arrives from a supplier the drawn expert worked for until last year
+    late = ingest(
+        intake,
+        [
+            f.organization(5),
+            f.bid("B5", "L1", 5, "105.00"),
+            f.tie(
+                "EMPLOYED_BY",
+                {"person": idn(n)},
+                {"org": f.make_uscc(5)},
+                valid_from="2019-01-01",
+                valid_to=f"{date.today().year - 1}-12-31",
+            ),
+        ],
+    )
+    assert late.errors == [], late.errors
+    start = DRAW + "mutation($id: ID!) { startReview(drawId: $id) { ...D } }"
+    stranger = client_as(Role.AGENCY, org=f.make_uscc(9))
+    assert stranger.error(start, id=drawn["id"])["extensions"]["rule"] == "not_yours"
+    started = agency.ok(start, id=drawn["id"])["startReview"]
+    assert started["status"] == "REVIEWING" and started["reviewAsOf"] == TODAY
+    (withdrawn,) = started["withdrawals"]
+    assert withdrawn["personId"] == member and withdrawn["code"] == "EMPLOYED_BY_BIDDER"
+    assert "第九条第一款第（一）项" in withdrawn["legalBasis"]
+    assert withdrawn["refs"] == [f"org:{f.make_uscc(5)}"]
+    assert started["declined"] == [member]
+    assert started["panel"] == [drawn["panel"][1], *(set(drawn["pool"]) - set(drawn["panel"]))]
+    assert draws.verify(draws.DrawDocument.from_json(started["document"])) == []
+    again = agency.error(start, id=drawn["id"])
+    assert again["extensions"]["rule"] == "state"
 
 
 PROFILE = "query($id: ID!) { creditProfile(id: $id) { score explanation { recordId points } } }"
@@ -211,3 +309,77 @@ def test_an_inspection_plan_and_its_results_are_published_on_the_change_feed(
     assert published["seed"] == plan["seed"]
     done = next(t for t in published["targets"] if t["inspection_id"] == agency["inspectionId"])
     assert done["status"] == "COMPLETED" and done["result"] == "NO_FINDINGS"
+
+
+CASE = "{ id overdue deadlines { step due state article days unit legalTextIds doneOn } }"
+
+
+def test_complaint_steps_are_counted_by_order_94_and_contradictions_are_refused(
+    intake: Intake, gql: GraphQLClient
+) -> None:
+    _market(intake)
+    received = "2025-12-01"  # Monday; November-December 2025 has no holiday
+    filed = gql.ok(
+        "mutation($i: ComplaintInput!) { recordComplaint(input: $i) " + CASE + " }",
+        i={
+            "id": "C9",
+            "complainantUscc": SUP_A,
+            "lotId": "L1",
+            "filedOn": received,
+            "grounds": "评审专家未回避",
+            "steps": {
+                "rightsKnownOn": "2025-11-03",
+                "challengeSentOn": "2025-11-12",
+                "challengeReceivedOn": "2025-11-12",
+                "challengeRepliedOn": "2025-11-21",
+            },
+        },
+    )["recordComplaint"]
+    steps = {d["step"]: d for d in filed["deadlines"]}
+    assert steps["CHALLENGE_FILING"]["due"] == "2025-11-12"
+    assert steps["CHALLENGE_FILING"]["state"] == "DONE"  # sent on its last day
+    assert steps["CHALLENGE_REPLY"]["state"] == "DONE"  # replied on its last day
+    notice = steps["RESPONDENT_NOTICE"]
+    assert notice["due"] == "2025-12-11" and notice["days"] == 8
+    assert "第二十一条第（四）项" in notice["article"] and notice["legalTextIds"] == [
+        "ORDER94-21-4"
+    ]
+    assert steps["PROCUREMENT_SUSPENSION"]["unit"] == "DAYS"
+
+    update = (
+        'mutation($s: ComplaintStepsInput!, $d: Date) { updateComplaintSteps(id: "C9", '
+        "steps: $s, asOf: $d) " + CASE + " }"
+    )
+    on_due = gql.ok(update, s={"noticeSentOn": "2025-12-03"}, d="2025-12-11")
+    steps = {d["step"]: d for d in on_due["updateComplaintSteps"]["deadlines"]}
+    assert steps["RESPONDENT_NOTICE"]["state"] == "DONE"
+    assert steps["RESPONDENT_REPLY"]["state"] == "NOT_YET"
+    checked = gql.ok(update, s={"noticeReceivedOn": "2025-12-11"}, d="2025-12-18")
+    steps = {d["step"]: d for d in checked["updateComplaintSteps"]["deadlines"]}
+    assert steps["RESPONDENT_REPLY"]["due"] == "2025-12-18"
+    assert steps["RESPONDENT_REPLY"]["state"] == "DUE"  # checked on its due day
+    later = gql.ok(update, s={}, d="2025-12-19")["updateComplaintSteps"]
+    steps = {d["step"]: d for d in later["deadlines"]}
+    assert steps["RESPONDENT_REPLY"]["state"] == "OVERDUE" and later["overdue"]
+
+    refused = gql.error(update, s={"respondentRepliedOn": "2025-12-10"}, d="2025-12-19")
+    assert refused["extensions"]["field"] == "steps.respondentRepliedOn"
+    assert refused["extensions"]["rule"] == "order"
+    kept = gql.ok('{ complaint(id: "C9") ' + CASE + " }")["complaint"]
+    reply = next(d for d in kept["deadlines"] if d["step"] == "RESPONDENT_REPLY")
+    assert reply["doneOn"] is None  # nothing written
+
+    bad = gql.error(
+        "mutation($i: ComplaintInput!) { recordComplaint(input: $i) { id } }",
+        i={
+            "id": "C10",
+            "complainantUscc": SUP_B,
+            "lotId": "L1",
+            "filedOn": received,
+            "grounds": "评审标准违法",
+            "steps": {"procurementResumedOn": "2025-12-05"},
+        },
+    )
+    assert bad["extensions"]["field"] == "steps.procurementResumedOn"
+    missing = gql.error('{ complaint(id: "C10") { id } }')
+    assert missing["extensions"]["code"] == "NOT_FOUND"

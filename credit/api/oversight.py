@@ -21,7 +21,7 @@ from credit.domain.records import ComplaintOutcome
 from credit.intake.mapping import key_uid
 from credit.oversight import service
 from credit.oversight.config import load_plan_rules
-from credit.oversight.deadlines import Deadline, Step, StepState
+from credit.oversight.deadlines import Deadline, Step, StepState, Unit
 from credit.security.permissions import Principal, Role
 from credit.services import get_intake, get_mapper
 from credit.sync.exchange import InspectionPlanRecord
@@ -31,6 +31,7 @@ T = TypeVar("T")
 strawberry.enum(ComplaintOutcome)
 strawberry.enum(Step)
 strawberry.enum(StepState)
+strawberry.enum(Unit)
 
 
 async def _call(fn: Callable[..., T], *args: Any) -> T:
@@ -100,6 +101,16 @@ class DrawExclusion:
     detail: str
     refs: list[strawberry.ID]
 
+    @staticmethod
+    def of(e: dict[str, Any]) -> DrawExclusion:
+        return DrawExclusion(
+            person_id=strawberry.ID(e["person"]),
+            code=e["code"],
+            legal_basis=e["legal_basis"],
+            detail=e["detail"],
+            refs=[strawberry.ID(r) for r in e["refs"]],
+        )
+
 
 @strawberry.type(
     description="A verifiable expert draw. Until it is drawn only the seed's SHA-256 is shown; "
@@ -118,6 +129,11 @@ class ExpertDraw:
     exclusions: list[DrawExclusion]
     panel: list[strawberry.ID]
     declined: list[strawberry.ID]
+    withdrawals: list[DrawExclusion] = strawberry.field(
+        description="Members withdrawn at the start of the review (Regs Art. 9 against the "
+        "actual bidders), each replaced by the next in the ranking"
+    )
+    review_as_of: date | None
     document: str | None
 
     @staticmethod
@@ -133,18 +149,11 @@ class ExpertDraw:
             as_of=date.fromisoformat(doc.as_of) if doc else None,
             seed=doc.seed if doc else None,
             pool=[strawberry.ID(u) for u in doc.pool] if doc else [],
-            exclusions=[
-                DrawExclusion(
-                    person_id=strawberry.ID(e["person"]),
-                    code=e["code"],
-                    legal_basis=e["legal_basis"],
-                    detail=e["detail"],
-                    refs=[strawberry.ID(r) for r in e["refs"]],
-                )
-                for e in (doc.exclusions if doc else [])
-            ],
+            exclusions=[DrawExclusion.of(e) for e in (doc.exclusions if doc else [])],
             panel=[strawberry.ID(u) for u in doc.panel] if doc else [],
             declined=[strawberry.ID(u) for u in doc.declined] if doc else [],
+            withdrawals=[DrawExclusion.of(e) for e in (doc.withdrawals if doc else [])],
+            review_as_of=date.fromisoformat(doc.review_as_of) if doc and doc.review_as_of else None,
             document=doc.to_json() if doc else None,
         )
 
@@ -160,13 +169,19 @@ async def _draw_for_caller(info: Info, draw_id: str) -> service.DrawState:
 # --- complaints ------------------------------------------------------------------------------
 
 
-@strawberry.type(description="One statutory step of a complaint (MOF Order No. 94).")
+@strawberry.type(
+    description="One statutory step of a challenge or complaint (MOF Order No. 94): due on the "
+    "last day of its period (start day not counted); done on the due day is on time."
+)
 class ComplaintDeadline:
     step: Step
-    working_days: int
+    days: int
+    unit: Unit
     counted_from: str
+    done_when: str
     article: str
     text: str
+    legal_text_ids: list[str]
     starts: date | None
     due: date | None
     done_on: date | None
@@ -176,10 +191,13 @@ class ComplaintDeadline:
     def of(d: Deadline) -> ComplaintDeadline:
         return ComplaintDeadline(
             step=d.rule.step,
-            working_days=d.rule.working_days,
+            days=d.rule.days,
+            unit=d.rule.unit,
             counted_from=d.rule.counted_from,
+            done_when=d.rule.done_when,
             article=d.rule.article,
             text=d.rule.text,
+            legal_text_ids=list(d.rule.text_ids),
             starts=d.starts,
             due=d.due,
             done_on=d.done_on,
@@ -216,13 +234,38 @@ class ComplaintCase:
 
 @strawberry.input(description="Procedural dates of a complaint; omitted ones stay as they are.")
 class ComplaintStepsInput:
+    rights_known_on: date | None = strawberry.field(
+        default=None,
+        description="Arts. 10-11: the day the supplier knew or should have known of the harm "
+        "(for the documents: obtained, or their announcement period ended)",
+    )
+    challenge_sent_on: date | None = strawberry.field(
+        default=None, description="Art. 42: the day the challenge was sent (posted)"
+    )
     challenge_received_on: date | None = None
     challenge_replied_on: date | None = None
-    accepted_on: date | None = None
-    notice_sent_on: date | None = None
-    suspended_working_days: int | None = strawberry.field(
-        default=None, description="Art. 27: days of testing, expert review or supplements"
+    complaint_sent_on: date | None = strawberry.field(
+        default=None, description="Art. 42: the day the complaint was sent (posted)"
     )
+    accepted_on: date | None = strawberry.field(
+        default=None, description="Art. 21: the day the review of the complaint concluded"
+    )
+    notice_sent_on: date | None = strawberry.field(
+        default=None, description="Art. 21(4): notice to reply and complaint copy sent"
+    )
+    notice_received_on: date | None = strawberry.field(
+        default=None, description="Art. 22: the day the respondent received them"
+    )
+    respondent_replied_on: date | None = None
+    suspended_working_days: int | None = strawberry.field(
+        default=None,
+        description="Art. 27: working days of testing, appraisal, expert review or corrections, "
+        "not counted in the decision period",
+    )
+    procurement_suspended_on: date | None = strawberry.field(
+        default=None, description="Art. 28: the day the purchaser received the suspension notice"
+    )
+    procurement_resumed_on: date | None = None
 
 
 @strawberry.input
@@ -369,6 +412,21 @@ class OversightMutation:
         await _draw_for_caller(info, str(draw_id))
         state = await _call(
             service.reveal_draw, c.store, str(draw_id), as_of or date.today(), c.caller.subject
+        )
+        return ExpertDraw.of(state)
+
+    @strawberry.mutation(
+        description="Start the review: checks every drawn expert again against the lot's actual "
+        "bidders (Regs Art. 9, review bans, bad-behaviour records); who must withdraw is "
+        "recorded with the reason and replaced by the next in the ranking."
+    )
+    async def start_review(
+        self, info: Info, draw_id: strawberry.ID, as_of: date | None = None
+    ) -> ExpertDraw:
+        c = ctx(info)
+        await _draw_for_caller(info, str(draw_id))
+        state = await _call(
+            service.start_review, c.store, str(draw_id), as_of or date.today(), c.caller.subject
         )
         return ExpertDraw.of(state)
 

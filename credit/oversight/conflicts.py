@@ -1,5 +1,5 @@
-"""Who may not review (or inspect) whom: Implementing Regulations Art. 9 recusal, review bans
-and the reviewer's own unit, as pure functions over facts read from the graph."""
+"""Who may not review (or inspect) whom: Implementing Regulations Art. 9 recusal, review bans,
+bad-behaviour records and the reviewer's own unit, as pure functions over facts from the graph."""
 
 from __future__ import annotations
 
@@ -8,30 +8,45 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from credit.domain.records import PenaltyType
-from credit.scoring import CreditRecord, known, shift_months, withdrawn
+from credit.domain.records import PenaltyType, ViolationCategory
+from credit.legal import text
+from credit.scoring import CreditRecord, shift_months, withdrawn
 
 RECUSAL_YEARS = 3
+CONTROL_SHARE = Decimal("0.5")  # a controlling shareholder holds more than half
 
-_EXPERT_RULES = "《政府采购评审专家管理办法》（财库〔2016〕198号）第十六条"
-ART9_TIES = f"《政府采购法实施条例》第九条第一款第（一）项；{_EXPERT_RULES}"
-ART9_KIN = f"《政府采购法实施条例》第九条第一款第（二）项；{_EXPERT_RULES}"
-REVIEW_BAN_BASIS = "《政府采购法实施条例》第七十五条：禁止参加政府采购评审活动"
+_EXPERT_RULES = "CAIKU-2016-198-16"
+REVIEW_BAN_BASIS = text("REGS-75-REVIEW-BAN")
+BAD_BEHAVIOUR_BASIS = text("CAIKU-2016-198-29")
 OWN_UNIT_BASIS = (
     "《政府采购货物和服务招标投标管理办法》（财政部令第87号）第四十八条："
     "不得以评审专家身份参加本单位采购项目的评审"
 )
 
-# Ties to an organisation that bar a reviewer when they point at a bidder within 3 years.
+# Ties to an organisation that bar a reviewer when they point at a bidder within 3 years:
+# (exclusion code, Regs Art. 9 para 1 item).
 _TIE_CODES = {
-    "EMPLOYED_BY": "EMPLOYED_BY_BIDDER",
-    "WORKS_FOR": "EMPLOYED_BY_BIDDER",
-    "DIRECTOR_OF": "DIRECTOR_OF_BIDDER",
-    "SUPERVISOR_OF": "SUPERVISOR_OF_BIDDER",
-    "CONTROLS": "CONTROLS_BIDDER",
-    "OWNS": "CONTROLS_BIDDER",
+    "EMPLOYED_BY": ("EMPLOYED_BY_BIDDER", "REGS-9-1-1"),
+    "WORKS_FOR": ("EMPLOYED_BY_BIDDER", "REGS-9-1-1"),
+    "DIRECTOR_OF": ("DIRECTOR_OF_BIDDER", "REGS-9-1-2"),
+    "SUPERVISOR_OF": ("SUPERVISOR_OF_BIDDER", "REGS-9-1-2"),
+    "CONTROLS": ("CONTROLS_BIDDER", "REGS-9-1-3"),
+    "OWNS": ("CONTROLS_BIDDER", "REGS-9-1-3"),
 }
 _EMPLOYMENT = frozenset({"EMPLOYED_BY", "WORKS_FOR"})
+
+# Caiku [2016] No. 198 Art. 29: the expert misconduct that puts an expert on the bad-behaviour
+# record, by the item that names it.
+BAD_BEHAVIOUR_ITEMS = {
+    ViolationCategory.EXPERT_IRREGULAR_REVIEW: 1,
+    ViolationCategory.EXPERT_LEAKED_INFORMATION: 2,
+    ViolationCategory.EXPERT_FAILED_RECUSAL: 3,
+    ViolationCategory.EXPERT_SOLICITED_BENEFITS: 4,
+}
+
+
+def basis(*ids: str) -> str:
+    return text(*ids, _EXPERT_RULES)
 
 
 @dataclass(frozen=True)
@@ -78,23 +93,69 @@ class Exclusion:
     refs: tuple[str, ...]
 
 
+def window_first_day(as_of: date, years: int) -> date:
+    """The earliest day of "the `years` before `as_of`": counted back from the check day, which
+    is not counted (Civil Code Art. 201), to the corresponding day, or the month's last day when
+    there is none (Art. 202). 2026-06-01 -> 2023-06-01; 2028-02-29 -> 2025-02-28."""
+    return shift_months(as_of, -12 * years)
+
+
 def _within(tie: OrgTie, as_of: date, years: int) -> bool:
-    """In force on some day of the `years` before `as_of` (both ends included)."""
-    start = shift_months(as_of, -12 * years)
+    """In force on some day from the window's first day to `as_of`, both included: a tie
+    that starts on the check day counts, one that ended on the window's first day still does."""
     begun = tie.valid_from is None or tie.valid_from <= as_of
-    ended_before = tie.valid_to is not None and tie.valid_to < start
+    ended_before = tie.valid_to is not None and tie.valid_to < window_first_day(as_of, years)
     return begun and not ended_before
 
 
 def review_ban_in_force(record: CreditRecord, as_of: date) -> bool:
-    """A known, not overturned review ban covering `as_of`."""
+    """A review ban covering `as_of`: from its start (or the decision) until its end, or, with
+    no end recorded, until it is lifted (Regs Art. 75 sets no term). Overturned or retracted
+    bans count for nothing; a repair ends publication, not the ban."""
+    start = record.ban_start or record.decided_on
     return (
         PenaltyType.REVIEW_BAN in record.penalty_types
-        and record.ban_start is not None
-        and record.ban_end is not None
-        and record.ban_start <= as_of <= record.ban_end
-        and known(record, as_of)
+        and record.decided_on <= as_of
+        and start <= as_of
+        and (record.ban_end is None or as_of <= record.ban_end)
         and not withdrawn(record, as_of)
+    )
+
+
+def bad_behaviour_item(record: CreditRecord, as_of: date) -> int | None:
+    """The Caiku [2016] No. 198 Art. 29 item of a standing expert-misconduct record decided by
+    `as_of`: the expert is dismissed from the pool (Art. 10 item 3) until it is overturned."""
+    if record.kind != "violation" or record.decided_on > as_of or withdrawn(record, as_of):
+        return None
+    return BAD_BEHAVIOUR_ITEMS.get(ViolationCategory(record.category))
+
+
+def _tie_exclusion(person: str, tie: OrgTie, proc: Procurement, as_of: date) -> Exclusion | None:
+    """Regs Art. 9 items 1-3 within 3 years; a shareholding of half or less, or of unrecorded
+    size, in a current bidder is item 5 (another relation that could affect fairness)."""
+    if tie.org not in proc.bidders or tie.kind not in _TIE_CODES:
+        return None
+    if tie.kind == "OWNS" and (tie.share is None or tie.share <= CONTROL_SHARE):
+        if not _within(tie, as_of, 0):
+            return None
+        held = "unrecorded" if tie.share is None else f"{tie.share:%}"
+        return Exclusion(
+            person,
+            "SHAREHOLDER_OF_BIDDER",
+            basis("REGS-9-1-5"),
+            f"holds a share ({held}) of {tie.org}",
+            (tie.org,),
+        )
+    if not _within(tie, as_of, RECUSAL_YEARS):
+        return None
+    code, item = _TIE_CODES[tie.kind]
+    first = window_first_day(as_of, RECUSAL_YEARS)
+    return Exclusion(
+        person,
+        code,
+        basis(item),
+        f"{tie.kind} {tie.org} between {first} and {as_of}",
+        (tie.org,),
     )
 
 
@@ -102,18 +163,9 @@ def exclusions(person: PersonFacts, proc: Procurement, as_of: date) -> list[Excl
     """Every reason this person must not review the procurement, each with its basis."""
     found: list[Exclusion] = []
     for tie in person.ties:
-        controlling = tie.kind != "OWNS" or (tie.share is not None and tie.share > Decimal("0.5"))
-        to_bidder = tie.org in proc.bidders and tie.kind in _TIE_CODES and controlling
-        if to_bidder and _within(tie, as_of, RECUSAL_YEARS):
-            found.append(
-                Exclusion(
-                    person.uid,
-                    _TIE_CODES[tie.kind],
-                    ART9_TIES,
-                    f"{tie.kind} {tie.org} within {RECUSAL_YEARS} years",
-                    (tie.org,),
-                )
-            )
+        conflict = _tie_exclusion(person.uid, tie, proc, as_of)
+        if conflict is not None:
+            found.append(conflict)
         if tie.org in proc.own_units and tie.kind in _EMPLOYMENT and _within(tie, as_of, 0):
             found.append(
                 Exclusion(
@@ -126,19 +178,32 @@ def exclusions(person: PersonFacts, proc: Procurement, as_of: date) -> list[Excl
                 Exclusion(
                     person.uid,
                     "RELATIVE_OF_BIDDER_REP",
-                    ART9_KIN,
+                    basis("REGS-9-1-4"),
                     f"relative of the legal representative or responsible person of {kin.org}",
                     (kin.relative, kin.org),
                 )
             )
     for record in person.records:
         if review_ban_in_force(record, as_of):
+            until = f"until {record.ban_end}" if record.ban_end else "until lifted (no end set)"
             found.append(
                 Exclusion(
                     person.uid,
                     "REVIEW_BAN",
                     REVIEW_BAN_BASIS,
-                    f"review ban until {record.ban_end}",
+                    f"review ban {until}",
+                    (record.id,),
+                )
+            )
+        item = bad_behaviour_item(record, as_of)
+        if item is not None:
+            found.append(
+                Exclusion(
+                    person.uid,
+                    "BAD_BEHAVIOUR_RECORD",
+                    BAD_BEHAVIOUR_BASIS,
+                    f"bad-behaviour record {record.category} of {record.decided_on} "
+                    f"(Caiku [2016] No. 198 Art. 29 item {item}): dismissed from the pool",
                     (record.id,),
                 )
             )

@@ -1,20 +1,27 @@
-"""Statutory deadlines of a procurement complaint (MOF Order No. 94 of 2017, 《政府采购质疑和
-投诉办法》, in force 2018-03-01), in working days of China's official calendar.
+"""Statutory deadlines of a procurement challenge and complaint (MOF Order No. 94 of 2017,
+《政府采购质疑和投诉办法》, in force 2018-03-01), each rule citing its text by catalogue id.
 
-A period "within N working days of X" does not count X itself (Civil Code Art. 201) and ends on
-the N-th working day after it. Working days come from the `holidays` package's China calendar,
-which knows the State Council's annual holiday notice including make-up working weekends
-(调休上班); a year the notice has not yet covered counts plain weekdays.
+Counting follows the Order's own Art. 42 (the same as Civil Code Art. 201): the day a period
+starts is not counted, so "within N working days of X" ends on the N-th working day after X; a
+period in days whose last day is a holiday ends on the next working day. A step done on its due
+day is on time; on its due day an open step is DUE, from the day after OVERDUE. Time in transit
+does not count (Art. 42): a challenge or complaint is in time by the day it was sent.
+
+Working days come from the `holidays` package's China calendar, which knows the State Council's
+annual holiday notice including make-up working weekends (调休上班); a year the notice has not yet
+covered counts plain weekdays.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
 import holidays
+
+from credit.legal import text
 
 
 @lru_cache(maxsize=32)
@@ -36,12 +43,29 @@ def add_working_days(start: date, n: int) -> date:
     return day
 
 
+def add_days(start: date, n: int) -> date:
+    """The last day of a period of n days after `start` (start not counted), moved to the next
+    working day when it falls on a holiday or rest day (Order No. 94 Art. 42)."""
+    day = start + timedelta(days=n)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+class Unit(StrEnum):
+    WORKING_DAYS = "WORKING_DAYS"
+    DAYS = "DAYS"
+
+
 class Step(StrEnum):
+    CHALLENGE_FILING = "CHALLENGE_FILING"
     CHALLENGE_REPLY = "CHALLENGE_REPLY"
     COMPLAINT_FILING = "COMPLAINT_FILING"
     ACCEPTANCE_REVIEW = "ACCEPTANCE_REVIEW"
     RESPONDENT_NOTICE = "RESPONDENT_NOTICE"
+    RESPONDENT_REPLY = "RESPONDENT_REPLY"
     DECISION = "DECISION"
+    PROCUREMENT_SUSPENSION = "PROCUREMENT_SUSPENSION"
 
 
 class StepState(StrEnum):
@@ -49,69 +73,169 @@ class StepState(StrEnum):
     DONE_LATE = "DONE_LATE"
     DUE = "DUE"
     OVERDUE = "OVERDUE"
-    NOT_YET = "NOT_YET"  # its period has not started
+    NOT_YET = "NOT_YET"  # its period has not started (or its start is not recorded)
 
 
 @dataclass(frozen=True)
 class Rule:
     step: Step
-    working_days: int
+    days: int
+    unit: Unit
     counted_from: str
-    article: str
-    text: str
+    done_when: str
+    article: str  # the short citation shown beside the due date
+    text_ids: tuple[str, ...]  # the provisions in credit/legal/texts.toml
+
+    @property
+    def text(self) -> str:
+        return text(*self.text_ids)
 
 
 RULES: tuple[Rule, ...] = (
     Rule(
+        Step.CHALLENGE_FILING,
+        7,
+        Unit.WORKING_DAYS,
+        "the day the supplier knew or should have known its rights were harmed",
+        "challenge sent (received, if the sending day is not recorded)",
+        "财政部令第94号第十条、第十一条",
+        ("ORDER94-10", "ORDER94-11", "ORDER94-42"),
+    ),
+    Rule(
         Step.CHALLENGE_REPLY,
         7,
+        Unit.WORKING_DAYS,
         "challenge received",
+        "reply made",
         "财政部令第94号第十三条",
-        "采购人、采购代理机构应当在收到质疑函后7个工作日内作出答复",
+        ("ORDER94-13",),
     ),
     Rule(
         Step.COMPLAINT_FILING,
         15,
+        Unit.WORKING_DAYS,
         "end of the challenge-reply period",
-        "财政部令第94号第十七条；《政府采购法》第五十五条",
-        "质疑供应商可以在答复期满后15个工作日内向财政部门提起投诉",
+        "complaint sent (received, if the sending day is not recorded)",
+        "财政部令第94号第十七条",
+        ("ORDER94-17", "ORDER94-42"),
     ),
     Rule(
         Step.ACCEPTANCE_REVIEW,
         5,
+        Unit.WORKING_DAYS,
         "complaint received",
+        "review concluded (accepted, corrections asked, or refused)",
         "财政部令第94号第二十一条",
-        "财政部门收到投诉书后，应当在5个工作日内进行审查并作出处理（受理、补正或不予受理）",
+        ("ORDER94-21",),
     ),
     Rule(
         Step.RESPONDENT_NOTICE,
-        3,
-        "complaint accepted",
+        8,
+        Unit.WORKING_DAYS,
+        "complaint received",
+        "notice to reply and copy of the complaint sent to the respondent",
+        "财政部令第94号第二十一条第（四）项",
+        ("ORDER94-21-4",),
+    ),
+    Rule(
+        Step.RESPONDENT_REPLY,
+        5,
+        Unit.WORKING_DAYS,
+        "notice and copy received by the respondent",
+        "respondent's written explanation and evidence submitted",
         "财政部令第94号第二十二条",
-        "财政部门应当在受理投诉后3个工作日内向被投诉人和其他当事人发出投诉答复通知书及投诉书副本",
+        ("ORDER94-22",),
     ),
     Rule(
         Step.DECISION,
         30,
-        "complaint received",
-        "财政部令第94号第二十六条；《政府采购法》第五十六条",
-        "财政部门应当自收到投诉之日起30个工作日内作出处理决定；检验、检测、鉴定、专家评审及"
-        "补正材料所需时间不计入（第二十七条）",
+        Unit.WORKING_DAYS,
+        "complaint received (plus the working days Art. 27 does not count)",
+        "decision made",
+        "财政部令第94号第二十六条、第二十七条",
+        ("ORDER94-26", "ORDER94-27"),
+    ),
+    Rule(
+        Step.PROCUREMENT_SUSPENSION,
+        30,
+        Unit.DAYS,
+        "suspension notice received by the purchaser",
+        "procurement resumed",
+        "财政部令第94号第二十八条",
+        ("ORDER94-28", "ORDER94-42"),
     ),
 )
+BY_STEP = {rule.step: rule for rule in RULES}
+
+MAX_UNCOUNTED_WORKING_DAYS = 250
 
 
 @dataclass(frozen=True)
 class CaseDates:
-    """The dates known of one complaint; None means it has not happened (yet)."""
+    """The dates known of one complaint; None means it has not happened (or is not recorded)."""
 
     complaint_received_on: date
+    rights_known_on: date | None = None
+    challenge_sent_on: date | None = None
     challenge_received_on: date | None = None
     challenge_replied_on: date | None = None
+    complaint_sent_on: date | None = None
     accepted_on: date | None = None
     notice_sent_on: date | None = None
+    notice_received_on: date | None = None
+    respondent_replied_on: date | None = None
     decided_on: date | None = None
-    suspended_working_days: int = 0  # Art. 27: time not counted in the decision period
+    suspended_working_days: int = 0  # Art. 27: working days not counted in the decision period
+    procurement_suspended_on: date | None = None
+    procurement_resumed_on: date | None = None
+
+
+STEP_FIELDS = tuple(
+    f.name for f in fields(CaseDates) if f.name not in ("complaint_received_on", "decided_on")
+)
+
+# (earlier, later): a later event cannot precede the earlier one.
+_ORDER = (
+    ("rights_known_on", "challenge_sent_on"),
+    ("rights_known_on", "challenge_received_on"),
+    ("challenge_sent_on", "challenge_received_on"),
+    ("challenge_received_on", "challenge_replied_on"),
+    ("challenge_received_on", "complaint_sent_on"),
+    ("challenge_received_on", "complaint_received_on"),
+    ("complaint_sent_on", "complaint_received_on"),
+    ("complaint_received_on", "accepted_on"),
+    ("complaint_received_on", "notice_sent_on"),
+    ("notice_sent_on", "notice_received_on"),
+    ("notice_received_on", "respondent_replied_on"),
+    ("complaint_received_on", "procurement_suspended_on"),
+    ("procurement_suspended_on", "procurement_resumed_on"),
+)
+
+
+class CaseError(ValueError):
+    """A case whose dates contradict each other; `field` is the snake_case field at fault."""
+
+    def __init__(self, field: str, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.rule = field, rule
+
+
+def check(case: CaseDates) -> None:
+    """Refuse dates no real case can have, naming the field and the rule."""
+    if not 0 <= case.suspended_working_days <= MAX_UNCOUNTED_WORKING_DAYS:
+        raise CaseError(
+            "suspended_working_days",
+            "range",
+            f"Art. 27 uncounted time is 0 to {MAX_UNCOUNTED_WORKING_DAYS} working days",
+        )
+    for earlier, later in _ORDER:
+        a, b = getattr(case, earlier), getattr(case, later)
+        if a is not None and b is not None and b < a:
+            raise CaseError(later, "order", f"{later} {b} is before {earlier} {a}")
+    if case.procurement_resumed_on is not None and case.procurement_suspended_on is None:
+        raise CaseError(
+            "procurement_resumed_on", "requires", "a resumption needs the suspension's date"
+        )
 
 
 @dataclass(frozen=True)
@@ -123,7 +247,8 @@ class Deadline:
     state: StepState
 
 
-def _state(due: date | None, done_on: date | None, as_of: date) -> StepState:
+def state_of(due: date | None, done_on: date | None, as_of: date) -> StepState:
+    """On time when done by the due day; open on the due day is DUE, the day after OVERDUE."""
     if due is None:
         return StepState.NOT_YET
     if done_on is not None:
@@ -131,24 +256,38 @@ def _state(due: date | None, done_on: date | None, as_of: date) -> StepState:
     return StepState.OVERDUE if as_of > due else StepState.DUE
 
 
+def due_date(rule: Rule, start: date, uncounted: int = 0) -> date:
+    """The last day of the rule's period started on `start` (start not counted)."""
+    if rule.unit is Unit.DAYS:
+        return add_days(start, rule.days + uncounted)
+    return add_working_days(start, rule.days + uncounted)
+
+
 def deadlines(case: CaseDates, as_of: date) -> list[Deadline]:
-    """What is due when, and what was done late or is overdue on `as_of`."""
-    by_step = {rule.step: rule for rule in RULES}
+    """What is due when, and what was done late or is overdue on `as_of`, in RULES order."""
+    received = case.complaint_received_on
     reply_due = (
-        add_working_days(case.challenge_received_on, 7) if case.challenge_received_on else None
+        due_date(BY_STEP[Step.CHALLENGE_REPLY], case.challenge_received_on)
+        if case.challenge_received_on
+        else None
     )
-    starts: dict[Step, tuple[date | None, date | None, date | None]] = {
-        Step.CHALLENGE_REPLY: (case.challenge_received_on, reply_due, case.challenge_replied_on),
-        Step.COMPLAINT_FILING: (reply_due, None, case.complaint_received_on),
-        Step.ACCEPTANCE_REVIEW: (case.complaint_received_on, None, case.accepted_on),
-        Step.RESPONDENT_NOTICE: (case.accepted_on, None, case.notice_sent_on),
-        Step.DECISION: (case.complaint_received_on, None, case.decided_on),
+    spans: dict[Step, tuple[date | None, date | None]] = {
+        Step.CHALLENGE_FILING: (
+            case.rights_known_on,
+            case.challenge_sent_on or case.challenge_received_on,
+        ),
+        Step.CHALLENGE_REPLY: (case.challenge_received_on, case.challenge_replied_on),
+        Step.COMPLAINT_FILING: (reply_due, case.complaint_sent_on or received),
+        Step.ACCEPTANCE_REVIEW: (received, case.accepted_on),
+        Step.RESPONDENT_NOTICE: (received, case.notice_sent_on),
+        Step.RESPONDENT_REPLY: (case.notice_received_on, case.respondent_replied_on),
+        Step.DECISION: (received, case.decided_on),
+        Step.PROCUREMENT_SUSPENSION: (case.procurement_suspended_on, case.procurement_resumed_on),
     }
     out = []
-    for step, (start, due, done) in starts.items():
-        rule = by_step[step]
-        if due is None and start is not None:
-            extra = case.suspended_working_days if step is Step.DECISION else 0
-            due = add_working_days(start, rule.working_days + extra)
-        out.append(Deadline(rule, start, due, done, _state(due, done, as_of)))
+    for rule in RULES:
+        start, done = spans[rule.step]
+        uncounted = case.suspended_working_days if rule.step is Step.DECISION else 0
+        due = due_date(rule, start, uncounted) if start is not None else None
+        out.append(Deadline(rule, start, due, done, state_of(due, done, as_of)))
     return out

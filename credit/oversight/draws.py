@@ -10,6 +10,9 @@ The algorithm (ALGORITHM, version 1), recomputable with any SHA-256/HMAC impleme
    as hex; ties (never seen in practice) break by uid.
 4. The panel is the `size` lowest ranks among the pool members that have not declined, in rank
    order. A replacement draw for a declined member is therefore the next in the same ranking.
+5. At the start of the review the panel is checked again against the lot's actual bidders;
+   members who must withdraw are listed in `withdrawals` (with the reason) and added to
+   `declined`, so the same rule 4 gives the final panel.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
-from credit.oversight.conflicts import Exclusion
+from credit.oversight.conflicts import Exclusion, PersonFacts, Procurement, exclusions
 
 ALGORITHM = "HMAC-SHA256-RANK-v1"
 _SEED = re.compile(r"^[0-9a-f]{64}$")
@@ -75,6 +79,8 @@ class DrawDocument:
     exclusions: list[dict[str, Any]]
     panel: list[str]
     declined: list[str] = field(default_factory=list)
+    withdrawals: list[dict[str, Any]] = field(default_factory=list)
+    review_as_of: str | None = None
     algorithm: str = ALGORITHM
 
     def to_json(self) -> str:
@@ -114,7 +120,37 @@ def verify(doc: DrawDocument) -> list[str]:
         problems.append("pool: contains excluded persons")
     if set(doc.declined) - set(doc.pool):
         problems.append("declined: names persons outside the pool")
+    if {str(w.get("person")) for w in doc.withdrawals} - set(doc.declined):
+        problems.append("withdrawals: a withdrawn member is not among the declined")
     expected = select(doc.seed, doc.pool, doc.size, doc.declined)
     if doc.panel != expected:
         problems.append(f"panel: recomputed {expected}, document says {doc.panel}")
     return problems
+
+
+@dataclass(frozen=True)
+class ReviewStart:
+    """The panel after the recusal check at the start of the review."""
+
+    panel: list[str]
+    declined: list[str]
+    withdrawals: list[Exclusion]
+
+
+def recheck_panel(
+    doc: DrawDocument, people: dict[str, PersonFacts], proc: Procurement, as_of: date
+) -> ReviewStart:
+    """Check every member against the actual bidders; each who must withdraw is replaced by the
+    next in the ranking, who is checked in turn, until the panel is clean or the pool runs out.
+    Members whose facts are missing are checked as having none."""
+    declined = list(doc.declined)
+    withdrawals: list[Exclusion] = []
+    while True:
+        panel = select(doc.seed, doc.pool, doc.size, declined)
+        found = [
+            e for uid in panel for e in exclusions(people.get(uid, PersonFacts(uid)), proc, as_of)
+        ]
+        if not found:
+            return ReviewStart(panel, declined, withdrawals)
+        withdrawals.extend(found)
+        declined.extend(dict.fromkeys(e.person for e in found))

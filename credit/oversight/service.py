@@ -7,7 +7,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,7 +20,7 @@ from credit.intake.mapping import key_uid
 from credit.intake.pipeline import Intake, IntakeReport
 from credit.oversight import draws, inspections
 from credit.oversight.conflicts import KinTie, OrgTie, PersonFacts, Procurement, split
-from credit.oversight.deadlines import CaseDates, Deadline, deadlines
+from credit.oversight.deadlines import STEP_FIELDS, CaseDates, CaseError, Deadline, check, deadlines
 from credit.store import GraphStore, native
 from credit.sync import feed
 from credit.sync.exchange import ChangeKind, InspectedTarget, InspectionPlanRecord, Subject
@@ -79,6 +79,9 @@ def person_facts(store: GraphStore, uids: Sequence[str], as_of: date) -> list[Pe
 # --- expert draws ------------------------------------------------------------------------------
 
 
+REVEALED = ("DRAWN", "REVIEWING")  # the seed is public from the draw on
+
+
 @dataclass(frozen=True)
 class DrawState:
     id: str
@@ -93,7 +96,7 @@ class DrawState:
 def _draw_state(d: dict[str, Any]) -> DrawState:
     d = native(d)
     document = None
-    if d["status"] == "DRAWN":
+    if d["status"] in REVEALED:
         document = draws.DrawDocument(
             draw_id=d["id"],
             lot_id=d["lot"],
@@ -106,6 +109,8 @@ def _draw_state(d: dict[str, Any]) -> DrawState:
             exclusions=json.loads(d["exclusions"]),
             panel=list(d["panel"]),
             declined=list(d["declined"]),
+            withdrawals=json.loads(d.get("withdrawals") or "[]"),
+            review_as_of=d["review_as_of"].isoformat() if d.get("review_as_of") else None,
         )
     return DrawState(
         d["id"],
@@ -191,15 +196,39 @@ def replace_member(store: GraphStore, draw_id: str, expert_uid: str) -> DrawStat
     return _draw_state(rows[0]["d"])
 
 
-# --- complaints ------------------------------------------------------------------------------
+def start_review(store: GraphStore, draw_id: str, as_of: date, by: str) -> DrawState:
+    """Recusal again at the start of the review, against the bidders the lot actually has:
+    members who must withdraw are recorded with the reason and replaced from the ranking."""
+    state = get_draw(store, draw_id)
+    doc = state.document
+    if doc is None or state.status != "DRAWN":
+        raise AssessmentError("drawId", "state", f"draw {draw_id} is {state.status}, not DRAWN")
+    parties = lot_parties(store, state.lot)
+    if not parties.procurement.bidders:
+        raise AssessmentError(
+            "drawId", "no_bids", f"lot {state.lot} has no bids yet: start the review after opening"
+        )
+    people = {p.uid: p for p in person_facts(store, doc.pool, as_of)}
+    result = draws.recheck_panel(doc, people, parties.procurement, as_of)
+    rows = store.write(
+        q.DRAW_START_REVIEW,
+        id=draw_id,
+        before=doc.declined,
+        declined=result.declined,
+        panel=result.panel,
+        withdrawals=json.dumps(
+            [draws.exclusion_dict(e) for e in result.withdrawals], ensure_ascii=False
+        ),
+        as_of=as_of,
+        bidders=sorted(parties.procurement.bidders),
+        by=by,
+    )
+    if not rows:
+        raise AssessmentError("drawId", "state", f"draw {draw_id} changed meanwhile")
+    return _draw_state(rows[0]["d"])
 
-_STEP_FIELDS = (
-    "challenge_received_on",
-    "challenge_replied_on",
-    "accepted_on",
-    "notice_sent_on",
-    "suspended_working_days",
-)
+
+# --- complaints ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -225,42 +254,68 @@ def _ingest(intake: Intake, record: dict[str, Any]) -> str:
 def record_complaint(
     intake: Intake, store: GraphStore, record: dict[str, Any], steps: dict[str, Any]
 ) -> str:
-    """File a complaint through the normal intake, then its procedural dates beside it."""
+    """File a complaint through the normal intake, then its procedural dates beside it; the
+    dates are checked first, so a refused date files nothing."""
+    received = date.fromisoformat(str(record["filed_on"]))
+    _checked_case(CaseDates(complaint_received_on=received), _step_props(steps))
     uid = _ingest(intake, {"type": "complaint", **record})
     update_steps(store, uid, steps)
     return uid
 
 
+def _step_props(steps: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in steps.items() if k in STEP_FIELDS and v is not None}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(w.title() for w in rest)
+
+
+def _checked_case(case: CaseDates, props: dict[str, Any]) -> CaseDates:
+    """The case with these step dates, refused (naming the field) if the dates contradict."""
+    merged = replace(case, **props)
+    try:
+        check(merged)
+    except CaseError as exc:
+        raise AssessmentError(f"steps.{_camel(exc.field)}", exc.rule, str(exc)) from None
+    return merged
+
+
 def update_steps(store: GraphStore, uid: str, steps: dict[str, Any]) -> None:
-    props = {k: v for k, v in steps.items() if k in _STEP_FIELDS and v is not None}
+    """Record procedural dates after checking them against those already recorded."""
+    props = _step_props(steps)
     if props:
+        _checked_case(_case(store, uid)[1], props)
         store.write(q.COMPLAINT_CASE_SET, complaint=uid, props=props)
 
 
-def complaint_status(store: GraphStore, uid: str, as_of: date) -> ComplaintStatus:
+def _case(store: GraphStore, uid: str) -> tuple[dict[str, Any], CaseDates]:
     rows = store.read(q.COMPLAINT_CASE, complaint=uid)
     if not rows:
         raise AssessmentError("id", "not_found", f"no complaint {uid}")
     c, steps = native(rows[0]["complaint"]), native(rows[0]["steps"] or {})
     outcome = ComplaintOutcome(c["outcome"])
     decided = c.get("decided_on") if outcome is not ComplaintOutcome.PENDING else None
-    case = CaseDates(
-        complaint_received_on=c["filed_on"],
-        challenge_received_on=steps.get("challenge_received_on"),
-        challenge_replied_on=steps.get("challenge_replied_on"),
-        accepted_on=steps.get("accepted_on"),
-        notice_sent_on=steps.get("notice_sent_on"),
-        decided_on=decided,
-        suspended_working_days=int(steps.get("suspended_working_days") or 0),
-    )
+    known = {k: steps[k] for k in STEP_FIELDS if steps.get(k) is not None}
+    if "suspended_working_days" in known:
+        known["suspended_working_days"] = int(known["suspended_working_days"])
+    case = CaseDates(complaint_received_on=c["filed_on"], decided_on=decided, **known)
+    row = {**rows[0], "complaint": c, "outcome": outcome}
+    return row, case
+
+
+def complaint_status(store: GraphStore, uid: str, as_of: date) -> ComplaintStatus:
+    row, case = _case(store, uid)
+    c = row["complaint"]
     return ComplaintStatus(
         uid=uid,
-        complainant=rows[0]["complainant"],
-        lot=rows[0]["lot"],
+        complainant=row["complainant"],
+        lot=row["lot"],
         filed_on=c["filed_on"],
         grounds=c["grounds"],
-        outcome=outcome,
-        decided_on=decided,
+        outcome=row["outcome"],
+        decided_on=case.decided_on,
         deadlines=deadlines(case, as_of),
     )
 
