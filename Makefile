@@ -87,6 +87,13 @@ bench-deps: install
 # The benchmark suite (issue #8, not part of `make test`): `make bench SCALE=S|M|L` builds the
 # market at that scale on the `bench` instance (skipped when it is already there), warms up, runs
 # every bench part and writes bench/results/<date>-<scale>.json and .md. See bench/run.py.
+# The soak test (issue 16): 10 minutes of mixed traffic at concurrency 16 through the HTTP API
+# on the `soak` instance's demo market; bench/results/<date>-soak.md. Not part of `make test`.
+SOAK_MINUTES ?= 10
+.PHONY: soak
+soak: install
+	$(BIN)/python bench/soak.py --minutes $(SOAK_MINUTES) --concurrency 16
+
 SCALE ?= S
 .PHONY: bench
 bench: install bench-deps

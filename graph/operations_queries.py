@@ -24,3 +24,20 @@ RETURN coalesce(h.seq, 0) AS head, count(c) AS changes,
 MIGRATION_HEAD: LiteralString = """
 OPTIONAL MATCH (m:Migration) RETURN coalesce(max(m.version), 0) AS version
 """
+
+# --- the soak test's choice of subjects (bench/soak.py) -------------------------------------
+
+SOAK_SUPPLIERS: LiteralString = """
+MATCH (s:Supplier) RETURN s.uscc AS uscc ORDER BY s.uid LIMIT $limit
+"""
+
+SOAK_BIG_LOTS: LiteralString = """
+MATCH (l:Lot)<-[:FOR_LOT]-(b:Bid)
+WITH l, count(b) AS bidders WHERE bidders >= $min_bidders
+MATCH (l)<-[:HAS_LOT]-(:Project)-[:PURCHASED_BY]->(p:Organization)
+RETURN l.uid AS lot, p.uscc AS purchaser, bidders ORDER BY bidders DESC, l.uid LIMIT $limit
+"""
+
+SOAK_OPEN_FLAGS: LiteralString = """
+MATCH (f:Flag {status: 'OPEN'}) RETURN f.uid AS id ORDER BY f.uid LIMIT $limit
+"""
