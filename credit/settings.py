@@ -19,6 +19,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from credit.failures import EX_UNAVAILABLE, EnvironmentFailure
+from credit.sync.destinations import Policy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 WEAK_SECRETS = frozenset({"", "changeme", "secret", "development", "dev"})
@@ -71,6 +72,22 @@ class Settings(BaseSettings):
     cors_origins: list[str] = []
     # How long a signed-in page session lasts before the access key is asked for again.
     ui_session_minutes: int = Field(default=480, ge=5, le=1440)
+    # Webhook receivers inside the network, named on purpose: comma-separated `host:port`,
+    # `[v6]:port` or CIDR entries; any other receiver must be a public address
+    # (credit/sync/destinations.py).
+    webhook_allow: str = ""
+
+    @property
+    def webhook_allow_entries(self) -> list[str]:
+        return [e.strip() for e in self.webhook_allow.split(",") if e.strip()]
+
+    @model_validator(mode="after")
+    def _webhook_allowlist_is_valid(self) -> Settings:
+        try:
+            Policy.parse(self.env is Environment.PRODUCTION, self.webhook_allow_entries)
+        except ValueError as exc:
+            raise ValueError(f"CREDIT_WEBHOOK_ALLOW: allowlist.entry: {exc}") from None
+        return self
 
     @model_validator(mode="after")
     def _secrets_are_strong_outside_development(self) -> Settings:

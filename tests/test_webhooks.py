@@ -1,4 +1,5 @@
-"""Webhooks against a real HTTP receiver on loopback that fails its first attempts."""
+"""Webhooks against a real HTTP receiver on loopback that fails its first attempts; loopback is
+refused unless allowlisted, so the receiver is named in the policy as a deployment would."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from credit.security.auth import create_api_key
 from credit.security.permissions import Role
 from credit.settings import get_settings
 from credit.store import GraphStore
-from credit.sync import webhooks
+from credit.sync import destinations, webhooks
 from tests import factories as f
 from tests.conftest import GraphQLClient, ingest
 
 SECRET = "receiver-shared-secret-0123456789"
+PUBLIC_URL = "https://1.1.1.1/hook"  # a public address (registered, never delivered to here)
 
 
 class Receiver:
@@ -52,6 +54,7 @@ class Receiver:
 
         self.server = HTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.policy = destinations.Policy.parse(False, [f"127.0.0.1:{self.server.server_port}"])
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
@@ -67,20 +70,23 @@ def test_a_failing_receiver_gets_every_change_after_retries_with_backoff(
 ) -> None:
     ingest(intake, [f.organization(1), *(f.violation(f"V{i}", 1) for i in range(3))])
     secret = get_settings().effective_secret()
-    webhooks.register(store, secret, receiver.url, SECRET, "apikey:x", https_only=False)
+    policy = receiver.policy
+    webhooks.register(store, secret, receiver.url, SECRET, "apikey:x", policy)
     now = datetime.now(UTC)
-    first = webhooks.deliver_due(store, secret, now)
-    assert [a.status for a in first] == [500]
-    assert webhooks.deliver_due(store, secret, now + timedelta(seconds=1)) == []  # backing off
-    second = webhooks.deliver_due(store, secret, now + timedelta(seconds=2))
+    first = webhooks.deliver_due(store, secret, now, policy=policy)
+    assert [(a.status, a.error) for a in first] == [(500, "http_5xx")]
+    later = now + timedelta(seconds=1)
+    assert webhooks.deliver_due(store, secret, later, policy=policy) == []  # backing off
+    second = webhooks.deliver_due(store, secret, now + timedelta(seconds=2), policy=policy)
     assert [a.status for a in second] == [500]
-    assert webhooks.deliver_due(store, secret, now + timedelta(seconds=5)) == []  # 4 s now
-    third = webhooks.deliver_due(store, secret, now + timedelta(seconds=7))
+    later = now + timedelta(seconds=5)
+    assert webhooks.deliver_due(store, secret, later, policy=policy) == []  # 4 s now
+    third = webhooks.deliver_due(store, secret, now + timedelta(seconds=7), policy=policy)
     assert [(a.status, a.first_seq, a.last_seq) for a in third] == [(200, 1, 3)]
     assert [i["seq"] for i in receiver.bodies[0]["items"]] == [1, 2, 3]
     assert receiver.bad_signatures == 0
     ingest(intake, [f.violation("V9", 1)])
-    webhooks.deliver_due(store, secret, now + timedelta(seconds=8))
+    webhooks.deliver_due(store, secret, now + timedelta(seconds=8), policy=policy)
     assert [i["seq"] for i in receiver.bodies[1]["items"]] == [4]
     (sub,) = webhooks.subscriptions(store, None)
     assert (sub["cursor"], sub["attempts"], sub["last_status"]) == (4, 0, 200)
@@ -104,11 +110,11 @@ def test_a_sync_client_registers_and_sees_its_subscription(store: GraphStore, ap
     mutation = (
         "mutation($u: String!, $s: String!) { registerWebhook(url: $u, secret: $s) { id cursor } }"
     )
-    created = client.ok(mutation, u="http://127.0.0.1:9/hook", s=SECRET)["registerWebhook"]
+    created = client.ok(mutation, u=PUBLIC_URL, s=SECRET)["registerWebhook"]
     assert created["cursor"] == 0
     listed = client.ok("{ webhookSubscriptions { id url attempts } }")["webhookSubscriptions"]
-    assert listed == [{"id": created["id"], "url": "http://127.0.0.1:9/hook", "attempts": 0}]
-    short = client.error(mutation, u="http://127.0.0.1:9/hook", s="short")
+    assert listed == [{"id": created["id"], "url": PUBLIC_URL, "attempts": 0}]
+    short = client.error(mutation, u=PUBLIC_URL, s="short")
     assert short["extensions"]["rule"] == "min_length"
     stored = store.read("MATCH (w:WebhookSubscription) RETURN w.secret AS s")[0]["s"]
     assert SECRET not in stored

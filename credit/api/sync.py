@@ -19,7 +19,7 @@ from credit.api.pagination import decode_cursor, encode_cursor, page_size
 from credit.api.types import ctx
 from credit.security.audit import AuditLog
 from credit.security.permissions import Role, load_table
-from credit.settings import Environment, get_settings
+from credit.settings import get_settings
 from credit.store import GraphStore, native
 from credit.sync import feed, matching, webhooks
 
@@ -85,7 +85,11 @@ class WebhookSubscription:
     cursor: int = strawberry.field(description="Last change sequence delivered")
     attempts: int = strawberry.field(description="Failed attempts since the last success")
     active: bool
-    last_error: str | None
+    last_error: str | None = strawberry.field(
+        description="Why the last attempt failed, as a category: forbidden_address, "
+        "unresolvable, scheme, connection_refused, timeout, tls_error, connection_failed, "
+        "redirect_not_followed, http_4xx, http_5xx, http_unexpected, secret_unavailable"
+    )
     last_status: int | None
     delivered_at: datetime | None
     next_attempt_at: datetime | None
@@ -117,20 +121,20 @@ def _owner(info: Info) -> str | None:
 class SyncMutation:
     @strawberry.mutation(
         description="Subscribe a URL to the change feed; batches are POSTed "
-        "signed with HMAC-SHA256 of '<timestamp>.<body>' under `secret`."
+        "signed with HMAC-SHA256 of '<timestamp>.<body>' under `secret`. The URL must be "
+        "http(s) (https in production) to a public address; redirects are not followed."
     )
     async def register_webhook(self, info: Info, url: str, secret: str) -> WebhookSubscription:
         c = ctx(info)
-        settings = get_settings()
         try:
             sub_id = await asyncio.to_thread(
                 webhooks.register,
                 c.store,
-                settings.effective_secret(),
+                get_settings().effective_secret(),
                 url,
                 secret,
                 c.caller.subject,
-                settings.env is Environment.PRODUCTION,
+                webhooks.policy_from_settings(),
             )
         except webhooks.WebhookError as exc:
             raise bad_input(exc.field, exc.rule, str(exc)) from None

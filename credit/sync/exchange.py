@@ -4,6 +4,11 @@ Defined once here; schema/exchange/*.schema.json are generated from these models
 checks they match) and every emitted record is validated against them. The penalty record
 follows the national administrative-penalty disclosure fields (行政处罚信息公示); the table in
 schema/exchange/README.md maps them field by field.
+
+About a natural person the feed carries only what the disclosure rules publish: a penalised
+person's name and masked identity number (credit/legal/texts.toml APL-48-DISCLOSURE,
+NDRC-2019-527-PUBLICATION, ZJ-PENALTY-ONLINE-7, PIPL-13-PUBLISHED), and nothing that names an
+expert whose grade changed (PIPL-25-NO-PUBLICATION): grades are not published penalties.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import json
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 EXCHANGE_VERSION: Literal["1.0"] = "1.0"
 SCHEMA_BASE = "https://credit.example/schema/exchange/v1"
@@ -39,6 +44,9 @@ class _Exchange(BaseModel):
 
 
 class Subject(_Exchange):
+    """The party of a published record: an organisation by name and USCC; a natural person by
+    name and masked identity number only (APL-48-DISCLOSURE, ZJ-PENALTY-ONLINE-7)."""
+
     name: str = Field(description="行政相对人名称 — name of the party")
     uscc: str | None = Field(
         None, description="统一社会信用代码 — USCC of an organisation (GB 32100-2015)"
@@ -47,6 +55,14 @@ class Subject(_Exchange):
         None, description="证件号码（脱敏） — masked identity number of a natural person"
     )
     kind: Literal["organization", "person"]
+
+    @model_validator(mode="after")
+    def _a_person_has_no_uscc(self) -> Subject:
+        if self.kind == "person" and self.uscc is not None:
+            raise ValueError("subject.uscc: person.no_uscc: a natural person has no USCC")
+        if self.kind == "organization" and self.masked_id_number is not None:
+            raise ValueError("subject.masked_id_number: organization.no_id: not for organisations")
+        return self
 
 
 class PenaltyRecord(_Exchange):
@@ -95,14 +111,31 @@ class ListingRecord(_Exchange):
 
 
 class GradeRecord(_Exchange):
+    """A grade change. A natural person (an expert) is named by no field: only the subject's
+    pseudonymous id (a salted hash) and its kind leave (PIPL-25-NO-PUBLICATION)."""
+
     record_type: Literal["grade"] = "grade"
-    subject_id: str
-    subject: Subject
+    subject_id: str = Field(description="our id; for a natural person a pseudonym, never a name")
+    subject_kind: Literal["organization", "person"]
+    subject: Subject | None = Field(
+        description="the graded organisation; null for a natural person, whose grade is not "
+        "published (PIPL Art. 25)"
+    )
     previous_grade: str | None
     grade: str
     score: str
     as_of: date
     policy_version: str
+
+    @model_validator(mode="after")
+    def _no_person_is_named(self) -> GradeRecord:
+        if self.subject_kind == "person" and self.subject is not None:
+            raise ValueError("subject: person.unpublished: an expert's grade names no person")
+        if self.subject_kind == "organization" and (
+            self.subject is None or self.subject.kind != "organization"
+        ):
+            raise ValueError("subject: organization.required: name the graded organisation")
+        return self
 
 
 class FlagRecord(_Exchange):

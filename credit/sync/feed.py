@@ -3,6 +3,9 @@ change itself, with a stable id and a gap-free sequence in commit order.
 
 Readers resume from an opaque cursor (the last sequence they saw); because each change keeps
 its id, a receiver that re-reads a page after a crash recognises what it already has.
+
+What the feed says about a natural person is what the disclosure rules publish, and no more:
+see PUBLISHED_PERSON_BASIS and UNPUBLISHED_PERSON_BASIS (ids in credit/legal/texts.toml).
 """
 
 from __future__ import annotations
@@ -29,6 +32,15 @@ from graph import queries as q
 
 PUBLISHED_TYPES = frozenset({"violation", "external_listing"})
 MAX_PAGE = 1000
+# A penalty decision is public, with the penalised person's name and a masked identity number.
+PUBLISHED_PERSON_BASIS = (
+    "APL-48-DISCLOSURE",
+    "NDRC-2019-527-PUBLICATION",
+    "ZJ-PENALTY-ONLINE-7",
+    "PIPL-13-PUBLISHED",
+)
+# A grade is our own assessment, not a published decision: it names no person.
+UNPUBLISHED_PERSON_BASIS = ("PIPL-25-NO-PUBLICATION",)
 
 
 @dataclass(frozen=True)
@@ -39,10 +51,16 @@ class Event:
     payload: dict[str, Any]
 
 
+def _is_person(labels: Sequence[str] | None) -> bool:
+    return "Person" in (labels or ())
+
+
 def _subject(props: dict[str, Any] | None, labels: Sequence[str] | None) -> Subject | None:
+    """The party of a published record, as published (PUBLISHED_PERSON_BASIS): a person by name
+    and masked identity number, nothing else of the Person node."""
     if not props or not props.get("uid"):
         return None
-    if "Person" in (labels or ()):
+    if _is_person(labels):
         return Subject(
             name=str(props.get("name") or ""),
             masked_id_number=props.get("id_masked"),
@@ -170,14 +188,17 @@ def append(tx: ManagedTransaction, events: Sequence[Event]) -> None:
 
 
 def grade_events(rows: Sequence[dict[str, Any]], subjects: dict[str, Any]) -> list[Event]:
-    """GRADE_CHANGED events for stored scores whose grade moved."""
+    """GRADE_CHANGED events for stored scores whose grade moved; an expert's carries only its
+    pseudonymous id (UNPUBLISHED_PERSON_BASIS)."""
     events = []
     for row in rows:
         props, labels = subjects[row["uid"]]
-        subject = _subject(props, labels)
-        assert subject is not None
+        person = _is_person(labels)
+        subject = None if person else _subject(props, labels)
+        assert person or subject is not None
         record = GradeRecord(
             subject_id=row["uid"],
+            subject_kind="person" if person else "organization",
             subject=subject,
             previous_grade=row["previous"],
             grade=row["grade"],

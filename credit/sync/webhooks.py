@@ -3,16 +3,20 @@
 Each subscription keeps its own cursor into the feed. A batch is POSTed with an HMAC-SHA256
 signature over "<timestamp>.<body>" (receivers reject timestamps outside a replay window);
 a failed delivery is retried with exponential backoff and the cursor only moves on a 2xx,
-so nothing is lost; the change ids let the receiver drop what it already has.
+so nothing is lost; the change ids let the receiver drop what it already has. Where a batch may
+go is decided by credit/sync/destinations.py, at registration and again at each delivery.
 """
 
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import hmac
 import json
+import ssl
 import time
+import urllib.parse
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,8 +25,9 @@ from typing import Any
 import httpx
 from cryptography.fernet import Fernet, InvalidToken
 
+from credit.settings import Environment, get_settings
 from credit.store import GraphStore
-from credit.sync import feed
+from credit.sync import destinations, feed
 from graph import queries as q
 
 SIGNATURE_HEADER = "X-Credit-Signature"
@@ -63,12 +68,27 @@ def verify(secret: str, header: str, body: bytes, now: float | None = None) -> b
     return hmac.compare_digest(sign(secret, timestamp, body), header)
 
 
+def policy_from_settings() -> destinations.Policy:
+    """Production sends over https only; an internal receiver only if CREDIT_WEBHOOK_ALLOW
+    names it."""
+    settings = get_settings()
+    return destinations.Policy.parse(
+        settings.env is Environment.PRODUCTION, settings.webhook_allow_entries
+    )
+
+
 def register(
-    store: GraphStore, deployment_secret: str, url: str, secret: str, owner: str, https_only: bool
+    store: GraphStore,
+    deployment_secret: str,
+    url: str,
+    secret: str,
+    owner: str,
+    policy: destinations.Policy,
 ) -> str:
-    parsed = httpx.URL(url)
-    if parsed.scheme not in ("https", "http") or (https_only and parsed.scheme != "https"):
-        raise WebhookError("url", "scheme", "use https" if https_only else "use http(s)")
+    try:
+        destinations.check(url, policy)
+    except destinations.DestinationError as exc:
+        raise WebhookError(exc.field, exc.rule, str(exc)) from None
     if len(secret) < 16:
         raise WebhookError("secret", "min_length", "a webhook secret has at least 16 characters")
     sub_id = f"webhook:{uuid.uuid4().hex}"
@@ -87,18 +107,94 @@ class Attempt:
 
 
 def deliver_due(
-    store: GraphStore, deployment_secret: str, now: datetime | None = None, timeout: float = 10.0
+    store: GraphStore,
+    deployment_secret: str,
+    now: datetime | None = None,
+    timeout: float = 10.0,
+    policy: destinations.Policy | None = None,
 ) -> list[Attempt]:
     """One pass: every active subscription that is due gets at most one batch."""
     moment = now or datetime.now(UTC)
+    rules = policy or policy_from_settings()
     attempts = []
     for row in store.read(q.WEBHOOKS_DUE, now=moment):
-        attempts.append(_deliver(store, deployment_secret, row["w"], moment, timeout))
+        attempts.append(_deliver(store, deployment_secret, row["w"], moment, timeout, rules))
     return attempts
 
 
+# What `lastError` may say: a category, never the raw connection error (which would tell a
+# subscriber what listens on an address: a port scanner).
+ERROR_CATEGORIES = (
+    "forbidden_address",  # the URL is or resolves to an address we do not send to
+    "unresolvable",
+    "scheme",  # e.g. an http URL once the deployment runs in production
+    "connection_refused",
+    "timeout",
+    "tls_error",
+    "connection_failed",  # any other network or protocol failure
+    "redirect_not_followed",
+    "http_4xx",
+    "http_5xx",
+    "http_unexpected",
+    "secret_unavailable",  # the deployment key changed; the secret cannot be decrypted
+)
+
+
+def _error_category(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout"
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError | ssl.CertificateError):
+            return "tls_error"
+        if isinstance(seen, ConnectionRefusedError) or (
+            isinstance(seen, OSError) and seen.errno == errno.ECONNREFUSED
+        ):
+            return "connection_refused"
+        seen = seen.__cause__ or seen.__context__
+    return "connection_failed"
+
+
+def _status_category(status: int) -> str:
+    if 300 <= status < 400:
+        return "redirect_not_followed"
+    if 400 <= status < 500:
+        return "http_4xx"
+    if 500 <= status < 600:
+        return "http_5xx"
+    return "http_unexpected"
+
+
+def _request_url(url: str, target: destinations.Target) -> str:
+    """The URL with an address host in canonical form (decimal, octal or hex forms rewritten)."""
+    if target.address is None:
+        return url
+    parts = urllib.parse.urlsplit(url)
+    host = f"[{target.host}]" if target.address.version == 6 else target.host
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{host}:{target.port}"))
+
+
+def post(
+    url: str, body: bytes, headers: dict[str, str], timeout: float, policy: destinations.Policy
+) -> httpx.Response:
+    """Check the URL again, resolving now, and POST to the checked address; no redirects."""
+    target, address = destinations.check(url, policy)
+    with httpx.Client(
+        transport=destinations.PinnedTransport(address),
+        follow_redirects=False,
+        trust_env=False,
+        timeout=timeout,
+    ) as client:
+        return client.post(_request_url(url, target), content=body, headers=headers)
+
+
 def _deliver(
-    store: GraphStore, deployment_secret: str, sub: dict[str, Any], now: datetime, timeout: float
+    store: GraphStore,
+    deployment_secret: str,
+    sub: dict[str, Any],
+    now: datetime,
+    timeout: float,
+    policy: destinations.Policy,
 ) -> Attempt:
     page = feed.read(store, int(sub["cursor"]), BATCH)
     if not page.items:
@@ -111,7 +207,7 @@ def _deliver(
     try:
         secret = _fernet(deployment_secret).decrypt(sub["secret"].encode()).decode()
     except InvalidToken:
-        return _failed(store, sub, now, None, "secret cannot be decrypted (deployment key changed)")
+        return _failed(store, sub, now, None, "secret_unavailable")
     timestamp = int(now.timestamp())
     headers = {
         "content-type": "application/json",
@@ -121,9 +217,13 @@ def _deliver(
     }
     first, last = page.items[0].seq, page.items[-1].seq
     try:
-        response = httpx.post(sub["url"], content=body, headers=headers, timeout=timeout)
+        response = post(sub["url"], body, headers, timeout, policy)
+    except destinations.DestinationError as exc:
+        return _failed(store, sub, now, None, exc.rule, first, last)
+    except httpx.InvalidURL:
+        return _failed(store, sub, now, None, "connection_failed", first, last)
     except httpx.HTTPError as exc:
-        return _failed(store, sub, now, None, type(exc).__name__, first, last)
+        return _failed(store, sub, now, None, _error_category(exc), first, last)
     if 200 <= response.status_code < 300:
         store.write(
             q.WEBHOOK_DELIVERED,
@@ -136,7 +236,7 @@ def _deliver(
         )
         return Attempt(sub["id"], first, last, response.status_code, None)
     return _failed(
-        store, sub, now, response.status_code, f"HTTP {response.status_code}", first, last
+        store, sub, now, response.status_code, _status_category(response.status_code), first, last
     )
 
 
