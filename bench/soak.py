@@ -114,7 +114,7 @@ class Fixture:
     tokens: dict[str, str] = field(default_factory=dict)
 
 
-def _prepare(suppliers: int) -> Fixture:
+def _prepare(suppliers: int, min_bidders: int) -> Fixture:
     """Neo4j, migrations, the demo market (once), its flags (once), the credentials."""
     os.environ.update(_env())
     _credit("neo4j", "start")
@@ -133,12 +133,12 @@ def _prepare(suppliers: int) -> Fixture:
         suppliers=[r["uscc"] for r in store.read(q.SOAK_SUPPLIERS, limit=2000)],
         lots=[
             (r["lot"], r["purchaser"])
-            for r in store.read(q.SOAK_BIG_LOTS, min_bidders=15, limit=50)
+            for r in store.read(q.SOAK_BIG_LOTS, min_bidders=min_bidders, limit=50)
         ],
         flags=[r["id"] for r in store.read(q.SOAK_OPEN_FLAGS, limit=5000)],
     )
     if not fixture.lots:
-        raise SystemExit("the demo market has no lot with 15 or more bidders")
+        raise SystemExit(f"the demo market has no lot with {min_bidders} or more bidders")
     settings = get_settings()
     day = timedelta(hours=2)
     for _, purchaser in fixture.lots:
@@ -272,9 +272,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--suppliers", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--min-bidders", type=int, default=15, help="lots checked have this many")
     args = parser.parse_args()
 
-    fixture = _prepare(args.suppliers)
+    fixture = _prepare(args.suppliers, args.min_bidders)
     port = _port()
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "credit"), "serve", "--port", str(port)],

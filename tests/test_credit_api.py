@@ -315,12 +315,12 @@ def test_supervisors_see_who_checked_a_supplier_and_what_they_got(
     intake: Intake, client_as: Callable[..., GraphQLClient], gql: GraphQLClient
 ) -> None:
     ingest(intake, _market(f.bid("B1", "L1", 1, "100.00"), f.bid("B2", "L1", 2, "90.00")))
-    client_as(Role.AGENCY).ok(LOT, lot="L1")
+    client_as(Role.PURCHASER, org=f.make_uscc(9)).ok(LOT, lot="L1")  # the lot's own purchaser
     events = gql.ok(
         "query($t: ID!) { auditEvents(filter: {targetId: $t}) { nodes { roles operation } } }",
         t=f"org:{B}",
     )["auditEvents"]["nodes"]
-    assert events == [{"roles": ["AGENCY"], "operation": "Query.lotEligibility"}]
+    assert events == [{"roles": ["PURCHASER"], "operation": "Query.lotEligibility"}]
 
 
 def test_score_all_stores_grades_and_records_only_changes(

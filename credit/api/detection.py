@@ -3,13 +3,16 @@ subgraph, a lot's flags at bid opening (running the detectors), the detector reg
 supervisor's review. Resolvers only translate: the work is in credit.detection.
 
 Purchasers and agencies see flags about lots they run (their organisation is the lot's
-purchaser or agency); supervisors see every flag."""
+purchaser or agency), each cut to its part on their own lots; supervisors see every flag whole.
+The rules are credit/security/visibility.py's, applied for every field by credit/api/types.py."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -37,23 +40,10 @@ from credit.detection.flag_store import (
 from credit.detection.registry import DETECTORS, default_settings
 from credit.detection.scan import DetectionError, detect_lot
 from credit.intake.mapping import key_uid, org_uid
-from credit.security.permissions import Principal, Role
+from credit.security import visibility as vis
 
 strawberry.enum(FlagStatus, description="OPEN until a supervisor confirms or dismisses it")
 strawberry.enum(ReviewDecision)
-
-
-def _scope(caller: Principal) -> str | None:
-    """None: every flag. Otherwise the organisation whose lots the caller may see ("" for
-    none: a purchaser token without an organisation sees no flags)."""
-    if Role.SUPERVISOR in caller.roles:
-        return None
-    return org_uid(caller.organization) if caller.organization else ""
-
-
-def _visible(caller: Principal, flag: StoredFlag) -> bool:
-    scope = _scope(caller)
-    return scope is None or flag.visible_to(scope)
 
 
 def _lot(lot_id: str) -> str:
@@ -158,6 +148,7 @@ class Flag:
     reviewed_at: datetime | None
     review_reason: str | None
     stored: strawberry.Private[StoredFlag]
+    partial: strawberry.Private[bool] = False
 
     @staticmethod
     def of(f: StoredFlag) -> Flag:
@@ -184,6 +175,38 @@ class Flag:
             review_reason=f.review_reason,
             stored=f,
         )
+
+    def unit_uids(self) -> Iterable[str]:
+        """The lots whose units this flag concerns (visibility shows each unit its part)."""
+        return self.stored.lots or ((self.stored.lot,) if self.stored.lot else ())
+
+    def visible_part(self, own: frozenset[str]) -> Flag | None:
+        """The flag cut to the caller's own lots: none of them, no flag; the buyers of the
+        other lots are no party of the caller's part."""
+        if not own:
+            return None
+        lots = list(self.unit_uids())
+        if len(own) == len(lots):
+            return self
+        foreign = set(self.stored.buyers)
+        return dataclasses.replace(
+            self,
+            lot_ids=[x for x in self.lot_ids if str(x) in own],
+            other_party_ids=[x for x in self.other_party_ids if str(x) not in foreign],
+            partial=True,
+        )
+
+    def concealed_value(self, field: str, value: Any) -> Any:
+        """Message and facts for a caller without the supervisor role: as stored unless the
+        flag names a person (kinship, employment) or is shown in part (other units' lots)."""
+        evidence = [str(n) for n in self.stored.evidence.get("nodes", [])]
+        names_person = vis.about_person([*self.stored.others, *evidence])
+        all_lots = len(list(self.unit_uids()))
+        own = len(self.lot_ids) if self.partial else all_lots
+        text = vis.flag_text(self.title, own, all_lots, names_person)
+        if text is None:
+            return value
+        return text if field == "message" else JSON({})
 
     @strawberry.field
     async def suppliers(self, info: Info) -> list[Organization]:
@@ -334,7 +357,7 @@ class DetectionQuery:
             status=f.status,
             lot=_lot(str(f.lot_id)) if f.lot_id else None,
             supplier=_org(f.supplier_uscc) if f.supplier_uscc else None,
-            buyer=_scope(c.caller),
+            buyer=vis.flag_scope(c.table, c.caller),
             min_confidence=f.min_confidence,
             current_only=not f.include_retired,
         )
@@ -347,7 +370,9 @@ class DetectionQuery:
     async def flag(self, info: Info, id: strawberry.ID) -> Flag | None:
         c = ctx(info)
         found = await asyncio.to_thread(flag_store.flag, c.store, str(id))
-        return Flag.of(found) if found and _visible(c.caller, found) else None
+        if found is None or not vis.flag_visible(c.table, c.caller, found.buyers):
+            return None
+        return Flag.of(found)
 
     @strawberry.field(
         description="The flags among a lot's bidders and reviewers, and the lot's bid "
@@ -360,10 +385,9 @@ class DetectionQuery:
     ) -> LotFlags:
         c = ctx(info)
         lot = _lot(str(lot_id))
-        scope = _scope(c.caller)
 
         def may_see(buyers: Sequence[str]) -> bool:
-            return scope is None or scope in buyers
+            return vis.flag_visible(c.table, c.caller, buyers)
 
         seconds = None
         if run:

@@ -22,7 +22,8 @@ from credit.intake.mapping import key_uid
 from credit.oversight import service
 from credit.oversight.config import load_plan_rules
 from credit.oversight.deadlines import Deadline, Step, StepState, Unit
-from credit.security.permissions import Principal, Role
+from credit.security import visibility as vis
+from credit.security.permissions import Role
 from credit.services import get_intake, get_mapper
 from credit.sync.exchange import InspectionPlanRecord
 
@@ -73,16 +74,11 @@ async def _rate(
     )
 
 
-def _own(caller: Principal, field: str, purchaser: str | None, agency: str | None) -> None:
-    """Purchasers and agencies act on the procurements they run; supervisors on all."""
-    if Role.SUPERVISOR in caller.roles:
-        return
-    mine = {
-        uscc
-        for role, uscc in ((Role.PURCHASER, purchaser), (Role.AGENCY, agency))
-        if role in caller.roles and uscc
-    }
-    if caller.organization is None or caller.organization not in mine:
+def _own(info: Info, field: str, purchaser: str | None, agency: str | None) -> None:
+    """Purchasers and agencies act on the procurements they run; supervisors on all (the
+    rows rule of credit/security/visibility.py)."""
+    c = ctx(info)
+    if not vis.may_act(c.table, c.caller, purchaser, agency):
         raise bad_input(field, "not_yours", "only its purchaser, its agency or a supervisor")
 
 
@@ -98,7 +94,7 @@ class DrawExclusion:
     person_id: strawberry.ID
     code: str
     legal_basis: str
-    detail: str
+    detail: str | None  # why (kinship, employment): for supervisors only
     refs: list[strawberry.ID]
 
     @staticmethod
@@ -162,7 +158,7 @@ async def _draw_for_caller(info: Info, draw_id: str) -> service.DrawState:
     c = ctx(info)
     state = await _call(service.get_draw, c.store, draw_id)
     parties = await _call(service.lot_parties, c.store, state.lot)
-    _own(c.caller, "drawId", parties.purchaser_uscc, parties.agency_uscc)
+    _own(info, "drawId", parties.purchaser_uscc, parties.agency_uscc)
     return state
 
 
@@ -397,7 +393,7 @@ class OversightMutation:
         c = ctx(info)
         lot = _uid("lot", str(lot_id))
         parties = await _call(service.lot_parties, c.store, lot)
-        _own(c.caller, "lotId", parties.purchaser_uscc, parties.agency_uscc)
+        _own(info, "lotId", parties.purchaser_uscc, parties.agency_uscc)
         state = await _call(service.commit_draw, c.store, lot, specialties, size, c.caller.subject)
         return ExpertDraw.of(state)
 
@@ -487,7 +483,7 @@ class OversightMutation:
         c = ctx(info)
         project = _uid("project", str(project_id))
         purchaser, agency = await _call(service.project_parties, c.store, project)
-        _own(c.caller, "projectId", purchaser, None)
+        _own(info, "projectId", purchaser, None)
         if agency is None or purchaser is None:
             raise bad_input("projectId", "no_agency", "the project was not run by an agency")
         return await _rate(
@@ -509,7 +505,7 @@ class OversightMutation:
         c = ctx(info)
         project = _uid("project", str(project_id))
         purchaser, agency = await _call(service.project_parties, c.store, project)
-        _own(c.caller, "projectId", purchaser, agency)
+        _own(info, "projectId", purchaser, agency)
         id_number = _checked(validate_identity_number, "expertIdNumber", expert_id_number)
         subject = get_mapper().person_uid_for(id_number)
         if not await _call(service.expert_reviewed, c.store, subject, project):

@@ -49,6 +49,7 @@ from credit.api.types import (
     SearchHit,
     Subgraph,
     Violation,
+    apply_visibility,
     ctx,
 )
 from credit.domain import records as r
@@ -541,6 +542,7 @@ def build_schema(
         query=Query, mutation=Mutation, types=[Person, Organization], extensions=extensions
     )
     plans.schema = schema._schema
+    apply_visibility(schema._schema, plans.table)
     return schema
 
 

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 import strawberry
+from graphql import (
+    GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLType,
+    default_field_resolver,
+    get_named_type,
+)
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 from strawberry.scalars import JSON
@@ -15,8 +26,9 @@ from strawberry.types import Info
 
 from credit.domain import records as r
 from credit.policy import Policy
+from credit.security import visibility as vis
 from credit.security.audit import AuditLog
-from credit.security.permissions import PermissionTable, Principal
+from credit.security.permissions import FieldRule, Mask, PermissionTable, Principal
 from credit.store import GraphStore, StoredNode
 
 # Registering the domain enums makes them GraphQL enums; they stay defined once.
@@ -78,6 +90,7 @@ class Context(BaseContext):
         self.principal = principal
         self.audit = audit
         self.policy = policy
+        self.units: dict[str, asyncio.Future[vis.Units | None]] = {}
 
     @property
     def caller(self) -> Principal:
@@ -85,8 +98,36 @@ class Context(BaseContext):
         return self.principal
 
     def visible(self, props: dict[str, Any], kinds: tuple[str, ...]) -> dict[str, Any]:
-        """Properties this caller may see (the permission table's redactions applied)."""
-        return plain_props(self.table.redacted(props, kinds, self.caller))
+        """Stored properties as JSON; the [redact] rules apply where the field is resolved
+        (EntityNode.properties, GraphEdge.properties: see apply_visibility)."""
+        return plain_props(props)
+
+    async def units_of(self, uid: str) -> vis.Units | None:
+        """The procurement unit a lot, project, bid, award or contract belongs to (None if it
+        is not found), read once per request through the DataLoaders."""
+        if uid not in self.units:
+            self.units[uid] = asyncio.ensure_future(self._units_of(uid))
+        return await self.units[uid]
+
+    async def _units_of(self, uid: str) -> vis.Units | None:
+        while (step := vis.UNIT_PATH.get(vis.kind_of(uid))) is not None:
+            parents = await self.loaders.related(step[0], step[1]).load(uid)
+            if not parents:
+                return None
+            uid = parents[0].uid
+        if vis.kind_of(uid) != vis.PROJECT:
+            return None
+        purchaser, agency = await asyncio.gather(
+            self.loaders.related("PURCHASED_BY", True).load(uid),
+            self.loaders.related("RUN_BY", True).load(uid),
+        )
+        return vis.Units(purchaser[0].uid if purchaser else None, agency[0].uid if agency else None)
+
+    async def sees(self, uid: str) -> bool:
+        """Whether this caller sees a node: nodes of no unit always, a unit's by the rows rule."""
+        if not vis.unit_bound(uid) or vis.sees_all(self.table, self.principal):
+            return True
+        return vis.sees_units(self.table, self.principal, await self.units_of(uid))
 
 
 def ctx(info: Info) -> Context:
@@ -461,3 +502,184 @@ class IngestResult:
     rejected: int
     errors: list[RecordError]
     ids: list[strawberry.ID | None]
+
+
+# --- visibility, applied to every resolver at once ---------------------------------------------
+
+Resolver = Callable[..., Any]
+
+
+def _inner(obj: Any) -> tuple[Any, Any]:
+    """A row and what holds it: a search hit or a connection edge holds it under `node`."""
+    holder = None
+    while hasattr(obj, "node") and not isinstance(obj, EntityNode):
+        holder, obj = obj, obj.node
+    return holder, obj
+
+
+async def _row(c: Context, obj: Any) -> Any:
+    """The row as this caller sees it: whole, in part (a flag over several units' lots, which
+    offers `visible_part`), or None. An edge shows when both its ends do."""
+    if obj is None:
+        return None
+    holder, row = _inner(obj)
+    part = getattr(row, "visible_part", None)
+    if part is not None:
+        lots = list(row.unit_uids())
+        seen = await asyncio.gather(*(c.sees(u) for u in lots))
+        shown = part(frozenset(u for u, ok in zip(lots, seen, strict=True) if ok))
+        if shown is None or holder is None:
+            return shown
+        holder.node = shown
+        return obj
+    uids = [str(row.source), str(row.target)] if isinstance(row, GraphEdge) else [str(row.id)]
+    seen = await asyncio.gather(*(c.sees(u) for u in uids))
+    return obj if all(seen) else None
+
+
+async def _rows(c: Context, value: Any) -> Any:
+    if isinstance(value, list):
+        shown = await asyncio.gather(*(_rows(c, v) for v in value))
+        return [v for v in shown if v is not None]
+    return await _row(c, value)
+
+
+def _is_person(root: Any) -> bool:
+    """Whether a name field's object is a person's (an organisation's name is public)."""
+    if isinstance(root, EntityNode):
+        return root.kind == "person"
+    subject = getattr(root, "subject_id", None)
+    if isinstance(subject, str):
+        return subject.startswith(vis.PERSON_PREFIX)
+    if hasattr(root, "uscc"):
+        return root.uscc is None
+    return True
+
+
+async def _masked(c: Context, rule: FieldRule, root: Any, name: str, value: Any) -> Any:
+    p = c.principal
+    match rule.mask:
+        case Mask.OMIT:
+            return vis.omitted(value)
+        case Mask.NAME:
+            return vis.masked_name(value) if _is_person(root) else value
+        case Mask.PERSON_IDS:
+            return vis.mask_person_ids(value, p, _pseudonym_key(c))
+        case Mask.REDACT:
+            kinds = root.labels if isinstance(root, EntityNode) else [root.type]
+            shown = vis.redacted(c.table, value or {}, kinds, p)
+            return vis.mask_person_ids(shown, p, _pseudonym_key(c))
+        case Mask.UNIT_IDS:
+            if isinstance(value, list):
+                seen = await asyncio.gather(*(c.sees(str(v)) for v in value))
+                return [v for v, ok in zip(value, seen, strict=True) if ok]
+            return value if value is None or await c.sees(str(value)) else None
+        case Mask.FLAG_TEXT:
+            return root.concealed_value(name, value)
+    raise AssertionError(f"mask {rule.mask} is applied before execution")
+
+
+def _pseudonym_key(c: Context) -> bytes:
+    from credit.settings import get_settings
+
+    return vis.pseudonym_key(get_settings().effective_secret())
+
+
+def _refused(field: str, message: str) -> GraphQLError:
+    return GraphQLError(
+        f"{field}: unit.not_yours: {message}", extensions={"code": "FORBIDDEN", "field": field}
+    )
+
+
+async def _lot_arguments(c: Context, args: dict[str, Any], names: frozenset[str]) -> None:
+    """A root field naming a lot of another unit is refused before it runs (an unknown lot
+    is left to the resolver's own not-found answer)."""
+    for name in sorted(names & set(args)):
+        raw = args[name]
+        if raw is None:
+            continue
+        uid = str(raw) if str(raw).startswith("lot:") else f"lot:{raw}"
+        units = await c.units_of(uid)
+        if units is not None and not vis.sees_units(c.table, c.principal, units):
+            raise _refused(name, "purchasers and agencies use the lots of their own unit only")
+
+
+def _wrap(
+    resolve: Resolver,
+    key: str,
+    rule: FieldRule | None,
+    rows: bool,
+    lot_args: frozenset[str],
+) -> Resolver:
+    field_name = key.split(".", 1)[1]
+
+    async def after(root: Any, info: Info, args: dict[str, Any]) -> Any:
+        c = ctx(info)
+        if rule is None and vis.sees_all(c.table, c.principal):
+            result = resolve(root, info, **args)
+            return await result if inspect.isawaitable(result) else result
+        if lot_args:
+            await _lot_arguments(c, args, lot_args)
+        value = resolve(root, info, **args)
+        if inspect.isawaitable(value):
+            value = await value
+        if rows and not vis.sees_all(c.table, c.principal):
+            value = await _rows(c, value)
+        if rule is not None and vis.rule_for(c.table, key, c.principal) is not None:
+            value = await _masked(c, rule, root, field_name, value)
+        return value
+
+    def wrapped(root: Any, info: Info, **args: Any) -> Awaitable[Any]:
+        return after(root, info, args)
+
+    return wrapped
+
+
+def _non_null_single(t: GraphQLType) -> bool:
+    return isinstance(t, GraphQLNonNull) and not isinstance(t.of_type, GraphQLList)
+
+
+def apply_visibility(schema: GraphQLSchema, table: PermissionTable) -> None:
+    """Route every resolver whose field the table classifies (field masks, unit rows, lot
+    arguments) through the visibility rules: the one place they are applied."""
+    roots = {t.name for t in (schema.query_type, schema.mutation_type) if t is not None}
+    keys = set()
+    for type_name, gtype in schema.type_map.items():
+        if not isinstance(gtype, GraphQLObjectType) or type_name.startswith("__"):
+            continue
+        for name, gfield in gtype.fields.items():
+            key = f"{type_name}.{name}"
+            keys.add(key)
+            rule = table.fields.get(key)
+            if rule is not None and rule.mask is Mask.REFUSE:
+                rule = None  # refused as a whole before execution (permissions.check)
+            named = get_named_type(gfield.type)
+            rows = named.name in table.rows.types or (
+                isinstance(named, GraphQLObjectType) and _is_row_container(named, table)
+            )
+            if rows and _non_null_single(gfield.type):
+                # a row that cannot become null here: the list holding its container filters it
+                # (search hits, connection edges), or only see-all roles reach it
+                rows = False
+            lot_args = (
+                frozenset(table.rows.arguments & set(gfield.args))
+                if type_name in roots
+                else frozenset()
+            )
+            if rule is None and not rows and not lot_args:
+                continue
+            resolve = gfield.resolve or default_field_resolver
+            gfield.resolve = _wrap(resolve, key, rule, rows, lot_args)
+    unknown = sorted(set(table.fields) - keys)
+    assert not unknown, f"permissions.toml [fields] names no field of the schema: {unknown}"
+
+
+def _is_row_container(gtype: GraphQLObjectType, table: PermissionTable) -> bool:
+    """Search hits and connection edges hold a row under `node`; lists of them are filtered."""
+    inner = gtype.fields.get("node")
+    if inner is None:
+        return False
+    named = get_named_type(inner.type)
+    return named.name in table.rows.types or (
+        isinstance(named, GraphQLObjectType) and _is_row_container(named, table)
+    )

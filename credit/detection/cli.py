@@ -110,18 +110,24 @@ def flags_export(
     include_retired: Annotated[bool, typer.Option(help="also flags no longer found")] = False,
     status: Annotated[str | None, typer.Option(help="OPEN, CONFIRMED or DISMISSED")] = None,
 ) -> None:
-    """One flag per line: pattern, ocid, lot, suppliers (USCC), confidence, basis and more."""
+    """One flag per line: pattern, ocid, lot, suppliers (USCC), confidence, basis and more.
+    People are masked as for a caller without the supervisor role: a reviewer's id is a
+    pseudonym, and a flag about a person (kinship, employment) says its title only."""
     from credit.detection.flag_store import FlagStatus, export
+    from credit.security import visibility as vis
     from credit.services import get_store
+    from credit.settings import get_settings
 
     try:
         wanted = FlagStatus(status.upper()) if status else None
     except ValueError:
         raise typer.BadParameter("OPEN, CONFIRMED or DISMISSED", param_hint="--status") from None
     handle = out.open("w", encoding="utf-8") if out else sys.stdout
+    key = vis.pseudonym_key(get_settings().effective_secret())
     count = 0
     try:
         for f in export(get_store(), current_only=not include_retired, status=wanted):
+            names_person = vis.about_person([*f.others, *f.evidence.get("nodes", [])])
             line = {
                 "id": f.uid,
                 "pattern": f.pattern,
@@ -133,8 +139,8 @@ def flags_export(
                 "status": f.status.value,
                 "current": f.current,
                 "lots": [x.removeprefix("lot:") for x in f.lots],
-                "others": [_uscc(o) for o in f.others],
-                "message": f.message,
+                "others": [_uscc(o) for o in vis.mask_person_ids(list(f.others), None, key)],
+                "message": vis.flag_text(f.title, 1, 1, names_person) or f.message,
                 "first_seen": f.first_seen.isoformat(),
                 "last_seen": f.last_seen.isoformat(),
             }

@@ -49,6 +49,34 @@ class Principal:
         return bool(self.roles & roles)
 
 
+class Mask(StrEnum):
+    """How a field reaches a caller without the role to see it as stored (visibility.py)."""
+
+    REFUSE = "refuse"  # the whole query is refused before anything runs
+    OMIT = "omit"  # null, or an empty list
+    NAME = "name"  # a person's name as its surname and stars
+    PERSON_IDS = "person_ids"  # person ids replaced by the caller's unit's pseudonyms
+    REDACT = "redact"  # generic property maps lose the properties [redact] names
+    UNIT_IDS = "unit_ids"  # ids of other units' lots and projects dropped
+    FLAG_TEXT = "flag_text"  # a flag about a person or cut to the caller's lots: title only
+
+
+class FieldRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    roles: frozenset[Role]
+    mask: Mask
+    carries: str  # what the value can hold: name, identity, kinship, review, unit, ...
+
+
+class RowRules(BaseModel):
+    """Objects of a procurement unit reach other units' callers nowhere (visibility.py)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    see_all: frozenset[Role] = frozenset({Role.SUPERVISOR})
+    types: frozenset[str] = frozenset()
+    arguments: frozenset[str] = frozenset()  # root-field arguments that name a lot
+
+
 class _Redaction(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     properties: tuple[str, ...] = ()
@@ -60,20 +88,11 @@ class PermissionTable(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: int
     operations: dict[str, frozenset[Role]]
-    fields: dict[str, frozenset[Role]] = {}
+    fields: dict[str, FieldRule] = {}
+    public: dict[str, str] = {}  # fields judged not to carry personal data, with the reason
+    rows: RowRules = RowRules()
     routes: dict[str, frozenset[Role]] = {}  # HTTP routes outside GraphQL, "METHOD /path"
     redact: dict[str, _Redaction] = {}
-
-    def redacted(
-        self, props: dict[str, Any], kinds: tuple[str, ...], p: Principal
-    ) -> dict[str, Any]:
-        hidden = {
-            prop
-            for kind in kinds
-            if (rule := self.redact.get(kind)) and not p.has_any(rule.roles)
-            for prop in rule.properties
-        }
-        return {k: v for k, v in props.items() if k not in hidden}
 
     def hides_node(self, labels: tuple[str, ...], p: Principal) -> bool:
         return any(
@@ -120,7 +139,7 @@ def plan_document(
             key = f"{parent.name}.{node.name.value}"
             if parent.name in root_types:
                 plan.root_fields.append(key)
-            if key in table.fields:
+            if (rule := table.fields.get(key)) and rule.mask is Mask.REFUSE:
                 plan.sensitive.add(key)
             size = 1
             for arg in node.arguments or ():
@@ -154,8 +173,7 @@ def check(plan: OperationPlan, table: PermissionTable, principal: Principal) -> 
         if not principal.has_any(allowed):
             return Denial(key, f"role {'/'.join(sorted(principal.roles))} may not call {key}")
     for key in sorted(plan.sensitive):
-        if not principal.has_any(table.fields[key]):
-            return Denial(
-                key, f"{key} is personal data shown to {', '.join(sorted(table.fields[key]))} only"
-            )
+        roles = table.fields[key].roles
+        if not principal.has_any(roles):
+            return Denial(key, f"{key} is personal data shown to {', '.join(sorted(roles))} only")
     return None
