@@ -12,7 +12,13 @@ from typing import Any
 
 import pytest
 
-from credit.domain.records import PenaltyType, RecordStatus, Severity
+from credit.domain.records import (
+    ExternalList,
+    PenaltyType,
+    RecordStatus,
+    Severity,
+    ViolationCategory,
+)
 from credit.periods import period_end, within, within_years_before
 from credit.policy import Policy, PolicyError, SubjectType, Weighting, load_policy
 from credit.scoring import (
@@ -507,7 +513,10 @@ def test_a_three_list_listing_caps_the_grade_through_its_valid_until_day(source:
     listed = record("l1", "listing", source, date(2026, 1, 1), valid_until=AS_OF)
     offset = compute_score("supplier", [listed, *accepted(10)], AS_OF, POLICY)
     points = {c.record_id: c.points for c in offset.contributions}
-    assert (offset.grade, points["l1"]) == ("D", POLICY.supplier.listings[source])  # no decay
+    assert (offset.grade, points["l1"]) == (
+        "D",
+        POLICY.supplier.listings[ExternalList(source)],
+    )  # no decay
     after = compute_score("supplier", [listed], AS_OF + timedelta(days=1), POLICY)
     assert "supplier.ban_grade_cap" not in after.capped_by
 
@@ -548,7 +557,8 @@ def test_a_score_exactly_at_the_floor_is_not_clamped(
     points: str, expected_cap: tuple[str, ...]
 ) -> None:
     rules = STEP.supplier
-    table = {**rules.points, "OTHER": {**rules.points["OTHER"], "MAJOR": Decimal(points)}}
+    other = ViolationCategory.OTHER
+    table = {**rules.points, other: {**rules.points[other], Severity.MAJOR: Decimal(points)}}
     policy = STEP.model_copy(update={"supplier": rules.model_copy(update={"points": table})})
     result = score(violation(category="OTHER", severity=Severity.MAJOR), policy=policy)
     assert (result.score, result.grade, result.capped_by) == (Decimal("0.00"), "D", expected_cap)
@@ -575,10 +585,11 @@ def test_a_grade_band_starts_exactly_at_its_threshold() -> None:
     at_b = violation(category="OTHER", severity=Severity.MAJOR, publication_end=date(2026, 12, 31))
     # base 100, OTHER MAJOR -20 = 80 (B); B starts at 75: at 75.00 exactly still B
     rules = STEP.supplier
-    table = {**rules.points, "OTHER": {**rules.points["OTHER"], "MAJOR": Decimal("-25")}}
+    other = ViolationCategory.OTHER
+    table = {**rules.points, other: {**rules.points[other], Severity.MAJOR: Decimal("-25")}}
     policy = STEP.model_copy(update={"supplier": rules.model_copy(update={"points": table})})
     assert score(at_b, policy=policy).grade == "B"
-    table["OTHER"] = {**rules.points["OTHER"], "MAJOR": Decimal("-25.01")}
+    table[other] = {**rules.points[other], Severity.MAJOR: Decimal("-25.01")}
     policy = STEP.model_copy(update={"supplier": rules.model_copy(update={"points": table})})
     assert score(at_b, policy=policy).grade == "C"
 
