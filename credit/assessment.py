@@ -1,9 +1,14 @@
 """From the graph to decisions: gathers the facts the pure rules need (a bounded number of
 queries, whatever the number of bidders), applies them, and files immutable check records.
 
-A check record holds the inputs, the as-of date, the result with reasons, the policy version,
-who asked and when, and a SHA-256 hash over a canonical serialisation of all of it; reading it
-back recomputes the hash, so an altered record shows as unverified.
+A check record holds the inputs, the as-of date (and where it came from), the known-at instant
+if one was given, the result with reasons, the policy version in force on the as-of date, who
+asked and when, and a SHA-256 hash over a canonical serialisation of all of it; reading it back
+recomputes the hash, so an altered record shows as unverified.
+
+`as_of` is the legal state on a day from everything known now; `known_at` narrows it to what had
+been received and recorded by an instant (to reproduce a past answer). A check for a lot without
+a date is as of the lot's bid deadline (Caiku [2016] No. 125); otherwise today in China.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from credit import periods
 from credit.domain.records import PenaltyType, RecordStatus, Severity
 from credit.eligibility import (
     BidderTies,
@@ -75,6 +81,9 @@ def _record(kind: str, p: dict[str, Any]) -> CreditRecord | None:
             publication_end=day_of(p.get("publication_end")),
             status=RecordStatus(p.get("status") or "ACTIVE"),
             status_date=day_of(p.get("status_date")),
+            status_recorded_at=_instant(p.get("status_recorded_at")),
+            suspended_on=day_of(p.get("suspended_on")),
+            suspension_lifted_on=day_of(p.get("suspension_lifted_on")),
             basis=p.get("basis") or "",
             decision_number=p.get("decision_number") or "",
             authority=p.get("authority") or "",
@@ -87,6 +96,7 @@ def _record(kind: str, p: dict[str, Any]) -> CreditRecord | None:
             decided_on=_day(p["listed_on"]),
             valid_until=day_of(p.get("valid_until")),
             retracted_on=day_of(p.get("retracted_on")),
+            status_recorded_at=_instant(p.get("status_recorded_at")),
             decision_number=p.get("reference") or "",
             authority=p.get("authority") or "",
             **common,
@@ -294,6 +304,7 @@ class SupplierCheck:
 class LotCheck:
     record: CheckRecord
     lot_id: str
+    as_of: date
     bidders: tuple[Eligibility, ...]
     conflicts: tuple[Conflict, ...]
 
@@ -311,14 +322,37 @@ def lot_decision(bidders: Sequence[Eligibility], conflicts: Sequence[Conflict]) 
     return Decision.REVIEW if Decision.REVIEW in decisions or conflicts else Decision.ELIGIBLE
 
 
+def check_day(store: GraphStore, lot_uid: str | None, as_of: date | None) -> tuple[date, str]:
+    """The day a check is as of, and why: the date given; else the lot's bid deadline (Caiku
+    [2016] No. 125: the query's cut-off is the bid deadline), on the day where the lot is; else
+    today in China, never the server's own zone."""
+    if as_of is not None:
+        return as_of, "given"
+    if lot_uid is not None:
+        lot = store.node(lot_uid)
+        if lot is None:
+            raise AssessmentError("lotId", "not_found", f"no lot {lot_uid}")
+        deadline = day_of(lot.props.get("bid_deadline"))
+        if deadline is not None:
+            return deadline, "bid_deadline"
+    return periods.today(), "today"
+
+
+def _inputs(as_of: date, source: str, known_at: datetime | None, **more: Any) -> dict[str, Any]:
+    return {**more, "as_of": as_of, "as_of_source": source, "known_at": known_at}
+
+
 def check_supplier(
     store: GraphStore,
     policy: Policy,
     supplier_uid: str,
-    as_of: date,
+    as_of: date | None,
     lot_uid: str | None,
     requested_by: str,
+    known_at: datetime | None = None,
 ) -> SupplierCheck:
+    day, source = check_day(store, lot_uid, as_of)
+    policy = policy.on(day)
     members: dict[str, list[str]] = {}
     if lot_uid is not None:
         if store.node(lot_uid) is None:
@@ -326,11 +360,11 @@ def check_supplier(
         rows = store.read(q.BID_OF_SUPPLIER_IN_LOT, supplier=supplier_uid, lot=lot_uid)
         if rows:
             members[supplier_uid] = list(rows[0]["members"])
-    facts = supplier_facts(store, [supplier_uid], as_of, members).get(supplier_uid)
+    facts = supplier_facts(store, [supplier_uid], day, members).get(supplier_uid)
     if facts is None:
         raise AssessmentError("uscc", "not_found", f"no organisation {supplier_uid}")
-    result = assess_supplier(facts, as_of, policy)
-    inputs = {"supplier": supplier_uid, "lot": lot_uid, "as_of": as_of}
+    result = assess_supplier(facts, day, policy, known_at)
+    inputs = _inputs(day, source, known_at, supplier=supplier_uid, lot=lot_uid)
     record = _file(
         store, "SUPPLIER", inputs, result, policy, requested_by, [supplier_uid], result.decision
     )
@@ -338,15 +372,20 @@ def check_supplier(
 
 
 def check_lot(
-    store: GraphStore, policy: Policy, lot_uid: str, as_of: date, requested_by: str
+    store: GraphStore,
+    policy: Policy,
+    lot_uid: str,
+    as_of: date | None,
+    requested_by: str,
+    known_at: datetime | None = None,
 ) -> LotCheck:
-    rows = store.read(q.LOT_BIDDERS, lot=lot_uid, as_of=as_of)
-    if not rows and store.node(lot_uid) is None:
-        raise AssessmentError("lotId", "not_found", f"no lot {lot_uid}")
+    day, source = check_day(store, lot_uid, as_of)
+    policy = policy.on(day)
+    rows = store.read(q.LOT_BIDDERS, lot=lot_uid, as_of=day)
     suppliers = list(dict.fromkeys(row["supplier"] for row in rows))
     members = {row["supplier"]: list(row["members"]) for row in rows if row["members"]}
-    facts = supplier_facts(store, suppliers, as_of, members)
-    bidders = tuple(assess_supplier(facts[uid], as_of, policy) for uid in suppliers)
+    facts = supplier_facts(store, suppliers, day, members)
+    bidders = tuple(assess_supplier(facts[uid], day, policy, known_at) for uid in suppliers)
     ties = [
         BidderTies(
             supplier_id=row["supplier"],
@@ -363,14 +402,14 @@ def check_lot(
     record = _file(
         store,
         "LOT",
-        {"lot": lot_uid, "as_of": as_of},
+        _inputs(day, source, known_at, lot=lot_uid),
         result,
         policy,
         requested_by,
         [lot_uid, *suppliers],
         decision,
     )
-    return LotCheck(record, lot_uid, bidders, conflicts)
+    return LotCheck(record, lot_uid, day, bidders, conflicts)
 
 
 # --- scores ------------------------------------------------------------------------------
@@ -384,7 +423,16 @@ class Profile:
     explanation: str  # canonical JSON of the score: byte-identical for the same inputs
 
 
-def credit_profile(store: GraphStore, policy: Policy, uid: str, as_of: date) -> Profile:
+def credit_profile(
+    store: GraphStore,
+    policy: Policy,
+    uid: str,
+    as_of: date | None,
+    known_at: datetime | None = None,
+) -> Profile:
+    """The score as of a day (today in China by default) under the policy in force then."""
+    as_of = as_of or periods.today()
+    policy = policy.on(as_of)
     subject = load_records(store, [uid]).get(uid)
     if subject is None:
         raise AssessmentError("id", "not_found", f"nothing is known under {uid}")
@@ -393,7 +441,7 @@ def credit_profile(store: GraphStore, policy: Policy, uid: str, as_of: date) -> 
             "id", "subject_type", "scores exist for suppliers, agencies and experts"
         )
     network = load_network(store, [uid], as_of).get(uid, []) if uid.startswith("org:") else []
-    score = compute_score(subject.subject_type, subject.records, as_of, policy, network)
+    score = compute_score(subject.subject_type, subject.records, as_of, policy, network, known_at)
     return Profile(uid, subject.name, score, canonical_json(score))
 
 
@@ -403,8 +451,11 @@ def score_all(
     as_of: date,
     batch: int = 500,
     progress: Callable[[int], object] | None = None,
+    known_at: datetime | None = None,
 ) -> tuple[int, int]:
-    """Score every supplier, agency and expert; return (scored, grade changes)."""
+    """Score every supplier, agency and expert under the policy in force on `as_of`; return
+    (scored, grade changes)."""
+    policy = policy.on(as_of)
     scored = changed = 0
     after = ""
     while True:
@@ -420,7 +471,12 @@ def score_all(
             if subject.subject_type is None:
                 continue
             score = compute_score(
-                subject.subject_type, subject.records, as_of, policy, network.get(uid, [])
+                subject.subject_type,
+                subject.records,
+                as_of,
+                policy,
+                network.get(uid, []),
+                known_at,
             )
             rows.append(
                 {

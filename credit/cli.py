@@ -239,27 +239,50 @@ def serve(
 @app.command()
 def score(
     all_subjects: Annotated[bool, typer.Option("--all", help="every supplier, agency, expert")],
-    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default today")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="YYYY-MM-DD: the legal state that day; default today in China"
+        ),
+    ] = None,
+    known_at: Annotated[
+        str | None,
+        typer.Option(
+            "--known-at",
+            help="ISO date-time: only what was received and recorded by then (China time "
+            "without an offset); default everything known now",
+        ),
+    ] = None,
 ) -> None:
-    """Compute and store current scores; grade changes are kept for the change feed."""
-    from datetime import date
+    """Compute and store scores as of a day; grade changes are kept for the change feed."""
+    from datetime import date, datetime
 
+    from credit import periods
     from credit.assessment import score_all
     from credit.policy import load_policy
     from credit.services import get_store
 
     if not all_subjects:
         raise typer.BadParameter("only --all is supported; use creditProfile for one subject")
-    day = date.fromisoformat(as_of) if as_of else date.today()
+    try:
+        day = date.fromisoformat(as_of) if as_of else periods.today()
+    except ValueError:
+        raise typer.BadParameter(f"--as-of: date: {as_of!r} is not YYYY-MM-DD") from None
+    try:
+        instant = periods.as_china_time(datetime.fromisoformat(known_at)) if known_at else None
+    except ValueError:
+        raise typer.BadParameter(f"--known-at: date-time: {known_at!r} is not ISO 8601") from None
     store = get_store()
     total = int(store.read(q.COUNT_SCORED)[0]["n"])
-    policy = load_policy(get_settings().policy_file)
+    policy = load_policy(get_settings().policy_file).on(day)
     started = time.monotonic()
     with tqdm(total=total, desc="scores", unit="subject", file=sys.stderr) as bar:
-        scored, changed = score_all(store, policy, day, progress=bar.update)
+        scored, changed = score_all(store, policy, day, progress=bar.update, known_at=instant)
     elapsed = time.monotonic() - started
     typer.echo(
-        f"scored {scored} subjects as of {day} under policy {policy.version}: "
+        f"scored {scored} subjects as of {day}"
+        + (f" known at {instant.isoformat()}" if instant else "")
+        + f" under policy {policy.version}: "
         f"{changed} grade changes in {elapsed:.1f}s ({scored / max(elapsed, 1e-9):.0f} subjects/s)"
     )
 

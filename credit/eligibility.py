@@ -10,22 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from itertools import combinations
 from typing import Literal
 
 from credit.domain.records import ExternalList, PenaltyType, RecordStatus
 from credit.legal import text
+from credit.periods import period_end
 from credit.policy import EligibilityRules, Policy
 from credit.scoring import (
     CreditRecord,
-    ban_in_force,
-    known,
-    last_day_of,
+    ban_period,
+    criminal_not_final,
+    in_effect,
     network_hits,
     status_on,
-    withdrawn,
+    suspended,
 )
 from credit.scoring import NetworkLink as NetworkLink  # re-exported: scores read links too
 
@@ -66,13 +67,16 @@ class Eligibility:
     reasons: tuple[Reason, ...]
     as_of: date
     policy_version: str
+    known_at: datetime | None = None
 
 
 _BAN_BASIS = text("GPL-22-77-BAN")
 _LIST_BASIS = text("CAIKU-2016-125-LISTS")
-_MAJOR_BASIS = text("GPL-22-1-5-MAJOR")
+_MAJOR_BASIS = text("GPL-22-1-5-MAJOR", "CIVIL-201-202")
 _CONSORTIUM_BASIS = text("GPL-24-CONSORTIUM")
-_APPEAL_BASIS = "；" + text("ALL-56-APPEAL")
+_APPEAL_BASIS = text("ALL-56-NO-SUSPENSION", "ARL-42-SUSPENSION")
+_REPAIR_BASIS = text("NDRC-58-REPAIR")
+_CRIMINAL_BASIS = text("CPL-259-FINAL")
 _NETWORK_BASIS = text("POLICY-NETWORK")
 
 _LISTS: dict[str, tuple[Decision, str]] = {
@@ -101,21 +105,23 @@ _MAJOR_PENALTIES = {
     PenaltyType.BUSINESS_SUSPENSION: "suspension of business",
     PenaltyType.LICENCE_REVOCATION: "revocation of licence",
 }
-_MAX_BAN_MONTHS = 36  # Law Art. 77: a ban lasts 1 to 3 years
 
 
-def assess_supplier(facts: SupplierFacts, as_of: date, policy: Policy) -> Eligibility:
-    """Apply every eligibility rule to what was known on `as_of`."""
+def assess_supplier(
+    facts: SupplierFacts, as_of: date, policy: Policy, known_at: datetime | None = None
+) -> Eligibility:
+    """Apply every eligibility rule to the legal state on `as_of`, from every record known
+    now, or, with `known_at`, from what had been received and recorded by that instant."""
     reasons = sorted(
         [
             *(
                 reason
                 for record in facts.records
-                if known(record, as_of) and not withdrawn(record, as_of)
-                for reason in _record_reasons(record, as_of, policy.eligibility)
+                if in_effect(record, as_of, known_at)
+                for reason in _record_reasons(record, as_of, policy.eligibility, known_at)
             ),
-            *_network_reasons(facts.network, as_of, policy),
-            *_consortium_reasons(facts.consortium_members, as_of, policy),
+            *_network_reasons(facts.network, as_of, policy, known_at),
+            *_consortium_reasons(facts.consortium_members, as_of, policy, known_at),
         ],
         key=lambda r: (-_RANK[r.decision], r.code, r.record_ids, r.message),
     )
@@ -125,6 +131,7 @@ def assess_supplier(facts: SupplierFacts, as_of: date, policy: Policy) -> Eligib
         reasons=tuple(reasons),
         as_of=as_of,
         policy_version=policy.version,
+        known_at=known_at,
     )
 
 
@@ -132,22 +139,29 @@ def _worst(decisions: Iterable[Decision]) -> Decision:
     return max(decisions, key=_RANK.__getitem__, default=Decision.ELIGIBLE)
 
 
-def _record_reasons(record: CreditRecord, as_of: date, rules: EligibilityRules) -> list[Reason]:
+def _record_reasons(
+    record: CreditRecord, as_of: date, rules: EligibilityRules, known_at: datetime | None
+) -> list[Reason]:
     if record.kind == "listing":
-        found = [_listing_reason(record, as_of)]
+        found = [_listing_reason(record, as_of, known_at)]
     elif record.kind == "violation":
-        found = [_ban_reason(record, as_of), _major_reason(record, as_of, rules)]
+        if criminal_not_final(record, as_of, known_at):
+            return [_criminal_not_final(record, as_of, rules)]
+        found = [_ban_reason(record, as_of), _major_reason(record, as_of, rules, known_at)]
     else:
         return []
-    if status_on(record, as_of) is RecordStatus.UNDER_APPEAL:
-        return [_under_appeal(r) if r.decision is Decision.INELIGIBLE else r for r in found if r]
-    return [r for r in found if r]
+    reasons = [r for r in found if r]
+    if suspended(record, as_of, known_at):
+        return [_suspended(r, record) if r.decision is Decision.INELIGIBLE else r for r in reasons]
+    if status_on(record, as_of, known_at) is RecordStatus.UNDER_APPEAL:
+        return [_under_appeal(r) for r in reasons]
+    return reasons
 
 
-def _listing_reason(record: CreditRecord, as_of: date) -> Reason | None:
+def _listing_reason(record: CreditRecord, as_of: date, known_at: datetime | None) -> Reason | None:
     """A listing bars through its `valid_until` day; a retraction or repair ends it earlier."""
     expired = record.valid_until is not None and record.valid_until < as_of
-    if expired or status_on(record, as_of) is RecordStatus.REPAIRED:
+    if expired or status_on(record, as_of, known_at) is RecordStatus.REPAIRED:
         return None
     decision, words = _LISTS[record.category]
     return Reason(
@@ -163,40 +177,57 @@ def _listing_reason(record: CreditRecord, as_of: date) -> Reason | None:
 
 
 def _ban_reason(record: CreditRecord, as_of: date) -> Reason | None:
-    """A ban whose period was not recorded is not ignored: Law Art. 77 bans last at most
-    3 years, so for that long from the decision a purchaser must check the decision."""
-    if PenaltyType.PROCUREMENT_BAN not in record.penalty_types:
+    """A ban bars from its first through its last day, whatever its status but an overturn: a
+    repair ends its publication, not the penalty. A ban whose end was not recorded is not
+    ignored: Law Art. 77 bans last at most 3 years, so for that long (CIVIL-201-202) a
+    purchaser must check the decision; one without a recorded start runs from its decision."""
+    period = ban_period(record)
+    if period is None or not period.start <= as_of <= period.end:
         return None
-    if record.ban_start is None or record.ban_end is None:
-        until = last_day_of(record.decided_on, _MAX_BAN_MONTHS)
-        if as_of > until:
-            return None
+    if not period.end_recorded:
         return Reason(
             code="BAN_PERIOD_UNKNOWN",
             decision=Decision.REVIEW,
             legal_basis=_BAN_BASIS,
-            message=f"Decision {_decision(record)} imposes a procurement ban but its period is not "
-            "recorded; check the decision (a ban lasts at most 3 years).",
+            message=f"Decision {_decision(record)} imposes a procurement ban from "
+            f"{period.start.isoformat()} but its end is not recorded; check the decision (a "
+            "ban lasts at most 3 years).",
             record_ids=(record.id,),
-            until=until,
+            until=period.end,
         )
-    if not ban_in_force(record, as_of):
-        return None
+    start = (
+        f"from {period.start.isoformat()}"
+        if record.ban_start is not None
+        else f"from its decision of {period.start.isoformat()} (start not recorded)"
+    )
     return Reason(
         code="ACTIVE_PROCUREMENT_BAN",
         decision=Decision.INELIGIBLE,
         legal_basis=_BAN_BASIS,
-        message=f"Banned from government procurement from {record.ban_start.isoformat()} to "
-        f"{record.ban_end.isoformat()} (both days included) by decision {_decision(record)}.",
+        message=f"Banned from government procurement {start} to {period.end.isoformat()} "
+        f"(both days included) by decision {_decision(record)}.",
         record_ids=(record.id,),
-        until=record.ban_end,
+        until=period.end,
     )
 
 
-def _major_reason(record: CreditRecord, as_of: date, rules: EligibilityRules) -> Reason | None:
-    """Regs Art. 19: a major illegal record bars from its decision day until the day before
-    the same calendar day `major_record_lookback_years` later; a ban that has ended lifts it
-    (para 2). A fine without a currency is in CNY; one in another currency is not compared."""
+def major_record_until(record: CreditRecord, rules: EligibilityRules) -> date:
+    """The last day a major record bars (Law Art. 22 "前三年内", counted as CIVIL-201-202: the
+    decision day not counted, the period ends on the corresponding day); a ban that has ended
+    lifts it earlier (Regs Art. 19 para 2)."""
+    until = period_end(record.decided_on, 12 * rules.major_record_lookback_years)
+    period = ban_period(record)
+    if period is not None and period.end_recorded:
+        until = min(until, period.end)
+    return until
+
+
+def _major_reason(
+    record: CreditRecord, as_of: date, rules: EligibilityRules, known_at: datetime | None
+) -> Reason | None:
+    """Regs Art. 19: a major illegal record bars for the 3 years of Law Art. 22, repaired or
+    not (a repair ends publication, not the penalty). A fine without a currency is in CNY; one
+    in another currency is not compared."""
     grounds = [
         words for penalty, words in _MAJOR_PENALTIES.items() if penalty in record.penalty_types
     ]
@@ -206,10 +237,8 @@ def _major_reason(record: CreditRecord, as_of: date, rules: EligibilityRules) ->
         grounds.append(f"fine of CNY {fine:,} (>= {threshold:,})")
     if not grounds and not foreign_fine:
         return None
-    until = last_day_of(record.decided_on, 12 * rules.major_record_lookback_years)
-    if PenaltyType.PROCUREMENT_BAN in record.penalty_types and record.ban_end is not None:
-        until = min(until, record.ban_end)  # Regs Art. 19 para 2
-    if as_of > until or status_on(record, as_of) is RecordStatus.REPAIRED:
+    until = major_record_until(record, rules)
+    if as_of > until:
         return None
     if not grounds:
         return Reason(
@@ -221,33 +250,67 @@ def _major_reason(record: CreditRecord, as_of: date, rules: EligibilityRules) ->
             record_ids=(record.id,),
             until=until,
         )
+    repaired = status_on(record, as_of, known_at) is RecordStatus.REPAIRED
     return Reason(
         code="MAJOR_ILLEGAL_RECORD_WITHIN_3_YEARS",
         decision=Decision.INELIGIBLE,
-        legal_basis=_MAJOR_BASIS,
+        legal_basis=_MAJOR_BASIS + ("；" + _REPAIR_BASIS if repaired else ""),
         message=f"Major illegal record ({'; '.join(grounds)}) decided on "
         f"{record.decided_on.isoformat()} by decision {_decision(record)}; it bars "
-        f"participation through {until.isoformat()}.",
+        f"participation through {until.isoformat()}"
+        + (" (the credit repair ended its publication, not the 3-year bar)." if repaired else "."),
         record_ids=(record.id,),
         until=until,
     )
 
 
-def _under_appeal(reason: Reason) -> Reason:
-    """An appeal does not in principle suspend a decision, but a court or reviewing body may
-    suspend it; only the purchaser can see which, so the bar becomes a review."""
-    return replace(
-        reason,
-        code="RECORD_UNDER_APPEAL",
+def _criminal_not_final(record: CreditRecord, as_of: date, rules: EligibilityRules) -> Reason:
+    """A first-instance criminal judgment under appeal is not yet in force (CPL-259), so it is
+    not yet the criminal penalty of Regs Art. 19; the purchaser checks whether it has become
+    final since."""
+    return Reason(
+        code="CRIMINAL_JUDGMENT_NOT_FINAL",
         decision=Decision.REVIEW,
-        legal_basis=reason.legal_basis + _APPEAL_BASIS,
-        message=f"{reason.message} The decision is under appeal ({reason.code} would otherwise "
-        "make the supplier ineligible): check whether its execution was suspended.",
+        legal_basis=_CRIMINAL_BASIS,
+        message=f"Criminal judgment {_decision(record)} of {record.decided_on.isoformat()} is "
+        "under appeal and not yet in legal force, so it is not yet a major illegal record; "
+        "check whether it has become final.",
+        record_ids=(record.id,),
+        until=major_record_until(record, rules),
     )
 
 
-def _network_reasons(links: Sequence[NetworkLink], as_of: date, policy: Policy) -> Iterator[Reason]:
-    for hit in network_hits(policy.supplier, links, as_of):
+def _under_appeal(reason: Reason) -> Reason:
+    """An appeal does not suspend a decision (ALL-56, ARL-42): the reason stands, and says so."""
+    return replace(
+        reason,
+        legal_basis=reason.legal_basis + "；" + _APPEAL_BASIS,
+        message=f"{reason.message} The decision is under appeal; an appeal does not suspend "
+        "it and no suspension order is recorded.",
+    )
+
+
+def _suspended(reason: Reason, record: CreditRecord) -> Reason:
+    """A recorded suspension order stops the decision's execution while it lasts: the bar is
+    not applied, and the purchaser confirms the order still stands."""
+    assert record.suspended_on is not None
+    lifted = record.suspension_lifted_on
+    return replace(
+        reason,
+        code="DECISION_SUSPENDED",
+        decision=Decision.REVIEW,
+        legal_basis=reason.legal_basis + "；" + _APPEAL_BASIS,
+        message=f"{reason.message} Its execution was suspended by order from "
+        f"{record.suspended_on.isoformat()} ({reason.code} would otherwise make the supplier "
+        "ineligible): confirm the suspension still stands.",
+        until=None if lifted is None else lifted - timedelta(days=1),
+    )
+
+
+def _network_reasons(
+    links: Sequence[NetworkLink], as_of: date, policy: Policy, known_at: datetime | None
+) -> Iterator[Reason]:
+    for hit in network_hits(policy.supplier, links, as_of, known_at):
         if hit.rule.decision is None:
             continue
         until = max(r.ban_end for r in hit.bans if r.ban_end is not None)
@@ -272,10 +335,10 @@ _LINK_WORDS = {
 
 
 def _consortium_reasons(
-    members: Sequence[SupplierFacts], as_of: date, policy: Policy
+    members: Sequence[SupplierFacts], as_of: date, policy: Policy, known_at: datetime | None
 ) -> Iterator[Reason]:
     for member in members:
-        result = assess_supplier(member, as_of, policy)
+        result = assess_supplier(member, as_of, policy, known_at)
         if result.decision is Decision.ELIGIBLE:
             continue
         decisive = [r for r in result.reasons if r.decision is result.decision]

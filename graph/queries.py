@@ -21,14 +21,25 @@ UPSERT_NODES: LiteralString = """
 UNWIND $rows AS row
 MERGE (n:Entity {uid: row.uid})
 WITH n, row, n.content_hash IS NULL AS created,
-     {status: n.status, retracted_on: n.retracted_on, version: n.version} AS previous
+     {status: n.status, retracted_on: n.retracted_on, version: n.version} AS previous,
+     [coalesce(n.status, ''), coalesce(toString(n.retracted_on), ''),
+      coalesce(toString(n.suspended_on), ''),
+      coalesce(toString(n.suspension_lifted_on), '')] AS lifecycle
 WHERE created
    OR (n.content_hash <> row.hash
        AND (coalesce(n.version, 0) < row.prov.version
             OR (n.version = row.prov.version AND row.prov.source IN $editable)))
+SET n.first_received_at = coalesce(n.first_received_at, n.received_at, datetime())
 SET n += row.props, n += row.prov, n.content_hash = row.hash, n.received_at = datetime()
 SET n:$(row.labels)
 REMOVE n:$(row.drop_labels)
+// knownAt: when the current status, retraction or suspension was recorded
+SET n.status_recorded_at = CASE
+  WHEN n.status IS NULL AND n.retracted_on IS NULL AND n.suspended_on IS NULL THEN null
+  WHEN created OR lifecycle <> [coalesce(n.status, ''), coalesce(toString(n.retracted_on), ''),
+       coalesce(toString(n.suspended_on), ''), coalesce(toString(n.suspension_lifted_on), '')]
+    THEN n.received_at
+  ELSE n.status_recorded_at END
 WITH n, row, created, previous
 CALL (n, row) {
   MATCH (n)-[old]-() WHERE old.owner = row.uid
@@ -235,9 +246,12 @@ RETURN k.id AS id
 # temporal values as ISO text: the driver's temporal decoding cost more than the query itself.
 _VIOLATION_FIELDS: LiteralString = """v {.uid, .category, .severity, .penalty_types,
   .fine_exact, .fine_currency, .status, .basis, .decision_number, .authority,
-  received_at: toString(v.received_at), decided_on: toString(v.decided_on),
+  received_at: toString(coalesce(v.first_received_at, v.received_at)),
+  status_recorded_at: toString(v.status_recorded_at), decided_on: toString(v.decided_on),
   ban_start: toString(v.ban_start), ban_end: toString(v.ban_end),
-  publication_end: toString(v.publication_end), status_date: toString(v.status_date)}"""
+  publication_end: toString(v.publication_end), status_date: toString(v.status_date),
+  suspended_on: toString(v.suspended_on),
+  suspension_lifted_on: toString(v.suspension_lifted_on)}"""
 
 # The credit-relevant records of a subject `s` (shared by SUBJECT_RECORDS and SUPPLIER_FACTS).
 _RECORDS_OF_S: LiteralString = (
@@ -251,22 +265,26 @@ CALL (s) {
 CALL (s) {
   OPTIONAL MATCH (l:ExternalListing)-[:LISTS]->(s)
   RETURN collect(l {.uid, .list, .reference, .authority,
-    received_at: toString(l.received_at), listed_on: toString(l.listed_on),
+    received_at: toString(coalesce(l.first_received_at, l.received_at)),
+    status_recorded_at: toString(l.status_recorded_at), listed_on: toString(l.listed_on),
     valid_until: toString(l.valid_until), retracted_on: toString(l.retracted_on)}) AS listings
 }
 CALL (s) {
   OPTIONAL MATCH (c:Contract)-[:UNDER_AWARD]->(:Award)-[:WON_BY]->(s)
-  RETURN collect(c {.uid, .acceptance, received_at: toString(c.received_at),
+  RETURN collect(c {.uid, .acceptance,
+    received_at: toString(coalesce(c.first_received_at, c.received_at)),
     accepted_on: toString(c.accepted_on), signed_on: toString(c.signed_on)}) AS contracts
 }
 CALL (s) {
   OPTIONAL MATCH (e:Evaluation)-[:RATES]->(s)
-  RETURN collect(e {.uid, .score, received_at: toString(e.received_at),
+  RETURN collect(e {.uid, .score,
+    received_at: toString(coalesce(e.first_received_at, e.received_at)),
     rated_on: toString(e.rated_on)}) AS evaluations
 }
 CALL (s) {
   OPTIONAL MATCH (c:Complaint)-[:FILED_BY]->(s)
-  RETURN collect(c {.uid, .outcome, received_at: toString(c.received_at),
+  RETURN collect(c {.uid, .outcome,
+    received_at: toString(coalesce(c.first_received_at, c.received_at)),
     decided_on: toString(c.decided_on), filed_on: toString(c.filed_on)}) AS complaints
 }
 """

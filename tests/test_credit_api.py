@@ -7,7 +7,7 @@ purchaser with reasons, legal basis, records and a verifiable check record."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ import pytest
 from credit import assessment
 from credit.api.app import create_app
 from credit.intake.pipeline import Intake
+from credit.periods import today
 from credit.policy import PolicyError
 from credit.security.permissions import Role
 from credit.services import get_mapper
@@ -26,7 +27,7 @@ from tests import factories as f
 from tests.conftest import GraphQLClient, ingest, run_cli, serving, token_for
 
 ROOT = Path(__file__).resolve().parent.parent
-TODAY = date.today()
+TODAY = today()  # the day in China, as the server counts it
 A, B, C, D, BUYER = (f.make_uscc(n) for n in (1, 2, 3, 4, 9))
 
 CHECK = """query($u: String!, $asOf: Date, $lot: ID) {
@@ -289,7 +290,7 @@ def test_a_changed_policy_version_shows_in_every_result(
     ingest(intake, _market())
     text = (ROOT / "credit" / "policy" / "default.toml").read_text(encoding="utf-8")
     changed = tmp_path / "policy.toml"
-    changed.write_text(text.replace('version = "2026.1"', 'version = "2026.2-test"'))
+    changed.write_text(text.replace('version = "2026.2"', 'version = "2026.2-test"'))
     settings = get_settings().model_copy(update={"policy_file": changed})
     with serving(settings) as url:
         client = GraphQLClient(url, token_for(Role.SUPERVISOR))
@@ -300,7 +301,7 @@ def test_a_changed_policy_version_shows_in_every_result(
 def test_an_invalid_policy_stops_start_up_naming_the_key(tmp_path: Path) -> None:
     text = (ROOT / "credit" / "policy" / "default.toml").read_text(encoding="utf-8")
     bad = tmp_path / "policy.toml"
-    bad.write_text(text.replace('version = "2026.1"', 'version = "2026.1"\nsurprise = 1'))
+    bad.write_text(text.replace('version = "2026.2"', 'version = "2026.2"\nsurprise = 1'))
     with pytest.raises(PolicyError, match="surprise"):
         create_app(get_settings().model_copy(update={"policy_file": bad}))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -106,12 +107,13 @@ def test_a_repaired_ban_still_bars_until_it_ends_but_an_overturned_one_does_not(
     assert assess(overturned, as_of=AS_OF - DAY).decision is INELIGIBLE
 
 
-def test_a_ban_under_appeal_sends_the_supplier_to_review() -> None:
+def test_a_ban_under_appeal_still_bars_because_an_appeal_does_not_suspend_it() -> None:
     appealed = ban("b1", date(2025, 5, 10), AS_OF + DAY, status=RecordStatus.UNDER_APPEAL)
     result = assess(appealed)
-    assert (result.decision, codes(result)) == (REVIEW, ["RECORD_UNDER_APPEAL"])
+    assert (result.decision, codes(result)) == (INELIGIBLE, ["ACTIVE_PROCUREMENT_BAN"])
     assert "行政诉讼法》第五十六条" in result.reasons[0].legal_basis
-    assert "ACTIVE_PROCUREMENT_BAN" in result.reasons[0].message
+    assert "行政复议法》（2023年修订）第四十二条" in result.reasons[0].legal_basis
+    assert "does not suspend" in result.reasons[0].message
 
 
 def test_an_appeal_filed_after_the_as_of_date_was_not_known_then() -> None:
@@ -126,10 +128,12 @@ def test_an_appeal_filed_after_the_as_of_date_was_not_known_then() -> None:
 
 
 def test_a_ban_without_a_recorded_period_needs_review_for_at_most_three_years() -> None:
+    # Civil Code Arts. 201-202: 3 years from 2024-01-10 end on 2027-01-10
     vague = violation("b1", date(2024, 1, 10), PenaltyType.PROCUREMENT_BAN)
-    result = assess(vague, as_of=date(2027, 1, 9))
+    result = assess(vague, as_of=date(2027, 1, 10))
     assert (result.decision, codes(result)) == (REVIEW, ["BAN_PERIOD_UNKNOWN"])
-    assert assess(vague, as_of=date(2027, 1, 10)).decision is ELIGIBLE
+    assert result.reasons[0].until == date(2027, 1, 10)
+    assert assess(vague, as_of=date(2027, 1, 11)).decision is ELIGIBLE
 
 
 # --- major illegal records (Law Art. 22, Regs Art. 19) --------------------------------------
@@ -138,9 +142,11 @@ def test_a_ban_without_a_recorded_period_needs_review_for_at_most_three_years() 
 @pytest.mark.parametrize(
     ("decided", "decision"),
     [
-        (date(2023, 5, 10), ELIGIBLE),  # exactly 3 years before: outside the window
+        # Civil Code Arts. 201-202: the decision day is not counted, the 3 years end on the
+        # corresponding day, so a decision of 2023-05-10 bars through 2026-05-10
+        (date(2023, 5, 10), INELIGIBLE),  # the window's last day
         (date(2023, 5, 11), INELIGIBLE),  # one day younger: inside
-        (date(2023, 5, 9), ELIGIBLE),  # one day older: outside
+        (date(2023, 5, 9), ELIGIBLE),  # one day older: its window ended yesterday
     ],
     ids=["exactly-3-years", "one-day-younger", "one-day-older"],
 )
@@ -151,13 +157,14 @@ def test_a_major_record_bars_for_three_years_from_its_decision_day(
     assert result.decision is decision
     if decision is INELIGIBLE:
         assert codes(result) == ["MAJOR_ILLEGAL_RECORD_WITHIN_3_YEARS"]
-        assert result.reasons[0].until == AS_OF
+        assert result.reasons[0].until == date(decided.year + 3, decided.month, decided.day)
 
 
-def test_a_major_record_decided_on_29_february_bars_until_27_february_three_years_on() -> None:
+def test_a_major_record_decided_on_29_february_bars_until_28_february_three_years_on() -> None:
+    # Civil Code Art. 202: February 2027 has no 29th, so the period ends on its last day
     leap = major("m1", date(2024, 2, 29))
-    assert assess(leap, as_of=date(2027, 2, 27)).decision is INELIGIBLE
-    assert assess(leap, as_of=date(2027, 2, 28)).decision is ELIGIBLE
+    assert assess(leap, as_of=date(2027, 2, 28)).decision is INELIGIBLE
+    assert assess(leap, as_of=date(2027, 3, 1)).decision is ELIGIBLE
 
 
 @pytest.mark.parametrize(
@@ -213,10 +220,16 @@ def test_a_major_record_with_a_ban_ending_today_gives_both_reasons_until_today()
     assert {r.until for r in result.reasons} == {AS_OF}
 
 
-def test_a_repaired_major_record_bars_before_its_repair_date_and_not_from_it() -> None:
+def test_a_repaired_major_record_still_bars_for_its_three_years() -> None:
+    # a repair ends publication, not the penalty (NDRC Order No. 58 of 2023)
     repaired = major("m1", date(2025, 1, 10), status=RecordStatus.REPAIRED, status_date=AS_OF)
     assert assess(repaired, as_of=AS_OF - DAY).decision is INELIGIBLE
-    assert assess(repaired).decision is ELIGIBLE
+    result = assess(repaired)
+    assert (result.decision, codes(result)) == (INELIGIBLE, ["MAJOR_ILLEGAL_RECORD_WITHIN_3_YEARS"])
+    assert "信用信息修复" in result.reasons[0].legal_basis
+    assert "not the 3-year bar" in result.reasons[0].message
+    assert assess(repaired, as_of=date(2028, 1, 10)).decision is INELIGIBLE
+    assert assess(repaired, as_of=date(2028, 1, 11)).decision is ELIGIBLE
 
 
 def test_an_overturned_major_record_stops_counting_from_its_overturn() -> None:
@@ -227,20 +240,23 @@ def test_an_overturned_major_record_stops_counting_from_its_overturn() -> None:
     assert assess(overturned).decision is ELIGIBLE
 
 
-def test_a_major_record_under_appeal_needs_review_instead() -> None:
+def test_a_major_record_under_appeal_still_bars() -> None:
     appealed = major("m1", date(2025, 1, 10), status=RecordStatus.UNDER_APPEAL)
     result = assess(appealed)
-    assert (result.decision, codes(result)) == (REVIEW, ["RECORD_UNDER_APPEAL"])
+    assert (result.decision, codes(result)) == (INELIGIBLE, ["MAJOR_ILLEGAL_RECORD_WITHIN_3_YEARS"])
 
 
-def test_a_record_received_after_the_as_of_date_is_ignored() -> None:
+def test_a_record_received_after_the_as_of_date_still_tells_the_state_of_that_day() -> None:
     late = major(
         "m1",
         date(2025, 1, 10),
         received_at=datetime(2026, 5, 11, 0, 5, tzinfo=timezone(timedelta(hours=8))),
     )
-    assert assess(late).decision is ELIGIBLE
-    assert assess(late, as_of=AS_OF + DAY).decision is INELIGIBLE
+    assert assess(late).decision is INELIGIBLE
+    # what a check at the end of 2026-05-10 (China time) knew: not yet this record
+    then = datetime(2026, 5, 10, 23, 59, 59, tzinfo=timezone(timedelta(hours=8)))
+    assert assess_supplier(supplier(late), AS_OF, POLICY, then).decision is ELIGIBLE
+    assert assess_supplier(supplier(late), AS_OF, POLICY, late.received_at).decision is INELIGIBLE
 
 
 def test_a_record_decided_after_the_as_of_date_is_ignored() -> None:
@@ -359,7 +375,7 @@ def test_a_clean_supplier_is_eligible_with_the_policy_version_and_date() -> None
     assert (result.subject_id, result.as_of, result.policy_version) == (
         "org:91330106000000011X",
         AS_OF,
-        "2026.1",
+        POLICY.version,
     )
 
 
@@ -440,3 +456,108 @@ def test_unrelated_bidders_have_no_conflicts_and_results_are_sorted() -> None:
         ("SAME_RESPONSIBLE_PERSON", ("A", "B")),
     ]
     assert lot_conflicts(list(reversed(bidders))) == lot_conflicts(bidders)
+
+
+# --- issue 15: boundary days, appeals, suspension orders, criminal judgments, knownAt ---------
+
+
+def test_a_ban_bars_on_its_first_day_and_not_the_day_before() -> None:
+    starts_today = ban("b1", AS_OF, AS_OF + 365 * DAY)
+    assert codes(assess(starts_today)) == ["ACTIVE_PROCUREMENT_BAN"]
+    later = violation(
+        "b2", AS_OF - DAY, PenaltyType.PROCUREMENT_BAN, ban_start=AS_OF, ban_end=AS_OF + 9 * DAY
+    )
+    assert assess(later, as_of=AS_OF - DAY).decision is ELIGIBLE
+    assert assess(later).decision is INELIGIBLE
+
+
+def test_a_ban_with_only_its_end_recorded_bars_from_its_decision_through_that_end() -> None:
+    end_only = violation(
+        "b1", date(2026, 1, 5), PenaltyType.PROCUREMENT_BAN, ban_end=date(2026, 7, 4)
+    )
+    assert assess(end_only, as_of=date(2026, 1, 4)).decision is ELIGIBLE
+    first = assess(end_only, as_of=date(2026, 1, 5))
+    assert (first.decision, first.reasons[0].until) == (INELIGIBLE, date(2026, 7, 4))
+    assert "start not recorded" in first.reasons[0].message
+    assert assess(end_only, as_of=date(2026, 7, 4)).decision is INELIGIBLE
+    assert assess(end_only, as_of=date(2026, 7, 5)).decision is ELIGIBLE
+
+
+def test_a_ban_with_only_its_start_recorded_needs_review_for_three_years_from_that_start() -> None:
+    start_only = violation(
+        "b1", date(2025, 3, 1), PenaltyType.PROCUREMENT_BAN, ban_start=date(2025, 4, 1)
+    )
+    assert assess(start_only, as_of=date(2025, 3, 31)).decision is ELIGIBLE
+    assert codes(assess(start_only, as_of=date(2025, 4, 1))) == ["BAN_PERIOD_UNKNOWN"]
+    assert assess(start_only, as_of=date(2028, 4, 1)).decision is REVIEW
+    assert assess(start_only, as_of=date(2028, 4, 2)).decision is ELIGIBLE
+
+
+def test_a_recorded_suspension_order_turns_the_bar_into_a_review_while_it_lasts() -> None:
+    suspended = ban(
+        "b1",
+        date(2026, 1, 10),
+        date(2027, 1, 9),
+        status=RecordStatus.UNDER_APPEAL,
+        status_date=date(2026, 2, 1),
+        suspended_on=date(2026, 3, 1),
+        suspension_lifted_on=date(2026, 6, 1),
+    )
+    assert codes(assess(suspended, as_of=date(2026, 2, 28))) == ["ACTIVE_PROCUREMENT_BAN"]
+    during = assess(suspended, as_of=date(2026, 3, 1))
+    assert (during.decision, codes(during)) == (REVIEW, ["DECISION_SUSPENDED"])
+    assert during.reasons[0].until == date(2026, 5, 31)
+    assert "第四十二条" in during.reasons[0].legal_basis
+    assert assess(suspended, as_of=date(2026, 5, 31)).decision is REVIEW
+    assert assess(suspended, as_of=date(2026, 6, 1)).decision is INELIGIBLE
+
+
+def test_a_criminal_judgment_under_appeal_is_not_yet_a_major_record_but_a_final_one_is() -> None:
+    judged = violation(
+        "c1",
+        date(2026, 1, 10),
+        PenaltyType.CRIMINAL_PENALTY,
+        category="CRIMINAL_OFFENCE",
+        status=RecordStatus.UNDER_APPEAL,
+    )
+    result = assess(judged)
+    assert (result.decision, codes(result)) == (REVIEW, ["CRIMINAL_JUDGMENT_NOT_FINAL"])
+    assert "刑事诉讼法》第二百五十九条" in result.reasons[0].legal_basis
+    final = replace(judged, status=RecordStatus.ACTIVE, status_date=date(2026, 4, 1))
+    assert codes(assess(final)) == ["MAJOR_ILLEGAL_RECORD_WITHIN_3_YEARS"]
+
+
+def test_a_ban_recorded_today_bars_on_a_day_inside_it_last_year() -> None:
+    recorded_today = ban(
+        "b1",
+        date(2024, 3, 1),
+        date(2025, 2, 28),
+        received_at=datetime(2026, 5, 10, 10, tzinfo=timezone(timedelta(hours=8))),
+    )
+    assert assess(recorded_today, as_of=date(2024, 6, 1)).decision is INELIGIBLE
+    assert assess(recorded_today, as_of=date(2025, 3, 1)).decision is ELIGIBLE
+
+
+def test_known_at_ignores_a_status_change_recorded_after_it() -> None:
+    cst = timezone(timedelta(hours=8))
+    overturned = ban(
+        "b1",
+        date(2026, 1, 10),
+        date(2027, 1, 9),
+        status=RecordStatus.OVERTURNED,
+        status_date=date(2026, 3, 1),
+        received_at=datetime(2026, 1, 11, 9, tzinfo=cst),
+        status_recorded_at=datetime(2026, 3, 20, 9, tzinfo=cst),
+    )
+    facts = supplier(overturned)
+    assert assess_supplier(facts, AS_OF, POLICY).decision is ELIGIBLE
+    then = datetime(2026, 3, 10, 12, tzinfo=cst)
+    assert assess_supplier(facts, AS_OF, POLICY, then).decision is INELIGIBLE
+    before = datetime(2026, 1, 11, 8, tzinfo=cst)
+    assert assess_supplier(facts, AS_OF, POLICY, before).decision is ELIGIBLE
+
+
+def test_a_listing_bars_on_its_listing_day() -> None:
+    listed = listing("l1", "COURT_DISHONEST_DEBTOR", AS_OF)
+    assert assess(listed).decision is INELIGIBLE
+    assert assess(listed, as_of=AS_OF - DAY).decision is ELIGIBLE

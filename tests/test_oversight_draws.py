@@ -23,8 +23,8 @@ from credit.oversight.conflicts import (
     Procurement,
     exclusions,
     split,
-    window_first_day,
 )
+from credit.periods import window_first_day
 from credit.scoring import CreditRecord
 
 AS_OF = date(2026, 6, 1)

@@ -5,14 +5,21 @@ from __future__ import annotations
 import copy
 import json
 import tomllib
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from credit.domain.records import PenaltyType, RecordStatus, Severity
+from credit.domain.records import (
+    ExternalList,
+    PenaltyType,
+    RecordStatus,
+    Severity,
+    ViolationCategory,
+)
+from credit.periods import period_end, within, within_years_before
 from credit.policy import Policy, PolicyError, SubjectType, Weighting, load_policy
 from credit.scoring import (
     CreditRecord,
@@ -68,7 +75,7 @@ def policy_data() -> dict[str, Any]:
 def test_a_subject_without_records_scores_the_base_with_its_grade() -> None:
     result = score()
     assert (result.score, result.grade, result.contributions) == (Decimal("100.00"), "A", ())
-    assert (result.as_of, result.policy_version, result.capped_by) == (AS_OF, "2026.1", ())
+    assert (result.as_of, result.policy_version, result.capped_by) == (AS_OF, STEP.version, ())
 
 
 def test_a_violation_costs_its_category_and_severity_points_with_basis_and_end() -> None:
@@ -82,8 +89,9 @@ def test_a_violation_costs_its_category_and_severity_points_with_basis_and_end()
 
 
 def test_a_record_without_publication_end_counts_for_its_category_default_period() -> None:
-    # supplier.publication_months.FALSE_MATERIALS.SERIOUS = 36, decision day included
-    last_day = date(2028, 1, 9)
+    # supplier.publication_months.FALSE_MATERIALS.SERIOUS = 36, counted as Civil Code Arts.
+    # 201-202: from the day after the decision to the corresponding day 3 years on
+    last_day = date(2028, 1, 10)
     assert score(violation(), as_of=last_day).contributions[0].counted_until == last_day
     assert score(violation(), as_of=last_day + timedelta(days=1)).contributions == ()
 
@@ -167,8 +175,8 @@ def test_canonical_json_refuses_values_without_a_deterministic_form() -> None:
 
 
 def test_a_changed_policy_version_shows_in_the_result() -> None:
-    revised = STEP.model_copy(update={"version": "2026.2"})
-    assert score(violation(), policy=revised).policy_version == "2026.2"
+    revised = STEP.model_copy(update={"version": "2099.9"})
+    assert score(violation(), policy=revised).policy_version == "2099.9"
     assert canonical_json(score(violation(), policy=revised)) != canonical_json(score(violation()))
 
 
@@ -179,10 +187,14 @@ def test_a_record_decided_after_the_as_of_date_does_not_count() -> None:
     assert score(violation(decided=AS_OF + timedelta(days=1))).contributions == ()
 
 
-def test_an_as_of_date_in_the_past_ignores_records_received_later() -> None:
+def test_an_as_of_date_in_the_past_counts_records_received_later_unless_known_at_says_not() -> None:
     late = violation(decided=date(2025, 1, 10), received_at=datetime(2025, 3, 1, 9, tzinfo=CST))
-    assert score(late, as_of=date(2025, 2, 28)).contributions == ()
-    assert len(score(late, as_of=date(2025, 3, 1)).contributions) == 1
+    assert len(score(late, as_of=date(2025, 2, 28)).contributions) == 1
+    before = datetime(2025, 3, 1, 8, 59, 59, tzinfo=CST)
+    past = compute_score("supplier", [late], date(2025, 2, 28), STEP, known_at=before)
+    assert (past.contributions, past.known_at) == ((), before)
+    at = compute_score("supplier", [late], date(2025, 2, 28), STEP, known_at=late.received_at)
+    assert len(at.contributions) == 1
 
 
 def test_a_repaired_record_counts_before_its_repair_date_and_not_from_it() -> None:
@@ -190,19 +202,20 @@ def test_a_repaired_record_counts_before_its_repair_date_and_not_from_it() -> No
         decided=date(2024, 1, 10), status=RecordStatus.REPAIRED, status_date=date(2025, 3, 1)
     )
     before = score(repaired, as_of=date(2025, 2, 28)).contributions
-    assert before[0].counted_until == date(2027, 1, 9)  # the repair was not known yet
+    assert before[0].counted_until == date(2027, 1, 10)  # the repair had not happened yet
     assert score(repaired, as_of=date(2025, 3, 1)).contributions == ()
 
 
 def test_a_repair_before_the_minimum_period_takes_effect_when_that_period_is_served() -> None:
-    # supplier.min_repair_months.SERIOUS = 12: a repair on 2025-04-01 only stops the record
-    # counting from 2026-01-10
+    # supplier.min_repair_months.SERIOUS = 12: the minimum period from 2025-01-10 ends on
+    # 2026-01-10 (Civil Code Arts. 201-202), so a repair on 2025-04-01 stops the record
+    # counting from 2026-01-11
     early = violation(status=RecordStatus.REPAIRED, status_date=date(2025, 4, 1))
     (contribution,) = score(early, as_of=date(2025, 6, 1)).contributions
-    assert contribution.counted_until == date(2026, 1, 9)
-    assert "repaired, counts until 2026-01-09" in contribution.reason
-    assert len(score(early, as_of=date(2026, 1, 9)).contributions) == 1
-    assert score(early, as_of=date(2026, 1, 10)).contributions == ()
+    assert contribution.counted_until == date(2026, 1, 10)
+    assert "repaired, counts until 2026-01-10" in contribution.reason
+    assert len(score(early, as_of=date(2026, 1, 10)).contributions) == 1
+    assert score(early, as_of=date(2026, 1, 11)).contributions == ()
 
 
 def test_an_overturned_record_counts_before_its_overturn_and_never_after() -> None:
@@ -302,8 +315,8 @@ def test_a_network_cap_never_improves_a_worse_grade() -> None:
 
 
 def test_the_packaged_policy_loads_with_its_version() -> None:
-    assert (POLICY.version, POLICY.effective_from) == ("2026.1", date(2026, 1, 1))
-    assert load_policy(DEFAULT_TOML) == POLICY
+    assert (POLICY.version, POLICY.effective_from) == ("2026.2", date(2026, 12, 6))
+    assert load_policy(DEFAULT_TOML).model_dump() == POLICY.model_dump()
 
 
 def test_positive_penalty_points_are_refused_naming_the_key() -> None:
@@ -410,3 +423,239 @@ def test_month_arithmetic_falls_back_to_the_last_day_of_a_short_month(
     day: date, months: int, expected: date
 ) -> None:
     assert shift_months(day, months) == expected
+
+
+# --- issue 15: grade caps under a ban or listing, dated policies, periods, boundaries ---------
+
+
+def banned(
+    start: date, end: date, rid: str = "b1", severity: Severity = Severity.GENERAL, **over: Any
+) -> CreditRecord:
+    return violation(
+        rid,
+        start,
+        severity=severity,
+        penalty_types=(PenaltyType.FINE, PenaltyType.PROCUREMENT_BAN),
+        ban_start=start,
+        ban_end=end,
+        **over,
+    )
+
+
+def accepted(n: int) -> list[CreditRecord]:
+    return [
+        record(f"c{i}", "contract", "CONTRACT_ACCEPTED", date(2026, 1, 1) + timedelta(days=i))
+        for i in range(n)
+    ]
+
+
+def test_a_supplier_banned_today_is_graded_d_whatever_its_positive_records() -> None:
+    # a GENERAL ban costs only 10 points; 10 accepted contracts would give it back
+    ban = banned(AS_OF, AS_OF + timedelta(days=364))
+    result = compute_score("supplier", [ban, *accepted(10)], AS_OF, STEP)
+    assert result.score == Decimal("100.00")
+    assert result.grade == "D"
+    assert "supplier.ban_grade_cap" in result.capped_by
+    assert compute_score("supplier", [ban], AS_OF - timedelta(days=1), POLICY).grade == "A"
+
+
+def test_a_banned_record_keeps_full_weight_until_its_ban_ends_then_decays() -> None:
+    # publication 12 months (GENERAL FALSE_MATERIALS) but a 2-year ban: linear decay used to
+    # reach about 0 before the ban ended
+    ban = banned(date(2025, 1, 10), date(2027, 1, 9))
+    last_ban_day = compute_score("supplier", [ban], date(2027, 1, 9), POLICY)
+    (c,) = last_ban_day.contributions
+    assert (c.points, last_ban_day.grade) == (Decimal("-10.00"), "D")
+    assert c.reason.startswith("general FALSE_MATERIALS, full weight while in force")
+    after = compute_score("supplier", [ban], date(2027, 1, 10), POLICY)
+    assert (after.grade, after.capped_by) == ("A", ())
+    assert compute_score("supplier", [ban], date(2027, 1, 10), POLICY).contributions == ()
+
+
+def test_a_ban_counts_until_its_end_even_past_its_publication_period() -> None:
+    ban = banned(date(2025, 1, 10), date(2027, 1, 9), publication_end=date(2025, 12, 31))
+    (c,) = score(ban, as_of=date(2026, 6, 1)).contributions
+    assert c.counted_until == date(2027, 1, 9)
+
+
+def test_a_repair_ends_a_bans_points_but_not_its_grade_cap() -> None:
+    ban = banned(
+        date(2025, 1, 10),
+        date(2027, 1, 9),
+        status=RecordStatus.REPAIRED,
+        status_date=date(2025, 6, 1),
+    )
+    result = score(ban, as_of=date(2026, 6, 1))
+    assert (result.contributions, result.grade) == ((), "D")
+    assert result.capped_by == ("supplier.ban_grade_cap",)
+
+
+def test_a_suspended_ban_does_not_cap_the_grade_while_the_order_lasts() -> None:
+    ban = banned(
+        date(2026, 1, 10),
+        date(2027, 1, 9),
+        status=RecordStatus.UNDER_APPEAL,
+        suspended_on=date(2026, 3, 1),
+    )
+    assert score(ban, as_of=date(2026, 2, 28)).grade == "D"
+    assert score(ban, as_of=date(2026, 3, 1)).grade == "A"
+
+
+def test_an_appeal_alone_does_not_lift_the_cap() -> None:
+    ban = banned(date(2026, 1, 10), date(2027, 1, 9), status=RecordStatus.UNDER_APPEAL)
+    assert score(ban).grade == "D"
+
+
+@pytest.mark.parametrize(
+    "source", ["COURT_DISHONEST_DEBTOR", "MAJOR_TAX_VIOLATION", "GP_SERIOUS_DISHONESTY"]
+)
+def test_a_three_list_listing_caps_the_grade_through_its_valid_until_day(source: str) -> None:
+    listed = record("l1", "listing", source, date(2026, 1, 1), valid_until=AS_OF)
+    offset = compute_score("supplier", [listed, *accepted(10)], AS_OF, POLICY)
+    points = {c.record_id: c.points for c in offset.contributions}
+    assert (offset.grade, points["l1"]) == (
+        "D",
+        POLICY.supplier.listings[ExternalList(source)],
+    )  # no decay
+    after = compute_score("supplier", [listed], AS_OF + timedelta(days=1), POLICY)
+    assert "supplier.ban_grade_cap" not in after.capped_by
+
+
+def test_another_regions_list_does_not_cap_the_grade() -> None:
+    listed = record("l1", "listing", "OTHER_REGION_SERIOUS_DISHONESTY", date(2026, 1, 1))
+    assert score(listed).capped_by == ()
+
+
+def test_a_criminal_judgment_under_appeal_does_not_count_until_final() -> None:
+    judged = violation(
+        category="CRIMINAL_OFFENCE",
+        penalty_types=(PenaltyType.CRIMINAL_PENALTY,),
+        status=RecordStatus.UNDER_APPEAL,
+    )
+    assert score(judged).contributions == ()
+    final = violation(category="CRIMINAL_OFFENCE", penalty_types=(PenaltyType.CRIMINAL_PENALTY,))
+    assert len(score(final).contributions) == 1
+
+
+def test_known_at_ignores_a_repair_recorded_after_it() -> None:
+    repaired = violation(
+        status=RecordStatus.REPAIRED,
+        status_date=date(2026, 2, 1),
+        status_recorded_at=datetime(2026, 2, 3, 10, tzinfo=CST),
+    )
+    assert score(repaired).contributions == ()
+    then = datetime(2026, 2, 2, 10, tzinfo=CST)
+    assert len(compute_score("supplier", [repaired], AS_OF, STEP, known_at=then).contributions) == 1
+
+
+@pytest.mark.parametrize(
+    ("points", "expected_cap"),
+    [("-100", ()), ("-101", ("supplier.min",))],
+    ids=["exactly-the-floor", "below-the-floor"],
+)
+def test_a_score_exactly_at_the_floor_is_not_clamped(
+    points: str, expected_cap: tuple[str, ...]
+) -> None:
+    rules = STEP.supplier
+    other = ViolationCategory.OTHER
+    table = {**rules.points, other: {**rules.points[other], Severity.MAJOR: Decimal(points)}}
+    policy = STEP.model_copy(update={"supplier": rules.model_copy(update={"points": table})})
+    result = score(violation(category="OTHER", severity=Severity.MAJOR), policy=policy)
+    assert (result.score, result.grade, result.capped_by) == (Decimal("0.00"), "D", expected_cap)
+
+
+@pytest.mark.parametrize(
+    ("contracts", "expected", "expected_cap"),
+    [(10, Decimal("110.00"), ()), (11, Decimal("110.00"), ())],
+    ids=["exactly-the-ceiling", "accepted-cap-holds-it"],
+)
+def test_a_score_exactly_at_the_ceiling_is_not_clamped(
+    contracts: int, expected: Decimal, expected_cap: tuple[str, ...]
+) -> None:
+    result = compute_score("supplier", accepted(contracts), AS_OF, STEP)
+    assert (result.score, result.capped_by) == (expected, expected_cap)
+    rules = STEP.supplier.model_copy(update={"max": Decimal("109.99")})
+    over = compute_score(
+        "supplier", accepted(contracts), AS_OF, STEP.model_copy(update={"supplier": rules})
+    )
+    assert (over.score, over.capped_by) == (Decimal("109.99"), ("supplier.max",))
+
+
+def test_a_grade_band_starts_exactly_at_its_threshold() -> None:
+    at_b = violation(category="OTHER", severity=Severity.MAJOR, publication_end=date(2026, 12, 31))
+    # base 100, OTHER MAJOR -20 = 80 (B); B starts at 75: at 75.00 exactly still B
+    rules = STEP.supplier
+    other = ViolationCategory.OTHER
+    table = {**rules.points, other: {**rules.points[other], Severity.MAJOR: Decimal("-25")}}
+    policy = STEP.model_copy(update={"supplier": rules.model_copy(update={"points": table})})
+    assert score(at_b, policy=policy).grade == "B"
+    table[other] = {**rules.points[other], Severity.MAJOR: Decimal("-25.01")}
+    policy = STEP.model_copy(update={"supplier": rules.model_copy(update={"points": table})})
+    assert score(at_b, policy=policy).grade == "C"
+
+
+@pytest.mark.parametrize("cap", ["A", "B", "E"])
+def test_a_ban_grade_cap_that_is_a_top_band_or_no_band_is_refused(cap: str) -> None:
+    data = policy_data()
+    data["supplier"]["ban_grade_cap"] = cap
+    with pytest.raises(PolicyError, match=r"^supplier\.ban_grade_cap: must be"):
+        Policy.parse(data)
+
+
+def test_a_score_as_of_a_day_uses_the_policy_version_in_force_that_day() -> None:
+    versions = [v.version for v in POLICY.versions]
+    assert versions == ["2026.1", "2026.2"]
+    assert POLICY.on(date(2026, 12, 5)).version == "2026.1"
+    assert POLICY.on(date(2026, 12, 6)).version == "2026.2"  # its effective_from day
+    assert POLICY.on(date(2020, 1, 1)).version == "2026.1"  # before the first: the first
+    old = POLICY.on(date(2026, 6, 1))
+    assert old.supplier.ban_grade_cap is None and old.supplier.restricted_grade == "D"
+
+
+def test_a_directory_of_policy_versions_is_one_book(tmp_path: Path) -> None:
+    data = DEFAULT_TOML.read_text(encoding="utf-8")
+    (tmp_path / "a.toml").write_text(data, encoding="utf-8")
+    later = data.replace('version = "2026.2"', 'version = "2027.1"').replace(
+        "effective_from = 2026-12-06", "effective_from = 2027-01-01"
+    )
+    (tmp_path / "b.toml").write_text(later, encoding="utf-8")
+    book = load_policy(tmp_path)
+    assert (book.version, book.on(date(2026, 12, 31)).version) == ("2027.1", "2026.2")
+    (tmp_path / "c.toml").write_text(later, encoding="utf-8")
+    with pytest.raises(PolicyError, match="effective_from"):
+        load_policy(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("event", "months", "last"),
+    [
+        (date(2023, 3, 15), 36, date(2026, 3, 15)),  # the corresponding day
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),  # no 29 February: the month's last day
+        (date(2025, 1, 31), 1, date(2025, 2, 28)),
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2025, 12, 31), 2, date(2026, 2, 28)),
+    ],
+)
+def test_a_period_ends_on_the_corresponding_day_civil_code_201_202(
+    event: date, months: int, last: date
+) -> None:
+    assert period_end(event, months) == last
+    assert within(event, last, months)
+    assert not within(event, last + timedelta(days=1), months)
+    assert within(event, event, months)
+    assert not within(event, event - timedelta(days=1), months)
+
+
+def test_the_recusal_window_counts_three_years_back_from_the_check_day() -> None:
+    # a tie that ended on 2023-05-10 still counts on 2026-05-10 and no longer on 2026-05-11
+    assert within_years_before(date(2023, 5, 10), date(2026, 5, 10), 3)
+    assert not within_years_before(date(2023, 5, 10), date(2026, 5, 11), 3)
+
+
+def test_today_is_the_day_in_china_not_the_servers_utc_day() -> None:
+    from credit import periods
+
+    # 2026-12-06 17:30 UTC is already 2026-12-07 01:30 in China
+    late = datetime(2026, 12, 6, 17, 30, tzinfo=UTC)
+    assert periods.local_day(late) == date(2026, 12, 7)
+    assert periods.today() == datetime.now(periods.CHINA).date()

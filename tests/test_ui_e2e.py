@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pypdf import PdfReader
 
 from credit.intake.pipeline import Intake
+from credit.periods import today
 from credit.security.auth import create_api_key
 from credit.security.permissions import Role
 from credit.services import get_mapper
@@ -30,7 +31,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 A4_POINTS = (595.92, 842.88)
 expect.set_options(timeout=30_000)  # a shared CI machine; waits end as soon as the page is ready
-TODAY = date.today()
+TODAY = today()  # the day in China, as the server counts it
 BANNED, LINKED_A, LINKED_B = 3, 1, 2
 
 
@@ -76,7 +77,10 @@ def market(intake: Intake) -> None:
             f.person(5, name="王老板"),
             f.tie("LEGAL_REP_OF", boss, {"org": f.make_uscc(LINKED_A)}),
             f.tie("LEGAL_REP_OF", boss, {"org": f.make_uscc(LINKED_B)}),
-            f.violation("V1", BANNED, decided_on=_day(-30), ban_start=_day(-30), ban_end=_day(300)),
+            # banned on the lot's bid deadline (2025-03-20), the day a lot check is as of
+            f.violation(
+                "V1", BANNED, decided_on="2025-03-01", ban_start="2025-03-01", ban_end=_day(300)
+            ),
             *tender(
                 "L1",
                 {LINKED_A: "1000000", LINKED_B: "1043700", BANNED: "1097350"},

@@ -5,14 +5,14 @@ Resolvers only translate: the decisions come from credit.assessment and the pure
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from credit import assessment
+from credit import assessment, periods
 from credit.api.errors import bad_input, not_found
 from credit.api.types import Organization, ctx
 from credit.domain.identifiers import IdentifierError, validate_uscc
@@ -103,19 +103,31 @@ def _ref(record: assessment.CheckRecord) -> CheckRecordRef:
     )
 
 
+_KNOWN_AT = (
+    "Only what had been received, and status changes recorded, by this instant (a time without "
+    "an offset is China time): reproduces what a check answered then. Without it, everything "
+    "known now tells the legal state on asOf."
+)
+
+
 @strawberry.type
 class SupplierEligibility(SupplierDecision):
     check_record: CheckRecordRef
+    known_at: datetime | None = strawberry.field(description=_KNOWN_AT)
 
 
 @strawberry.type
 class LotEligibility:
     lot_id: strawberry.ID
     decision: Decision
-    as_of: date
+    as_of: date = strawberry.field(
+        description="The day checked: the one given, else the lot's bid deadline (Caiku [2016] "
+        "No. 125), else today in China."
+    )
     bidders: list[SupplierDecision]
     conflicts: list[LotConflict]
     check_record: CheckRecordRef
+    known_at: datetime | None = strawberry.field(description=_KNOWN_AT)
 
 
 @strawberry.type
@@ -154,6 +166,7 @@ class CreditProfile:
     explanation_json: str = strawberry.field(
         description="Canonical JSON of the whole score: byte-identical for the same inputs."
     )
+    known_at: datetime | None = strawberry.field(description=_KNOWN_AT)
 
 
 @strawberry.type
@@ -169,8 +182,8 @@ class CheckRecordView:
     content: JSON
 
 
-def _today(as_of: date | None) -> date:
-    return as_of or date.today()
+def _instant(known_at: datetime | None) -> datetime | None:
+    return None if known_at is None else periods.as_china_time(known_at)
 
 
 def _org(uscc: str) -> str:
@@ -196,11 +209,17 @@ async def _run(fn: Any, *args: Any) -> Any:
 @strawberry.type
 class CreditQuery:
     @strawberry.field(
-        description="May this supplier take part (today or on asOf, optionally for "
-        "a lot)? Files a check record."
+        description="May this supplier take part on asOf (the legal state that day from "
+        "everything known now; default: the lot's bid deadline with a lot, else today in "
+        "China)? knownAt narrows to what was known then. Files a check record."
     )
     async def supplier_eligibility(
-        self, info: Info, uscc: str, as_of: date | None = None, lot_id: strawberry.ID | None = None
+        self,
+        info: Info,
+        uscc: str,
+        as_of: date | None = None,
+        lot_id: strawberry.ID | None = None,
+        known_at: datetime | None = None,
     ) -> SupplierEligibility:
         c = ctx(info)
         lot = _lot(str(lot_id)) if lot_id else None
@@ -209,9 +228,10 @@ class CreditQuery:
             c.store,
             c.policy,
             _org(uscc),
-            _today(as_of),
+            as_of,
             lot,
             c.caller.subject,
+            _instant(known_at),
         )
         e = check.eligibility
         return SupplierEligibility(
@@ -221,47 +241,59 @@ class CreditQuery:
             as_of=e.as_of,
             policy_version=e.policy_version,
             check_record=_ref(check.record),
+            known_at=e.known_at,
         )
 
     @strawberry.field(
         description="Every bidder of a lot at once, with the Art. 18 conflicts "
-        "among them. Files one check record."
+        "among them, as of asOf (default: the lot's bid deadline). Files one check record."
     )
     async def lot_eligibility(
-        self, info: Info, lot_id: strawberry.ID, as_of: date | None = None
+        self,
+        info: Info,
+        lot_id: strawberry.ID,
+        as_of: date | None = None,
+        known_at: datetime | None = None,
     ) -> LotEligibility:
         c = ctx(info)
+        instant = _instant(known_at)
         check: assessment.LotCheck = await _run(
             assessment.check_lot,
             c.store,
             c.policy,
             _lot(str(lot_id)),
-            _today(as_of),
+            as_of,
             c.caller.subject,
+            instant,
         )
         return LotEligibility(
             lot_id=strawberry.ID(check.lot_id),
             decision=check.decision,
-            as_of=_today(as_of),
+            as_of=check.as_of,
             bidders=[SupplierDecision.of(b) for b in check.bidders],
             conflicts=[LotConflict.of(x) for x in check.conflicts],
             check_record=_ref(check.record),
+            known_at=instant,
         )
 
-    @strawberry.field(description="Credit score and grade of a supplier, agency or expert.")
+    @strawberry.field(
+        description="Credit score and grade of a supplier, agency or expert on asOf (default "
+        "today in China), under the policy version in force that day."
+    )
     async def credit_profile(
         self,
         info: Info,
         uscc: str | None = None,
         id: strawberry.ID | None = None,
         as_of: date | None = None,
+        known_at: datetime | None = None,
     ) -> CreditProfile:
         if (uscc is None) == (id is None):
             raise bad_input("uscc", "one_of", "give exactly one of uscc and id")
         c = ctx(info)
         uid = _org(uscc) if uscc is not None else str(id)
         profile: assessment.Profile = await _run(
-            assessment.credit_profile, c.store, c.policy, uid, _today(as_of)
+            assessment.credit_profile, c.store, c.policy, uid, as_of, _instant(known_at)
         )
         s = profile.score
         return CreditProfile(
@@ -276,6 +308,7 @@ class CreditQuery:
             capped_by=list(s.capped_by),
             explanation=[ScoreContribution.of(x) for x in s.contributions],
             explanation_json=profile.explanation,
+            known_at=s.known_at,
         )
 
     @strawberry.field(

@@ -452,11 +452,22 @@ class Violation(Provenance):
     publication_end: date | None = None
     status: RecordStatus = RecordStatus.ACTIVE
     status_date: date | None = None
+    # An appeal does not suspend the decision (Administrative Litigation Law Art. 56,
+    # Administrative Reconsideration Law Art. 42): only an order does, from its date until the
+    # day it is lifted.
+    suspended_on: date | None = None
+    suspension_lifted_on: date | None = None
     project: RecordId | None = None
     lot: RecordId | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
+        if self.suspension_lifted_on is not None and self.suspended_on is None:
+            raise PydanticCustomError(
+                "suspension.order", "suspension_lifted_on needs the suspended_on of the order"
+            )
+        _period("suspended_on", self.decided_on, self.suspended_on)
+        _period("suspension_lifted_on", self.suspended_on, self.suspension_lifted_on)
         if (self.ban_start is None) != (self.ban_end is None):
             raise PydanticCustomError("ban.period", "ban_start and ban_end come together")
         _period("ban_end", self.ban_start, self.ban_end)

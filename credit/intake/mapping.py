@@ -385,6 +385,8 @@ class Mapper:
                 "publication_end": rec.publication_end,
                 "status": rec.status,
                 "status_date": rec.status_date,
+                "suspended_on": rec.suspended_on,
+                "suspension_lifted_on": rec.suspension_lifted_on,
                 **_money("fine", rec.fine),
             }
         )

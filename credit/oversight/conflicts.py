@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from credit.domain.records import PenaltyType, ViolationCategory
 from credit.legal import text
-from credit.scoring import CreditRecord, shift_months, withdrawn
+from credit.periods import window_first_day
+from credit.scoring import CreditRecord, withdrawn
 
 RECUSAL_YEARS = 3
 CONTROL_SHARE = Decimal("0.5")  # a controlling shareholder holds more than half
@@ -91,13 +92,6 @@ class Exclusion:
     legal_basis: str
     detail: str
     refs: tuple[str, ...]
-
-
-def window_first_day(as_of: date, years: int) -> date:
-    """The earliest day of "the `years` before `as_of`": counted back from the check day, which
-    is not counted (Civil Code Art. 201), to the corresponding day, or the month's last day when
-    there is none (Art. 202). 2026-06-01 -> 2023-06-01; 2028-02-29 -> 2025-02-28."""
-    return shift_months(as_of, -12 * years)
 
 
 def _within(tie: OrgTie, as_of: date, years: int) -> bool:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
@@ -24,6 +25,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     ValidationError,
     field_validator,
@@ -183,6 +185,9 @@ class SubjectPolicy(_Model):
     evaluations: EvaluationRules
     complaints: ComplaintRules
     network: NetworkRules = NetworkRules()
+    # The grade while a procurement ban or a three-list listing is in force (BRIEF 5: never A
+    # or B); absent, the worst band. Earlier policy versions without it are capped the same way.
+    ban_grade_cap: str | None = None
 
     @field_validator("grades")
     @classmethod
@@ -227,7 +232,21 @@ class SubjectPolicy(_Model):
             rule: NetworkRule | None = getattr(self.network, name)
             if rule is not None and rule.grade_cap is not None and rule.grade_cap not in known:
                 raise _keyed(("network", name, "grade_cap"), "must be one of the grade bands")
+        if self.ban_grade_cap is not None:
+            order = [band.grade for band in self.grades]
+            if self.ban_grade_cap not in order:
+                raise _keyed(("ban_grade_cap",), "must be one of the grade bands")
+            if order.index(self.ban_grade_cap) < min(2, len(order) - 1):
+                raise _keyed(
+                    ("ban_grade_cap",),
+                    "must be below the two best bands: a banned or listed subject is never "
+                    "graded A or B",
+                )
         return self
+
+    @property
+    def restricted_grade(self) -> str:
+        return self.ban_grade_cap or self.grades[-1].grade
 
     def grade_for(self, score: Decimal) -> str:
         return next(band.grade for band in self.grades if score >= band.at_least)
@@ -260,6 +279,20 @@ class Policy(_Model):
     supplier: SubjectPolicy
     agency: SubjectPolicy
     expert: SubjectPolicy
+    # Every version of this deployment's policy, oldest first (itself included): a score or
+    # decision as of a day uses the version in force that day (see `on`).
+    _versions: tuple[Policy, ...] = PrivateAttr(default=())
+
+    @property
+    def versions(self) -> tuple[Policy, ...]:
+        return self._versions or (self,)
+
+    def on(self, day: date) -> Policy:
+        """The version in force on `day`: the latest whose effective_from is not after it;
+        before the first version took effect, the first (nothing older is known)."""
+        versions = self.versions
+        in_force = [v for v in versions if v.effective_from <= day]
+        return in_force[-1] if in_force else versions[0]
 
     @classmethod
     def parse(cls, data: Mapping[str, object]) -> Policy:
@@ -275,13 +308,65 @@ class Policy(_Model):
 
 
 def load_policy(path: Path | None = None) -> Policy:
-    """Read and validate a policy file; without a path, the packaged default.toml."""
-    source: Traversable = path if path is not None else files(__name__) / "default.toml"
+    """The newest policy version, carrying its earlier versions for `Policy.on`.
+
+    Without a path: the packaged default.toml (the current version) and versions/*.toml (the
+    earlier ones, kept so old results stay explainable). A path to a file: that one version.
+    A path to a directory: every *.toml in it, each a version.
+    """
+    if path is None:
+        package = files(__name__)
+        sources: list[Traversable] = [package / "default.toml", *_tomls(package / "versions")]
+    elif path.is_dir():
+        sources = list(sorted(path.glob("*.toml")))
+    else:
+        sources = [path]
+    if not sources:
+        raise PolicyError([f"{path}: no policy version (*.toml) in this directory"])
+    return _book([_read(source, len(sources) > 1) for source in sources])
+
+
+def _tomls(folder: Traversable) -> list[Traversable]:
+    if not folder.is_dir():
+        return []
+    return sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+
+
+def _read(source: Traversable, several: bool) -> Policy:
+    """One version; with several files, each problem names its file first."""
     try:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError([f"{source}: {exc}"]) from exc
-    return Policy.parse(data)
+    try:
+        return Policy.parse(data)
+    except PolicyError as exc:
+        if not several:
+            raise
+        raise PolicyError([f"{source.name}: {p}" for p in exc.problems]) from exc
+
+
+def _book(versions: list[Policy]) -> Policy:
+    """Order the versions by effective_from; versions and effective dates must be unique."""
+    ordered = sorted(versions, key=lambda v: v.effective_from)
+    problems = [
+        f"{b.version}.effective_from: {b.effective_from} is also the effective_from of {a.version}"
+        for a, b in pairwise(ordered)
+        if a.effective_from == b.effective_from
+    ]
+    names = [v.version for v in ordered]
+    problems += [
+        f"{n}.version: is used by more than one file"
+        for n in sorted(set(names))
+        if names.count(n) > 1
+    ]
+    if problems:
+        raise PolicyError(problems)
+    newest = ordered[-1]
+    book = tuple(ordered)
+    for version in book:
+        version._versions = book
+    return newest
 
 
 _MESSAGES = {

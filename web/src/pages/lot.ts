@@ -3,7 +3,7 @@
 import { gql } from "../api";
 import { bi, facts, field, inlineForm, fill, h, loading, table } from "../dom";
 import { day, decision, money } from "../labels";
-import { type CheckRef, FLAG_FIELDS, type FlagSummary, type Reason, checkRecordBox, flagsTable, reasonsTable } from "./report";
+import { type CheckRef, FLAG_FIELDS, type FlagSummary, type Reason, checkRecordBox, datesRoute, flagsTable, reasonsTable } from "./report";
 
 interface Bidder {
   supplierId: string;
@@ -15,6 +15,7 @@ interface LotCheck {
   lotId: string;
   decision: string;
   asOf: string;
+  knownAt: string | null;
   bidders: Bidder[];
   conflicts: { code: string; supplierIds: string[]; via: string[]; legalBasis: string; message: string }[];
   checkRecord: CheckRef;
@@ -39,8 +40,8 @@ interface Screens {
 const LOT = `query($id: ID!) { lot(id: $id) { lotId name budget { amount currency } bidDeadline
   project { projectId name purchaser { name } agency { name } }
   bids { bidId price { amount currency } submittedAt status supplier { uscc name } } } }`;
-const CHECK = `query($id: ID!, $asOf: Date) { lotEligibility(lotId: $id, asOf: $asOf) {
-  lotId decision asOf bidders { supplierId decision reasons { code decision legalBasis message recordIds until } supplier { uscc name } }
+const CHECK = `query($id: ID!, $asOf: Date, $knownAt: DateTime) { lotEligibility(lotId: $id, asOf: $asOf, knownAt: $knownAt) {
+  lotId decision asOf knownAt bidders { supplierId decision reasons { code decision legalBasis message recordIds until } supplier { uscc name } }
   conflicts { code supplierIds via legalBasis message } checkRecord { id contentHash requestedAt } } }`;
 const FLAGS = `query($id: ID!) { lotFlags(lotId: $id) { ran
   screens { bids coefficientOfVariation relativeDistance kurtosis skewness spread }
@@ -49,16 +50,22 @@ const FLAGS = `query($id: ID!) { lotFlags(lotId: $id) { ran
 const num = (x: number | null): string => (x === null ? "—" : x.toFixed(3));
 
 export function lotPage(main: HTMLElement, arg: string): void {
-  const [lotId = "", asOf = ""] = arg.split("@");
+  const [lotId = "", asOf = "", knownRaw = ""] = arg.split("@");
+  const knownAt = decodeURIComponent(knownRaw);
   const idInput = h("input", { id: "lot-id", name: "lot-id", required: true, value: lotId, autocomplete: "off" });
   const dateInput = h("input", { id: "as-of", name: "as-of", type: "date", value: asOf });
+  const knownInput = h("input", { id: "known-at", name: "known-at", type: "datetime-local", value: knownAt });
   const form = inlineForm(
-    [field(idInput, "标段编号", "Lot id"), field(dateInput, "审查日期（默认今天）", "As of (default today)")],
+    [
+      field(idInput, "标段编号", "Lot id"),
+      field(dateInput, "审查日期（默认投标截止日）", "As of (default the bid deadline)"),
+      field(knownInput, "已知截至（可选，北京时间）", "Known at (optional, China time)"),
+    ],
     "审查",
     "Check",
     () => {
       const id = encodeURIComponent(idInput.value.trim());
-      location.hash = `#/lot/${id}${dateInput.value ? `@${dateInput.value}` : ""}`;
+      location.hash = datesRoute(`#/lot/${id}`, dateInput.value, knownInput.value);
     },
   );
   main.append(h("h1", {}, bi("标段资格审查", "Lot check")), form);
@@ -104,10 +111,14 @@ export function lotPage(main: HTMLElement, arg: string): void {
   });
 
   void fill(checkBody, async () => {
-    const { lotEligibility: c } = await gql<{ lotEligibility: LotCheck }>(CHECK, { id: lotId, asOf: asOf || null });
+    const { lotEligibility: c } = await gql<{ lotEligibility: LotCheck }>(CHECK, {
+      id: lotId,
+      asOf: asOf || null,
+      knownAt: knownAt || null,
+    });
     const names = new Map(c.bidders.map((b) => [b.supplierId, b.supplier?.name ?? b.supplierId]));
     return [
-      h("p", { class: "decision-line" }, bi("整体结论", "Overall"), "：", decision(c.decision), ` （${day(c.asOf)}）`),
+      h("p", { class: "decision-line" }, bi("整体结论", "Overall"), "：", decision(c.decision), ` （${day(c.asOf)}${c.knownAt ? ` · 已知截至 known at ${c.knownAt}` : ""}）`),
       h(
         "ul",
         { class: "bidders" },

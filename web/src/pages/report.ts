@@ -2,7 +2,7 @@
 // current eligibility with reasons and legal basis, open and confirmed flags, and the check
 // record (id and SHA-256) that the A4 printout carries.
 import { gql, session } from "../api";
-import { bi, facts, fill, h, loading, replace, table } from "../dom";
+import { bi, facts, field, fill, h, inlineForm, loading, replace, table } from "../dom";
 import { day, decision, flagStatus, money } from "../labels";
 
 interface Contribution {
@@ -18,6 +18,7 @@ interface Profile {
   base: string;
   grade: string;
   asOf: string;
+  knownAt: string | null;
   policyVersion: string;
   cappedBy: string[];
   explanation: Contribution[];
@@ -38,6 +39,7 @@ export interface CheckRef {
 interface Eligibility {
   decision: string;
   asOf: string;
+  knownAt: string | null;
   policyVersion: string;
   reasons: Reason[];
   checkRecord: CheckRef;
@@ -80,11 +82,11 @@ const ORG = `query($u: String!) { organization(uscc: $u) {
   id uscc name roles region registeredOn address
   violations { violationId decisionNumber category severity authority basis decidedOn banEnd status fine { amount currency } }
   listings { listingId list authority listedOn validUntil retractedOn } } }`;
-const PROFILE = `query($u: String!) { creditProfile(uscc: $u) {
-  score base grade asOf policyVersion cappedBy
+const PROFILE = `query($u: String!, $asOf: Date, $knownAt: DateTime) { creditProfile(uscc: $u, asOf: $asOf, knownAt: $knownAt) {
+  score base grade asOf knownAt policyVersion cappedBy
   explanation { recordId points basis countedFrom countedUntil reason } } }`;
-const ELIGIBILITY = `query($u: String!) { supplierEligibility(uscc: $u) {
-  decision asOf policyVersion reasons { code decision legalBasis message recordIds until }
+const ELIGIBILITY = `query($u: String!, $asOf: Date, $knownAt: DateTime) { supplierEligibility(uscc: $u, asOf: $asOf, knownAt: $knownAt) {
+  decision asOf knownAt policyVersion reasons { code decision legalBasis message recordIds until }
   checkRecord { id contentHash requestedAt } } }`;
 export const FLAG_FIELDS = "id pattern title status confidence legalBasis message lotId firstSeen";
 const FLAGS = `query($u: String!) { flags(filter: { supplierUscc: $u }, first: 100) { nodes { ${FLAG_FIELDS} } } }`;
@@ -152,7 +154,34 @@ function section(id: string, zh: string, en: string): [HTMLElement, HTMLElement]
   return [h("section", { "aria-labelledby": id, class: "card" }, h("h2", { id }, bi(zh, en)), body), body];
 }
 
-export function reportPage(main: HTMLElement, uscc: string): void {
+/** "As of" (the legal state that day, from everything known now) and "known at" (only what had
+ * been received by then, to reproduce a past answer), carried in the route after "@". */
+export function datesForm(
+  asOf: string,
+  knownAt: string,
+  go: (asOf: string, knownAt: string) => void,
+): HTMLFormElement {
+  const asOfInput = h("input", { id: "as-of", name: "as-of", type: "date", value: asOf });
+  const knownInput = h("input", { id: "known-at", name: "known-at", type: "datetime-local", value: knownAt });
+  return inlineForm(
+    [
+      field(asOfInput, "计算日期（该日的法律状态，默认今天）", "As of (the legal state that day; default today)"),
+      field(knownInput, "已知截至（仅当时已收到的记录，北京时间）", "Known at (only what was received by then, China time)"),
+    ],
+    "按日期查看",
+    "Show as of",
+    () => go(asOfInput.value, knownInput.value),
+  );
+}
+
+export function datesRoute(base: string, asOf: string, knownAt: string): string {
+  return `${base}${asOf || knownAt ? `@${asOf}` : ""}${knownAt ? `@${encodeURIComponent(knownAt)}` : ""}`;
+}
+
+export function reportPage(main: HTMLElement, arg: string): void {
+  const [uscc = "", asOf = "", knownRaw = ""] = arg.split("@");
+  const knownAt = decodeURIComponent(knownRaw);
+  const dates = { asOf: asOf || null, knownAt: knownAt || null };
   if (!uscc) {
     main.append(h("h1", {}, bi("信用报告", "Credit report")), h("p", {}, h("a", { href: "#/search" }, bi("先查询供应商。", "Find a supplier first."))));
     return;
@@ -161,7 +190,7 @@ export function reportPage(main: HTMLElement, uscc: string): void {
   const who = h("div", {}, loading());
   const [scoreSec, scoreBody] = section("score-h", "信用评分", "Score and grade");
   const [timeSec, timeBody] = section("timeline-h", "评分说明", "How the score is made");
-  const [eligSec, eligBody] = section("elig-h", "当前参与资格", "Eligibility today");
+  const [eligSec, eligBody] = section("elig-h", asOf ? "该日参与资格" : "当前参与资格", asOf ? "Eligibility on the day" : "Eligibility today");
   const [flagSec, flagBody] = section("flags-h", "预警（待复核与已确认）", "Flags (open and confirmed)");
   const [recSec, recBody] = section("records-h", "违法记录与名单", "Violations and listings");
   const printed = h("p", { class: "print-only printed" });
@@ -175,7 +204,11 @@ export function reportPage(main: HTMLElement, uscc: string): void {
     h("span", { class: "hint" }, "“下载 PDF”打开 A4 打印，选择“另存为 PDF”。Choose “Save as PDF” in the print dialog."),
   );
   const footer = h("footer", { class: "print-footer print-only" });
-  main.append(title, who, tools, printed, scoreSec, timeSec, eligSec, flagSec, recSec, footer);
+  const when = datesForm(asOf, knownAt, (a, k) => {
+    location.hash = datesRoute(`#/report/${uscc}`, a, k);
+  });
+  when.classList.add("no-print");
+  main.append(title, who, tools, when, printed, scoreSec, timeSec, eligSec, flagSec, recSec, footer);
 
   let checkId = "";
   const printNow = (): void => {
@@ -194,7 +227,7 @@ export function reportPage(main: HTMLElement, uscc: string): void {
     replace(title, bi("信用报告", "Credit report"), "：", o.name);
     return o;
   });
-  const profile = gql<{ creditProfile: Profile }>(PROFILE, { u: uscc }).then((d) => d.creditProfile);
+  const profile = gql<{ creditProfile: Profile }>(PROFILE, { u: uscc, ...dates }).then((d) => d.creditProfile);
 
   void fill(who, async () => {
     const o = await org;
@@ -233,6 +266,7 @@ export function reportPage(main: HTMLElement, uscc: string): void {
       facts([
         [bi("基础分", "Base"), p.base],
         [bi("计算日期", "As of"), p.asOf],
+        [bi("已知截至", "Known at"), p.knownAt ?? bi("现在已知的全部记录", "everything known now")],
         [bi("评分政策版本", "Policy version"), p.policyVersion],
         [bi("封顶规则", "Capped by"), p.cappedBy.join("；") || "—"],
       ]),
@@ -241,11 +275,11 @@ export function reportPage(main: HTMLElement, uscc: string): void {
   void fill(timeBody, async () => timeline((await profile).explanation));
 
   void fill(eligBody, async () => {
-    const { supplierEligibility: e } = await gql<{ supplierEligibility: Eligibility }>(ELIGIBILITY, { u: uscc });
+    const { supplierEligibility: e } = await gql<{ supplierEligibility: Eligibility }>(ELIGIBILITY, { u: uscc, ...dates });
     checkId = e.checkRecord.id;
     replace(footer, bi("查询记录", "Check record"), ` ${e.checkRecord.id} · SHA-256 ${e.checkRecord.contentHash}`);
     return [
-      h("p", { class: "decision-line", "data-testid": "eligibility" }, bi("结论", "Decision"), "：", decision(e.decision), ` （${e.asOf}）`),
+      h("p", { class: "decision-line", "data-testid": "eligibility" }, bi("结论", "Decision"), "：", decision(e.decision), ` （${e.asOf}${e.knownAt ? ` · 已知截至 known at ${e.knownAt}` : ""}）`),
       reasonsTable(e.reasons),
       checkRecordBox(e.checkRecord),
     ];
