@@ -44,7 +44,7 @@ _GIVEN = "伟强磊军勇杰涛斌超明芳娜敏静丽艳娟霞燕玲"
 _KIN = ("SPOUSE", "SIBLING", "PARENT", "IN_LAW", "COLLATERAL_THIRD_DEGREE")
 LOOKBACK_YEARS = 3  # Regs Art. 9: ties within 3 years before a review
 _CONTROLLING = Decimal("0.5")  # an OWNS share above this is a holding
-_HEADS = ("LEGAL_REP_OF", "RESPONSIBLE_FOR", "CONTROLS")  # people behind a company
+_HEADS = ("LEGAL_REP_OF", "RESPONSIBLE_FOR")  # Regs Art. 18 responsible persons
 _HOLDINGS = ("OWNS", "CONTROLS", "MANAGES")  # a company holding or managing another
 _BEHIND = ("LEGAL_REP_OF", "RESPONSIBLE_FOR", "CONTROLS", "OWNS")
 
