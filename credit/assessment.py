@@ -33,6 +33,7 @@ from credit.eligibility import (
     name_match_reasons,
     with_reasons,
 )
+from credit.legal import text
 from credit.participation import Bidder, Conflict, conflicts, reasons_for
 from credit.policy import Policy, SubjectType
 from credit.scoring import CreditRecord, Score, canonical_json, compute_score
@@ -345,12 +346,14 @@ def check_supplier(
     result = with_reasons(
         assess_supplier(facts, as_of, policy), [*reasons_for(found, supplier_uid), *extra]
     )
-    inputs = {
+    inputs: dict[str, Any] = {
         "supplier": supplier_uid,
         "lot": lot_uid,
         "as_of": as_of,
         "external_lists": matching.list_freshness(store),
     }
+    if supplier_uid.startswith("person:"):
+        inputs["natural_person"] = text("GPL-21-SUPPLIER")  # a person supplier, no name kept
     record = _file(
         store, "SUPPLIER", inputs, result, policy, requested_by, [supplier_uid], result.decision
     )

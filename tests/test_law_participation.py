@@ -317,7 +317,11 @@ def test_a_natural_person_supplier_bids_and_is_checked_with_its_data_masked(
     purchaser = client_as(Role.PURCHASER, org=BUYER)
     query = """query($id: ID!) { supplierEligibility(id: $id) { supplierId decision
       person { maskedIdNumber } reasons { code } } }"""
-    result = purchaser.ok(query, id=uid)["supplierEligibility"]
+    result = purchaser.ok(
+        query.replace("reasons { code }", "reasons { code } checkRecord { id }"), id=uid
+    )["supplierEligibility"]
+    content = gql.ok(RECORD, id=result["checkRecord"]["id"])["checkRecord"]["content"]
+    assert "第二十一条" in content["inputs"]["natural_person"] and "王个体" not in str(content)
     assert (result["supplierId"], result["decision"]) == (uid, "INELIGIBLE")
     assert result["person"]["maskedIdNumber"] == number[:4] + "*" * 10 + number[-4:]
     named = query.replace("maskedIdNumber", "maskedIdNumber name")
