@@ -26,21 +26,25 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from credit import periods
+from credit.agency import assess_agency
+from credit.detection.facts import Tie
 from credit.domain.records import PenaltyType, RecordStatus, Severity
 from credit.eligibility import (
-    BidderTies,
-    Conflict,
     Decision,
     Eligibility,
     NetworkLink,
+    Reason,
     SupplierFacts,
     assess_supplier,
-    lot_conflicts,
+    name_match_reasons,
+    with_reasons,
 )
+from credit.legal import text
+from credit.participation import Bidder, Conflict, conflicts, reasons_for
 from credit.policy import Policy, SubjectType
 from credit.scoring import CreditRecord, Score, canonical_json, compute_score
 from credit.store import GraphStore, day_of, native
-from credit.sync import feed
+from credit.sync import feed, matching
 from graph import queries as q
 
 
@@ -118,7 +122,13 @@ def _record(kind: str, p: dict[str, Any]) -> CreditRecord | None:
         )
     decided = day_of(p.get("decided_on")) or day_of(p["filed_on"])
     assert decided is not None
-    return CreditRecord(kind="complaint", category=p["outcome"], decided_on=decided, **common)
+    return CreditRecord(
+        kind="complaint",
+        category=p["outcome"],
+        decided_on=decided,
+        decision_number=p.get("decision_number") or "",
+        **common,
+    )
 
 
 _KINDS = ("violations", "listings", "contracts", "evaluations", "complaints")
@@ -351,20 +361,35 @@ def check_supplier(
     requested_by: str,
     known_at: datetime | None = None,
 ) -> SupplierCheck:
+    """One supplier (organisation or natural person); with a lot, also the Art. 18 and
+    Art. 22 para 2 conflicts with the lot's other bidders (as if it bid, when it has not)."""
     day, source = check_day(store, lot_uid, as_of)
     policy = policy.on(day)
     members: dict[str, list[str]] = {}
+    found: list[Conflict] = []
     if lot_uid is not None:
-        if store.node(lot_uid) is None:
-            raise AssessmentError("lotId", "not_found", f"no lot {lot_uid}")
-        rows = store.read(q.BID_OF_SUPPLIER_IN_LOT, supplier=supplier_uid, lot=lot_uid)
-        if rows:
-            members[supplier_uid] = list(rows[0]["members"])
-    facts = supplier_facts(store, [supplier_uid], day, members).get(supplier_uid)
+        lot = lot_participation(store, lot_uid, day, supplier_uid)
+        mine = [b for b in lot.bidders if b.supplier == supplier_uid]
+        members[supplier_uid] = list(mine[0].members) if mine else []
+        found = lot.conflicts
+    facts = all_supplier_facts(store, [supplier_uid], day, members).get(supplier_uid)
     if facts is None:
-        raise AssessmentError("uscc", "not_found", f"no organisation {supplier_uid}")
-    result = assess_supplier(facts, day, policy, known_at)
-    inputs = _inputs(day, source, known_at, supplier=supplier_uid, lot=lot_uid)
+        field = "id" if supplier_uid.startswith("person:") else "uscc"
+        raise AssessmentError(field, "not_found", f"no supplier {supplier_uid}")
+    extra = screening_reasons(store, [supplier_uid], day).get(supplier_uid, [])
+    result = with_reasons(
+        assess_supplier(facts, day, policy, known_at), [*reasons_for(found, supplier_uid), *extra]
+    )
+    inputs = _inputs(
+        day,
+        source,
+        known_at,
+        supplier=supplier_uid,
+        lot=lot_uid,
+        external_lists=matching.list_freshness(store),
+    )
+    if supplier_uid.startswith("person:"):
+        inputs["natural_person"] = text("GPL-21-SUPPLIER")  # a person supplier, no name kept
     record = _file(
         store, "SUPPLIER", inputs, result, policy, requested_by, [supplier_uid], result.decision
     )
@@ -381,35 +406,124 @@ def check_lot(
 ) -> LotCheck:
     day, source = check_day(store, lot_uid, as_of)
     policy = policy.on(day)
-    rows = store.read(q.LOT_BIDDERS, lot=lot_uid, as_of=day)
-    suppliers = list(dict.fromkeys(row["supplier"] for row in rows))
-    members = {row["supplier"]: list(row["members"]) for row in rows if row["members"]}
-    facts = supplier_facts(store, suppliers, day, members)
-    bidders = tuple(assess_supplier(facts[uid], day, policy, known_at) for uid in suppliers)
-    ties = [
-        BidderTies(
-            supplier_id=row["supplier"],
-            responsible_person_ids=tuple(row["responsible"]),
-            holds=tuple(row["holds"]),
-            services=tuple(row["services"]),
+    lot = lot_participation(store, lot_uid, day)
+    suppliers = list(dict.fromkeys(b.supplier for b in lot.bidders))
+    members = {b.supplier: list(b.members) for b in lot.bidders if b.members}
+    facts = all_supplier_facts(store, suppliers, day, members)
+    extra = screening_reasons(store, suppliers, day)
+    bidders = tuple(
+        with_reasons(
+            assess_supplier(facts[uid], day, policy, known_at),
+            [*reasons_for(lot.conflicts, uid), *extra.get(uid, [])],
         )
-        for row in rows
-    ]
-    single_source = bool(rows) and rows[0]["method"] == "SINGLE_SOURCE"
-    conflicts = tuple(lot_conflicts(ties, single_source=single_source))
-    result = {"bidders": bidders, "conflicts": conflicts}
-    decision = lot_decision(bidders, conflicts)
+        for uid in suppliers
+    )
+    conflicts_found = tuple(lot.conflicts)
+    result = {"bidders": bidders, "conflicts": conflicts_found}
+    decision = lot_decision(bidders, conflicts_found)
     record = _file(
         store,
         "LOT",
-        _inputs(day, source, known_at, lot=lot_uid),
+        _inputs(day, source, known_at, lot=lot_uid, external_lists=matching.list_freshness(store)),
         result,
         policy,
         requested_by,
         [lot_uid, *suppliers],
         decision,
     )
-    return LotCheck(record, lot_uid, day, bidders, conflicts)
+    return LotCheck(record, lot_uid, day, bidders, conflicts_found)
+
+
+# --- participation: Regs Art. 18 and Art. 22 para 2 among a lot's bidders --------------------
+
+
+@dataclass(frozen=True)
+class LotParticipation:
+    project: str
+    single_source: bool
+    bidders: tuple[Bidder, ...]
+    conflicts: list[Conflict]
+
+
+def lot_participation(
+    store: GraphStore, lot_uid: str, as_of: date, candidate: str | None = None
+) -> LotParticipation:
+    """The lot's bids and the conflicts among them, read in two queries; `candidate`, when it
+    has not bid, is weighed as a bidder of its own (may it still join?)."""
+    rows = store.read(q.LOT_PARTICIPANTS, lot=lot_uid)
+    if not rows:
+        raise AssessmentError("lotId", "not_found", f"no lot {lot_uid}")
+    bidders = [Bidder(r["bid"], r["supplier"], tuple(r["members"])) for r in rows if r["bid"]]
+    if candidate is not None and all(b.supplier != candidate for b in bidders):
+        bidders.append(Bidder(f"candidate:{candidate}", candidate))
+    project, single = rows[0]["project"], rows[0]["method"] == "SINGLE_SOURCE"
+    parties = list(dict.fromkeys(p for b in bidders for p in b.parties))
+    ties: dict[str, list[Tie]] = {}
+    services: dict[str, list[str]] = {}
+    for row in store.read(q.PARTICIPATION_TIES, uids=parties, project=project, as_of=as_of):
+        ties[row["uid"]] = [
+            Tie(
+                type=t["type"],
+                source=t["source"],
+                target=row["uid"],
+                person=bool(t["person"]),
+                uid=t["uid"],
+                share=None if t["share"] is None else float(t["share"]),
+            )
+            for t in row["ties"]
+        ]
+        services[row["uid"]] = list(row["services"])
+    found = conflicts(bidders, ties, services, single_source=single)
+    return LotParticipation(project, single, tuple(bidders), found)
+
+
+def screening_reasons(
+    store: GraphStore, uids: Sequence[str], as_of: date
+) -> dict[str, list[Reason]]:
+    """Reasons from outside a supplier's own records: open name matches on the lists."""
+    return {
+        uid: name_match_reasons(found)
+        for uid, found in matching.open_matches(store, list(uids), as_of).items()
+    }
+
+
+def all_supplier_facts(
+    store: GraphStore, uids: Sequence[str], as_of: date, members: dict[str, list[str]]
+) -> dict[str, SupplierFacts]:
+    """supplier_facts for organisations; natural-person suppliers (Law Art. 21) have their
+    own records only (no network of companies behind them) and no name in the facts."""
+    people = [u for u in uids if u.startswith("person:")]
+    facts = supplier_facts(store, [u for u in uids if u not in people], as_of, members)
+    for uid, subject in load_records(store, people).items():
+        facts[uid] = SupplierFacts(id=uid, uscc="", name=uid, records=subject.records)
+    return facts
+
+
+def check_agency(
+    store: GraphStore,
+    policy: Policy,
+    agency_uid: str,
+    as_of: date | None,
+    requested_by: str,
+    known_at: datetime | None = None,
+) -> SupplierCheck:
+    """May this agency act as procurement agent (Law Art. 78)? Files a check record."""
+    day, source = check_day(store, None, as_of)
+    policy = policy.on(day)
+    node = store.node(agency_uid)
+    if node is None:
+        raise AssessmentError("uscc", "not_found", f"no organisation {agency_uid}")
+    if "Agency" not in node.labels:
+        raise AssessmentError("uscc", "not_agency", f"{agency_uid} is not a procurement agency")
+    subject = load_records(store, [agency_uid])[agency_uid]
+    result = assess_agency(agency_uid, subject.records, day, policy, known_at)
+    inputs = _inputs(
+        day, source, known_at, agency=agency_uid, external_lists=matching.list_freshness(store)
+    )
+    record = _file(
+        store, "AGENCY", inputs, result, policy, requested_by, [agency_uid], result.decision
+    )
+    return SupplierCheck(record, result)
 
 
 # --- scores ------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 Every reason names the rule, its legal basis (Chinese first, then English), the records behind
 it and when the bar ends, so a purchaser can file it with the procurement. The overall
-decision is the worst reason: INELIGIBLE over REVIEW over ELIGIBLE. Also here: the
-Implementing Regulations Art. 18 conflicts among the bidders of one lot.
+decision is the worst reason: INELIGIBLE over REVIEW over ELIGIBLE. The conflicts among the
+bidders of one lot (Regs Art. 18) are credit.participation's.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from itertools import combinations
-from typing import Literal
+from typing import Protocol
 
+from credit.decisions import reasons_once
 from credit.domain.records import ExternalList, PenaltyType, RecordStatus
 from credit.legal import text
 from credit.periods import period_end
@@ -125,6 +125,7 @@ def assess_supplier(
         ],
         key=lambda r: (-_RANK[r.decision], r.code, r.record_ids, r.message),
     )
+    reasons = reasons_once(reasons, facts.records)  # one decision counts once
     return Eligibility(
         subject_id=facts.id,
         decision=_worst(r.decision for r in reasons),
@@ -148,6 +149,7 @@ def _record_reasons(
         if criminal_not_final(record, as_of, known_at):
             return [_criminal_not_final(record, as_of, rules)]
         found = [_ban_reason(record, as_of), _major_reason(record, as_of, rules, known_at)]
+        found += penalty_reasons(record, as_of, rules.major_record_lookback_years)
     else:
         return []
     reasons = [r for r in found if r]
@@ -364,83 +366,110 @@ def _by(record: CreditRecord) -> str:
     return f" (listed by {record.authority})" if record.authority else ""
 
 
-# --- Implementing Regulations Art. 18: conflicts among the bidders of one lot -----------------
+# --- composing reasons found elsewhere --------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BidderTies:
-    supplier_id: str
-    responsible_person_ids: tuple[str, ...]
-    holds: tuple[str, ...]
-    services: tuple[str, ...]
+def with_reasons(result: Eligibility, extra: Sequence[Reason]) -> Eligibility:
+    """The decision with reasons found outside the records composed in (a lot's participation
+    conflicts, open name matches, Administrative Penalty Law Art. 9 penalties): the worst
+    reason still decides, and reasons stay in the same order as assess_supplier gives them."""
+    if not extra:
+        return result
+    reasons = sorted(
+        [*result.reasons, *extra],
+        key=lambda r: (-_RANK[r.decision], r.code, r.record_ids, r.message),
+    )
+    return replace(result, reasons=tuple(reasons), decision=_worst(r.decision for r in reasons))
 
 
-ConflictCode = Literal[
-    "SAME_RESPONSIBLE_PERSON", "DIRECT_HOLDING_OR_MANAGEMENT", "PRIOR_PROJECT_SERVICE"
-]
+# --- Administrative Penalty Law (2021) Art. 9: penalties that restrict the business --------
+
+_APL9_PENALTIES = {
+    PenaltyType.QUALIFICATION_LOWERED: "lowered qualification grade (降低资质等级)",
+    PenaltyType.RESTRICTED_BUSINESS: "restricted business activities (限制开展生产经营活动)",
+    PenaltyType.ORDERED_CLOSURE: "ordered closure (责令关闭)",
+    PenaltyType.PRACTICE_BAN: "barred from practice (限制从业)",
+}
+_APL9_BASIS = text("APL-9-PENALTIES")
 
 
-@dataclass(frozen=True)
-class Conflict:
-    code: ConflictCode
-    supplier_ids: tuple[str, ...]
-    via: tuple[str, ...]
-    legal_basis: str
-    message: str
+def penalty_reasons(record: CreditRecord, as_of: date, lookback_years: int) -> list[Reason]:
+    """REVIEW while a penalty of APL Art. 9 items 3-4 that Regs Art. 19 does not name counts:
+    from its decision through its recorded period's end or the Law Art. 22 look-back, the
+    later. Whether it is "major" or stops the bidder performing is the purchaser's call; a
+    repair ends publication, not the penalty."""
+    kinds = [words for penalty, words in _APL9_PENALTIES.items() if penalty in record.penalty_types]
+    if not kinds or record.kind != "violation" or as_of < record.decided_on:
+        return []
+    until = period_end(record.decided_on, 12 * lookback_years)
+    if record.ban_end is not None:
+        until = max(until, record.ban_end)
+    if as_of > until:
+        return []
+    in_force = (
+        record.ban_start is not None
+        and record.ban_end is not None
+        and record.ban_start <= as_of <= record.ban_end
+    )
+    period = (
+        f", in force from {record.ban_start.isoformat()} to {record.ban_end.isoformat()}"
+        if in_force and record.ban_start and record.ban_end
+        else ""
+    )
+    return [
+        Reason(
+            code="RESTRICTING_PENALTY",
+            decision=Decision.REVIEW,
+            legal_basis=_APL9_BASIS,
+            message=f"Decision {_decision(record)} of {record.decided_on.isoformat()} imposed "
+            f"{'; '.join(kinds)}{period}; check whether it is a major illegal record or stops "
+            f"the supplier performing (counts through {until.isoformat()}).",
+            record_ids=(record.id,),
+            until=until,
+        )
+    ]
 
 
-_ART18_PARA1 = text("REGS-18-1")
-_ART18_PARA2 = text("REGS-18-2")
+# --- open name matches on the external lists -------------------------------------------------
+
+_NAME_MATCH_BASIS = text("CAIKU-2016-125-NAME-MATCH")
 
 
-def lot_conflicts(bidders: Sequence[BidderTies], single_source: bool = False) -> list[Conflict]:
-    """Art. 18 conflicts, each pair once, sorted; prior services do not bar single-source."""
-    found: set[Conflict] = set()
-    ordered = sorted(bidders, key=lambda b: b.supplier_id)
-    for a, b in combinations(ordered, 2):
-        if a.supplier_id == b.supplier_id:
-            continue
-        pair = (a.supplier_id, b.supplier_id)
-        shared = tuple(sorted(set(a.responsible_person_ids) & set(b.responsible_person_ids)))
-        if shared:
-            found.add(
-                Conflict(
-                    "SAME_RESPONSIBLE_PERSON",
-                    pair,
-                    shared,
-                    _ART18_PARA1,
-                    f"{a.supplier_id} and {b.supplier_id} have the same responsible person; "
-                    "only one of them may bid for this lot.",
-                )
-            )
-        holders = tuple(x.supplier_id for x, y in ((a, b), (b, a)) if y.supplier_id in x.holds)
-        if holders:
-            relation = (
-                "hold or manage each other"
-                if len(holders) == 2
-                else f"are related: {holders[0]} directly holds or manages the other"
-            )
-            found.add(
-                Conflict(
-                    "DIRECT_HOLDING_OR_MANAGEMENT",
-                    pair,
-                    holders,
-                    _ART18_PARA1,
-                    f"{a.supplier_id} and {b.supplier_id} {relation}; only one of them may bid "
-                    "for this lot.",
-                )
-            )
-    if not single_source:
-        for bidder in ordered:
-            if bidder.services:
-                found.add(
-                    Conflict(
-                        "PRIOR_PROJECT_SERVICE",
-                        (bidder.supplier_id,),
-                        tuple(sorted(set(bidder.services))),
-                        _ART18_PARA2,
-                        f"{bidder.supplier_id} provided {', '.join(sorted(set(bidder.services)))} "
-                        "for this project and may not take part in its other procurement.",
-                    )
-                )
-    return sorted(found, key=lambda c: (c.code, c.supplier_ids, c.via))
+def name_match_reasons(matches: Sequence[OpenNameMatch]) -> list[Reason]:
+    """REVIEW for each open candidate proposing a name-only listing for the supplier: a name
+    alone never bars, but a purchaser must not file "checked" while one is undecided."""
+    return [
+        Reason(
+            code=f"OPEN_NAME_MATCH_{m.list}",
+            decision=Decision.REVIEW,
+            legal_basis=_NAME_MATCH_BASIS,
+            message=f"An entry of {m.list} from source {m.source} ({m.authority}, listed "
+            f'{m.listed_on}) names "{m.listed_name}", proposed as this supplier by name '
+            f"(similarity {m.score:.0f}, candidate {m.candidate}); not yet decided by a "
+            "supervisor: verify before accepting the supplier.",
+            record_ids=(m.listing, m.candidate),
+            until=None,
+        )
+        for m in sorted(matches, key=lambda m: m.candidate)
+    ]
+
+
+class OpenNameMatch(Protocol):
+    """What a reason needs of an open candidate (credit.sync.matching.OpenMatch)."""
+
+    @property
+    def candidate(self) -> str: ...
+    @property
+    def listing(self) -> str: ...
+    @property
+    def list(self) -> str: ...
+    @property
+    def listed_name(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def authority(self) -> str: ...
+    @property
+    def listed_on(self) -> str: ...
+    @property
+    def score(self) -> float: ...

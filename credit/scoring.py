@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Literal
 
+from credit.decisions import contributions_once
 from credit.domain.records import (
     ComplaintOutcome,
     ExternalList,
@@ -358,6 +359,7 @@ def compute_score(
                 reason=reason,
             )
         )
+    contributions = contributions_once(contributions, records)  # one decision counts once
     base = _cents(rules.base)
     total = base + sum((c.points for c in contributions), Decimal(0))
     score = _cents(min(max(total, rules.min), rules.max))

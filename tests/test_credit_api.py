@@ -190,7 +190,16 @@ def test_a_direct_holding_between_bidders_is_an_art_18_conflict(
         ),
     )
     lot = gql.ok(LOT, lot="L1")["lotEligibility"]
-    assert lot["decision"] == "REVIEW"
+    # Regs Art. 18 para 1 found after bidding: both related bids are invalid, the third stands.
+    assert lot["decision"] == "INELIGIBLE"
+    decided = {
+        b["supplierId"]: (b["decision"], [r["code"] for r in b["reasons"]]) for b in lot["bidders"]
+    }
+    assert decided == {
+        f"org:{A}": ("INELIGIBLE", ["DIRECT_HOLDING_OR_MANAGEMENT"]),
+        f"org:{B}": ("INELIGIBLE", ["DIRECT_HOLDING_OR_MANAGEMENT"]),
+        f"org:{C}": ("ELIGIBLE", []),
+    }
     (conflict,) = lot["conflicts"]
     assert conflict["code"] == "DIRECT_HOLDING_OR_MANAGEMENT"
     assert conflict["supplierIds"] == [f"org:{A}", f"org:{B}"]

@@ -168,8 +168,10 @@ def test_the_detectors_are_listed_with_their_basis_inputs_and_settings(gql: Grap
         "detectors"
     ]
     by_id = {d["id"]: d for d in listed}
-    assert len(by_id) == 16
+    assert len(by_id) == 17
     assert by_id["BID_SCREEN"]["draftsViolation"] is None
+    assert by_id["SAME_CONTROLLER"]["draftsViolation"] == "INVALID_BID"
+    assert by_id["COMMON_CONTROLLER"]["draftsViolation"] is None
     assert by_id["EXPERT_CONFLICT"]["draftsViolation"] == "EXPERT_FAILED_RECUSAL"
     assert by_id["EXPERT_CONFLICT"]["settings"]["lookback_years"] == 3
     assert "REVIEWS" in by_id["EXPERT_CONFLICT"]["reads"]

@@ -94,6 +94,30 @@ def test_a_direct_holding_between_bidders_is_flagged_but_a_minority_stake_is_not
     assert [x.suppliers for x in found] == ([orgs(1, 2)] if flagged else [])
 
 
+def test_a_common_controller_with_different_legal_representatives_is_its_own_pattern(
+    intake: Intake, store: GraphStore
+) -> None:
+    boss = {"person": f.make_id_number(12)}
+    load(
+        intake,
+        market(
+            f.person(11),
+            f.person(12),
+            f.person(13),
+            rep(11, 1),
+            rep(13, 2),
+            f.tie("CONTROLS", boss, {"org": f.make_uscc(1)}),
+            f.tie("CONTROLS", boss, {"org": f.make_uscc(2)}),
+            *tender("L1", PLAIN),
+        ),
+    )
+    assert lot_flags(store, "L1", "SAME_CONTROLLER") == []
+    (flag,) = lot_flags(store, "L1", "COMMON_CONTROLLER")
+    assert flag.suppliers == orgs(1, 2)
+    assert "非法定" in flag.basis and "Art. 74 item 5" in flag.basis
+    assert get_mapper().person_uid_for(f.make_id_number(12)) in flag.evidence["nodes"]
+
+
 # --- Order 87 Art. 37 ---------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from credit.detection.registry import DETECTORS, SETTINGS_FILE, SettingsError, l
 REQUIRED = {
     "SAME_CONTROLLER",
     "DIRECT_HOLDING",
+    "COMMON_CONTROLLER",
     "SAME_PREPARER",
     "SAME_AGENT",
     "SHARED_CONTACT",

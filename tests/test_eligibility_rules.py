@@ -12,13 +12,11 @@ import pytest
 
 from credit.domain.records import PenaltyType, RecordStatus, Severity
 from credit.eligibility import (
-    BidderTies,
     Decision,
     Eligibility,
     NetworkLink,
     SupplierFacts,
     assess_supplier,
-    lot_conflicts,
 )
 from credit.policy import load_policy
 from credit.scoring import CreditRecord
@@ -388,74 +386,6 @@ def test_every_reason_gives_its_legal_basis_in_chinese_then_english() -> None:
     for reason in assess(*records, network=(link("CONTROLS", AS_OF),)).reasons:
         chinese, english = reason.legal_basis.split(" — ", 1)
         assert re.search(r"[\u4e00-\u9fff]", chinese) and re.search(r"Art\.|No\. 125", english)
-
-
-# --- Implementing Regulations Art. 18 -------------------------------------------------------
-
-
-def ties(supplier_id: str, **over: Any) -> BidderTies:
-    fields: dict[str, Any] = {"responsible_person_ids": (), "holds": (), "services": ()} | over
-    return BidderTies(supplier_id=supplier_id, **fields)
-
-
-@pytest.mark.parametrize("holder", ["A", "B"])
-def test_a_direct_holding_in_either_direction_conflicts(holder: str) -> None:
-    a_holds = ("B",) if holder == "A" else ()
-    b_holds = ("A",) if holder == "B" else ()
-    (conflict,) = lot_conflicts([ties("B", holds=b_holds), ties("A", holds=a_holds)])
-    assert (conflict.code, conflict.supplier_ids, conflict.via) == (
-        "DIRECT_HOLDING_OR_MANAGEMENT",
-        ("A", "B"),
-        (holder,),
-    )
-    assert "第十八条第一款" in conflict.legal_basis
-
-
-def test_suppliers_holding_each_other_give_one_conflict_naming_both() -> None:
-    (conflict,) = lot_conflicts([ties("A", holds=("B",)), ties("B", holds=("A",))])
-    assert conflict.via == ("A", "B")
-
-
-def test_the_same_responsible_person_conflicts() -> None:
-    bidders = [
-        ties("A", responsible_person_ids=("p1", "p2")),
-        ties("B", responsible_person_ids=("p2",)),
-        ties("C", responsible_person_ids=("p3",)),
-    ]
-    (conflict,) = lot_conflicts(bidders)
-    assert (conflict.code, conflict.supplier_ids, conflict.via) == (
-        "SAME_RESPONSIBLE_PERSON",
-        ("A", "B"),
-        ("p2",),
-    )
-
-
-def test_a_supplier_that_designed_the_project_may_not_bid_except_single_source() -> None:
-    bidders = [ties("A", services=("OVERALL_DESIGN",)), ties("B")]
-    (conflict,) = lot_conflicts(bidders)
-    assert (conflict.code, conflict.supplier_ids, conflict.via) == (
-        "PRIOR_PROJECT_SERVICE",
-        ("A",),
-        ("OVERALL_DESIGN",),
-    )
-    assert "第十八条第二款" in conflict.legal_basis
-    assert lot_conflicts(bidders, single_source=True) == []
-
-
-def test_unrelated_bidders_have_no_conflicts_and_results_are_sorted() -> None:
-    assert lot_conflicts([ties("A"), ties("B"), ties("C")]) == []
-    bidders = [
-        ties("C", holds=("A",), services=("TESTING",)),
-        ties("A", responsible_person_ids=("p1",)),
-        ties("B", responsible_person_ids=("p1",)),
-    ]
-    found = [(c.code, c.supplier_ids) for c in lot_conflicts(bidders)]
-    assert found == [
-        ("DIRECT_HOLDING_OR_MANAGEMENT", ("A", "C")),
-        ("PRIOR_PROJECT_SERVICE", ("C",)),
-        ("SAME_RESPONSIBLE_PERSON", ("A", "B")),
-    ]
-    assert lot_conflicts(list(reversed(bidders))) == lot_conflicts(bidders)
 
 
 # --- issue 15: boundary days, appeals, suspension orders, criminal judgments, knownAt ---------

@@ -137,7 +137,10 @@ def test_a_name_only_listing_counts_only_after_a_supervisor_accepts_the_match(
     court = _court(api_url, store)
     entry = _entry("201", None, subject_name="杭州鼎盛建设工程有限公司")
     assert court.ok(PUSH, s="court", r=[entry])["ingestExternalRecords"]["rejected"] == 0
-    assert gql.ok(CHECK, u=KNOWN)["supplierEligibility"]["decision"] == "ELIGIBLE"
+    # A name alone never bars; an open candidate sends the check to review (Caiku 125 query).
+    pending = gql.ok(CHECK, u=KNOWN)["supplierEligibility"]
+    assert pending["decision"] == "REVIEW"
+    assert pending["reasons"] == [{"code": "OPEN_NAME_MATCH_COURT_DISHONEST_DEBTOR"}]
     proposed = gql.ok(MATCHES)["matchCandidates"]
     assert {p["organizationUscc"] for p in proposed} == {KNOWN, UNKNOWN}
     assert all(p["score"] >= 85 and p["status"] == "OPEN" for p in proposed)

@@ -5,8 +5,9 @@ Resolvers only translate: the decisions come from credit.assessment and the pure
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -14,10 +15,11 @@ from strawberry.types import Info
 
 from credit import assessment, periods
 from credit.api.errors import bad_input, not_found
-from credit.api.types import Organization, ctx
+from credit.api.types import Organization, Person, ctx
 from credit.domain.identifiers import IdentifierError, validate_uscc
-from credit.eligibility import Conflict, Decision, Eligibility, Reason
+from credit.eligibility import Decision, Eligibility, Reason
 from credit.intake.mapping import key_uid, org_uid
+from credit.participation import Affected, Conflict
 from credit.scoring import Contribution
 from credit.security.permissions import Role
 
@@ -66,14 +68,44 @@ class SupplierDecision:
     @strawberry.field
     async def supplier(self, info: Info) -> Organization | None:
         node = await ctx(info).loaders.nodes.load(self.supplier_id)
-        return Organization.of(node) if node else None
+        return Organization.of(node) if node and node.kind == "org" else None
+
+    @strawberry.field(
+        description="A natural-person supplier (Law Art. 21): masked identity number; the name "
+        "only for the roles the permission table allows (Person.name)."
+    )
+    async def person(self, info: Info) -> Person | None:
+        node = await ctx(info).loaders.nodes.load(self.supplier_id)
+        return Person.of(node) if node and node.kind == "person" else None
 
 
-@strawberry.type(description="A participation conflict among a lot's bidders (Regs Art. 18).")
+@strawberry.type(description="A bidder a conflict affects, and through which party of its bid.")
+class AffectedBidder:
+    supplier_id: strawberry.ID
+    bid_id: strawberry.ID
+    party_id: strawberry.ID = strawberry.field(
+        description="The bidder itself or the consortium member through which it is affected."
+    )
+
+    @staticmethod
+    def of(a: Affected) -> AffectedBidder:
+        return AffectedBidder(
+            supplier_id=strawberry.ID(a.supplier),
+            bid_id=strawberry.ID(a.bid),
+            party_id=strawberry.ID(a.party),
+        )
+
+
+@strawberry.type(
+    description="A participation conflict among a lot's bidders (Regs Art. 18, Art. 22 para 2, "
+    "or a common controller under the policy), with the decision it gives each affected bidder."
+)
 class LotConflict:
     code: str
+    decision: Decision
     supplier_ids: list[strawberry.ID]
     via: list[strawberry.ID]
+    affected: list[AffectedBidder]
     legal_basis: str
     message: str
 
@@ -81,8 +113,10 @@ class LotConflict:
     def of(c: Conflict) -> LotConflict:
         return LotConflict(
             code=c.code,
+            decision=c.decision,
             supplier_ids=[strawberry.ID(s) for s in c.supplier_ids],
             via=[strawberry.ID(v) for v in c.via],
+            affected=[AffectedBidder.of(a) for a in c.affected],
             legal_basis=c.legal_basis,
             message=c.message,
         )
@@ -112,6 +146,17 @@ _KNOWN_AT = (
 
 @strawberry.type
 class SupplierEligibility(SupplierDecision):
+    check_record: CheckRecordRef
+    known_at: datetime | None = strawberry.field(description=_KNOWN_AT)
+
+
+@strawberry.type(description="May this agency act as procurement agent (Law Art. 78)?")
+class AgencyEligibility:
+    agency_id: strawberry.ID
+    decision: Decision
+    reasons: list[DecisionReason]
+    as_of: date
+    policy_version: str
     check_record: CheckRecordRef
     known_at: datetime | None = strawberry.field(description=_KNOWN_AT)
 
@@ -193,6 +238,24 @@ def _org(uscc: str) -> str:
         raise bad_input("uscc", exc.rule, str(exc)) from None
 
 
+_PERSON_ARG = strawberry.argument(
+    description="A natural-person supplier (Law Art. 21) by its id (person:<hash of the identity "
+    "number>), instead of uscc."
+)
+
+
+def _supplier(uscc: str | None, person: strawberry.ID | None) -> str:
+    """An organisation by USCC or a natural person by its id (the identity-number hash)."""
+    if (uscc is None) == (person is None):
+        raise bad_input("uscc", "one_of", "give exactly one of uscc and id")
+    if uscc is not None:
+        return _org(uscc)
+    uid = str(person)
+    if not re.fullmatch(r"person:[0-9a-f]{16,128}", uid):
+        raise bad_input("id", "format", "a person supplier's id is person:<hex hash>")
+    return uid
+
+
 def _lot(lot_id: str) -> str:
     return lot_id if lot_id.startswith("lot:") else key_uid("lot", lot_id)
 
@@ -216,10 +279,11 @@ class CreditQuery:
     async def supplier_eligibility(
         self,
         info: Info,
-        uscc: str,
+        uscc: str | None = None,
         as_of: date | None = None,
         lot_id: strawberry.ID | None = None,
         known_at: datetime | None = None,
+        id: Annotated[strawberry.ID | None, _PERSON_ARG] = None,
     ) -> SupplierEligibility:
         c = ctx(info)
         lot = _lot(str(lot_id)) if lot_id else None
@@ -227,7 +291,7 @@ class CreditQuery:
             assessment.check_supplier,
             c.store,
             c.policy,
-            _org(uscc),
+            _supplier(uscc, id),
             as_of,
             lot,
             c.caller.subject,
@@ -236,6 +300,38 @@ class CreditQuery:
         e = check.eligibility
         return SupplierEligibility(
             supplier_id=strawberry.ID(e.subject_id),
+            decision=e.decision,
+            reasons=[DecisionReason.of(r) for r in e.reasons],
+            as_of=e.as_of,
+            policy_version=e.policy_version,
+            check_record=_ref(check.record),
+            known_at=e.known_at,
+        )
+
+    @strawberry.field(
+        description="May this procurement agency act as agent (Law Art. 78 bans; Administrative "
+        "Penalty Law Art. 9 penalties)? Files a check record."
+    )
+    async def agency_eligibility(
+        self,
+        info: Info,
+        uscc: str,
+        as_of: date | None = None,
+        known_at: datetime | None = None,
+    ) -> AgencyEligibility:
+        c = ctx(info)
+        check: assessment.SupplierCheck = await _run(
+            assessment.check_agency,
+            c.store,
+            c.policy,
+            _org(uscc),
+            as_of,
+            c.caller.subject,
+            _instant(known_at),
+        )
+        e = check.eligibility
+        return AgencyEligibility(
+            agency_id=strawberry.ID(e.subject_id),
             decision=e.decision,
             reasons=[DecisionReason.of(r) for r in e.reasons],
             as_of=e.as_of,

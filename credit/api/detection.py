@@ -294,7 +294,8 @@ class DetectorInfo:
     settings: JSON
     why: str
     drafts_violation: str | None = strawberry.field(
-        description="The violation category a confirmed flag drafts; none for screens."
+        description="The violation category a confirmed flag drafts (INVALID_BID: a declaration "
+        "that the bids are invalid, for Regs Art. 18); none for screens and leads."
     )
 
 
@@ -428,7 +429,11 @@ class DetectionQuery:
                 enabled=settings.of(d.id).enabled,
                 settings=JSON(settings.of(d.id).model_dump(mode="json")),
                 why=d.why,
-                drafts_violation=d.violation.value if d.violation else None,
+                drafts_violation="INVALID_BID"
+                if d.invalid_bid
+                else d.violation.value
+                if d.violation
+                else None,
             )
             for d in DETECTORS
         ]

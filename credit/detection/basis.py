@@ -5,6 +5,8 @@ from __future__ import annotations
 from credit.legal import text
 
 ART18 = text("REGS-18-1")
+ART18_INVALID = text("REGS-18-1-INVALID")
+COMMON_CONTROLLER = text("POLICY-COMMON-CONTROLLER")
 ART37_1 = text("ORDER87-37-1")
 ART37_2 = text("ORDER87-37-2")
 ART37_3 = text("ORDER87-37-3")

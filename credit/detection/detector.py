@@ -54,6 +54,9 @@ class Detector(Generic[S]):
     why: str
     # What a confirmed flag amounts to; None: a screen that is not evidence on its own.
     violation: ViolationCategory | None = ViolationCategory.MALICIOUS_COLLUSION
+    # A confirmed flag drafts the declaration that the bids are invalid (投标无效), not a
+    # violation: the participation bars of Regs Art. 18 para 1 are not collusion penalties.
+    invalid_bid: bool = False
 
     def run(self, facts: Facts, settings: DetectorSettings) -> list[Finding]:
         assert isinstance(settings, self.settings)

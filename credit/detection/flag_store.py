@@ -403,6 +403,12 @@ def _draft(raw: Mapping[str, Any]) -> Draft:
 
 
 _DRAFT_SEVERITY = "SERIOUS"  # Law Art. 77 serious violations; the supervisor decides
+# A confirmed Regs Art. 18 flag drafts a declaration that the subject's bid in the lot is
+# invalid (投标无效), for the purchaser or supervisor to issue: a participation bar, not a
+# penalty, so it has no severity and never becomes a violation record.
+_INVALID_BID = "INVALID_BID"
+_NO_SEVERITY = "NOT_APPLICABLE"
+_INVALID_BID_WORDS = "投标无效 — declare this supplier's bid in the lot invalid. "
 
 
 def review(
@@ -424,12 +430,14 @@ def review(
     current = flag(store, uid)
     if current is None:
         raise ReviewError("id", "not_found", f"no flag {uid}")
-    category = REGISTRY[current.pattern].violation
+    detector = REGISTRY[current.pattern]
+    category = detector.violation
+    drafted = _INVALID_BID if detector.invalid_bid else category.value if category else None
     if create_drafts and decision is not ReviewDecision.CONFIRM:
         raise ReviewError(
             "createDraftViolation", "confirm_only", "only a confirmed flag drafts a violation"
         )
-    if create_drafts and category is None:
+    if create_drafts and drafted is None:
         raise ReviewError(
             "createDraftViolation",
             "not_evidence",
@@ -453,7 +461,7 @@ def review(
         updated = StoredFlag.of(row["f"])
         if status is FlagStatus.CONFIRMED:
             feed.append(tx, [_confirmed_event(updated, reviewer_name or reviewer, at)])
-        if not create_drafts or category is None:
+        if not create_drafts or drafted is None:
             return updated, []
         subjects = updated.others if updated.pattern == "EXPERT_CONFLICT" else updated.suppliers
         rows = [
@@ -464,18 +472,19 @@ def review(
                 "subject_uscc": subject.removeprefix("org:")
                 if subject.startswith("org:")
                 else None,
-                "category": category.value,
-                "severity": _DRAFT_SEVERITY,
+                "category": drafted,
+                "severity": _NO_SEVERITY if detector.invalid_bid else _DRAFT_SEVERITY,
                 "basis": updated.basis,
                 "project_key": updated.project_key,
                 "lot_key": updated.lot_key,
-                "summary": f"{updated.title}: {updated.message} (flag {uid}; reason: {reason})",
+                "summary": (_INVALID_BID_WORDS if detector.invalid_bid else "")
+                + f"{updated.title}: {updated.message} (flag {uid}; reason: {reason})",
                 "created_by": reviewer,
             }
             for subject in subjects
         ]
-        drafted = tx.run(dq.DRAFTS_CREATE, rows=rows, now=at)
-        return updated, [_draft(r["d"]) for r in drafted]
+        created = tx.run(dq.DRAFTS_CREATE, rows=rows, now=at)
+        return updated, [_draft(r["d"]) for r in created]
 
     with store.driver.session(database=store.database) as session:
         return session.execute_write(work)

@@ -17,6 +17,7 @@ from credit.detection.detectors import (
     bid_screens,
     bid_suppression,
     buyer_capture,
+    common_controller,
     cover_bidding,
     direct_holding,
     expert_conflict,
@@ -36,6 +37,7 @@ DETECTORS: tuple[AnyDetector, ...] = tuple(
     for module in (
         same_controller,
         direct_holding,
+        common_controller,
         same_preparer,
         same_agent,
         shared_contact,

@@ -44,7 +44,7 @@ _GIVEN = "伟强磊军勇杰涛斌超明芳娜敏静丽艳娟霞燕玲"
 _KIN = ("SPOUSE", "SIBLING", "PARENT", "IN_LAW", "COLLATERAL_THIRD_DEGREE")
 LOOKBACK_YEARS = 3  # Regs Art. 9: ties within 3 years before a review
 _CONTROLLING = Decimal("0.5")  # an OWNS share above this is a holding
-_HEADS = ("LEGAL_REP_OF", "RESPONSIBLE_FOR", "CONTROLS")  # people behind a company
+_HEADS = ("LEGAL_REP_OF", "RESPONSIBLE_FOR")  # Regs Art. 18 responsible persons
 _HOLDINGS = ("OWNS", "CONTROLS", "MANAGES")  # a company holding or managing another
 _BEHIND = ("LEGAL_REP_OF", "RESPONSIBLE_FOR", "CONTROLS", "OWNS")
 
@@ -356,6 +356,7 @@ class Market:
         for _ in range(self.plants):
             self.plant_same_controller()
             self.plant_direct_holding()
+            self.plant_common_controller()
             self.plant_shared_bid("SAME_PREPARER")
             self.plant_shared_bid("SAME_AGENT")
             self.plant_shared_bid("SHARED_CONTACT")
@@ -396,6 +397,15 @@ class Market:
         share = _cents(self.rng.choice(("0.51", "0.6", "0.8", "1")))
         self.ties.append(_Tie("OWNS", a, b, since, share=share))
         self.ties.append(_Tie(self.rng.choice(("CONTROLS", "MANAGES")), a, b, since))
+        self.meet([a, b], self.day(since + timedelta(days=1)))
+
+    def plant_common_controller(self) -> None:
+        """Sister companies: one person controls both, each keeps its own legal rep."""
+        a, b = self.pair()
+        owner = self.person()
+        since = self.day(START, date(2024, 6, 30))
+        self.ties.append(_Tie("CONTROLS", owner, a, since))
+        self.ties.append(_Tie("CONTROLS", owner, b, since))
         self.meet([a, b], self.day(since + timedelta(days=1)))
 
     def plant_shared_bid(self, pattern: str) -> None:
@@ -754,8 +764,31 @@ class Market:
             for codes in people.values():
                 if len(codes) > 1:
                     self.truth.add(Truth("SAME_CONTROLLER", lot.id, tuple(sorted(codes))))
+            self._common_controller_truth(lot, bidders)
             self._reviewer_truth(lot, bidders)
         self._successor_truth()
+
+    def _common_controller_truth(self, lot: _Lot, bidders: dict[str, _Org]) -> None:
+        """Pairs with a controller (CONTROLS, or a majority) in common but no responsible
+        person in common: credit.participation's COMMON_CONTROLLER."""
+
+        def key(party: _Org | _Person) -> str:
+            return party.uscc if isinstance(party, _Org) else party.id_number
+
+        controllers = {
+            code: {key(t.source) for t in self.behind(org, lot.day, ("CONTROLS", "OWNS"))}
+            for code, org in bidders.items()
+        }
+        heads = {
+            code: {key(t.source) for t in self.behind(org, lot.day, _HEADS)}
+            for code, org in bidders.items()
+        }
+        ordered = sorted(bidders)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                common = (controllers[a] & controllers[b]) - {a, b}
+                if common and not heads[a] & heads[b]:
+                    self.truth.add(Truth("COMMON_CONTROLLER", lot.id, (a, b)))
 
     def _reviewer_truth(self, lot: _Lot, bidders: dict[str, _Org]) -> None:
         since = years_before(lot.day, LOOKBACK_YEARS)

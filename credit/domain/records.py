@@ -188,6 +188,14 @@ class PenaltyType(StrEnum):
     LICENCE_REVOCATION = "LICENCE_REVOCATION"
     CRIMINAL_PENALTY = "CRIMINAL_PENALTY"
     REVIEW_BAN = "REVIEW_BAN"
+    # Administrative Penalty Law (2021) Art. 9 items 3 and 4 (降低资质等级, 限制开展生产经营
+    # 活动, 责令关闭, 限制从业); a period, if any, is the violation's ban_start/ban_end.
+    QUALIFICATION_LOWERED = "QUALIFICATION_LOWERED"
+    RESTRICTED_BUSINESS = "RESTRICTED_BUSINESS"
+    ORDERED_CLOSURE = "ORDERED_CLOSURE"
+    PRACTICE_BAN = "PRACTICE_BAN"
+    # Law Art. 78: an agency banned from acting as agent (禁止代理政府采购业务), 1 to 3 years.
+    AGENCY_BAN = "AGENCY_BAN"
 
 
 class RecordStatus(StrEnum):
@@ -386,10 +394,14 @@ class Device(Strict):
 
 
 class Bid(Provenance):
+    """A bid by an organisation (`supplier`, its USCC) or a natural person (`supplier_person`,
+    an identity number, hashed on intake: Law Art. 21 makes natural persons suppliers too)."""
+
     type: Literal["bid"] = "bid"
     id: RecordId
     lot: RecordId
-    supplier: Uscc
+    supplier: Uscc | None = None
+    supplier_person: IdNumber | None = None
     consortium_members: Annotated[list[Uscc], Field(max_length=10)] = []
     price: Money
     submitted_at: datetime
@@ -401,6 +413,14 @@ class Bid(Provenance):
     deposit_account: Short | None = None
     devices: Annotated[list[Device], Field(max_length=10)] = []
     file_fingerprint: Short | None = None
+
+    @model_validator(mode="after")
+    def _one_bidder(self) -> Self:
+        if (self.supplier is None) == (self.supplier_person is None):
+            raise PydanticCustomError(
+                "bid.supplier", "give exactly one of supplier (USCC) and supplier_person"
+            )
+        return self
 
 
 class Award(Provenance):
@@ -490,6 +510,7 @@ class ExternalListing(Provenance):
     id: RecordId
     list: ExternalList
     subject: Uscc | None = None
+    subject_person: IdNumber | None = None  # a natural person on the list (hashed on intake)
     subject_name: Name | None = None
     authority: Name
     reference: Short | None = None
@@ -499,8 +520,12 @@ class ExternalListing(Provenance):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.subject is None and self.subject_name is None:
-            raise PydanticCustomError("listing.subject", "give subject (USCC) or subject_name")
+        if self.subject is not None and self.subject_person is not None:
+            raise PydanticCustomError("listing.subject", "give subject or subject_person, not both")
+        if self.subject is None and self.subject_person is None and self.subject_name is None:
+            raise PydanticCustomError(
+                "listing.subject", "give subject (USCC), subject_person or subject_name"
+            )
         _period("valid_until", self.listed_on, self.valid_until)
         _period("retracted_on", self.listed_on, self.retracted_on)
         return self
@@ -515,6 +540,9 @@ class Complaint(Provenance):
     grounds: Text
     outcome: ComplaintOutcome = ComplaintOutcome.PENDING
     decided_on: date | None = None
+    # The number of the decision on the complaint (投诉处理决定书文号); a violation and a
+    # listing of the same decision count once with it.
+    decision_number: Short | None = None
 
 
 class Evaluation(Provenance):

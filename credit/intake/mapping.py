@@ -291,8 +291,13 @@ class Mapper:
             }
         )
         write = GraphWrite(uid, NodeWrite(uid, ("Bid",), props))
-        lot, supplier = key_uid("lot", rec.lot), org_uid(rec.supplier)
-        write.refs |= {lot: "lot", supplier: "supplier"}
+        if rec.supplier_person is not None:  # a natural person (Law Art. 21)
+            supplier, field = self.person_uid_for(rec.supplier_person), "supplier_person"
+        else:
+            assert rec.supplier is not None
+            supplier, field = org_uid(rec.supplier), "supplier"
+        lot = key_uid("lot", rec.lot)
+        write.refs |= {lot: "lot", supplier: field}
         write.edges += [EdgeWrite("SUBMITTED", supplier, uid), EdgeWrite("FOR_LOT", uid, lot)]
         for i, member in enumerate(rec.consortium_members):
             write.refs[org_uid(member)] = f"consortium_members.{i}"
@@ -419,6 +424,10 @@ class Mapper:
         if rec.subject is not None:
             write.refs[org_uid(rec.subject)] = "subject"
             write.edges.append(EdgeWrite("LISTS", uid, org_uid(rec.subject)))
+        if rec.subject_person is not None:
+            person = self.person_uid_for(rec.subject_person)
+            write.refs[person] = "subject_person"
+            write.edges.append(EdgeWrite("LISTS", uid, person))
         return write
 
     def _complaint(self, rec: r.Complaint) -> GraphWrite:
@@ -430,6 +439,7 @@ class Mapper:
                 "grounds": rec.grounds,
                 "outcome": rec.outcome,
                 "decided_on": rec.decided_on,
+                "decision_number": rec.decision_number,
             }
         )
         write = GraphWrite(uid, NodeWrite(uid, ("Record", "Complaint"), props))

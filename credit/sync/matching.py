@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from neo4j import ManagedTransaction
@@ -142,4 +143,56 @@ def candidates(
             "org_uscc": row["org_uscc"],
         }
         for row in store.read(q.MATCH_CANDIDATES, status=status, after=after, limit=limit)
+    ]
+
+
+# --- read side: what a check must show of name matches and of the lists' freshness ----------
+
+
+@dataclass(frozen=True)
+class OpenMatch:
+    """An open candidate proposing a name-only listing for a subject."""
+
+    candidate: str
+    subject: str
+    listing: str
+    list: str
+    listed_name: str
+    source: str
+    authority: str
+    listed_on: str
+    score: float
+
+
+def open_matches(store: GraphStore, uids: list[str], as_of: date) -> dict[str, list[OpenMatch]]:
+    """Subject -> its open name-match candidates whose listing stands on `as_of`."""
+    found: dict[str, list[OpenMatch]] = {}
+    for row in store.read(q.OPEN_NAME_MATCHES, uids=uids, as_of=as_of):
+        found.setdefault(row["uid"], []).append(
+            OpenMatch(
+                candidate=row["candidate"],
+                subject=row["uid"],
+                listing=row["listing"],
+                list=row["list"],
+                listed_name=str(row["listed_name"] or ""),
+                source=str(row["source"] or ""),
+                authority=str(row["authority"] or ""),
+                listed_on=str(row["listed_on"] or ""),
+                score=float(row["score"] or 0),
+            )
+        )
+    return found
+
+
+def list_freshness(store: GraphStore) -> list[dict[str, Any]]:
+    """Per external list and source: the last entry received and how many there are, so a
+    filed check shows how current the lists it was checked against were."""
+    return [
+        {
+            "list": row["list"],
+            "source": row["source"],
+            "last_received": row["last_received"],
+            "entries": row["entries"],
+        }
+        for row in store.read(q.LIST_FRESHNESS)
     ]

@@ -1,56 +1,50 @@
-"""DIRECT_HOLDING: one bidder of a lot holds (a controlling share), controls or manages another.
+"""DIRECT_HOLDING: one bidder of a lot holds (more than half), controls or manages another
+(Implementing Regulations Art. 18 para 1).
 
 Why it signals collusion: a parent decides its subsidiary's bid, so two bids from a parent
 and the company it holds are one bid in two envelopes. Implementing Regulations Art. 18 bars
-suppliers with a direct holding or management relationship from the same lot. A minority stake
-is not a direct holding and is not flagged.
+suppliers with a direct holding or management relationship from the same lot. A stake of
+half or less is not a direct holding by itself (Company Law Art. 265: more than 50%) and is
+not flagged; a stake of unrecorded size is left to the eligibility check's review. The rule is
+credit.participation's; a confirmed flag drafts the declaration that the bids are invalid.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from credit.detection import basis
-from credit.detection.common import Mark, shared_marks
+from credit.detection import art18, basis
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
-from credit.detection.facts import BidFact, Facts, LotFacts
-from credit.detection.flags import Edge, Finding
+from credit.detection.facts import Facts
+from credit.detection.flags import Finding
 
 
 class Settings(DetectorSettings):
-    relations: tuple[str, ...]
     min_share: float  # an OWNS tie counts above this share
 
 
 def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
     for lot in facts.lots:
-
-        def marks(bid: BidFact, lot: LotFacts = lot) -> Iterator[Mark]:
-            for tie in facts.ties_of(bid.supplier, lot.day):
-                holding = tie.type in settings.relations and not tie.person
-                if holding and (tie.type != "OWNS" or (tie.share or 0) > settings.min_share):
-                    yield Mark(
-                        key=f"{tie.source}>{tie.target}",
-                        label="a direct holding or management relationship",
-                        weight=settings.confidence,
-                        edges=(Edge(tie.type, tie.source, tie.target, _share(tie.share)),),
-                        parties=(tie.source,),
-                    )
-
-        yield from shared_marks(DETECTOR.id, lot, marks)
-
-
-def _share(share: float | None) -> dict[str, float]:
-    return {} if share is None else {"share": share}
+        yield from art18.findings(
+            DETECTOR.id,
+            lot,
+            art18.lot_conflicts(facts, lot, settings.min_share),
+            "DIRECT_HOLDING_OR_MANAGEMENT",
+            settings.confidence,
+            "a direct holding or management relationship",
+            key=lambda c: [f"{t.source}>{t.target}" for t in c.ties],
+        )
 
 
 DETECTOR = Detector(
     id="DIRECT_HOLDING",
     title="One bidder holds or manages another",
-    basis=basis.ART18,
+    basis=basis.ART18_INVALID,
     reads=frozenset({Reads.LOTS, Reads.TIES}),
     phases=frozenset({Phase.LOT}),
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    violation=None,
+    invalid_bid=True,
 )

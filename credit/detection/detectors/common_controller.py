@@ -1,0 +1,48 @@
+"""COMMON_CONTROLLER: bidders of one lot with the same actual controller (a person or
+company that controls, or holds more than half of, each) but different responsible persons.
+
+Why it signals collusion: sister companies answer to one controller, who can have them bid in
+concert; Implementing Regulations Art. 74 item 5 makes members of one group bidding on its
+instruction malicious collusion. It is not Art. 18 para 1 (different responsible persons, no
+holding between the bidders themselves), so it bars nobody: a lead for review under the
+policy's own basis, and confirming it drafts nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from credit.detection import art18, basis
+from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.facts import Facts
+from credit.detection.flags import Finding
+
+
+class Settings(DetectorSettings):
+    min_share: float  # an OWNS tie makes a controller above this share
+
+
+def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
+    for lot in facts.lots:
+        yield from art18.findings(
+            DETECTOR.id,
+            lot,
+            art18.lot_conflicts(facts, lot, settings.min_share),
+            "COMMON_CONTROLLER",
+            settings.confidence,
+            "the same actual controller (different responsible persons)",
+            key=lambda c: list(c.via),
+        )
+
+
+DETECTOR = Detector(
+    id="COMMON_CONTROLLER",
+    title="Bidders with a common actual controller",
+    basis=basis.COMMON_CONTROLLER,
+    reads=frozenset({Reads.LOTS, Reads.TIES}),
+    phases=frozenset({Phase.LOT}),
+    settings=Settings,
+    detect=detect,
+    why=__doc__ or "",
+    violation=None,
+)
