@@ -169,6 +169,10 @@ def test_open_ended_review_bans_and_bad_behaviour_records_keep_experts_out(
     )
     assert report.errors == [], report.errors
     drawn = _drawn(client_as(Role.AGENCY, org=AGENCY), 2)
+    assert all(e["detail"] is None for e in drawn["exclusions"])  # why: supervisors only
+    drawn = client_as(Role.SUPERVISOR).ok(
+        DRAW + "query($id: ID!) { expertDraw(id: $id) { ...D } }", id=drawn["id"]
+    )["expertDraw"]
     reasons = {(e["personId"], e["code"]): e for e in drawn["exclusions"]}
     ban = reasons[(uid(idn(17)), "REVIEW_BAN")]
     assert "until lifted" in ban["detail"] and "第七十五条" in ban["legalBasis"]

@@ -279,7 +279,7 @@ def test_a_purchaser_signs_in_and_checks_a_lot_with_the_keyboard_alone(
     intake: Intake, store: GraphStore, app_url: str, page: Page
 ) -> None:
     market(intake)
-    _, key = create_api_key(store, "采购员李", Role.PURCHASER, None)
+    _, key = create_api_key(store, "采购员李", Role.PURCHASER, None, f.make_uscc(BUYER))
     page.goto(f"{app_url}/ui/")
     page.keyboard.type(key)  # the access-key field has the focus
     page.keyboard.press("Enter")
