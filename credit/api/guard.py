@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from graphql import (
@@ -171,14 +172,9 @@ class _CostWalk:
         return self.memo.get(name, 0)
 
 
-def _targets(
-    document: DocumentNode,
-    variables: dict[str, Any] | None,
-    data: Any,
-    operation_name: str | None = None,
-) -> list[str]:
+def _targets(document: DocumentNode, variables: dict[str, Any] | None, data: Any) -> list[str]:
     found: list[str] = []
-    for node in _root_fields(document, operation_name):
+    for node in _root_fields(document):
         for arg in node.arguments or ():
             if arg.name.value not in TARGET_ARGS:
                 continue
@@ -233,22 +229,20 @@ class AccessGuard(SchemaExtension):
             outcome = "denied"
         else:
             _mark_audited(ec.context)  # the event is written below, after execution
-            plan = self.plans.get(ec.query or "", document)
+            plan = self.plans.get(ec.query or "", document, ec.variables, ec.operation_name)
             denial = check(plan, self.table, principal)
-            cost = 0 if denial else self.plans.cost(document, ec.variables, ec.operation_name)
-            wait = 0.0
-            if denial is None and cost <= self.max_cost:
+            if denial is None and plan.cost <= self.max_cost:  # each root field takes a unit
                 wait = _charge(ec.context, _operation_count(document, ec.operation_name) - 1)
+                if wait > 0:
+                    ec.result = _rate_limited(ec.context, wait)
+                    outcome = "denied"
             if denial is not None:
                 ec.result = _forbidden("FORBIDDEN", denial.field, denial.message)
                 outcome = "denied"
-            elif cost > self.max_cost:
+            elif plan.cost > self.max_cost:
                 ec.result = _forbidden(
-                    "COST_LIMIT", "(query)", f"estimated cost {cost} is over {self.max_cost}"
+                    "COST_LIMIT", "(query)", f"estimated cost {plan.cost} is over {self.max_cost}"
                 )
-                outcome = "denied"
-            elif wait > 0:
-                ec.result = _rate_limited(ec.context, wait)
                 outcome = "denied"
         yield
         if principal is None or document is None:
@@ -265,7 +259,7 @@ class AccessGuard(SchemaExtension):
                 roles=tuple(sorted(principal.roles)),
                 credential=principal.credential,
                 operation=",".join(plan.root_fields) if plan else "",
-                targets=tuple(_targets(document, ec.variables, data, ec.operation_name)),
+                targets=tuple(_targets(document, ec.variables, data)),
                 outcome=outcome,
                 result_hash=result_hash({"data": data, "errors": [str(e) for e in errors or []]}),
             )
@@ -311,7 +305,20 @@ class PlanCache:
         self.schema: GraphQLSchema | None = None  # set once the schema is built
         self._plans: OrderedDict[str, OperationPlan] = OrderedDict()
 
-    def get(self, query: str, document: DocumentNode) -> OperationPlan:
+    def get(
+        self,
+        query: str,
+        document: DocumentNode,
+        variables: dict[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> OperationPlan:
+        """The cached plan, its cost estimated for this request's variables: the cost
+        depends on their values, so it is worked out each time (fragments once per request)."""
+        assert self.schema is not None
+        plan = self._cached(query, document)
+        return replace(plan, cost=estimate_cost(self.schema, document, variables, operation))
+
+    def _cached(self, query: str, document: DocumentNode) -> OperationPlan:
         plan = self._plans.get(query)
         if plan is None:
             assert self.schema is not None
@@ -322,11 +329,3 @@ class PlanCache:
         else:
             self._plans.move_to_end(query)
         return plan
-
-    def cost(
-        self, document: DocumentNode, variables: dict[str, Any] | None, operation: str | None
-    ) -> int:
-        """The estimated cost of this request: it depends on the variables' values, so it
-        is worked out per request (a fragment once per spread size, so it stays cheap)."""
-        assert self.schema is not None
-        return estimate_cost(self.schema, document, variables, operation)

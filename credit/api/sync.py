@@ -235,7 +235,8 @@ def sync_router(store: GraphStore, audit: AuditLog) -> APIRouter:
         # Parameters are taken as text and checked here, so the caller is authorised (and the
         # call audited) before a bad one is answered 400, naming the field and the rule.
         problems, start, limit_n = _pull_problems(after, limit)
-        authorise_and_audit(
+        await asyncio.to_thread(  # off the event loop: recording the event may wait for it
+            authorise_and_audit,
             request,
             table,
             audit,
