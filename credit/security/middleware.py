@@ -111,10 +111,11 @@ def _deeper_than(value: Any, limit: int) -> bool:
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item
         if depth > limit:
             return True
-        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+        for child in item.values() if type(item) is dict else item:
+            if type(child) is dict or type(child) is list:
+                stack.append((child, depth + 1))
     return False
 
 
@@ -127,7 +128,9 @@ def json_problem(raw: bytes | str, want_object: bool) -> tuple[str, str] | None:
         return "depth", f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
     except ValueError:  # malformed JSON or text that is not UTF-8/16/32
         return "json", "not valid JSON"
-    if isinstance(value, dict | list) and _deeper_than(value, MAX_JSON_DEPTH):
+    text = raw.encode() if isinstance(raw, str) else raw
+    few = text.count(b"[") + text.count(b"{") <= MAX_JSON_DEPTH  # then it cannot nest deeper
+    if not few and isinstance(value, dict | list) and _deeper_than(value, MAX_JSON_DEPTH):
         return "depth", f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
     if want_object and not isinstance(value, dict):
         return "object", "a JSON object is expected"
@@ -311,7 +314,7 @@ class SecurityMiddleware:
         state["principal"] = principal
         state[AUDITED] = False
         state[CHARGE] = lambda count: self.limiter.take(principal.subject, count)
-        answer = _Answer(send_with_headers)
+        answer = _Answer(send_with_headers, state)
         try:
             await self.app(scope, downstream, answer.send)
         except BodyTooLarge:
@@ -382,21 +385,24 @@ class SecurityMiddleware:
 class _Answer:
     """Passes the response on, noting its status, whether it reports errors, and its hash."""
 
-    def __init__(self, send: Send) -> None:
+    def __init__(self, send: Send, state: dict[str, Any]) -> None:
         self._send = send
+        self._state = state  # once the operation audits itself, nothing here is needed
         self.status: int | None = None
-        self.errors = False
         self.digest = hashlib.sha256()
-        self._first = True
+        self._first = b""
+
+    @property
+    def errors(self) -> bool:
+        """Whether the answer reports errors (a GraphQL answer says so in its first part)."""
+        return self._first.find(b'"errors":', 0, 1_000_000) >= 0
 
     async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
             self.status = int(message["status"])
-        elif message["type"] == "http.response.body":
+        elif message["type"] == "http.response.body" and not self._state[AUDITED]:
             chunk = message.get("body", b"")
-            if self._first and chunk:
-                self.errors = b'"errors":' in chunk[:1_000_000]
-                self._first = False
+            self._first = self._first or chunk
             self.digest.update(chunk)
         await self._send(message)
 
