@@ -338,11 +338,24 @@ def token_create(
     name: Annotated[str, typer.Option()],
     ttl: Annotated[str, typer.Option(help="lifetime: 30m, 8h, 7d")] = "8h",
     org: Annotated[str | None, typer.Option(help="USCC of the user's unit", callback=_unit)] = None,
+    person_id: Annotated[
+        str | None,
+        typer.Option("--id", help="the person's id (user:...) when renewing; new if omitted"),
+    ] = None,
 ) -> None:
-    """Print a signed token for a person with the given roles."""
-    from credit.security.auth import create_token
+    """Print a signed token for a person with the given roles. The person is identified by
+    the id (printed on stderr; pass it with --id to renew), the name is only for display."""
+    from credit.security.auth import AuthError, create_token, new_user_id
 
-    typer.echo(create_token(get_settings(), role, name, _parse_ttl(ttl), organization=org))
+    subject = person_id or new_user_id()
+    try:
+        token = create_token(
+            get_settings(), role, name, _parse_ttl(ttl), organization=org, subject=subject
+        )
+    except AuthError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--id") from None
+    typer.echo(token)
+    typer.echo(f"id: {subject}", err=True)
 
 
 @apikey_app.command("create")

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     jwt_audience: str = "procurement-credit-api"
     rate_limit_per_minute: int = 1200
     rate_limit_burst: int = 200
+    # Failed sign-ins per client address: a burst, then this many a minute (then 429).
+    auth_failure_burst: int = 20
+    auth_failures_per_minute: int = 10
     max_body_bytes: int = 1_000_000
     introspection: bool | None = None  # None: on in development and test, off in production
     cors_origins: list[str] = []

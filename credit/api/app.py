@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, 503)
         return {"status": "ok"}
 
-    app.add_middleware(SecurityMiddleware, settings=settings, store=store)
+    app.add_middleware(SecurityMiddleware, settings=settings, store=store, audit=audit)
     if settings.cors_origins:  # closed unless origins are configured
         app.add_middleware(
             CORSMiddleware,
