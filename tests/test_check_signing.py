@@ -231,6 +231,7 @@ def test_an_exported_record_verifies_offline_and_one_altered_byte_fails(
     assert len(lines) == 7 and all(line.startswith("OK ") for line in lines)
 
     bundle = json.loads(out.read_text(encoding="utf-8"))
+    assert "第十四条" in bundle["legal_basis"]  # why a purchaser may rely on the signature
     content = bundle["record"]["content"]
     bundle["record"]["content"] = content.replace("ELIGIBLE", "ELIGIBLf", 1)
     altered = tmp_path / "altered.json"

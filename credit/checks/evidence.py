@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from credit import legal
 from credit.checks import merkle, signing
 from credit.checks.log import Inclusion, tree_head_text
 from credit.checks.signing import PublicKey
@@ -52,6 +53,7 @@ def export(record: Any, key: PublicKey, head_key: PublicKey, proof: Inclusion) -
         "tree_head_key": head_key.as_json(),
         "inclusion": proof.as_json(),
         "tree_head": {**proof.tree_head.as_json(), "published": proof.published},
+        "legal_basis": legal.text("ESL-13-14"),
     }
 
 
