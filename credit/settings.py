@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     max_page_size: int = 200
     ingest_batch_size: int = 500
     policy_file: Path | None = None  # the scoring policy; None: the packaged default.toml
+    # The SM2 key that signs check records (credit/checks); development generates one in
+    # the local folder, deployments must provide theirs (`credit check keygen --out FILE`).
+    check_signing_key_file: Path | None = None
 
     # Access control (see credit/security). HS256 with a derived local secret is for
     # development; deployments verify RS256 tokens with a public key or a JWKS file.
@@ -108,6 +111,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "CREDIT_JWT_ALGORITHM: secret.strength: deployments verify RS256 tokens "
                 "(set CREDIT_JWT_PUBLIC_KEY_FILE or CREDIT_JWT_JWKS_FILE)"
+            )
+        if self.env is Environment.PRODUCTION and self.check_signing_key_file is None:
+            raise ValueError(
+                "CREDIT_CHECK_SIGNING_KEY_FILE: secret.required: deployments sign check records "
+                "with their own SM2 key (make one with `credit check keygen --out FILE`)"
             )
         if self.env is Environment.PRODUCTION and not self.neo4j_password:
             raise ValueError("NEO4J_PASSWORD: secret.required: must be set outside development")

@@ -97,6 +97,8 @@ def _is_anonymous_path(scope: Scope) -> bool:
     path, method = scope["path"], scope["method"]
     if path.startswith("/health/"):
         return True
+    if method in ("GET", "HEAD") and path == "/.well-known/credit-check-keys":
+        return True  # the public keys that verify check records: evidence for anyone
     if method in ("GET", "HEAD") and (path == "/ui" or path.startswith("/ui/")):
         return True  # the pages' static files; their data comes from /graphql with a token
     if path == "/graphql" and method == "GET":
