@@ -3,8 +3,9 @@ queries, whatever the number of bidders), applies them, and files immutable chec
 
 A check record holds the inputs, the as-of date (and where it came from), the known-at instant
 if one was given, the result with reasons, the policy version in force on the as-of date, who
-asked and when, and a SHA-256 hash over a canonical serialisation of all of it; reading it back
-recomputes the hash, so an altered record shows as unverified.
+asked and when, SHA-256 and SM3 hashes over a canonical serialisation of all of it, an SM2
+signature over it and its index in an append-only Merkle log (credit/checks); reading it back
+recomputes the hashes and the signature, so an altered record shows as unverified.
 
 `as_of` is the legal state on a day from everything known now; `known_at` narrows it to what had
 been received and recorded by an instant (to reproduce a past answer). A check for a lot without
@@ -27,6 +28,8 @@ from neo4j import ManagedTransaction
 
 from credit import periods
 from credit.agency import assess_agency
+from credit.checks import log as check_log
+from credit.checks import signing
 from credit.detection.facts import Tie
 from credit.domain.records import PenaltyType, RecordStatus, Severity
 from credit.eligibility import (
@@ -239,6 +242,14 @@ class CheckRecord:
     content_hash: str
     requested_by: str
     requested_at: str
+    # The signature (credit/checks): SM2 over SM3 of the content, by the key `key_id`, and the
+    # record's place in the append-only Merkle log. None on records filed before signing.
+    content_sm3: str | None = None
+    signature: str | None = None
+    key_id: str | None = None
+    algorithm: str | None = None
+    log_index: int | None = None
+    public_key: str | None = None  # the signing key's, read with the record for verification
 
     @property
     def body(self) -> dict[str, Any]:
@@ -249,8 +260,24 @@ class CheckRecord:
         return loaded
 
     @property
+    def signature_verified(self) -> bool | None:
+        """Whether the signature holds over the stored content (None: filed unsigned)."""
+        if self.signature is None:
+            return None
+        return signing.verify(
+            self.algorithm or "", self.public_key or "", self.content.encode(), self.signature
+        )
+
+    @property
     def verified(self) -> bool:
-        return _content_hash(self.content) == self.content_hash
+        """Content matches its hashes and, for a signed record, its signature: recomputing a
+        hash after an edit does not make an altered record verify."""
+        data = self.content.encode()
+        if _content_hash(self.content) != self.content_hash:
+            return False
+        if self.signature is None:
+            return True
+        return signing.sm3_hex(data) == self.content_sm3 and bool(self.signature_verified)
 
 
 def _file(
@@ -276,28 +303,54 @@ def _file(
             "requested_at": requested_at,
         }
     )
-    digest = _content_hash(content)
-    store.write(
-        q.CHECK_RECORD_CREATE,
-        id=record_id,
-        kind=kind,
-        content=content,
-        hash=digest,
-        requested_by=requested_by,
-        requested_at=requested_at,
-        subjects=subjects,
-        decision=decision,
+    signer = signing.get_signer()
+    filed = check_log.file_record(
+        store,
+        signer,
+        content,
+        {
+            "id": record_id,
+            "kind": kind,
+            "requested_by": requested_by,
+            "requested_at": requested_at,
+            "subjects": subjects,
+            "decision": decision,
+        },
     )
-    return CheckRecord(record_id, kind, content, digest, requested_by, requested_at)
+    return CheckRecord(
+        record_id,
+        kind,
+        content,
+        filed.content_hash,
+        requested_by,
+        requested_at,
+        filed.content_sm3,
+        filed.signature,
+        filed.key_id,
+        filed.algorithm,
+        filed.log_index,
+        signer.public_key.hex(),
+    )
 
 
 def read_check_record(store: GraphStore, record_id: str) -> CheckRecord | None:
-    rows = store.read(q.CHECK_RECORD_BY_ID, id=record_id)
+    rows = store.read(q.CHECK_RECORD_WITH_KEY, id=record_id)
     if not rows:
         return None
     c = rows[0]["c"]
     return CheckRecord(
-        c["id"], c["kind"], c["content"], c["content_hash"], c["requested_by"], c["requested_at"]
+        c["id"],
+        c["kind"],
+        c["content"],
+        c["content_hash"],
+        c["requested_by"],
+        c["requested_at"],
+        c.get("content_sm3"),
+        c.get("signature"),
+        c.get("key_id"),
+        c.get("algorithm"),
+        c.get("log_index"),
+        rows[0]["public_key"],
     )
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import os
 import sys
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -338,11 +341,24 @@ def token_create(
     name: Annotated[str, typer.Option()],
     ttl: Annotated[str, typer.Option(help="lifetime: 30m, 8h, 7d")] = "8h",
     org: Annotated[str | None, typer.Option(help="USCC of the user's unit", callback=_unit)] = None,
+    person_id: Annotated[
+        str | None,
+        typer.Option("--id", help="the person's id (user:...) when renewing; new if omitted"),
+    ] = None,
 ) -> None:
-    """Print a signed token for a person with the given roles."""
-    from credit.security.auth import create_token
+    """Print a signed token for a person with the given roles. The person is identified by
+    the id (printed on stderr; pass it with --id to renew), the name is only for display."""
+    from credit.security.auth import AuthError, create_token, new_user_id
 
-    typer.echo(create_token(get_settings(), role, name, _parse_ttl(ttl), organization=org))
+    subject = person_id or new_user_id()
+    try:
+        token = create_token(
+            get_settings(), role, name, _parse_ttl(ttl), organization=org, subject=subject
+        )
+    except AuthError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--id") from None
+    typer.echo(token)
+    typer.echo(f"id: {subject}", err=True)
 
 
 @apikey_app.command("create")
@@ -524,6 +540,107 @@ def draw_export(draw_id: str, out: Annotated[Path, typer.Option()]) -> None:
         raise typer.Exit(1)
     out.write_text(state.document.to_json(), encoding="utf-8")
     typer.echo(f"wrote {out}")
+
+
+check_app = typer.Typer(help="Signed check records: evidence anyone can verify offline")
+app.add_typer(check_app, name="check")
+app.add_typer(check_app, name="checks", hidden=True)  # `credit checks publish-root` reads well
+
+
+@check_app.command("export")
+def check_export(record_id: str, out: Annotated[Path, typer.Option()]) -> None:
+    """Write a check record as a self-contained evidence file (record, signature, key,
+    inclusion proof, signed tree head)."""
+    from credit.assessment import read_check_record
+    from credit.checks import evidence
+    from credit.checks import log as check_log
+    from credit.checks.signing import get_signer
+    from credit.services import get_store
+
+    store = get_store()
+    record = read_check_record(store, record_id)
+    if record is None or record.log_index is None or record.key_id is None:
+        typer.echo(f"{record_id}: no signed check record with this id")
+        raise typer.Exit(1)
+    proof = check_log.inclusion(store, get_signer(), record.log_index)
+    key = check_log.public_key(store, record.key_id)
+    head_key = check_log.public_key(store, proof.tree_head.key_id) or get_signer().public
+    assert key is not None, "a filed record's key is recorded with it"
+    bundle = evidence.export(record, key, head_key, proof)
+    out.write_text(json.dumps(bundle, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    typer.echo(f"wrote {out}")
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Silence file descriptor 2 (where C libraries write) for a single-threaded command."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+@check_app.command("verify")
+def check_verify(
+    file: Path,
+    keys: Annotated[
+        Path | None,
+        typer.Option(help="the saved key list of GET /.well-known/credit-check-keys to pin"),
+    ] = None,
+) -> None:
+    """Verify an exported check record offline; one line per check, exit 1 if any fails."""
+    from credit.checks import evidence
+
+    try:
+        bundle = json.loads(file.read_text(encoding="utf-8"))
+        trusted = json.loads(keys.read_text(encoding="utf-8"))["keys"] if keys else None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        typer.echo(f"FAILED read: {exc}")
+        raise typer.Exit(1) from None
+    with _quiet_stderr():  # GmSSL prints a C trace on a failed verification; our line says it
+        outcomes = evidence.verify(bundle, trusted)
+    for outcome in outcomes:
+        typer.echo(outcome.line())
+    if not all(o.ok for o in outcomes):
+        raise typer.Exit(1)
+
+
+@check_app.command("publish-root")
+def check_publish_root() -> None:
+    """Sign the check-record log's tree head and publish it on the change feed (daily)."""
+    from credit.checks import log as check_log
+    from credit.checks.signing import get_signer
+    from credit.services import get_store
+
+    try:
+        root = check_log.publish_root(get_store(), get_signer())
+    except check_log.LogIntegrityError as exc:
+        typer.echo(f"refused: {exc}")
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"published root {root.root_hash} of {root.tree_size} check records "
+        f"(consistency proof of {len(root.consistency_proof)} nodes from "
+        f"{root.previous_tree_size if root.previous_tree_size is not None else 'nothing'})"
+    )
+
+
+@check_app.command("keygen")
+def check_keygen(out: Annotated[Path, typer.Option()]) -> None:
+    """Make an SM2 check-signing key file for CREDIT_CHECK_SIGNING_KEY_FILE (never overwrites)."""
+    from credit.checks.signing import Signer
+
+    signer = Signer.generate()
+    try:
+        signer.write(out)
+    except FileExistsError:
+        typer.echo(f"{out} exists: not overwritten")
+        raise typer.Exit(1) from None
+    typer.echo(f"wrote {out}: key {signer.key_id}")
 
 
 register_detection(app)

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     max_page_size: int = 200
     ingest_batch_size: int = 500
     policy_file: Path | None = None  # the scoring policy; None: the packaged default.toml
+    # The SM2 key that signs check records (credit/checks); development generates one in
+    # the local folder, deployments must provide theirs (`credit check keygen --out FILE`).
+    check_signing_key_file: Path | None = None
 
     # Access control (see credit/security). HS256 with a derived local secret is for
     # development; deployments verify RS256 tokens with a public key or a JWKS file.
@@ -67,6 +70,9 @@ class Settings(BaseSettings):
     jwt_audience: str = "procurement-credit-api"
     rate_limit_per_minute: int = 1200
     rate_limit_burst: int = 200
+    # Failed sign-ins per client address: a burst, then this many a minute (then 429).
+    auth_failure_burst: int = 20
+    auth_failures_per_minute: int = 10
     max_body_bytes: int = 1_000_000
     introspection: bool | None = None  # None: on in development and test, off in production
     cors_origins: list[str] = []
@@ -105,6 +111,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "CREDIT_JWT_ALGORITHM: secret.strength: deployments verify RS256 tokens "
                 "(set CREDIT_JWT_PUBLIC_KEY_FILE or CREDIT_JWT_JWKS_FILE)"
+            )
+        if self.env is Environment.PRODUCTION and self.check_signing_key_file is None:
+            raise ValueError(
+                "CREDIT_CHECK_SIGNING_KEY_FILE: secret.required: deployments sign check records "
+                "with their own SM2 key (make one with `credit check keygen --out FILE`)"
             )
         if self.env is Environment.PRODUCTION and not self.neo4j_password:
             raise ValueError("NEO4J_PASSWORD: secret.required: must be set outside development")

@@ -26,7 +26,13 @@ def test_production_refuses_a_weak_or_default_secret(secret: str) -> None:
 
 
 def test_production_accepts_a_strong_secret() -> None:
-    settings = Settings(env=Environment.PRODUCTION, secret_key=STRONG, NEO4J_PASSWORD="pw", **RS256)
+    settings = Settings(
+        env=Environment.PRODUCTION,
+        secret_key=STRONG,
+        NEO4J_PASSWORD="pw",
+        check_signing_key_file=Path("/keys/check-signing.json"),
+        **RS256,
+    )
     assert settings.effective_secret().startswith("kkkk")
 
 

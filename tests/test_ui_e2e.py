@@ -149,9 +149,13 @@ def test_a_purchaser_finds_a_supplier_and_prints_its_credit_report_to_an_a4_pdf(
     text = "".join(p.extract_text() for p in pdf.pages)
     assert check_id in text.replace("\n", "")
     stored = supervisor_api(app_url).ok(
-        "query($id: ID!) { checkRecord(id: $id) { verified kind } }", id=check_id
+        "query($id: ID!) { checkRecord(id: $id) { verified kind signature keyId } }",
+        id=check_id,
     )
     assert stored["checkRecord"]["verified"] is True
+    flat = re.sub(r"\s+", "", text)  # the signature's hex is wrapped on the page
+    assert stored["checkRecord"]["signature"] in flat
+    assert stored["checkRecord"]["keyId"] in flat
 
 
 def test_a_lot_check_shows_each_bidder_the_art18_conflict_the_flags_and_the_record(
@@ -169,6 +173,7 @@ def test_a_lot_check_shows_each_bidder_the_art18_conflict_the_flags_and_the_reco
     check = page.get_by_test_id("lot-check")
     expect(check).to_contain_text("第十八条")
     expect(check.get_by_test_id("check-id")).to_contain_text(re.compile(r"\S+"))
+    expect(check.get_by_test_id("check-signature")).to_contain_text(re.compile(r"^[0-9a-f]{100,}$"))
     expect(page.get_by_role("link", name=re.compile("same account")).first).to_be_visible()
     expect(page.get_by_text("变异系数")).to_be_visible()
 

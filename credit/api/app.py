@@ -14,6 +14,8 @@ from credit.api.graphiql import CreditGraphQLRouter
 from credit.api.schema import build_schema
 from credit.api.sync import sync_router
 from credit.api.types import Context
+from credit.checks.log import signing_keys
+from credit.checks.signing import load_signer
 from credit.policy import load_policy
 from credit.security.audit import AuditLog
 from credit.security.middleware import SecurityMiddleware
@@ -30,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     audit = AuditLog(store)
     policy = load_policy(settings.policy_file)  # an invalid policy stops start-up, naming the key
     schema = build_schema(settings, table, audit)
+    signer = load_signer(settings)  # a missing or unusable check-signing key stops start-up
 
     async def context_getter(request: Request) -> Context:
         principal = getattr(request.state, "principal", None)
@@ -63,6 +66,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def live() -> dict[str, str]:
         return {"status": "ok"}
 
+    @app.get("/.well-known/credit-check-keys")
+    def check_keys() -> Any:
+        """The public keys that sign check records and tree heads (anonymous): older keys
+        stay listed, so records signed before a rotation still verify."""
+        return {"keys": signing_keys(store, signer)}
+
     @app.get("/health/ready")
     def ready() -> Any:
         try:
@@ -71,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, 503)
         return {"status": "ok"}
 
-    app.add_middleware(SecurityMiddleware, settings=settings, store=store)
+    app.add_middleware(SecurityMiddleware, settings=settings, store=store, audit=audit)
     if settings.cors_origins:  # closed unless origins are configured
         app.add_middleware(
             CORSMiddleware,

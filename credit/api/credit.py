@@ -16,6 +16,8 @@ from strawberry.types import Info
 from credit import assessment, periods
 from credit.api.errors import bad_input, not_found
 from credit.api.types import Organization, Person, ctx
+from credit.checks import log as check_log
+from credit.checks import merkle, signing
 from credit.domain.identifiers import IdentifierError, validate_uscc
 from credit.eligibility import Decision, Eligibility, Reason
 from credit.intake.mapping import key_uid, org_uid
@@ -122,11 +124,24 @@ class LotConflict:
         )
 
 
-@strawberry.type(description="The filed record of a check: keep its id and hash in the file.")
+@strawberry.type(
+    description="The filed record of a check: keep its id, hash and signature in the file."
+)
 class CheckRecordRef:
     id: strawberry.ID
     content_hash: str
     requested_at: str
+    content_sm3: str | None = None
+    signature: str | None = strawberry.field(
+        default=None, description="SM2 signature (hex ASN.1 DER) over the canonical content"
+    )
+    key_id: str | None = strawberry.field(
+        default=None, description="The signing key, listed at /.well-known/credit-check-keys"
+    )
+    algorithm: str | None = None
+    log_index: int | None = strawberry.field(
+        default=None, description="Position in the append-only Merkle log of check records"
+    )
 
 
 def _ref(record: assessment.CheckRecord) -> CheckRecordRef:
@@ -134,6 +149,11 @@ def _ref(record: assessment.CheckRecord) -> CheckRecordRef:
         id=strawberry.ID(record.id),
         content_hash=record.content_hash,
         requested_at=record.requested_at,
+        content_sm3=record.content_sm3,
+        signature=record.signature,
+        key_id=record.key_id,
+        algorithm=record.algorithm,
+        log_index=record.log_index,
     )
 
 
@@ -214,6 +234,54 @@ class CreditProfile:
     known_at: datetime | None = strawberry.field(description=_KNOWN_AT)
 
 
+@strawberry.type(description="A signed tree head of the check-record log.")
+class SignedTreeHead:
+    tree_size: int
+    root_hash: str
+    timestamp: str
+    algorithm: str
+    key_id: str
+    signature: str
+    published: bool = strawberry.field(
+        description="A daily root published on the change feed (else signed on request)"
+    )
+
+
+@strawberry.type(description="RFC 6962 audit path from the record's leaf to a signed root.")
+class CheckInclusionProof:
+    log_index: int
+    leaf_hash: str
+    path: list[str]
+    tree_head: SignedTreeHead
+    verified: bool = strawberry.field(description="The path leads from the leaf to the root.")
+
+
+def _inclusion(record: assessment.CheckRecord, proof: check_log.Inclusion) -> CheckInclusionProof:
+    head = proof.tree_head
+    leaf = merkle.leaf_hash(record.content.encode())
+    return CheckInclusionProof(
+        log_index=proof.log_index,
+        leaf_hash=proof.leaf_hash,
+        path=proof.path,
+        tree_head=SignedTreeHead(
+            tree_size=head.tree_size,
+            root_hash=head.root_hash,
+            timestamp=head.timestamp,
+            algorithm=head.algorithm,
+            key_id=head.key_id,
+            signature=head.signature,
+            published=proof.published,
+        ),
+        verified=merkle.verify_inclusion(
+            proof.log_index,
+            head.tree_size,
+            leaf,
+            [bytes.fromhex(p) for p in proof.path],
+            bytes.fromhex(head.root_hash),
+        ),
+    )
+
+
 @strawberry.type
 class CheckRecordView:
     id: strawberry.ID
@@ -222,9 +290,29 @@ class CheckRecordView:
     requested_at: str
     content_hash: str
     verified: bool = strawberry.field(
-        description="The stored content still matches its SHA-256 hash."
+        description="The stored content still matches its SHA-256 and SM3 hashes and, when "
+        "signed, its SM2 signature."
     )
     content: JSON
+    content_sm3: str | None
+    signature: str | None
+    key_id: str | None
+    algorithm: str | None
+    signature_verified: bool | None = strawberry.field(
+        description="The SM2 signature holds over the stored content (null: filed unsigned)."
+    )
+    log_index: int | None
+    _record: strawberry.Private[assessment.CheckRecord]
+
+    @strawberry.field(description="The record's place in the log under a signed tree head.")
+    async def inclusion_proof(self, info: Info) -> CheckInclusionProof | None:
+        record = self._record
+        if record.log_index is None:
+            return None
+        proof = await asyncio.to_thread(
+            check_log.inclusion, ctx(info).store, signing.get_signer(), record.log_index
+        )
+        return _inclusion(record, proof)
 
 
 def _instant(known_at: datetime | None) -> datetime | None:
@@ -408,7 +496,7 @@ class CreditQuery:
         )
 
     @strawberry.field(
-        description="A filed check record, verified against its hash. Purchasers "
+        description="A filed check record, verified against its hashes and signature. Purchasers "
         "and agencies see their own; supervisors see all."
     )
     async def check_record(self, info: Info, id: strawberry.ID) -> CheckRecordView | None:
@@ -426,4 +514,11 @@ class CreditQuery:
             content_hash=record.content_hash,
             verified=record.verified,
             content=JSON(record.body),
+            content_sm3=record.content_sm3,
+            signature=record.signature,
+            key_id=record.key_id,
+            algorithm=record.algorithm,
+            signature_verified=record.signature_verified,
+            log_index=record.log_index,
+            _record=record,
         )

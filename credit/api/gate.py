@@ -3,12 +3,32 @@ two checks as a GraphQL operation: the permission table's `[routes]` entry, and 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import HTTPException, Request
 
 from credit.security.audit import AuditEvent, AuditLog, result_hash
+from credit.security.middleware import AUDITED
 from credit.security.permissions import PermissionTable, Principal
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """A request parameter that breaks a rule: answered 400 once the caller is authorised."""
+
+    field: str
+    rule: str
+    message: str
+
+    def detail(self) -> dict[str, str]:
+        return {
+            "code": "BAD_USER_INPUT",
+            "field": self.field,
+            "rule": self.rule,
+            "message": f"{self.field}: {self.rule}: {self.message}",
+        }
 
 
 def authorise_and_audit(
@@ -18,14 +38,18 @@ def authorise_and_audit(
     route: str,
     payload: Any,
     targets: tuple[str, ...] = (),
+    problems: Sequence[InputProblem] = (),
 ) -> Principal:
     """The caller the security middleware authenticated, if `route` ("METHOD /path") allows
-    one of its roles (403 otherwise, denied by default when the route has no entry). Either
-    way the call is audited, with a hash of `payload` (what the request asked for)."""
+    one of its roles (403 otherwise, denied by default when the route has no entry), and then
+    only if its parameters are valid (`problems`, found by the route: 400 on the first). The
+    order keeps a caller who may not call the route from learning what it accepts. Either way
+    the call is audited, with a hash of `payload` (what the request asked for)."""
     principal: Principal | None = getattr(request.state, "principal", None)
     if principal is None:  # the middleware lets no unauthenticated call through; be sure
         raise HTTPException(401, {"code": "UNAUTHENTICATED", "message": "sign in first"})
     allowed = principal.has_any(table.routes.get(route, frozenset()))
+    outcome = "denied" if not allowed else "error" if problems else "ok"
     audit.record(
         AuditEvent(
             actor=principal.subject,
@@ -34,10 +58,13 @@ def authorise_and_audit(
             credential=principal.credential,
             operation=route,
             targets=targets,
-            outcome="ok" if allowed else "denied",  # refusals are on the trail too, as in GraphQL
+            outcome=outcome,  # refusals are on the trail too, as in GraphQL
             result_hash=result_hash(payload),
         )
     )
+    setattr(request.state, AUDITED, True)
     if not allowed:
         raise HTTPException(403, {"code": "FORBIDDEN", "message": f"may not call {route}"})
+    if problems:
+        raise HTTPException(400, problems[0].detail())
     return principal

@@ -1,31 +1,45 @@
 """The schema extension that enforces the permission table and writes the audit trail.
 
-The document is walked once per (query text, roles) - cached - to find its root operations,
-sensitive fields and estimated cost; a denied operation never reaches a resolver. After
-execution every operation is appended to the audit trail with its targets and a result hash.
+The document is walked once per query text - cached - to find its root operations and
+sensitive fields; its cost is estimated per request, with the request's variable values and
+fragments expanded where they are spread. Each root field (alias) takes one unit of the
+caller's rate allowance. A denied operation never reaches a resolver. After execution every
+operation is appended to the audit trail with its targets and a result hash.
 """
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from graphql import (
     DocumentNode,
     ExecutionResult,
     FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLError,
+    GraphQLNamedType,
+    GraphQLOutputType,
     GraphQLSchema,
+    InlineFragmentNode,
     OperationDefinitionNode,
+    SelectionSetNode,
     ValueNode,
     VariableNode,
+    get_named_type,
+    get_nullable_type,
+    is_list_type,
     value_from_ast_untyped,
 )
 from strawberry.extensions import SchemaExtension
 
 from credit.intake.mapping import key_uid, org_uid
 from credit.security.audit import AuditEvent, AuditLog, result_hash
+from credit.security.middleware import AUDITED, CHARGE
 from credit.security.permissions import OperationPlan, PermissionTable, check, plan_document
 
 TARGET_ARGS = {"id": None, "uscc": "org", "subjectId": None, "lotId": "lot", "targetId": None}
@@ -37,12 +51,125 @@ def _forbidden(code: str, field: str, message: str) -> ExecutionResult:
     return ExecutionResult(data=None, errors=[error])
 
 
-def _root_fields(document: DocumentNode) -> list[FieldNode]:
-    fields = []
-    for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode):
-            fields += [s for s in definition.selection_set.selections if isinstance(s, FieldNode)]
+def _operations(
+    document: DocumentNode, operation_name: str | None
+) -> list[OperationDefinitionNode]:
+    found = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name:
+        return [d for d in found if d.name is not None and d.name.value == operation_name]
+    return found
+
+
+def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+
+
+def _root_fields(document: DocumentNode, operation_name: str | None = None) -> list[FieldNode]:
+    """The root fields of the operation, also those inside fragments and inline fragments."""
+    fragments = _fragments(document)
+    fields: list[FieldNode] = []
+    seen: set[str] = set()
+
+    def collect(selections: SelectionSetNode) -> None:
+        for node in selections.selections:
+            if isinstance(node, FieldNode):
+                fields.append(node)
+            elif isinstance(node, InlineFragmentNode):
+                collect(node.selection_set)
+            elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
+                seen.add(node.name.value)
+                if (fragment := fragments.get(node.name.value)) is not None:
+                    collect(fragment.selection_set)
+
+    for operation in _operations(document, operation_name):
+        collect(operation.selection_set)
     return fields
+
+
+def _operation_count(document: DocumentNode, operation_name: str | None) -> int:
+    """Root fields that run (fields of one response key merge into one run)."""
+    return len(
+        {
+            (node.alias or node.name).value
+            for node in _root_fields(document, operation_name)
+            if not node.name.value.startswith("__")
+        }
+    )
+
+
+_LIST_SIZE_ARGS = ("first", "limit")
+DEFAULT_LIST_SIZE = 20
+
+
+def estimate_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: dict[str, Any] | None,
+    operation_name: str | None = None,
+) -> int:
+    """Every field costs the product of the page sizes above it: a `first`/`limit` argument
+    (literal, variable or the variable's default), else DEFAULT_LIST_SIZE for a list. A
+    fragment counts wherever it is spread, at the size there."""
+    total = 0
+    for operation in _operations(document, operation_name):
+        root = schema.get_root_type(operation.operation)
+        if root is not None:
+            walk = _CostWalk(schema, _fragments(document), operation, variables)
+            total += walk.cost(operation.selection_set, root)
+    return total
+
+
+class _CostWalk:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        operation: OperationDefinitionNode,
+        variables: dict[str, Any] | None,
+    ) -> None:
+        self.schema, self.fragments = schema, fragments
+        self.values = {
+            d.variable.name.value: value_from_ast_untyped(d.default_value)
+            for d in operation.variable_definitions or ()
+            if d.default_value is not None
+        } | dict(variables or {})
+        self.memo: dict[str, int] = {}  # a fragment's cost per unit (sizes multiply outside)
+
+    def size(self, node: FieldNode, field_type: GraphQLOutputType) -> int:
+        for arg in node.arguments or ():
+            if arg.name.value in _LIST_SIZE_ARGS:
+                value = (
+                    self.values.get(arg.value.name.value)
+                    if isinstance(arg.value, VariableNode)
+                    else value_from_ast_untyped(arg.value)
+                )
+                if isinstance(value, int) and not isinstance(value, bool):
+                    return max(1, value)
+        return DEFAULT_LIST_SIZE if is_list_type(get_nullable_type(field_type)) else 1
+
+    def cost(self, selections: SelectionSetNode, parent: GraphQLNamedType) -> int:
+        found = 0
+        for node in selections.selections:
+            if isinstance(node, FieldNode):
+                definition = getattr(parent, "fields", {}).get(node.name.value)
+                found += 1
+                if definition is not None and node.selection_set is not None:
+                    inner = self.cost(node.selection_set, get_named_type(definition.type))
+                    found += self.size(node, definition.type) * inner
+            elif isinstance(node, InlineFragmentNode):
+                condition = node.type_condition
+                named = self.schema.get_type(condition.name.value) if condition else parent
+                found += self.cost(node.selection_set, named or parent)
+            elif isinstance(node, FragmentSpreadNode):
+                found += self.fragment(node.name.value, parent)
+        return found
+
+    def fragment(self, name: str, parent: GraphQLNamedType) -> int:
+        if name not in self.memo and (fragment := self.fragments.get(name)) is not None:
+            self.memo[name] = 0  # a cycle (refused by validation anyway) adds nothing
+            named = self.schema.get_type(fragment.type_condition.name.value)
+            self.memo[name] = self.cost(fragment.selection_set, named or parent)
+        return self.memo.get(name, 0)
 
 
 def _targets(document: DocumentNode, variables: dict[str, Any] | None, data: Any) -> list[str]:
@@ -101,8 +228,14 @@ class AccessGuard(SchemaExtension):
             ec.result = _forbidden("UNAUTHENTICATED", "(request)", "authentication required")
             outcome = "denied"
         else:
-            plan = self.plans.get(ec.query or "", document)
+            _mark_audited(ec.context)  # the event is written below, after execution
+            plan = self.plans.get(ec.query or "", document, ec.variables, ec.operation_name)
             denial = check(plan, self.table, principal)
+            if denial is None and plan.cost <= self.max_cost:  # each root field takes a unit
+                wait = _charge(ec.context, _operation_count(document, ec.operation_name) - 1)
+                if wait > 0:
+                    ec.result = _rate_limited(ec.context, wait)
+                    outcome = "denied"
             if denial is not None:
                 ec.result = _forbidden("FORBIDDEN", denial.field, denial.message)
                 outcome = "denied"
@@ -133,6 +266,37 @@ class AccessGuard(SchemaExtension):
         )
 
 
+def _state(context: Any) -> Any:
+    request = getattr(context, "request", None)
+    return getattr(request, "state", None)
+
+
+def _mark_audited(context: Any) -> None:
+    """Tell the HTTP gate this request's audit event is this operation's own."""
+    if (state := _state(context)) is not None:
+        setattr(state, AUDITED, True)
+
+
+def _charge(context: Any, count: int) -> float:
+    """Take `count` more units of the caller's rate allowance (the HTTP request took one):
+    0 if allowed, else the seconds to wait. Outside HTTP (no gate) nothing is charged."""
+    charge = getattr(_state(context), CHARGE, None)
+    return float(charge(count)) if count > 0 and charge is not None else 0.0
+
+
+def _rate_limited(context: Any, wait: float) -> ExecutionResult:
+    seconds = math.ceil(wait)
+    response = getattr(context, "response", None)
+    if response is not None:  # the HTTP answer says so too, as the gate's own 429 does
+        response.status_code = 429
+        response.headers["retry-after"] = str(seconds)
+    error = GraphQLError(
+        "too many operations for your rate limit; each root field counts; retry later",
+        extensions={"code": "RATE_LIMITED", "field": "(query)", "retryAfter": seconds},
+    )
+    return ExecutionResult(data=None, errors=[error])
+
+
 class PlanCache:
     """Plans by query text (bounded LRU), shared by every request of one schema."""
 
@@ -141,7 +305,20 @@ class PlanCache:
         self.schema: GraphQLSchema | None = None  # set once the schema is built
         self._plans: OrderedDict[str, OperationPlan] = OrderedDict()
 
-    def get(self, query: str, document: DocumentNode) -> OperationPlan:
+    def get(
+        self,
+        query: str,
+        document: DocumentNode,
+        variables: dict[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> OperationPlan:
+        """The cached plan, its cost estimated for this request's variables: the cost
+        depends on their values, so it is worked out each time (fragments once per request)."""
+        assert self.schema is not None
+        plan = self._cached(query, document)
+        return replace(plan, cost=estimate_cost(self.schema, document, variables, operation))
+
+    def _cached(self, query: str, document: DocumentNode) -> OperationPlan:
         plan = self._plans.get(query)
         if plan is None:
             assert self.schema is not None

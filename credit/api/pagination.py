@@ -37,6 +37,29 @@ def decode_cursor(cursor: str | None, scope: str, field: str = "after") -> str |
     return value
 
 
+MAX_POSITION = 2**53 - 1  # positions (sequence numbers, offsets) stay exact in any client
+
+
+def position_problem(value: str) -> str | None:
+    """Why `value` is not a position this API puts in a cursor (ASCII digits, in range)."""
+    if not value.isascii() or not value.isdigit():
+        return "not a cursor this API issued"
+    if len(value) > 16 or int(value) > MAX_POSITION:
+        return f"position beyond {MAX_POSITION}"
+    return None
+
+
+def decode_position(cursor: str | None, scope: str, field: str = "after") -> int | None:
+    """A cursor that carries a position (a sequence number or an offset), checked before
+    it reaches an int() or a query's SKIP: a forged one is refused naming field and rule."""
+    value = decode_cursor(cursor, scope, field)
+    if value is None:
+        return None
+    if (problem := position_problem(value)) is not None:
+        raise bad_input(field, "cursor.malformed", problem)
+    return int(value)
+
+
 def page_size(first: int, maximum: int, field: str = "first") -> int:
     if not 1 <= first <= maximum:
         raise bad_input(field, "range", f"first is between 1 and {maximum}")

@@ -32,6 +32,7 @@ from credit.api.pagination import (
     Connection,
     connection,
     decode_cursor,
+    decode_position,
     page_size,
 )
 from credit.api.sync import MatchMutation, MatchQuery, SyncMutation, SyncQuery, WebhookQuery
@@ -165,7 +166,7 @@ class Query(CreditQuery, SyncQuery, WebhookQuery, MatchQuery, DetectionQuery, Ov
     ) -> Connection[AuditEventView]:
         c = ctx(info)
         size = page_size(first, c.max_page_size)
-        before = decode_cursor(after, "audit")
+        before = decode_position(after, "audit")
         f = filter or AuditFilter()
         await asyncio.to_thread(c.audit.flush)
         rows = await asyncio.to_thread(
@@ -175,7 +176,7 @@ class Query(CreditQuery, SyncQuery, WebhookQuery, MatchQuery, DetectionQuery, Ov
             actor=f.actor,
             operation=f.operation,
             since=f.since.isoformat() if f.since else None,
-            before=int(before) if before and before.isdigit() else None,
+            before=before,
             limit=size + 1,
         )
         return connection(
@@ -276,7 +277,7 @@ class Query(CreditQuery, SyncQuery, WebhookQuery, MatchQuery, DetectionQuery, Ov
     ) -> Connection[SearchHit]:
         c = ctx(info)
         size = page_size(first, c.max_page_size)
-        skip = int(decode_cursor(after, "search") or 0)
+        skip = decode_position(after, "search") or 0
         wanted = [_SEARCH_LABELS[kind.value]] if kind else list(explore.SEARCHABLE_LABELS)
         labels = [x for x in wanted if not c.table.hides_node((x,), c.caller)]
         if not labels:

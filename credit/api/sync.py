@@ -8,14 +8,15 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
+from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from credit.api.errors import bad_input, not_found
-from credit.api.gate import authorise_and_audit
-from credit.api.pagination import decode_cursor, encode_cursor, page_size
+from credit.api.gate import InputProblem, authorise_and_audit
+from credit.api.pagination import decode_cursor, decode_position, encode_cursor, page_size
 from credit.api.types import ctx
 from credit.security.audit import AuditLog
 from credit.security.permissions import Role, load_table
@@ -27,12 +28,29 @@ CURSOR_SCOPE = "changes"
 
 
 def parse_cursor(after: str | None) -> int:
-    value = decode_cursor(after, CURSOR_SCOPE)
-    if value is None:
-        return 0
-    if not value.isdigit():
-        raise bad_input("after", "cursor.malformed", "not a cursor this API issued")
-    return int(value)
+    return decode_position(after, CURSOR_SCOPE) or 0
+
+
+MAX_PULL = 100_000
+
+
+def _pull_problems(after: str | None, limit: str | None) -> tuple[list[InputProblem], int, int]:
+    """The bulk pull's parameters checked up front (nothing is streamed from a bad one):
+    the problems, the start position and the number of changes wanted."""
+    problems: list[InputProblem] = []
+    start, wanted = 0, 1000
+    if limit is not None:
+        if limit.isascii() and limit.isdigit() and len(limit) <= 6 and 1 <= int(limit) <= MAX_PULL:
+            wanted = int(limit)
+        else:
+            problems.append(InputProblem("limit", "range", f"an integer from 1 to {MAX_PULL}"))
+    try:
+        start = parse_cursor(after)
+    except GraphQLError as exc:
+        extensions = exc.extensions or {}
+        message = exc.message.split(": ", 2)[-1]
+        problems.append(InputProblem("after", str(extensions.get("rule")), message))
+    return problems, start, wanted
 
 
 @strawberry.type(description="One published change; `id` is stable for de-duplication.")
@@ -216,22 +234,23 @@ def sync_router(store: GraphStore, audit: AuditLog) -> APIRouter:
 
     @router.get("/sync/changes")
     async def changes(
-        request: Request,
-        after: str | None = None,
-        limit: int = Query(1000, ge=1, le=100_000),
+        request: Request, after: str | None = None, limit: str | None = None
     ) -> StreamingResponse:
-        authorise_and_audit(
-            request, table, audit, "GET /sync/changes", {"after": after, "limit": limit}
+        # Parameters are taken as text and checked here, so the caller is authorised (and the
+        # call audited) before a bad one is answered 400, naming the field and the rule.
+        problems, start, limit_n = _pull_problems(after, limit)
+        await asyncio.to_thread(  # off the event loop: recording the event may wait for it
+            authorise_and_audit,
+            request,
+            table,
+            audit,
+            "GET /sync/changes",
+            {"after": after, "limit": limit},
+            problems=problems,
         )
-        try:
-            start = parse_cursor(after)
-        except Exception as exc:  # GraphQLError from the cursor check, as HTTP 400
-            raise HTTPException(
-                400, {"code": "BAD_USER_INPUT", "field": "after", "message": str(exc)}
-            ) from None
 
         async def lines() -> AsyncIterator[bytes]:
-            position, left = start, limit
+            position, left = start, limit_n
             while left > 0:
                 page = await asyncio.to_thread(feed.read, store, position, min(left, feed.MAX_PAGE))
                 for item in page.items:

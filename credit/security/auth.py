@@ -2,6 +2,10 @@
 
 JWTs are HS256 with a local secret in development, RS256 with a configured public key or JWKS
 file in deployment. API keys are shown once at creation and stored only as a SHA-256 hash.
+
+A principal is its stable id, never its display name: a person's token carries `sub`
+`user:<id>` (issued once, reused when the token is renewed) and `name` for display; an API key
+is `apikey:<id>`, and a session made from a key carries that key's id and dies with it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,10 @@ from credit.store import GraphStore
 from graph import queries as q
 
 API_KEY_PREFIX = "ck_"
+USER_PREFIX, KEY_PREFIX = "user:", "apikey:"
+# Tokens issued since principals have stable ids say so; older ones (sub = the display name)
+# are still honoured, each as a principal of its own (its token id), never shared by a name.
+ID_VERSION = 2
 
 
 class AuthError(Exception):
@@ -59,6 +67,10 @@ def _verification_key(settings: Settings, token: str) -> Any:
     raise AuthError("RS256 needs CREDIT_JWT_PUBLIC_KEY_FILE or CREDIT_JWT_JWKS_FILE")
 
 
+def new_user_id() -> str:
+    return f"{USER_PREFIX}{uuid.uuid4().hex}"
+
+
 def create_token(
     settings: Settings,
     roles: list[Role],
@@ -66,10 +78,20 @@ def create_token(
     ttl: timedelta,
     organization: str | None = None,
     subject: str | None = None,
+    api_key: str | None = None,
 ) -> str:
+    """A person's token: `subject` is the person's stable id (a new one when omitted); with
+    `api_key` it is a session of that key (subject `apikey:<id>`), refused once it is revoked."""
+    if api_key is not None:
+        subject = f"{KEY_PREFIX}{api_key}"
+    elif subject is None:
+        subject = new_user_id()
+    elif not subject.startswith(USER_PREFIX) or len(subject) <= len(USER_PREFIX):
+        raise AuthError(f"a person's id starts with {USER_PREFIX!r}")
     now = datetime.now(UTC)
     claims: dict[str, Any] = {
-        "sub": subject or name,
+        "sub": subject,
+        "idv": ID_VERSION,
         "name": name,
         "roles": sorted(roles),
         "iss": settings.jwt_issuer,
@@ -81,6 +103,8 @@ def create_token(
     }
     if organization:
         claims["org"] = organization
+    if api_key is not None:
+        claims["key"] = api_key
     if settings.jwt_algorithm == "HS256":
         return jwt.encode(claims, settings.jwt_secret or _hs_secret(settings), algorithm="HS256")
     if not settings.jwt_private_key_file:
@@ -104,19 +128,55 @@ def verify_token(settings: Settings, token: str) -> Principal:
         raise AuthError("token expired") from exc
     except jwt.PyJWTError as exc:
         raise AuthError("invalid token") from exc
+    listed = claims.get("roles")
+    if not isinstance(listed, list) or not all(isinstance(r, str) for r in listed):
+        raise AuthError("token roles are not a list of role names")
     try:
-        roles = frozenset(Role(r) for r in claims.get("roles", []))
+        roles = frozenset(Role(r) for r in listed)
     except ValueError as exc:
         raise AuthError("token names an unknown role") from exc
     if not roles or Role.SYNC_CLIENT in roles:
         raise AuthError("token carries no usable role (external systems use API keys)")
+    organization = claims.get("org")
+    if organization is not None and not isinstance(organization, str):
+        raise AuthError("token organisation is not a USCC")
     return Principal(
-        subject=str(claims["sub"]),
+        subject=_token_subject(claims),
         name=str(claims.get("name", claims["sub"])),
         roles=roles,
         credential=f"jwt:{claims['jti']}",
-        organization=claims.get("org"),
+        organization=organization,
     )
+
+
+def _token_subject(claims: dict[str, Any]) -> str:
+    sub, jti = str(claims["sub"]), str(claims["jti"])
+    if sub.startswith(KEY_PREFIX):  # a session (older ones name their key in `sub` only)
+        key = claims.get("key", sub.removeprefix(KEY_PREFIX))
+        if not isinstance(key, str) or f"{KEY_PREFIX}{key}" != sub:
+            raise AuthError("invalid token")
+        return sub
+    if claims.get("idv") == ID_VERSION:
+        if not sub.startswith(USER_PREFIX):
+            raise AuthError("invalid token")
+        return sub
+    return f"token:{jti}"  # issued before stable ids: this token alone, not everyone of its name
+
+
+def session_key(principal: Principal) -> str | None:
+    """The API key a bearer session was made from (it must still be live), if any."""
+    if principal.credential.startswith("jwt:") and principal.subject.startswith(KEY_PREFIX):
+        return principal.subject.removeprefix(KEY_PREFIX)
+    return None
+
+
+def check_session_key(store: GraphStore, key_id: str) -> None:
+    """A session lives only as long as its key: one indexed read per request."""
+    rows = store.read(q.API_KEY_BY_ID, id=key_id)
+    if not rows:
+        raise AuthError("unknown API key")
+    if rows[0]["k"].get("revoked_at") is not None:
+        raise AuthError("API key revoked")
 
 
 def _key_hash(secret: str) -> str:
@@ -164,7 +224,7 @@ def verify_api_key(store: GraphStore, presented: str) -> Principal:
     if key.get("revoked_at") is not None:
         raise AuthError("API key revoked")
     return Principal(
-        subject=f"apikey:{key_id}",
+        subject=f"{KEY_PREFIX}{key_id}",
         name=str(key["name"]),
         roles=frozenset({Role(key["role"])}),
         credential=f"apikey:{key_id}",
@@ -181,6 +241,17 @@ def needs_lookup(authorization: str | None, api_key: str | None) -> bool:
 def authenticate(
     settings: Settings, store: GraphStore, authorization: str | None, api_key: str | None
 ) -> Principal:
+    """The caller, with every check (a session's key is looked up)."""
+    principal = verify_credential(settings, store, authorization, api_key)
+    if (key := session_key(principal)) is not None:
+        check_session_key(store, key)
+    return principal
+
+
+def verify_credential(
+    settings: Settings, store: GraphStore, authorization: str | None, api_key: str | None
+) -> Principal:
+    """The caller, but a session's key not yet looked up (see `session_key`)."""
     if api_key:
         return verify_api_key(store, api_key.strip())
     if not authorization:

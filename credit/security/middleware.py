@@ -1,18 +1,31 @@
-"""The HTTP gate in front of the API: security headers, body-size limit, authentication and
-per-principal rate limits. Only health checks, the GraphiQL page itself and the static files of
-the pages (/ui) are anonymous."""
+"""The HTTP gate in front of the API: security headers, body-size and body-shape limits,
+authentication, a limit on failed sign-ins per client address and per-principal rate limits.
+Only health checks, the GraphiQL page itself and the static files of the pages (/ui) are
+anonymous. Every other request it answers is on the audit trail: its own refusals here, and
+any answer the operation behind it did not audit itself (see `AUDITED`)."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import math
 import threading
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import parse_qsl
 
-from credit.security.auth import AuthError, authenticate, needs_lookup
+from credit.security.audit import AuditEvent, AuditLog, result_hash
+from credit.security.auth import (
+    AuthError,
+    authenticate,
+    check_session_key,
+    needs_lookup,
+    session_key,
+    verify_credential,
+)
+from credit.security.permissions import Principal
 from credit.settings import Settings
 from credit.store import GraphStore
 
@@ -29,41 +42,109 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cache-control", b"no-store"),
 ]
+# Request state keys: an operation that writes its own audit event sets AUDITED (so the gate
+# does not add a second one); CHARGE takes more of the caller's rate allowance (operations).
+AUDITED, CHARGE = "audited", "charge_operations"
+MAX_JSON_DEPTH = 32  # records and inputs nest a few levels; thousands crash JSON readers
+GRAPHQL_JSON_PARAMS = ("variables", "extensions")
 
 
 class RateLimiter:
-    """Token buckets per principal: a steady rate with a burst allowance."""
+    """Token buckets per key (a principal's id, a client address): a steady rate with a
+    burst allowance. Full buckets are forgotten once there are many, so memory stays bounded."""
 
-    def __init__(self, per_minute: int, burst: int) -> None:
+    def __init__(self, per_minute: int, burst: int, max_keys: int = 100_000) -> None:
         self.rate = per_minute / 60.0
         self.burst = float(burst)
+        self.max_keys = max_keys
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
-    def take(self, key: str) -> float:
-        """0 if allowed now, else the seconds to wait."""
+    def _level(self, key: str, now: float) -> float:
+        tokens, last = self._buckets.get(key, (self.burst, now))
+        return min(self.burst, tokens + (now - last) * self.rate)
+
+    def _wait(self, tokens: float, wanted: float) -> float:
+        return (wanted - tokens) / self.rate if self.rate else 60.0
+
+    def take(self, key: str, count: int = 1) -> float:
+        """0 if `count` units are allowed now (and taken), else the seconds to wait."""
         now = time.monotonic()
         with self._lock:
-            tokens, last = self._buckets.get(key, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
-            if tokens >= 1:
-                self._buckets[key] = (tokens - 1, now)
+            tokens = self._level(key, now)
+            if tokens >= count:
+                self._buckets[key] = (tokens - count, now)
+                self._forget_full(now)
                 return 0.0
             self._buckets[key] = (tokens, now)
-            return (1 - tokens) / self.rate if self.rate else 60.0
+            return self._wait(tokens, min(count, self.burst)) if count <= self.burst else 60.0
+
+    def wait(self, key: str) -> float:
+        """The seconds until one unit is allowed, taking nothing."""
+        now = time.monotonic()
+        with self._lock:
+            tokens = self._level(key, now)
+            return 0.0 if tokens >= 1 else self._wait(tokens, 1)
+
+    def _forget_full(self, now: float) -> None:
+        if len(self._buckets) > self.max_keys:
+            self._buckets = {
+                k: v for k, v in self._buckets.items() if self._level(k, now) < self.burst
+            }
 
 
 def _is_anonymous_path(scope: Scope) -> bool:
     path, method = scope["path"], scope["method"]
     if path.startswith("/health/"):
         return True
+    if method in ("GET", "HEAD") and path == "/.well-known/credit-check-keys":
+        return True  # the public keys that verify check records: evidence for anyone
     if method in ("GET", "HEAD") and (path == "/ui" or path.startswith("/ui/")):
         return True  # the pages' static files; their data comes from /graphql with a token
-    if path == "/graphql" and method == "GET":  # the GraphiQL page; queries over GET need a token
+    if path == "/graphql" and method == "GET":
+        # The GraphiQL page alone: no parameters at all, however they are spelled or encoded.
         headers = dict(scope.get("headers") or [])
         accept = headers.get(b"accept", b"").decode("latin-1")
-        return "text/html" in accept and b"query=" not in scope.get("query_string", b"")
+        return "text/html" in accept and not scope.get("query_string")
     return False
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        for child in item.values() if type(item) is dict else item:
+            if type(child) is dict or type(child) is list:
+                stack.append((child, depth + 1))
+    return False
+
+
+def json_problem(raw: bytes | str, want_object: bool) -> tuple[str, str] | None:
+    """(rule, message) when `raw` is not JSON nested at most MAX_JSON_DEPTH levels (or, when
+    an object is wanted, not an object); None when it is fine."""
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        return "depth", f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
+    except ValueError:  # malformed JSON or text that is not UTF-8/16/32
+        return "json", "not valid JSON"
+    text = raw.encode() if isinstance(raw, str) else raw
+    few = text.count(b"[") + text.count(b"{") <= MAX_JSON_DEPTH  # then it cannot nest deeper
+    if not few and isinstance(value, dict | list) and _deeper_than(value, MAX_JSON_DEPTH):
+        return "depth", f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
+    if want_object and not isinstance(value, dict):
+        return "object", "a JSON object is expected"
+    return None
+
+
+def _graphql_params_problem(scope: Scope) -> tuple[str, str, str] | None:
+    for name, value in parse_qsl(scope.get("query_string", b"").decode("latin-1")):
+        wanted = name in GRAPHQL_JSON_PARAMS and value not in ("", "null")
+        if wanted and (problem := json_problem(value, want_object=True)) is not None:
+            return (name, *problem)
+    return None
 
 
 async def _reply(
@@ -85,16 +166,66 @@ async def _reply(
     await send({"type": "http.response.body", "body": payload})
 
 
-def _error(code: str, message: str) -> dict[str, Any]:
-    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+def _error(code: str, message: str, **extensions: Any) -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
+
+
+def _outcome(status: int, errors: bool) -> str:
+    if status in (401, 403, 413, 429):
+        return "denied"
+    return "error" if status >= 400 or errors else "ok"
 
 
 class SecurityMiddleware:
-    def __init__(self, app: ASGIApp, settings: Settings, store: GraphStore) -> None:
+    def __init__(
+        self, app: ASGIApp, settings: Settings, store: GraphStore, audit: AuditLog
+    ) -> None:
         self.app = app
         self.settings = settings
         self.store = store
+        self.audit = audit
         self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        self.failures = RateLimiter(settings.auth_failures_per_minute, settings.auth_failure_burst)
+
+    async def _record(
+        self, scope: Scope, principal: Principal | None, outcome: str, digest: str
+    ) -> None:
+        address = (scope.get("client") or ("unknown",))[0]
+        headers = dict(scope.get("headers") or [])
+        # For a caller not signed in: the kind of credential presented (never its value).
+        presented = (
+            "apikey"
+            if b"x-api-key" in headers or b"ck_" in headers.get(b"authorization", b"")
+            else "bearer"
+            if b"authorization" in headers
+            else ""
+        )
+        await asyncio.to_thread(
+            self.audit.record,
+            AuditEvent(
+                actor=principal.subject if principal else f"anonymous:{address}",
+                actor_name=principal.name if principal else "anonymous",
+                roles=tuple(sorted(principal.roles)) if principal else (),
+                credential=principal.credential if principal else presented,
+                operation=f"{scope['method']} {scope['path'][:200]}",
+                targets=(),
+                outcome=outcome,
+                result_hash=digest,
+            ),
+        )
+
+    async def _refuse(
+        self,
+        scope: Scope,
+        send: Send,
+        principal: Principal | None,
+        status: int,
+        body: dict[str, Any],
+        headers: list[tuple[bytes, bytes]] | None = None,
+    ) -> None:
+        """Answer for the gate itself, and put the answer on the audit trail."""
+        await self._record(scope, principal, _outcome(status, True), result_hash(body))
+        await _reply(send, status, body, headers or [])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -111,26 +242,30 @@ class SecurityMiddleware:
             return
 
         headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length")
-        limit = self.settings.max_body_bytes
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _reply(
-                send, 413, _error("PAYLOAD_TOO_LARGE", f"request body over {limit} bytes"), []
-            )
-            return
-
         authorization = headers.get(b"authorization", b"").decode("latin-1") or None
         api_key = headers.get(b"x-api-key", b"").decode("latin-1") or None
-        try:
-            if needs_lookup(authorization, api_key):  # API keys are checked against the graph
-                principal = await asyncio.to_thread(
-                    authenticate, self.settings, self.store, authorization, api_key
-                )
-            else:  # a token verifies in microseconds: no thread hop
-                principal = authenticate(self.settings, self.store, authorization, api_key)
-        except AuthError as exc:
-            await _reply(
+        address = (scope.get("client") or ("unknown",))[0]
+        presented = bool(authorization or api_key)
+        if presented and (wait := self.failures.wait(address)) > 0:
+            # Guessing credentials: refused before any key is looked up in the graph.
+            await self._refuse(
+                scope,
                 send,
+                None,
+                429,
+                _error("RATE_LIMITED", "too many failed sign-ins from this address; retry later"),
+                [(b"retry-after", str(math.ceil(wait)).encode())],
+            )
+            return
+        try:
+            principal = await self._authenticate(authorization, api_key)
+        except AuthError as exc:
+            if presented:
+                self.failures.take(address)
+            await self._refuse(
+                scope,
+                send,
+                None,
                 401,
                 _error("UNAUTHENTICATED", str(exc)),
                 [(b"www-authenticate", b'Bearer realm="procurement-credit"')],
@@ -139,31 +274,139 @@ class SecurityMiddleware:
 
         wait = self.limiter.take(principal.subject)
         if wait > 0:
-            await _reply(
+            await self._refuse(
+                scope,
                 send,
+                principal,
                 429,
                 _error("RATE_LIMITED", "too many requests; retry later"),
                 [(b"retry-after", str(math.ceil(wait)).encode())],
             )
             return
 
-        received = 0
+        limit = self.settings.max_body_bytes
+        too_large = _error("PAYLOAD_TOO_LARGE", f"request body over {limit} bytes")
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self._refuse(scope, send, principal, 413, too_large)
+            return
 
-        async def bounded_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise BodyTooLarge
-            return message
+        downstream: Receive = receive
+        if scope["path"] == "/graphql":
+            checked = await self._checked_graphql_input(scope, receive, limit)
+            if isinstance(checked, tuple):
+                status, body = checked
+                await self._refuse(scope, send, principal, status, body)
+                return
+            downstream = checked
+        else:
+            received = 0
 
-        scope.setdefault("state", {})["principal"] = principal
+            async def bounded_receive() -> Message:
+                nonlocal received
+                message = await receive()
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge
+                return message
+
+            downstream = bounded_receive
+
+        state = scope.setdefault("state", {})
+        state["principal"] = principal
+        state[AUDITED] = False
+        state[CHARGE] = lambda count: self.limiter.take(principal.subject, count)
+        answer = _Answer(send_with_headers, state)
         try:
-            await self.app(scope, bounded_receive, send_with_headers)
+            await self.app(scope, downstream, answer.send)
         except BodyTooLarge:
-            await _reply(
-                send, 413, _error("PAYLOAD_TOO_LARGE", f"request body over {limit} bytes"), []
+            await self._refuse(scope, send, principal, 413, too_large)
+            return
+        if not state[AUDITED] and answer.status is not None:
+            # Answered without an operation's own event (a malformed request, an unknown path):
+            # the gate records it, so no answered request is missing from the trail.
+            outcome = _outcome(answer.status, answer.errors)
+            await self._record(scope, principal, outcome, answer.digest.hexdigest())
+
+    async def _authenticate(self, authorization: str | None, api_key: str | None) -> Principal:
+        if needs_lookup(authorization, api_key):  # API keys are checked against the graph
+            return await asyncio.to_thread(
+                authenticate, self.settings, self.store, authorization, api_key
             )
+        # A token verifies in microseconds, no thread hop; a session's key is then looked up.
+        principal = verify_credential(self.settings, self.store, authorization, api_key)
+        if (key := session_key(principal)) is not None:
+            await asyncio.to_thread(check_session_key, self.store, key)
+        return principal
+
+    async def _checked_graphql_input(
+        self, scope: Scope, receive: Receive, limit: int
+    ) -> Receive | tuple[int, dict[str, Any]]:
+        """The request's body read whole (it is bounded) and replayed, once it is a JSON object
+        nested within the limit; or the refusal (status, body) naming the field and rule."""
+        if scope["method"] != "POST":
+            problem = _graphql_params_problem(scope)
+            if problem is None:
+                return receive
+            field, rule, text = problem
+            return 400, _error("BAD_USER_INPUT", f"{field}: {rule}: {text}", field=field, rule=rule)
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return receive  # the client went away; nothing to answer
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                return 413, _error("PAYLOAD_TOO_LARGE", f"request body over {limit} bytes")
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        headers = dict(scope.get("headers") or [])
+        if b"application/json" in headers.get(b"content-type", b""):
+            problem_found = json_problem(body, want_object=True)
+            if problem_found is not None:
+                rule, text = problem_found
+                return 400, _error(
+                    "BAD_USER_INPUT", f"body: {rule}: {text}", field="body", rule=rule
+                )
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        return replay
+
+
+class _Answer:
+    """Passes the response on, noting its status, whether it reports errors, and its hash."""
+
+    def __init__(self, send: Send, state: dict[str, Any]) -> None:
+        self._send = send
+        self._state = state  # once the operation audits itself, nothing here is needed
+        self.status: int | None = None
+        self.digest = hashlib.sha256()
+        self._first = b""
+
+    @property
+    def errors(self) -> bool:
+        """Whether the answer reports errors (a GraphQL answer says so in its first part)."""
+        return self._first.find(b'"errors":', 0, 1_000_000) >= 0
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = int(message["status"])
+        elif message["type"] == "http.response.body" and not self._state[AUDITED]:
+            chunk = message.get("body", b"")
+            self._first = self._first or chunk
+            self.digest.update(chunk)
+        await self._send(message)
 
 
 class BodyTooLarge(Exception):

@@ -36,6 +36,7 @@ ChangeKind = Literal[
     "FLAG_CONFIRMED",
     "INSPECTION_PLAN_PUBLISHED",
     "INSPECTION_RESULT_PUBLISHED",
+    "CHECK_LOG_ROOT",
 ]
 
 
@@ -175,6 +176,25 @@ class InspectionPlanRecord(_Exchange):
     targets: list[InspectedTarget]
 
 
+class CheckLogRootRecord(_Exchange):
+    """A signed tree head of the check-record log (RFC 6962 style, SM3, signed with SM2),
+    with the consistency proof from the previous published head: anyone who keeps the heads
+    can show that no filed check record was altered or removed."""
+
+    record_type: Literal["check_log_root"] = "check_log_root"
+    tree_size: int = Field(ge=0)
+    root_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    timestamp: datetime
+    algorithm: str
+    key_id: str
+    signature: str = Field(description="hex DER SM2 signature of the tree head's signed text")
+    previous_tree_size: int | None = None
+    previous_root_hash: str | None = None
+    consistency_proof: list[str] = Field(
+        description="RFC 6962 s. 2.1.2 proof that the previous head is a prefix of this one"
+    )
+
+
 class ChangeEnvelope(_Exchange):
     """One item of the change feed; `id` is stable, so a receiver can de-duplicate."""
 
@@ -183,9 +203,14 @@ class ChangeEnvelope(_Exchange):
     kind: ChangeKind
     at: datetime
     exchange_version: Literal["1.0"] = EXCHANGE_VERSION
-    record: PenaltyRecord | ListingRecord | GradeRecord | FlagRecord | InspectionPlanRecord = Field(
-        discriminator="record_type"
-    )
+    record: (
+        PenaltyRecord
+        | ListingRecord
+        | GradeRecord
+        | FlagRecord
+        | InspectionPlanRecord
+        | CheckLogRootRecord
+    ) = Field(discriminator="record_type")
 
 
 EXCHANGE_MODELS: dict[str, type[BaseModel]] = {
@@ -195,6 +220,7 @@ EXCHANGE_MODELS: dict[str, type[BaseModel]] = {
     "grade": GradeRecord,
     "flag": FlagRecord,
     "inspection_plan": InspectionPlanRecord,
+    "check_log_root": CheckLogRootRecord,
 }
 
 

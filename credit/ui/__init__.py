@@ -61,7 +61,7 @@ def session_router(settings: Settings, table: PermissionTable, audit: AuditLog) 
                 principal.name,
                 ttl,
                 organization=principal.organization,
-                subject=principal.subject,
+                api_key=principal.credential.removeprefix("apikey:"),  # dies with the key
             )
         except AuthError as exc:  # e.g. RS256 without a signing key configured
             raise HTTPException(503, {"code": "UNAVAILABLE", "message": str(exc)}) from None

@@ -3,7 +3,7 @@
 import { gql } from "../api";
 import { bi, facts, field, inlineForm, fill, h, loading, table } from "../dom";
 import { day, decision, money } from "../labels";
-import { type CheckRef, FLAG_FIELDS, type FlagSummary, type Reason, checkRecordBox, datesRoute, flagsTable, reasonsTable } from "./report";
+import { CHECK_REF_FIELDS, type CheckRef, FLAG_FIELDS, type FlagSummary, type Reason, checkRecordBox, datesRoute, flagsTable, reasonsTable } from "./report";
 
 interface Bidder {
   supplierId: string;
@@ -42,7 +42,7 @@ const LOT = `query($id: ID!) { lot(id: $id) { lotId name budget { amount currenc
   bids { bidId price { amount currency } submittedAt status supplier { uscc name } } } }`;
 const CHECK = `query($id: ID!, $asOf: Date, $knownAt: DateTime) { lotEligibility(lotId: $id, asOf: $asOf, knownAt: $knownAt) {
   lotId decision asOf knownAt bidders { supplierId decision reasons { code decision legalBasis message recordIds until } supplier { uscc name } }
-  conflicts { code supplierIds via legalBasis message } checkRecord { id contentHash requestedAt } } }`;
+  conflicts { code supplierIds via legalBasis message } checkRecord { ${CHECK_REF_FIELDS} } } }`;
 const FLAGS = `query($id: ID!) { lotFlags(lotId: $id) { ran
   screens { bids coefficientOfVariation relativeDistance kurtosis skewness spread }
   flags { ${FLAG_FIELDS} } } }`;

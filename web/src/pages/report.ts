@@ -35,7 +35,13 @@ export interface CheckRef {
   id: string;
   contentHash: string;
   requestedAt: string;
+  algorithm: string | null;
+  keyId: string | null;
+  signature: string | null;
+  logIndex: number | null;
 }
+/** The check-record fields every page asks for (the printout shows the signature). */
+export const CHECK_REF_FIELDS = "id contentHash requestedAt algorithm keyId signature logIndex";
 interface Eligibility {
   decision: string;
   asOf: string;
@@ -87,7 +93,7 @@ const PROFILE = `query($u: String!, $asOf: Date, $knownAt: DateTime) { creditPro
   explanation { recordId points basis countedFrom countedUntil reason } } }`;
 const ELIGIBILITY = `query($u: String!, $asOf: Date, $knownAt: DateTime) { supplierEligibility(uscc: $u, asOf: $asOf, knownAt: $knownAt) {
   decision asOf knownAt policyVersion reasons { code decision legalBasis message recordIds until }
-  checkRecord { id contentHash requestedAt } } }`;
+  checkRecord { ${CHECK_REF_FIELDS} } } }`;
 export const FLAG_FIELDS = "id pattern title status confidence legalBasis message lotId firstSeen";
 const FLAGS = `query($u: String!) { flags(filter: { supplierUscc: $u }, first: 100) { nodes { ${FLAG_FIELDS} } } }`;
 
@@ -109,8 +115,21 @@ export function checkRecordBox(ref: CheckRef): HTMLElement {
       [bi("记录编号", "Record id"), h("code", { "data-testid": "check-id" }, ref.id)],
       [bi("内容哈希 SHA-256", "Content hash"), h("code", { class: "hash" }, ref.contentHash)],
       [bi("查询时间", "Checked at"), ref.requestedAt],
+      ...signatureFacts(ref),
     ]),
   );
+}
+
+/** The SM2 signature beside the id and hash: key id and algorithm to find the public key at
+ * /.well-known/credit-check-keys, the signature in hex (wrapped on the A4 page). */
+function signatureFacts(ref: CheckRef): Parameters<typeof facts>[0] {
+  if (!ref.signature) return [[bi("电子签名", "Signature"), bi("未签名（签名功能启用前的记录）", "unsigned (filed before signing)")]];
+  return [
+    [bi("签名算法", "Algorithm"), h("code", {}, ref.algorithm ?? "")],
+    [bi("签名密钥", "Key id"), h("code", { "data-testid": "check-key-id" }, ref.keyId ?? "")],
+    [bi("日志序号", "Log index"), String(ref.logIndex ?? "—")],
+    [bi("电子签名（十六进制）", "Signature (hex)"), h("code", { class: "hash signature", "data-testid": "check-signature" }, ref.signature)],
+  ];
 }
 
 export function flagsTable(flags: FlagSummary[], caption: Node | string): HTMLElement {
@@ -277,7 +296,8 @@ export function reportPage(main: HTMLElement, arg: string): void {
   void fill(eligBody, async () => {
     const { supplierEligibility: e } = await gql<{ supplierEligibility: Eligibility }>(ELIGIBILITY, { u: uscc, ...dates });
     checkId = e.checkRecord.id;
-    replace(footer, bi("查询记录", "Check record"), ` ${e.checkRecord.id} · SHA-256 ${e.checkRecord.contentHash}`);
+    const sig = e.checkRecord.keyId ? ` · ${e.checkRecord.algorithm} ${e.checkRecord.keyId}` : "";
+    replace(footer, bi("查询记录", "Check record"), ` ${e.checkRecord.id} · SHA-256 ${e.checkRecord.contentHash}${sig}`);
     return [
       h("p", { class: "decision-line", "data-testid": "eligibility" }, bi("结论", "Decision"), "：", decision(e.decision), ` （${e.asOf}${e.knownAt ? ` · 已知截至 known at ${e.knownAt}` : ""}）`),
       reasonsTable(e.reasons),
