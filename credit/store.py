@@ -276,9 +276,7 @@ class GraphStore:
                 on_changed(tx, details)
             return applied
 
-        return self._execute_write(
-            work, lambda a: sorted(a.changed), lambda a: sorted(a.refused)
-        )
+        return self._execute_write(work, lambda a: sorted(a.changed), lambda a: sorted(a.refused))
 
     @staticmethod
     def _contribute(

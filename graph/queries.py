@@ -257,14 +257,11 @@ SET h.seq = 0, h.hash = CASE WHEN h:AuditHead THEN $genesis ELSE null END
 
 # --- audit trail -----------------------------------------------------------------------------
 
-# Taking the write lock on the head serialises appenders, so the chain stays linear.
-AUDIT_LOCK_HEAD: LiteralString = """
-MATCH (h:AuditHead {id: 1})
-SET h.locked_at = datetime()
-RETURN h.seq AS seq, h.hash AS hash
-"""
-
-AUDIT_INSERT: LiteralString = """
+# Appending takes three steps in one transaction: the events and their CONCERNS links first,
+# then the write lock on the head (which serialises appenders, so the chain stays linear), then
+# the sequence and hashes. The head is always the last lock an appender takes, so an appender
+# inside a write transaction and the batch writer cannot deadlock each other.
+AUDIT_STAGE: LiteralString = """
 UNWIND $rows AS row
 CREATE (e:AuditEvent)
 SET e = row
@@ -274,7 +271,19 @@ CALL (e, row) {
   MATCH (n:Entity {uid: target})
   CREATE (e)-[:CONCERNS]->(n)
 }
-WITH count(*) AS written
+"""
+
+AUDIT_LOCK_HEAD: LiteralString = """
+MATCH (h:AuditHead {id: 1})
+SET h.locked_at = datetime()
+RETURN h.seq AS seq, h.hash AS hash
+"""
+
+AUDIT_SEAL: LiteralString = """
+UNWIND $rows AS row
+MATCH (e:AuditEvent {id: row.id})
+SET e.seq = row.seq, e.prev_hash = row.prev_hash, e.hash = row.hash
+WITH count(*) AS sealed
 MATCH (h:AuditHead {id: 1})
 SET h.seq = $seq, h.hash = $hash
 """

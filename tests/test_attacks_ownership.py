@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from credit.intake.pipeline import Intake
 from credit.security.audit import verify_chain
 from credit.security.auth import create_api_key
 from credit.security.permissions import Role
@@ -21,7 +22,6 @@ from credit.store import GraphStore
 from graph import queries as q
 from tests import factories as f
 from tests.conftest import ROOT, GraphQLClient, ingest, token_for
-from credit.intake.pipeline import Intake
 
 INGEST = """
 mutation($records: [JSON!]!) {
@@ -59,8 +59,13 @@ def _attack() -> list[dict[str, Any]]:
     the court's listing, alongside a record of its own."""
     return [
         f.violation(
-            "V-PROV-1", 1, source="national", version=2, status="OVERTURNED",
-            status_date="2025-06-01", ban_end=UNTIL,
+            "V-PROV-1",
+            1,
+            source="national",
+            version=2,
+            status="OVERTURNED",
+            status_date="2025-06-01",
+            ban_end=UNTIL,
         ),
         {
             "type": "external_listing",
@@ -158,8 +163,12 @@ def test_f1_a_supervisor_amends_another_sources_record_with_a_reason_on_the_trai
         ("violation:V-PROV-1", "province")
     ]
     events = store.read(q.AUDIT_PAGE, after=0, limit=1000)
-    amends = [e["e"] for e in events if e["e"]["operation"] == "amendRecord"]
-    assert amends and all(e["reason"] == reason for e in amends)
+    tried = [e["e"] for e in events if e["e"]["operation"] == "Mutation.amendRecord"]
+    assert [e["outcome"] for e in tried if "SYNC_CLIENT" in e["roles"]] == ["denied"]
+    amends = [e for e in tried if "SUPERVISOR" in e["roles"] and e["outcome"] == "ok"]
+    assert (
+        len(amends) == 2
+    )  # the write's own event and the request's and all(e["reason"] == reason for e in amends)
     assert all("violation:V-PROV-1" in e["targets"] for e in amends)
     assert any(e.get("in_transaction") for e in amends)
     wrong = gql.error(AMEND, id="violation:OTHER", record=_attack()[0], reason="x")
@@ -221,3 +230,105 @@ def test_f1_another_source_adds_to_an_organisation_but_its_conflicting_name_is_k
     national.ok(INGEST, records=[stripped])
     org = store.node(f"org:{BANNED}")
     assert org is not None and "Supplier" in org.labels
+
+
+# --- finding 4 --------------------------------------------------------------------------------
+
+
+def _serve() -> tuple[subprocess.Popen[bytes], str]:
+    """`credit serve` as an operator runs it, in a process of its own."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "credit.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        assert process.poll() is None and time.monotonic() < deadline, "credit serve did not start"
+        try:
+            if httpx.get(f"{url}/health/live", timeout=1).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.1)
+
+
+def _answered_then_killed(credential: str, query: str, **variables: Any) -> Any:
+    """Post one request and SIGKILL the server the moment its answer is in."""
+    process, base = _serve()
+    try:
+        response = httpx.post(
+            f"{base}/graphql",
+            json={"query": query, "variables": variables},
+            headers={"authorization": f"Bearer {credential}"},
+            timeout=30,
+        )
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _events(store: GraphStore) -> list[dict[str, Any]]:
+    return [row["e"] for row in store.read(q.AUDIT_PAGE, after=0, limit=10_000)]
+
+
+def test_f4_an_answered_write_keeps_its_audit_event_when_the_server_is_killed(
+    intake: Intake, store: GraphStore
+) -> None:
+    assert ingest(intake, _court_records()).errors == []
+    _, key = create_api_key(store, "national platform", Role.SYNC_CLIENT, "national")
+    body = _answered_then_killed(key, INGEST, records=_attack())
+    result = body["data"]["ingestRecords"]
+    written = f"org:{f.make_uscc(2)}"
+    assert result["ids"][2] == written and store.node(written) is not None
+    writes = [
+        e for e in _events(store) if e["operation"] == "Mutation.ingestRecords" and e["outcome"]
+    ]
+    assert writes, "the write's audit event was lost"
+    named = {t for e in writes for t in e["targets"]}
+    refused = {t for e in writes for t in e.get("rejected", [])}
+    assert written in named
+    assert refused == {"violation:V-PROV-1", "listing:court-L1"}
+    assert all(e["actor_name"] == "national platform" for e in writes)
+    assert verify_chain(store).intact
+
+
+def test_f4_an_answered_read_keeps_its_audit_event_when_the_server_is_killed(
+    intake: Intake, store: GraphStore
+) -> None:
+    assert ingest(intake, _court_records()).errors == []
+    reader = token_for(Role.PURCHASER, name="采购员")
+    body = _answered_then_killed(
+        "", reader, "query($u: String!) { organization(uscc: $u) { name } }", u=BANNED
+    )
+    assert body["data"]["organization"]["name"] == "测试供应商1有限公司"
+    reads = [e for e in _events(store) if e["operation"] == "Query.organization"]
+    assert [(e["outcome"], e["targets"]) for e in reads] == [("ok", [f"org:{BANNED}"])]
+    assert verify_chain(store).intact
+
+
+def test_f4_the_chain_with_write_events_verifies_and_an_altered_reason_breaks_it(
+    intake: Intake, gql: GraphQLClient, store: GraphStore
+) -> None:
+    assert ingest(intake, _court_records()).errors == []
+    gql.ok(AMEND, id="violation:V-PROV-1", record=_attack()[0], reason="复议撤销")
+    gql.ok(INGEST, records=[f.organization(3)])
+    gql.ok(CHECK, u=BANNED)
+    from tests.conftest import run_cli
+
+    verified = run_cli("audit", "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "intact" in verified.stdout
+    store.write(
+        "MATCH (e:AuditEvent) WHERE e.reason IS NOT NULL AND e.in_transaction "
+        "SET e.reason = 'no reason'"
+    )
+    broken = run_cli("audit", "verify")
+    assert broken.returncode == 1 and "altered" in broken.stdout

@@ -216,8 +216,13 @@ def sync_router(store: GraphStore, audit: AuditLog) -> APIRouter:
         after: str | None = None,
         limit: int = Query(1000, ge=1, le=100_000),
     ) -> StreamingResponse:
-        authorise_and_audit(
-            request, table, audit, "GET /sync/changes", {"after": after, "limit": limit}
+        await asyncio.to_thread(  # the audit event is durable before the stream starts
+            authorise_and_audit,
+            request,
+            table,
+            audit,
+            "GET /sync/changes",
+            {"after": after, "limit": limit},
         )
         try:
             start = parse_cursor(after)
