@@ -305,9 +305,8 @@ def test_f4_an_answered_read_keeps_its_audit_event_when_the_server_is_killed(
 ) -> None:
     assert ingest(intake, _court_records()).errors == []
     reader = token_for(Role.PURCHASER, name="采购员")
-    body = _answered_then_killed(
-        "", reader, "query($u: String!) { organization(uscc: $u) { name } }", u=BANNED
-    )
+    read = "query($u: String!) { organization(uscc: $u) { name } }"
+    body = _answered_then_killed(reader, read, u=BANNED)
     assert body["data"]["organization"]["name"] == "测试供应商1有限公司"
     reads = [e for e in _events(store) if e["operation"] == "Query.organization"]
     assert [(e["outcome"], e["targets"]) for e in reads] == [("ok", [f"org:{BANNED}"])]
