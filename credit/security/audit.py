@@ -2,8 +2,8 @@
 
 Events form a hash chain (each event's hash covers the previous one's), so a deleted or altered
 event breaks verification. No answered request leaves the trail:
-- a write's event commits in the write's own transaction (`AuditScope`, installed per request
-  as `credit.store.WRITE_AUDIT`), naming the uids written and refused;
+- a mutation's write events commit in the write's own transaction (`AuditScope`, installed
+  per request as `credit.store.WRITE_AUDIT`), naming the uids written and refused;
 - every request's event (reads included) is durable before its answer leaves: requests hand
   their events to one writer thread, which appends whatever has queued up in one transaction
   (group commit) and then releases the requests whose events it holds.
@@ -189,9 +189,12 @@ class AuditLog:
 
     # -- write events --------------------------------------------------------------------
 
-    def scope(self, base: AuditEvent) -> tuple[AuditScope | None, Token[TransactionAudit | None]]:
-        """Install the request's in-transaction audit (durable mode); reset the token after."""
-        scope = AuditScope(base) if self.durable else None
+    def scope(
+        self, base: AuditEvent | None
+    ) -> tuple[AuditScope | None, Token[TransactionAudit | None]]:
+        """Install a mutation's in-transaction audit (durable mode; none for `base` None);
+        reset the token after."""
+        scope = AuditScope(base) if self.durable and base is not None else None
         return scope, WRITE_AUDIT.set(scope)
 
     @staticmethod
