@@ -159,7 +159,7 @@ def ingest(
             outcome = propose(intake.store, listings)
             typer.echo(f"name matches: {outcome.proposed} proposed, {outcome.linked} linked")
         elapsed = time.monotonic() - started
-        for error in report.errors:
+        for error in [*report.errors, *report.conflicts]:
             origin = conversion.origins.get(error.line)
             typer.echo(f"{error} [{origin}]" if origin else str(error), err=True)
         rate = report.received / elapsed if elapsed else 0.0

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, LiteralString, TypeVar
 
@@ -19,9 +20,12 @@ from graph import queries as q
 
 T = TypeVar("T")
 OPTIONAL_LABELS = frozenset({"Supplier", "Agency", "Purchaser", "Expert"})
-# Our own sources may correct a record in place; other systems' records change only with a
-# higher version, so their intake is idempotent on (source, external id, version).
+# Our own sources may correct their own records in place; other systems' records change only
+# with a higher version, so their intake is idempotent on (source, external id, version).
 EDITABLE_SOURCES = ("local", "demo", "bench")
+# Records several sources describe: another source adds to them (a role, a phone) but never
+# changes a value their owner set. Every other record is its owning source's alone.
+SHARED_TYPES = frozenset({"organization", "person"})
 GENESIS = "0" * 64
 
 
@@ -36,6 +40,31 @@ class Changed:
 
 
 ChangeHook = Callable[[ManagedTransaction, list[Changed]], None]
+# Writes the audit event of a write inside the write's own transaction: (tx, uids written,
+# uids refused). Set per request (credit.security.audit.AuditScope), so every write a request
+# makes carries its event and neither commits without the other.
+TransactionAudit = Callable[[ManagedTransaction, Sequence[str], Sequence[str]], None]
+WRITE_AUDIT: ContextVar[TransactionAudit | None] = ContextVar("write_audit", default=None)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A value another source gave for a field the record's owner already set; kept aside."""
+
+    field: str
+    owner: str
+    owner_value: str
+    value: str
+
+
+@dataclass
+class Applied:
+    """What one write did: the uids whose content changed, the records refused because another
+    source owns them (uid -> owner), and the conflicting values of contributions."""
+
+    changed: set[str] = field(default_factory=set)
+    refused: dict[str, str] = field(default_factory=dict)
+    conflicts: dict[str, list[Conflict]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -99,11 +128,22 @@ class GraphStore:
             return session.execute_read(work)
 
     def write(self, cypher: LiteralString, **params: Any) -> list[Any]:
+        """Run one write statement; inside a request, its audit event commits with it, naming
+        the uids (or ids) the statement returned."""
+
         def work(tx: ManagedTransaction) -> list[Any]:
             return list(tx.run(cypher, params))
 
-        with self.driver.session(database=self.database) as session:
-            return session.execute_write(work)
+        def written(rows: list[Any]) -> list[str]:
+            found = []
+            for row in rows:
+                keys = row.keys()
+                value = row["uid"] if "uid" in keys else row["id"] if "id" in keys else None
+                if isinstance(value, str):
+                    found.append(value)
+            return found
+
+        return self._execute_write(work, written)
 
     # -- intake --------------------------------------------------------------------------
 
@@ -116,24 +156,52 @@ class GraphStore:
         return found
 
     def transaction(self, work: Callable[[ManagedTransaction], T]) -> T:
-        """Run `work` in one managed write transaction (retried on transient errors)."""
+        """Run `work` in one managed write transaction (retried on transient errors); inside a
+        request, the request's audit event commits in the same transaction."""
+        return self._execute_write(work, lambda _: [])
+
+    def _execute_write(
+        self,
+        work: Callable[[ManagedTransaction], T],
+        written: Callable[[T], Sequence[str]],
+        refused: Callable[[T], Sequence[str]] = lambda _: [],
+    ) -> T:
+        audit = WRITE_AUDIT.get()
+
+        def audited(tx: ManagedTransaction) -> T:
+            result = work(tx)
+            if audit is not None:
+                audit(tx, written(result), refused(result))
+            return result
+
         with self.driver.session(database=self.database) as session:
-            return session.execute_write(work)
+            return session.execute_write(audited)
 
-    def apply(self, writes: Sequence[GraphWrite], on_changed: ChangeHook | None = None) -> set[str]:
-        """Upsert a batch in one transaction; return the uids whose content changed.
+    def apply(self, writes: Sequence[GraphWrite], on_changed: ChangeHook | None = None) -> Applied:
+        """Upsert a batch in one transaction: what changed, what was refused, what conflicted.
 
+        A record belongs to the source that first wrote it: only that source changes it (the
+        check is part of the write statement, so two writers cannot race past it). Another
+        source's write to an owned record is refused, except on shared entities, where it adds
+        what is missing and sets conflicting values aside for a supervisor.
         `on_changed` runs inside the same transaction, so whatever it writes (the change feed)
-        commits or rolls back together with the change itself."""
+        commits or rolls back together with the change itself, as does the audit event."""
         hubs: dict[str, dict[str, Any]] = {}
         nodes, edge_records = [], []
         for w in writes:
             for hub in w.hubs:
-                hubs[hub.uid] = {
-                    "uid": hub.uid,
-                    "labels": list(hub.labels),
-                    "props": {**hub.props, "uid": hub.uid},
-                }
+                hubs.setdefault(
+                    hub.uid,
+                    {
+                        "uid": hub.uid,
+                        "labels": list(hub.labels),
+                        "props": {
+                            **hub.props,
+                            "uid": hub.uid,
+                            "owner_source": w.provenance.get("source"),
+                        },
+                    },
+                )
             if w.node is not None:
                 nodes.append(
                     {
@@ -160,42 +228,76 @@ class GraphStore:
                 )
         by_uid = {w.uid: w for w in writes}
 
-        def work(tx: ManagedTransaction) -> set[str]:
-            changed: set[str] = set()
-            details: list[Changed] = []
-            if hubs:
-                tx.run(q.UPSERT_HUBS, rows=list(hubs.values())).consume()
-            if nodes:
-                for r in tx.run(q.UPSERT_NODES, rows=nodes, editable=EDITABLE_SOURCES):
-                    changed.add(r["uid"])
-                    details.append(
-                        Changed(
-                            r["uid"],
-                            by_uid[r["uid"]].provenance["record_type"],
-                            bool(r["created"]),
-                            native(r["previous"]),
-                        )
-                    )
-            if edge_records:
-                result = tx.run(q.UPSERT_EDGE_RECORDS, rows=edge_records, editable=EDITABLE_SOURCES)
-                changed.update(r["uid"] for r in result)
-            edges = [
+        def edges_of(uids: Iterable[str]) -> list[dict[str, Any]]:
+            return [
                 {
                     "type": e.type,
                     "start": e.start,
                     "end": e.end,
                     "props": {**e.props, **by_uid[uid].provenance, "owner": uid},
                 }
-                for uid in changed
+                for uid in uids
                 for e in by_uid[uid].edges
             ]
-            if edges:
+
+        def work(tx: ManagedTransaction) -> Applied:
+            applied = Applied()
+            details: list[Changed] = []
+            contributions: list[dict[str, Any]] = []
+            if hubs:
+                tx.run(q.UPSERT_HUBS, rows=list(hubs.values())).consume()
+            if nodes:
+                rows = {row["uid"]: row for row in nodes}
+                for r in tx.run(q.UPSERT_NODES, rows=nodes, editable=EDITABLE_SOURCES):
+                    uid = r["uid"]
+                    record_type = by_uid[uid].provenance["record_type"]
+                    if r["owner"] is not None:
+                        if record_type in SHARED_TYPES:
+                            contributions.append(rows[uid])
+                        else:
+                            applied.refused[uid] = r["owner"]
+                    elif r["changed"]:
+                        applied.changed.add(uid)
+                        details.append(
+                            Changed(uid, record_type, bool(r["created"]), native(r["previous"]))
+                        )
+            if edge_records:
+                result = tx.run(q.UPSERT_EDGE_RECORDS, rows=edge_records, editable=EDITABLE_SOURCES)
+                for r in result:
+                    if r["owner"] is not None:
+                        applied.refused[r["uid"]] = r["owner"]
+                    elif r["changed"]:
+                        applied.changed.add(r["uid"])
+            if edges := edges_of(sorted(applied.changed)):
                 tx.run(q.CREATE_EDGES, rows=edges).consume()
+            if contributions:
+                self._contribute(tx, contributions, edges_of, applied)
             if on_changed is not None and details:
                 on_changed(tx, details)
-            return changed
+            return applied
 
-        return self.transaction(work)
+        return self._execute_write(work, lambda a: sorted(a.changed), lambda a: sorted(a.refused))
+
+    @staticmethod
+    def _contribute(
+        tx: ManagedTransaction,
+        rows: list[dict[str, Any]],
+        edges_of: Callable[[Iterable[str]], list[dict[str, Any]]],
+        applied: Applied,
+    ) -> None:
+        """Another source's record of a shared entity: add what is missing, keep aside what
+        conflicts with the owner's values."""
+        for r in tx.run(q.CONTRIBUTE_NODES, rows=rows):
+            if r["added"]:
+                applied.changed.add(r["uid"])
+            if r["conflicts"]:
+                applied.conflicts[r["uid"]] = [
+                    Conflict(c["field"], r["owner"], c["owner_value"], c["value"])
+                    for c in r["conflicts"]
+                ]
+        uids = [row["uid"] for row in rows]
+        if edges := edges_of(uids):
+            applied.changed.update(r["uid"] for r in tx.run(q.CONTRIBUTE_EDGES, rows=edges))
 
     # -- lookups -------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
@@ -218,7 +218,7 @@ class AccessGuard(SchemaExtension):
         self.audit = audit
         self.max_cost = max_cost
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         ec = self.execution_context
         principal = getattr(ec.context, "principal", None)
         document = ec.graphql_document
@@ -244,26 +244,62 @@ class AccessGuard(SchemaExtension):
                     "COST_LIMIT", "(query)", f"estimated cost {plan.cost} is over {self.max_cost}"
                 )
                 outcome = "denied"
-        yield
         if principal is None or document is None:
+            yield
             return
+        base = AuditEvent(
+            actor=principal.subject,
+            actor_name=principal.name,
+            roles=tuple(sorted(principal.roles)),
+            credential=principal.credential,
+            operation=",".join(plan.root_fields) if plan else "",
+            targets=tuple(_targets(document, ec.variables, None)),
+            outcome=outcome,
+            result_hash="",
+            reason=_reason(document, ec.variables),
+        )
+        # A query's own bookkeeping writes (check records) are covered by its request event,
+        # durable before the answer leaves; a mutation's writes each carry theirs.
+        writes = any(f.startswith("Mutation.") for f in base.operation.split(","))
+        scope, token = self.audit.scope(base if writes else None)
+        try:
+            yield
+        finally:
+            self.audit.end_scope(token)
         result = ec.result
         data = getattr(result, "data", None)
         errors = getattr(result, "errors", None)
         if outcome == "ok" and errors:
             outcome = "error"
-        self.audit.record(
-            AuditEvent(
-                actor=principal.subject,
-                actor_name=principal.name,
-                roles=tuple(sorted(principal.roles)),
-                credential=principal.credential,
-                operation=",".join(plan.root_fields) if plan else "",
-                targets=tuple(_targets(document, ec.variables, data)),
-                outcome=outcome,
-                result_hash=result_hash({"data": data, "errors": [str(e) for e in errors or []]}),
-            )
+        written = scope.touched if scope else []
+        event = replace(
+            base,
+            targets=tuple(dict.fromkeys([*_targets(document, ec.variables, data), *written])),
+            outcome=outcome,
+            result_hash=result_hash({"data": data, "errors": [str(e) for e in errors or []]}),
         )
+        try:  # durable before the answer leaves; no trail, no answer
+            await self.audit.commit(event)
+        except Exception:
+            ec.result = _forbidden(
+                "AUDIT_UNAVAILABLE", "(request)", "the audit trail could not be written"
+            )
+
+
+def _reason(document: DocumentNode, variables: dict[str, Any] | None) -> str:
+    """The `reason` argument of the operation's root fields (an amendment's, a review's)."""
+    for node in _root_fields(document):
+        for arg in node.arguments or ():
+            if arg.name.value == "reason":
+                value = arg.value
+                raw = (
+                    (variables or {}).get(value.name.value)
+                    if isinstance(value, VariableNode)
+                    else value_from_ast_untyped(value)
+                )
+                if isinstance(raw, str):
+                    return raw[:2000]
+    return ""
 
 
 def _state(context: Any) -> Any:

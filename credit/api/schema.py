@@ -28,6 +28,7 @@ from credit.api.detection import DetectionMutation, DetectionQuery
 from credit.api.errors import bad_input, rejected_record
 from credit.api.guard import AccessGuard, PlanCache
 from credit.api.oversight import OversightMutation, OversightQuery
+from credit.api.ownership import OwnershipMutation, OwnershipQuery
 from credit.api.pagination import (
     Connection,
     connection,
@@ -144,7 +145,15 @@ class AuditFilter:
 
 
 @strawberry.type
-class Query(CreditQuery, SyncQuery, WebhookQuery, MatchQuery, DetectionQuery, OversightQuery):
+class Query(
+    CreditQuery,
+    SyncQuery,
+    WebhookQuery,
+    MatchQuery,
+    DetectionQuery,
+    OversightQuery,
+    OwnershipQuery,
+):
     @strawberry.field(description="Who the caller is, as the API sees it.")
     def me(self, info: Info) -> Me:
         p = ctx(info).caller
@@ -432,6 +441,10 @@ def _result(report: IntakeReport) -> IngestResult:
             strawberry.ID(report.accepted_uids[i]) if i in report.accepted_uids else None
             for i in range(1, report.received + 1)
         ],
+        conflicts=[
+            RecordError(index=e.line - 1, field=e.field, rule=e.rule, message=e.message)
+            for e in report.conflicts
+        ],
     )
 
 
@@ -451,7 +464,9 @@ def _record(kind: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @strawberry.type
-class Mutation(SyncMutation, MatchMutation, DetectionMutation, OversightMutation):
+class Mutation(
+    SyncMutation, MatchMutation, DetectionMutation, OversightMutation, OwnershipMutation
+):
     @strawberry.mutation(
         description="Ingest records of our format (see schema/records.schema"
         ".json). Good records land; each bad one is reported and not written."

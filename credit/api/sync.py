@@ -239,7 +239,7 @@ def sync_router(store: GraphStore, audit: AuditLog) -> APIRouter:
         # Parameters are taken as text and checked here, so the caller is authorised (and the
         # call audited) before a bad one is answered 400, naming the field and the rule.
         problems, start, limit_n = _pull_problems(after, limit)
-        await asyncio.to_thread(  # off the event loop: recording the event may wait for it
+        await asyncio.to_thread(  # off the event loop: the audit event is durable before the stream
             authorise_and_audit,
             request,
             table,

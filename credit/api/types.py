@@ -502,6 +502,11 @@ class IngestResult:
     rejected: int
     errors: list[RecordError]
     ids: list[strawberry.ID | None]
+    conflicts: list[RecordError] = strawberry.field(
+        default_factory=list,
+        description="Values another source had already set (source.conflict): the record "
+        "landed without them; they are kept for a supervisor (conflictingValues).",
+    )
 
 
 # --- visibility, applied to every resolver at once ---------------------------------------------

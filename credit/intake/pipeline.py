@@ -12,6 +12,7 @@ thread commits one chunk while the next is validated and mapped.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import queue
 import threading
@@ -26,7 +27,7 @@ from pydantic import ValidationError
 
 from credit.domain.records import RECORD_ADAPTER, RECORD_TYPES, Record
 from credit.intake.mapping import GraphWrite, Mapper
-from credit.store import GraphStore
+from credit.store import Applied, GraphStore
 from credit.sync.feed import publish_record_changes
 
 MAX_LINE_BYTES = 64 * 1024
@@ -69,6 +70,8 @@ class IntakeReport:
     changed: int = 0
     unchanged: int = 0
     errors: list[IntakeError] = field(default_factory=list)
+    # values another source had already set, kept aside (the record itself landed)
+    conflicts: list[IntakeError] = field(default_factory=list)
     changed_uids: list[str] = field(default_factory=list)
     accepted_uids: dict[int, str] = field(default_factory=dict)
 
@@ -81,10 +84,11 @@ class IntakeReport:
         return 1 if self.errors else 0
 
     def summary(self) -> str:
-        return (
+        text = (
             f"{self.received} received, {self.changed} changed, {self.unchanged} unchanged, "
             f"{self.rejected} rejected"
         )
+        return text + (f", {len(self.conflicts)} conflicting values" if self.conflicts else "")
 
 
 _REF_TYPES = frozenset({"OrgRef", "PersonRef", "PersonKeyRef", "ProjectRef", "GroupRef"})
@@ -161,7 +165,11 @@ class _Writer:
         self._intake, self._report, self._progress = intake, report, progress
         self._queue: queue.Queue[list[_Staged] | None] = queue.Queue()
         self._failure: BaseException | None = None
-        self._thread = threading.Thread(target=self._loop, name="intake-writer", daemon=True)
+        # the caller's context goes along, so the request's audit scope covers these writes
+        context = contextvars.copy_context()
+        self._thread = threading.Thread(
+            target=context.run, args=(self._loop,), name="intake-writer", daemon=True
+        )
         self._thread.start()
 
     def submit(self, batch: list[_Staged]) -> None:
@@ -245,6 +253,7 @@ class Intake:
             tick(1)
         report.received = len(lines)
         report.errors.sort(key=lambda e: e.line)
+        report.conflicts.sort(key=lambda e: e.line)
         return report
 
     def _stage(
@@ -304,26 +313,52 @@ class Intake:
 
     def write(self, batch: list[_Staged], report: IntakeReport) -> None:
         """Upsert one batch in one transaction; a batch the database refuses is retried record
-        by record, so only the refused record is reported."""
+        by record, so only the refused record is reported. A record another source owns is
+        refused (`source.not_owner`); the rest of the batch lands."""
         try:
-            changed = self.store.apply([s.write for s in batch], publish_record_changes)
+            applied = self.store.apply([s.write for s in batch], publish_record_changes)
             ok = batch
         except Neo4jError:
-            changed, ok = set(), []
+            applied, ok = Applied(), []
             for staged in batch:
                 try:
-                    changed |= self.store.apply([staged.write], publish_record_changes)
-                    ok.append(staged)
+                    one = self.store.apply([staged.write], publish_record_changes)
                 except Neo4jError as exc:
                     report.errors.append(
                         IntakeError(
                             staged.line, "(record)", "store.write", exc.message or "refused"
                         )
                     )
+                    continue
+                ok.append(staged)
+                applied.changed |= one.changed
+                applied.refused |= one.refused
+                applied.conflicts |= one.conflicts
         for staged in ok:
             uid = staged.write.uid
+            if (owner := applied.refused.get(uid)) is not None:
+                report.errors.append(
+                    IntakeError(
+                        staged.line,
+                        "source",
+                        "source.not_owner",
+                        f"{uid} belongs to source {owner!r}; only it (or a supervisor's "
+                        "amendRecord) may change it",
+                    )
+                )
+                continue
+            report.conflicts += [
+                IntakeError(
+                    staged.line,
+                    c.field,
+                    "source.conflict",
+                    f"{uid}: source {c.owner!r} set {c.owner_value!r}; "
+                    f"{c.value!r} is kept aside for a supervisor",
+                )
+                for c in applied.conflicts.get(uid, ())
+            ]
             report.accepted_uids[staged.line] = uid
-            if uid in changed:
+            if uid in applied.changed:
                 report.changed += 1
                 report.changed_uids.append(uid)
             else:

@@ -1,27 +1,34 @@
 """The append-only audit trail: who did or looked at what, when, and a hash of what they got.
 
 Events form a hash chain (each event's hash covers the previous one's), so a deleted or altered
-event breaks verification. Requests only enqueue events; one writer thread appends them in
-batches under a lock on the chain head, which keeps the chain linear even with several API
-processes and keeps the cost of auditing off the request path.
+event breaks verification. No answered request leaves the trail:
+- a mutation's write events commit in the write's own transaction (`AuditScope`, installed
+  per request as `credit.store.WRITE_AUDIT`), naming the uids written and refused;
+- every request's event (reads included) is durable before its answer leaves: requests hand
+  their events to one writer thread, which appends whatever has queued up in one transaction
+  (group commit) and then releases the requests whose events it holds.
+Appenders take the lock on the chain head last in their transaction, so the chain stays
+linear with several API processes and concurrent writes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
 import queue
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextvars import Token
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import ManagedTransaction
 
-from credit.store import GENESIS, GraphStore
+from credit.store import GENESIS, WRITE_AUDIT, GraphStore, TransactionAudit
 from graph import queries as q
 
 log = logging.getLogger(__name__)
@@ -39,6 +46,22 @@ class AuditEvent:
     result_hash: str
     at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # Added later: left out of the stored and hashed event when empty, so events written
+    # before them still verify.
+    in_transaction: bool = False  # committed inside the write it describes
+    rejected: tuple[str, ...] = ()  # uids the write refused (another source's records)
+    reason: str = ""  # the reason the caller gave (an amendment, a review)
+
+
+_EVENT_FIELDS = tuple(AuditEvent.__dataclass_fields__)
+_OPTIONAL = frozenset({"in_transaction", "rejected", "reason"})
+_LISTS = ("roles", "targets", "rejected")
+
+
+def as_stored(event: dict[str, Any]) -> dict[str, Any]:
+    """An event as it is stored and hashed: lists as lists, empty optional fields left out."""
+    out = {k: list(v) if k in _LISTS and v is not None else v for k, v in event.items()}
+    return {k: v for k, v in out.items() if k not in _OPTIONAL or v}
 
 
 def canonical(event: dict[str, Any]) -> str:
@@ -54,78 +77,168 @@ def result_hash(payload: Any) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-_EVENT_FIELDS = tuple(AuditEvent.__dataclass_fields__)
+def append_in(tx: ManagedTransaction, batch: Sequence[AuditEvent]) -> None:
+    """Append events to the chain inside `tx` (see AUDIT_STAGE for the lock order)."""
+    events = [as_stored(asdict(e)) for e in batch]
+    tx.run(q.AUDIT_STAGE, rows=events).consume()
+    head = tx.run(q.AUDIT_LOCK_HEAD).single(strict=True)
+    seq, prev = int(head["seq"]), str(head["hash"])
+    seals = []
+    for event in events:
+        seq += 1
+        digest = chain_hash(prev, event)
+        seals.append({"id": event["id"], "seq": seq, "prev_hash": prev, "hash": digest})
+        prev = digest
+    tx.run(q.AUDIT_SEAL, rows=seals, seq=seq, hash=prev).consume()
+
+
+Notify = Callable[[BaseException | None], None]
+
+
+@dataclass
+class AuditScope:
+    """One request's audit inside its writes: each write transaction the request makes gets an
+    event (committed with it) naming what it wrote; the uids are kept for the request's event."""
+
+    base: AuditEvent
+    touched: list[str] = field(default_factory=list)
+
+    def __call__(
+        self, tx: ManagedTransaction, written: Sequence[str], rejected: Sequence[str]
+    ) -> None:
+        targets = tuple(dict.fromkeys([*self.base.targets, *written]))
+        event = AuditEvent(
+            actor=self.base.actor,
+            actor_name=self.base.actor_name,
+            roles=self.base.roles,
+            credential=self.base.credential,
+            operation=self.base.operation,
+            targets=targets,
+            outcome="ok",
+            result_hash=result_hash({"written": list(written), "rejected": list(rejected)}),
+            in_transaction=True,
+            rejected=tuple(rejected),
+            reason=self.base.reason,
+        )
+        append_in(tx, [event])
+        # a retried transaction calls again: keep each uid once
+        self.touched = list(dict.fromkeys([*self.touched, *written, *rejected]))
 
 
 class AuditLog:
-    def __init__(self, store: GraphStore, batch_size: int = 500) -> None:
+    def __init__(self, store: GraphStore, batch_size: int = 500, durable: bool = True) -> None:
         self.store = store
         self.batch_size = batch_size
-        self._queue: queue.Queue[AuditEvent | threading.Event] = queue.Queue()
+        # False is the old asynchronous trail (events may be lost in a crash); kept only to
+        # measure what durability costs (bench/audit_cost.py).
+        self.durable = durable
+        self._queue: queue.Queue[tuple[AuditEvent | None, Notify | None]] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
+    # -- request events ------------------------------------------------------------------
+
     def record(self, event: AuditEvent) -> None:
-        self._ensure_writer()
-        self._queue.put(event)
+        """Queue an event; durable mode waits until it is committed (blocks this thread)."""
+        if not self.durable:
+            self._put(event, None)
+            return
+        done = threading.Event()
+        failure: list[BaseException] = []
+
+        def notify(exc: BaseException | None) -> None:
+            if exc is not None:
+                failure.append(exc)
+            done.set()
+
+        self._put(event, notify)
+        if not done.wait(60):
+            raise TimeoutError("the audit event was not written in time")
+        if failure:
+            raise failure[0]
+
+    async def commit(self, event: AuditEvent) -> None:
+        """Queue an event and (durable mode) wait, without blocking the loop, until the batch
+        holding it is committed; raises if it could not be written."""
+        if not self.durable:
+            self._put(event, None)
+            return
+        loop = asyncio.get_running_loop()
+        settled: asyncio.Future[None] = loop.create_future()
+
+        def settle(exc: BaseException | None) -> None:
+            if settled.done():
+                return
+            if exc is None:
+                settled.set_result(None)
+            else:
+                settled.set_exception(exc)
+
+        def notify(exc: BaseException | None) -> None:
+            loop.call_soon_threadsafe(settle, exc)
+
+        self._put(event, notify)
+        await settled
 
     def flush(self, timeout: float = 30.0) -> None:
         """Block until every event recorded so far is in the graph."""
-        self._ensure_writer()
         done = threading.Event()
-        self._queue.put(done)
+        self._put(None, lambda _: done.set())
         if not done.wait(timeout):
             raise TimeoutError("audit events were not written in time")
 
-    def _ensure_writer(self) -> None:
+    # -- write events --------------------------------------------------------------------
+
+    def scope(
+        self, base: AuditEvent | None
+    ) -> tuple[AuditScope | None, Token[TransactionAudit | None]]:
+        """Install a mutation's in-transaction audit (durable mode; none for `base` None);
+        reset the token after."""
+        scope = AuditScope(base) if self.durable and base is not None else None
+        return scope, WRITE_AUDIT.set(scope)
+
+    @staticmethod
+    def end_scope(token: Token[TransactionAudit | None]) -> None:
+        WRITE_AUDIT.reset(token)
+
+    # -- the writer ----------------------------------------------------------------------
+
+    def _put(self, event: AuditEvent | None, notify: Notify | None) -> None:
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
                 self._thread.start()
+        self._queue.put((event, notify))
 
     def _run(self) -> None:
         while True:
             item = self._queue.get()
             batch: list[AuditEvent] = []
-            waiters: list[threading.Event] = []
+            waiters: list[Notify] = []
             while True:
-                if isinstance(item, threading.Event):
-                    waiters.append(item)
-                else:
-                    batch.append(item)
+                event, notify = item
+                if event is not None:
+                    batch.append(event)
+                if notify is not None:
+                    waiters.append(notify)
                 if len(batch) >= self.batch_size:
                     break
                 try:
                     item = self._queue.get_nowait()
                 except queue.Empty:
                     break
-            if batch:
-                self._append(batch)
+            failure = self._append(batch) if batch else None
             for waiter in waiters:
-                waiter.set()
+                waiter(failure)
 
-    def _append(self, batch: Sequence[AuditEvent]) -> None:
-        events = [asdict(e) for e in batch]
-        for event in events:
-            event["roles"] = list(event["roles"])
-            event["targets"] = list(event["targets"])
-
-        def work(tx: ManagedTransaction) -> None:
-            head = tx.run(q.AUDIT_LOCK_HEAD).single(strict=True)
-            seq, prev = int(head["seq"]), str(head["hash"])
-            rows = []
-            for event in events:
-                seq += 1
-                digest = chain_hash(prev, event)
-                rows.append({**event, "seq": seq, "prev_hash": prev, "hash": digest})
-                prev = digest
-            tx.run(q.AUDIT_INSERT, rows=rows, seq=seq, hash=prev).consume()
-
+    def _append(self, batch: Sequence[AuditEvent]) -> BaseException | None:
         try:
             with self.store.driver.session(database=self.store.database) as session:
-                session.execute_write(work)
-        except Exception:  # the trail must not take the API down; the loss is logged
-            log.exception("could not append %d audit events", len(events))
+                session.execute_write(lambda tx: append_in(tx, batch))
+        except Exception as exc:  # the waiting requests fail; an async event's loss is logged
+            log.exception("could not append %d audit events", len(batch))
+            return exc
+        return None
 
 
 @dataclass(frozen=True)
@@ -149,8 +262,9 @@ def verify_chain(store: GraphStore) -> ChainReport:
             seq = int(props["seq"])
             if seq != expected_seq:
                 return ChainReport(count, False, expected_seq, f"event {expected_seq} is missing")
-            event = {k: props.get(k) for k in _EVENT_FIELDS}
-            event["roles"], event["targets"] = list(event["roles"]), list(event["targets"])
+            event = as_stored(
+                {k: props.get(k) for k in _EVENT_FIELDS if k not in _OPTIONAL or k in props}
+            )
             if props["prev_hash"] != prev_hash or chain_hash(prev_hash, event) != props["hash"]:
                 return ChainReport(count, False, seq, f"event {seq} was altered")
             prev_hash, expected_seq, count, after = props["hash"], seq + 1, count + 1, seq
