@@ -91,7 +91,8 @@ class Instance:
         path = self.home / "password"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(24))
+            # never a leading "-": neo4j-admin would read the password as an option
+            path.write_text("n" + secrets.token_urlsafe(24))
             path.chmod(0o600)
         return path.read_text().strip()
 
