@@ -119,7 +119,8 @@ def _prepare(suppliers: int, min_bidders: int) -> Fixture:
     os.environ.update(_env())
     _credit("neo4j", "start")
     _credit("migrate")
-    _credit("demo", "--suppliers", str(suppliers), "--if-empty")
+    # about ten bids a supplier, as the benchmarks build it: some lots have 20-30 bidders
+    _credit("demo", "--suppliers", str(suppliers), "--bids", str(10 * suppliers), "--if-empty")
     from credit.security.auth import create_api_key, create_token
     from credit.security.permissions import Role
     from credit.services import get_store

@@ -315,6 +315,19 @@ class CheckRecordView:
         return _inclusion(record, proof)
 
 
+def _filed(check: assessment.SupplierCheck) -> dict[str, Any]:
+    """What every filed single check answers with, whoever its subject."""
+    e = check.eligibility
+    return {
+        "decision": e.decision,
+        "reasons": [DecisionReason.of(r) for r in e.reasons],
+        "as_of": e.as_of,
+        "policy_version": e.policy_version,
+        "check_record": _ref(check.record),
+        "known_at": e.known_at,
+    }
+
+
 def _instant(known_at: datetime | None) -> datetime | None:
     return None if known_at is None else periods.as_china_time(known_at)
 
@@ -385,16 +398,8 @@ class CreditQuery:
             c.caller.subject,
             _instant(known_at),
         )
-        e = check.eligibility
-        return SupplierEligibility(
-            supplier_id=strawberry.ID(e.subject_id),
-            decision=e.decision,
-            reasons=[DecisionReason.of(r) for r in e.reasons],
-            as_of=e.as_of,
-            policy_version=e.policy_version,
-            check_record=_ref(check.record),
-            known_at=e.known_at,
-        )
+        subject = strawberry.ID(check.eligibility.subject_id)
+        return SupplierEligibility(supplier_id=subject, **_filed(check))
 
     @strawberry.field(
         description="May this procurement agency act as agent (Law Art. 78 bans; Administrative "
@@ -417,16 +422,8 @@ class CreditQuery:
             c.caller.subject,
             _instant(known_at),
         )
-        e = check.eligibility
-        return AgencyEligibility(
-            agency_id=strawberry.ID(e.subject_id),
-            decision=e.decision,
-            reasons=[DecisionReason.of(r) for r in e.reasons],
-            as_of=e.as_of,
-            policy_version=e.policy_version,
-            check_record=_ref(check.record),
-            known_at=e.known_at,
-        )
+        subject = strawberry.ID(check.eligibility.subject_id)
+        return AgencyEligibility(agency_id=subject, **_filed(check))
 
     @strawberry.field(
         description="Every bidder of a lot at once, with the Art. 18 conflicts "
