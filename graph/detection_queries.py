@@ -9,8 +9,10 @@ from typing import LiteralString
 # --- facts -----------------------------------------------------------------------------------
 
 # Lots with their project, buyers, priced bids and award; with `$details` also each bid's
-# shared identifiers (preparer, agent, contact, phone, deposit account and its holders,
-# devices) and the lot's reviews. Without details this is the light row of the bid history.
+# shared identifiers (preparer, agent, contact, phone, e-mail, deposit account and its
+# holders, devices, project team with each member's role), the contact's and the deposit
+# holder's names as given, and the lot's reviews. Without details this is the light row of
+# the bid history.
 # Temporal values come as ISO text: the driver's zoned-datetime decoding dominated the cost.
 _LOT_FACTS_BODY: LiteralString = """
 MATCH (l:Entity {uid: uid})<-[:HAS_LOT]-(p:Project)
@@ -22,14 +24,18 @@ CALL (p) {
 CALL (l) {
   MATCH (l)<-[:FOR_LOT]-(b:Bid)<-[:SUBMITTED]-(s:Organization)
   CALL (b) {
-    MATCH (b)-[r:PREPARED_BY|AGENT|CONTACT|CONTACT_PHONE|DEPOSIT_FROM|CREATED_ON]->(h:Entity)
+    MATCH (b)-[r:PREPARED_BY|AGENT|CONTACT|CONTACT_PHONE|CONTACT_EMAIL|DEPOSIT_FROM|CREATED_ON
+               |TEAM_MEMBER]->(h:Entity)
     WHERE $details
-    RETURN collect({rel: type(r), uid: h.uid, kind: h.kind, value: h.value,
-                    holders: [(h)<-[:HOLDS_ACCOUNT]-(o:Organization) | o.uid]}) AS ids
+    RETURN collect({rel: type(r), uid: h.uid, kind: coalesce(r.role, h.kind), value: h.value,
+                    holders: [(h)<-[:HOLDS_ACCOUNT]-(o:Organization|Person) | o.uid]}) AS ids
   }
   RETURN collect({bid: b.uid, supplier: s.uid, price: b.price_exact,
                   currency: b.price_currency, status: b.status,
                   submitted_at: toString(b.submitted_at), fingerprint: b.file_fingerprint,
+                  contact_name: CASE WHEN $details THEN b.contact_name END,
+                  holder_name: CASE WHEN $details THEN b.deposit_holder_name END,
+                  supplier_name: CASE WHEN $details THEN s.name END,
                   ids: ids}) AS bids
 }
 CALL (l) {

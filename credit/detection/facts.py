@@ -14,8 +14,10 @@ from functools import cached_property
 
 @dataclass(frozen=True, slots=True)
 class Identifier:
-    """A node a bid points at: its preparer, agent, contact person, contact phone, deposit
-    account (with the organisations that hold it) or a device (MAC, IP, document author)."""
+    """A node a bid points at: its preparer, agent, contact person, contact phone or e-mail,
+    deposit account (with the organisations or people that hold it), a device (MAC, IP,
+    document author, platform machine code, signing certificate) or a member of its project
+    team (`kind` is then the member's role)."""
 
     rel: str
     uid: str
@@ -34,6 +36,9 @@ class BidFact:
     submitted_at: datetime
     fingerprint: str | None = None
     identifiers: tuple[Identifier, ...] = ()
+    contact_name: str | None = None  # the contact as open data names one (OCDS contactPoint)
+    holder_name: str | None = None  # the deposit account holder's name on the payment
+    supplier_name: str | None = None
 
     @property
     def priced(self) -> bool:

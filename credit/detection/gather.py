@@ -95,6 +95,9 @@ def _bid(row: Any) -> BidFact:
         status=row["status"],
         submitted_at=datetime.fromisoformat(row["submitted_at"]),
         fingerprint=row["fingerprint"],
+        contact_name=row.get("contact_name"),
+        holder_name=row.get("holder_name"),
+        supplier_name=row.get("supplier_name"),
         identifiers=tuple(
             sorted(
                 (
