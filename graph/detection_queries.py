@@ -291,6 +291,21 @@ OPTIONAL MATCH (p)-[:RUN_BY]->(a:Organization)
 RETURN l:Lot AS is_lot, [x IN [b.uid, a.uid] WHERE x IS NOT NULL] AS buyers
 """
 
+# What the last scan knows about a lot's bidders at bid opening: current, undismissed flags
+# of no single lot (rotation rings, cover bidding, successors of debarred suppliers...) naming
+# any of them, with only those of its bidders they name; nothing of other lots or prices.
+STANDING_OF_LOT: LiteralString = """
+MATCH (:Entity {uid: $lot})<-[:FOR_LOT]-(:Bid)<-[:SUBMITTED]-(bidder:Organization)
+WITH DISTINCT bidder
+MATCH (f:Flag)-[:FLAGS]->(bidder)
+WHERE f.current AND f.lot IS NULL AND f.status <> 'DISMISSED'
+WITH f, collect(bidder.uid) AS bidders
+RETURN f.uid AS uid, f.pattern AS pattern, f.title AS title, f.basis AS basis,
+       f.confidence AS confidence, f.status AS status, f.last_seen AS last_seen,
+       size(f.suppliers) AS parties, bidders
+ORDER BY f.confidence DESC, f.uid
+"""
+
 # A supervisor's decision, kept as its own node (history), and the flag's current status.
 FLAG_REVIEW: LiteralString = """
 MATCH (f:Flag {uid: $uid})
