@@ -107,6 +107,15 @@ RETURN uid AS successor, n.registered_on AS registered_on, x.uid AS via, x:Perso
 SUCCESSOR_LINKS: LiteralString = "UNWIND $uids AS uid" + _SUCCESSOR_LINKS_BODY
 LOT_BIDDER_SUCCESSORS: LiteralString = _BIDDERS_OF_LOT + _SUCCESSOR_LINKS_BODY
 
+# The groups and associations each party is a member of (Regs Art. 74 item 4), with periods.
+_MEMBERSHIPS_BODY: LiteralString = """
+MATCH (:Entity {uid: uid})-[r:MEMBER_OF]->(g:Group)
+RETURN uid AS org, g.uid AS group, g.kind AS kind, r.uid AS tie,
+       toString(r.valid_from) AS valid_from, toString(r.valid_to) AS valid_to
+"""
+MEMBERSHIPS: LiteralString = "UNWIND $uids AS uid" + _MEMBERSHIPS_BODY
+LOT_BIDDER_MEMBERSHIPS: LiteralString = _BIDDERS_OF_LOT + _MEMBERSHIPS_BODY
+
 # The lots a lot-mode check needs for history: every lot the lot's bidders bid for or won,
 # with their light facts (LOT_FACTS without details) in the same round trip (`$details`
 # false). What the per-buyer detectors count over the rest of the lot's purchaser's and

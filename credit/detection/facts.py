@@ -144,6 +144,23 @@ class Tie:
 
 
 @dataclass(frozen=True, slots=True)
+class Membership:
+    """An organisation's membership of a group or association (MEMBER_OF), with its period."""
+
+    org: str
+    group: str
+    kind: str | None
+    uid: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    def in_force(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Kin:
     person: str
     relative: str
@@ -266,6 +283,7 @@ class Facts:
     history: History | None = None
     successors: Sequence[SuccessorLink] = ()
     focus: frozenset[str] | None = None
+    memberships: Mapping[str, Sequence[Membership]] = field(default_factory=dict)
 
     def in_focus(self, suppliers: Iterable[str]) -> bool:
         return self.focus is None or all(s in self.focus for s in suppliers)
