@@ -46,7 +46,6 @@ FIXTURES = "".join(
         "test_detect_staff_groups.py",
         "test_detect_deposits_platform.py",
     )
-    if (Path(__file__).parent / name).exists()
 )
 
 

@@ -377,6 +377,7 @@ class Market:
             self.plant_successor()
         self.plant_near_misses()
         self.plant_staff_and_groups()
+        self.plant_deposits_and_platform()
 
     def replace_rep(self, org: _Org, person: _Person, since: date) -> None:
         """`person` becomes the legal representative of `org` from `since`."""
@@ -753,7 +754,8 @@ class Market:
             c, d = rng.sample(lot.bids, 2)
             former = self.person()
             left = lot.day - timedelta(days=rng.randint(60, 900))
-            self.ties.append(_Tie("EMPLOYED_BY", former, d.supplier, START, left))
+            hired = left - timedelta(days=900)
+            self.ties.append(_Tie("EMPLOYED_BY", former, d.supplier, hired, left))
             c.extra["team"] = [
                 *c.extra["team"],
                 {"role": "TECHNICAL_LEAD", "person": {"person": former.id_number}},
@@ -772,6 +774,69 @@ class Market:
             left = self.day(START, date(2023, 6, 30))
             self.memberships += [(h, gid, START, None), (k, gid, START, left)]
             self.meet([h, k], self.day(left + timedelta(days=30)))
+
+    def plant_deposits_and_platform(self) -> None:
+        """Deposits from one holder's accounts under different numbers, or from the legal
+        representative of another bidder (Order 87 Art. 37 item 6); bids from one platform
+        machine or signed with one CA certificate; near-misses: a bidder's deposit paid by its
+        own legal representative, namesakes paying for different bidders."""
+        rng = self.rng
+        for _ in range(self.plants):
+            lot = self.free_lot()
+            a, b = rng.sample(lot.bids, 2)
+            a.status = b.status = "VALID"
+            how = rng.choice(("holder", "name", "rep"))
+            if how == "rep":
+                rep = b.supplier.rep
+                a.extra |= {
+                    "deposit_account": f"6217-{rep.id_number}",
+                    "deposit_holder": {"person": rep.id_number},
+                    "deposit_holder_name": rep.name,
+                }
+            else:
+                payer = rng.choice([o for o in self.suppliers if o not in lot.suppliers])
+                for k, bid in enumerate((a, b), start=1):
+                    bid.extra["deposit_account"] = f"{payer.account}-{k}"
+                    if how == "holder":
+                        bid.extra["deposit_holder"] = {"org": payer.uscc}
+                    bid.extra["deposit_holder_name"] = payer.name
+            self.truth.add(
+                Truth(
+                    "SAME_DEPOSIT_ACCOUNT",
+                    lot.id,
+                    tuple(sorted((a.supplier.uscc, b.supplier.uscc))),
+                )
+            )
+            # near-miss: each bidder's deposit from its own legal representative's account
+            lot = self.free_lot()
+            for bid in lot.bids:
+                rep = bid.supplier.rep
+                bid.extra |= {
+                    "deposit_account": f"6217-{rep.id_number}",
+                    "deposit_holder": {"person": rep.id_number},
+                    "deposit_holder_name": rep.name,
+                }
+                for t in self.ties:  # unless the person also heads another bidder by now
+                    if (
+                        t.source is rep
+                        and t.kind in ("LEGAL_REP_OF", "RESPONSIBLE_FOR")
+                        and t.target in lot.suppliers
+                        and t.target is not bid.supplier
+                        and t.overlaps(lot.day, lot.day)
+                    ):
+                        pair = tuple(sorted((bid.supplier.uscc, t.target.uscc)))
+                        self.truth.add(Truth("SAME_DEPOSIT_ACCOUNT", lot.id, pair))
+            # bids from one platform machine or signed with one CA certificate
+            lot = self.free_lot()
+            a, b = rng.sample(lot.bids, 2)
+            a.status = b.status = "VALID"
+            kind = rng.choice(("MACHINE_CODE", "CA_CERT"))
+            value = f"MC-{a.supplier.mac}" if kind == "MACHINE_CODE" else f"CA-{a.supplier.uscc}"
+            for bid in (a, b):
+                bid.extra["devices"] = [{"kind": kind, "value": value}]
+            self.truth.add(
+                Truth("SAME_DEVICE", lot.id, tuple(sorted((a.supplier.uscc, b.supplier.uscc))))
+            )
 
     def _staff_and_group_truth(self) -> None:
         people = {p.id_number: p for p in self.people}
@@ -1006,7 +1071,12 @@ class Market:
             )
             for j, bid in enumerate(lot.bids, start=1):
                 org = bid.supplier
-                devices = [{"kind": "IP", "value": org.ip}, {"kind": "MAC", "value": org.mac}]
+                devices = [
+                    {"kind": "IP", "value": org.ip},
+                    {"kind": "MAC", "value": org.mac},
+                    {"kind": "MACHINE_CODE", "value": f"MC-{org.mac}"},
+                    {"kind": "CA_CERT", "value": f"CA-{org.uscc}"},
+                ]
                 if rng.random() < 0.6:
                     devices.append({"kind": "AUTHOR", "value": org.author})
                 fields: Record = {
