@@ -3,15 +3,19 @@ Art. 74 item 4) on fixtures through the real intake and graph, each with its nea
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from credit.intake.pipeline import Intake
+from credit.security.permissions import Role
 from credit.services import get_mapper
 from credit.store import GraphStore
 from tests import factories as f
-from tests.detect_fixtures import buyer, load, lot_flags, orgs, suppliers, tender
+from tests.conftest import GraphQLClient
+from tests.detect_fixtures import BUYER, buyer, load, lot_flags, orgs, suppliers, tender
 
 PLAIN = {1: "1000000", 2: "1043700", 3: "1097350"}
 
@@ -152,3 +156,38 @@ def test_no_two_current_members_of_one_group_is_not_flagged(
 ) -> None:
     load(intake, market(*records))
     assert lot_flags(store, "L1", "GROUP_INSTRUCTION") == []
+
+
+# --- their evidence over GraphQL ------------------------------------------------------------
+
+EVIDENCE = """query($id: ID!) { flag(id: $id) { pattern supplierIds
+  evidence { nodes { id kind } edges { type source target } } } }"""
+
+
+def test_the_evidence_of_both_patterns_is_served_with_the_person_masked_for_the_purchaser(
+    intake: Intake, store: GraphStore, client_as: Callable[..., GraphQLClient]
+) -> None:
+    team = {"team": [{"role": "PROJECT_MANAGER", "person": who(5)}]}
+    load(
+        intake,
+        market(
+            works(5, 2),
+            group("G1"),
+            member(1, "G1"),
+            member(3, "G1"),
+            *tender("L1", PLAIN, bids={1: team}),
+        ),
+    )
+    found = {x.pattern: x for x in lot_flags(store, "L1")}
+    supervisor = client_as(Role.SUPERVISOR)
+    purchaser = client_as(Role.PURCHASER, org=f.make_uscc(BUYER))
+    person = get_mapper().person_uid_for(f.make_id_number(5))
+    staff = supervisor.ok(EVIDENCE, id=found["STAFF_CROSSOVER"].uid)["flag"]["evidence"]
+    assert person in {n["id"] for n in staff["nodes"]}
+    assert ("TEAM_MEMBER", person) in {(e["type"], e["target"]) for e in staff["edges"]}
+    assert ("EMPLOYED_BY", person) in {(e["type"], e["source"]) for e in staff["edges"]}
+    masked = purchaser.ok(EVIDENCE, id=found["STAFF_CROSSOVER"].uid)["flag"]["evidence"]
+    assert person not in json.dumps(masked)
+    groups = purchaser.ok(EVIDENCE, id=found["GROUP_INSTRUCTION"].uid)["flag"]["evidence"]
+    assert "group:G1" in {n["id"] for n in groups["nodes"]}
+    assert {e["type"] for e in groups["edges"]} >= {"MEMBER_OF", "SUBMITTED"}

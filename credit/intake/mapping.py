@@ -331,10 +331,10 @@ class Mapper:
                 holder = self.party_uid(rec.deposit_holder)
                 write.refs[holder] = "deposit_holder"
                 write.edges.append(EdgeWrite("HOLDS_ACCOUNT", holder, hub))
-        for i, member in enumerate(rec.team):
-            person = self.party_uid(member.person)
+        for i, seat in enumerate(rec.team):
+            person = self.party_uid(seat.person)
             write.refs[person] = f"team.{i}.person"
-            write.edges.append(EdgeWrite("TEAM_MEMBER", uid, person, {"role": member.role.value}))
+            write.edges.append(EdgeWrite("TEAM_MEMBER", uid, person, {"role": seat.role.value}))
         for device in rec.devices:
             hub = f"device:{device.kind.lower()}:{_norm(device.value)}"
             write.hubs.append(

@@ -46,6 +46,7 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
                 settings.kinds[kind],
                 f"{len(who)} bidders of lot {lot.key} are members of one {kind.lower()}",
                 others=(group,),
+                nodes=[b.uid for b in bids],
                 edges=[*(Edge("MEMBER_OF", s, group) for s in who), *bid_edges(lot, bids)],
                 facts={"group": group, "kind": kind},
             )

@@ -75,7 +75,7 @@ def _lot(lot: LotFacts, facts: Facts, settings: Settings) -> Iterator[Finding]:
             settings.confidence,
             f"a bid of lot {lot.key} names as its {via} {who} of the lot",
             others=(person,) if person else (),
-            nodes=[person] if person else [],
+            nodes=[*([person] if person else []), *(b.uid for b in bids)],
             edges=[*edges, *bid_edges(lot, bids)],
             facts={"roles": sorted(roles), "bidder": mine, "other_bidder": other},
         )
