@@ -61,7 +61,10 @@ def truth_cases(path: Path, mapper: Mapper) -> list[Case]:
         parties = {org_uid(s) for s in row["suppliers"]}
         for other in row["others"]:
             ((kind, value),) = other.items()
-            parties.add(org_uid(value) if kind == "org" else mapper.person_uid_for(value))
+            if kind == "group":
+                parties.add(key_uid("group", value))
+            else:
+                parties.add(org_uid(value) if kind == "org" else mapper.person_uid_for(value))
         lot = key_uid("lot", row["lot"]) if row["lot"] else None
         cases.append(Case(row["pattern"], lot, frozenset(parties)))
     return cases

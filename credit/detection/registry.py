@@ -21,6 +21,7 @@ from credit.detection.detectors import (
     cover_bidding,
     direct_holding,
     expert_conflict,
+    group_instruction,
     identical_prices,
     regular_price_difference,
     same_agent,
@@ -29,6 +30,7 @@ from credit.detection.detectors import (
     same_device,
     same_preparer,
     shared_contact,
+    staff_crossover,
     successor_of_debarred,
 )
 
@@ -43,6 +45,8 @@ DETECTORS: tuple[AnyDetector, ...] = tuple(
         shared_contact,
         same_deposit_account,
         same_device,
+        staff_crossover,
+        group_instruction,
         regular_price_difference,
         identical_prices,
         bid_screens,

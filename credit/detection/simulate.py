@@ -161,6 +161,9 @@ class Market:
         self.ties: list[_Tie] = []
         self.kin: list[tuple[_Person, _Person, str]] = []
         self.violations: list[Record] = []
+        # groups and associations: id -> kind, and (member, group id, from, to) memberships
+        self.groups: dict[str, str] = {}
+        self.memberships: list[tuple[_Org, str, date | None, date | None]] = []
         self.truth: set[Truth] = set()
         self.by_target: dict[str, list[_Tie]] = {}  # the ties, indexed once planting is done
         self._orgs = 0
@@ -373,6 +376,8 @@ class Market:
             self.plant_capture()
             self.plant_successor()
         self.plant_near_misses()
+        self.plant_staff_and_groups()
+        self.plant_deposits_and_platform()
 
     def replace_rep(self, org: _Org, person: _Person, since: date) -> None:
         """`person` becomes the legal representative of `org` from `since`."""
@@ -727,6 +732,154 @@ class Market:
             sister = rng.choice([o for o in self.suppliers if o is not banned])
             self.ties.append(_Tie("RESPONSIBLE_FOR", person, sister, valid_from=left))
 
+    def plant_staff_and_groups(self) -> None:
+        """Staff crossover (Order 87 Art. 37 items 1-3) and members of one group on a lot
+        (Regs Art. 74 item 4), each with its near-misses; the truth is derived from the
+        market in `_staff_and_group_truth`, so crossovers other plants make count too."""
+        rng = self.rng
+        for _ in range(self.plants):
+            lot = self.free_lot()
+            a, b = rng.sample(lot.bids, 2)
+            a.status = b.status = "VALID"
+            if rng.random() < 0.5:
+                manager = {"person": b.supplier.staff.id_number}
+                a.extra["team"] = [{"role": "PROJECT_MANAGER", "person": manager}]
+            else:
+                a.extra["preparer"] = {"person": b.supplier.rep.id_number}
+            # near-miss: a project team of the bidders' own staff, and a former employee
+            lot = self.free_lot()
+            for bid in lot.bids:
+                own = {"person": bid.supplier.staff.id_number}
+                bid.extra["team"] = [{"role": "PROJECT_MANAGER", "person": own}]
+            c, d = rng.sample(lot.bids, 2)
+            former = self.person()
+            left = lot.day - timedelta(days=rng.randint(60, 900))
+            hired = left - timedelta(days=900)
+            self.ties.append(_Tie("EMPLOYED_BY", former, d.supplier, hired, left))
+            c.extra["team"] = [
+                *c.extra["team"],
+                {"role": "TECHNICAL_LEAD", "person": {"person": former.id_number}},
+            ]
+            # members of one group or association meet on a lot
+            gid = f"SIMG{len(self.groups) + 1:04d}"
+            self.groups[gid] = rng.choice(("GROUP", "GROUP", "ASSOCIATION"))
+            e, g = self.pair()
+            since = self.day(START, date(2024, 6, 30))
+            self.memberships += [(e, gid, since, None), (g, gid, since, None)]
+            self.meet([e, g], self.day(since + timedelta(days=1)))
+            # near-miss: a member who left the group before meeting another member
+            gid = f"SIMG{len(self.groups) + 1:04d}"
+            self.groups[gid] = "GROUP"
+            h, k = self.pair()
+            left = self.day(START, date(2023, 6, 30))
+            self.memberships += [(h, gid, START, None), (k, gid, START, left)]
+            self.meet([h, k], self.day(left + timedelta(days=30)))
+
+    def plant_deposits_and_platform(self) -> None:
+        """Deposits from one holder's accounts under different numbers, or from the legal
+        representative of another bidder (Order 87 Art. 37 item 6); bids from one platform
+        machine or signed with one CA certificate; near-misses: a bidder's deposit paid by its
+        own legal representative, namesakes paying for different bidders."""
+        rng = self.rng
+        for _ in range(self.plants):
+            lot = self.free_lot()
+            a, b = rng.sample(lot.bids, 2)
+            a.status = b.status = "VALID"
+            how = rng.choice(("holder", "name", "rep"))
+            if how == "rep":
+                rep = b.supplier.rep
+                a.extra |= {
+                    "deposit_account": f"6217-{rep.id_number}",
+                    "deposit_holder": {"person": rep.id_number},
+                    "deposit_holder_name": rep.name,
+                }
+            else:
+                payer = rng.choice([o for o in self.suppliers if o not in lot.suppliers])
+                for k, bid in enumerate((a, b), start=1):
+                    bid.extra["deposit_account"] = f"{payer.account}-{k}"
+                    if how == "holder":
+                        bid.extra["deposit_holder"] = {"org": payer.uscc}
+                    bid.extra["deposit_holder_name"] = payer.name
+            self.truth.add(
+                Truth(
+                    "SAME_DEPOSIT_ACCOUNT",
+                    lot.id,
+                    tuple(sorted((a.supplier.uscc, b.supplier.uscc))),
+                )
+            )
+            # near-miss: each bidder's deposit from its own legal representative's account
+            lot = self.free_lot()
+            for bid in lot.bids:
+                rep = bid.supplier.rep
+                bid.extra |= {
+                    "deposit_account": f"6217-{rep.id_number}",
+                    "deposit_holder": {"person": rep.id_number},
+                    "deposit_holder_name": rep.name,
+                }
+                for t in self.ties:  # unless the person also heads another bidder by now
+                    if (
+                        t.source is rep
+                        and t.kind in ("LEGAL_REP_OF", "RESPONSIBLE_FOR")
+                        and t.target in lot.suppliers
+                        and t.target is not bid.supplier
+                        and t.overlaps(lot.day, lot.day)
+                    ):
+                        pair = tuple(sorted((bid.supplier.uscc, t.target.uscc)))
+                        self.truth.add(Truth("SAME_DEPOSIT_ACCOUNT", lot.id, pair))
+            # bids from one platform machine or signed with one CA certificate
+            lot = self.free_lot()
+            a, b = rng.sample(lot.bids, 2)
+            a.status = b.status = "VALID"
+            kind = rng.choice(("MACHINE_CODE", "CA_CERT"))
+            value = f"MC-{a.supplier.mac}" if kind == "MACHINE_CODE" else f"CA-{a.supplier.uscc}"
+            for bid in (a, b):
+                bid.extra["devices"] = [{"kind": kind, "value": value}]
+            self.truth.add(
+                Truth("SAME_DEVICE", lot.id, tuple(sorted((a.supplier.uscc, b.supplier.uscc))))
+            )
+
+    def _staff_and_group_truth(self) -> None:
+        people = {p.id_number: p for p in self.people}
+        staff_ties = ("EMPLOYED_BY", "LEGAL_REP_OF", "RESPONSIBLE_FOR")
+        for lot in self.lots:
+            bidders = {b.supplier.uscc for b in lot.bids}
+            for bid in lot.bids:
+                mine = bid.supplier.uscc
+                refs = [bid.extra.get(k) for k in ("preparer", "agent", "contact")]
+                refs += [m["person"] for m in bid.extra.get("team", ())]
+                for ref in refs:
+                    if not ref:
+                        continue
+                    if ref.get("org") in bidders and ref["org"] != mine:
+                        self.truth.add(
+                            Truth("STAFF_CROSSOVER", lot.id, tuple(sorted((mine, ref["org"]))))
+                        )
+                        continue
+                    person = people.get(ref.get("person", ""))
+                    for other in bidders - {mine}:
+                        if any(
+                            t.source is person
+                            and t.kind in staff_ties
+                            and t.overlaps(lot.day, lot.day)
+                            for t in self.by_target.get(other, ())
+                        ):
+                            pair = tuple(sorted((mine, other)))
+                            assert person is not None
+                            who = (("person", person.id_number),)
+                            self.truth.add(Truth("STAFF_CROSSOVER", lot.id, pair, who))
+            groups: dict[str, set[str]] = {}
+            for org, gid, start, end in self.memberships:
+                if (
+                    org.uscc in bidders
+                    and (start is None or start <= lot.day)
+                    and (end is None or end >= lot.day)
+                ):
+                    groups.setdefault(gid, set()).add(org.uscc)
+            for gid, members in groups.items():
+                if len(members) > 1:
+                    who = (("group", gid),)
+                    self.truth.add(Truth("GROUP_INSTRUCTION", lot.id, tuple(sorted(members)), who))
+
     def review_panels(self) -> None:
         rng = self.rng
         for lot in self.lots:
@@ -767,6 +920,7 @@ class Market:
             self._common_controller_truth(lot, bidders)
             self._reviewer_truth(lot, bidders)
         self._successor_truth()
+        self._staff_and_group_truth()
 
     def _common_controller_truth(self, lot: _Lot, bidders: dict[str, _Org]) -> None:
         """Pairs with a controller (CONTROLS, or a majority) in common but no responsible
@@ -854,6 +1008,17 @@ class Market:
             expert = {"specialties": ["综合"]} if p.id_number in experts else None
             yield _rec("person", id_number=p.id_number, name=p.name, expert=expert)
         yield from self._tie_records()
+        for gid, kind in self.groups.items():
+            yield _rec("group", id=gid, name=f"模拟{kind.lower()}{gid}", kind=kind)
+        for org, gid, start, end in self.memberships:
+            yield _rec(
+                "tie",
+                kind="MEMBER_OF",
+                to={"group": gid},
+                valid_from=start.isoformat() if start else None,
+                valid_to=end.isoformat() if end else None,
+                **{"from": {"org": org.uscc}},
+            )
         yield from self._lot_records()
         yield from self.violations
 
@@ -906,7 +1071,12 @@ class Market:
             )
             for j, bid in enumerate(lot.bids, start=1):
                 org = bid.supplier
-                devices = [{"kind": "IP", "value": org.ip}, {"kind": "MAC", "value": org.mac}]
+                devices = [
+                    {"kind": "IP", "value": org.ip},
+                    {"kind": "MAC", "value": org.mac},
+                    {"kind": "MACHINE_CODE", "value": f"MC-{org.mac}"},
+                    {"kind": "CA_CERT", "value": f"CA-{org.uscc}"},
+                ]
                 if rng.random() < 0.6:
                     devices.append({"kind": "AUTHOR", "value": org.author})
                 fields: Record = {
