@@ -12,7 +12,7 @@ is overturned (APL-48-DISCLOSURE: withdrawn, with the reason made public).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -273,3 +273,27 @@ def _day(value: Any) -> date:
 
 def _opt_day(value: Any) -> date | None:
     return None if value is None else _day(value)
+
+
+class RepairWindow(_Public):
+    """When a record can be repaired (NDRC-58-REPAIR): not before the minimum publication
+    period of its severity has been served (the policy's min_repair_months, counted as
+    CIVIL-201-202); a repair ends the publication, not a ban."""
+
+    record_id: str
+    status: str
+    possible_from: date | None
+    state: Literal["possible", "not_yet", "repaired", "overturned"]
+
+
+def repair_window(record: dict[str, Any], min_months: dict[Any, int], today: date) -> RepairWindow:
+    status = str(record.get("status") or "ACTIVE")
+    uid = str(record["uid"])
+    if status == "OVERTURNED":
+        return RepairWindow(record_id=uid, status=status, possible_from=None, state="overturned")
+    months = min_months.get(record.get("severity"), 0)
+    possible = period_end(_day(record["decided_on"]), months) + timedelta(days=1)
+    if status == "REPAIRED":
+        return RepairWindow(record_id=uid, status=status, possible_from=possible, state="repaired")
+    state: Literal["possible", "not_yet"] = "possible" if today >= possible else "not_yet"
+    return RepairWindow(record_id=uid, status=status, possible_from=possible, state=state)
