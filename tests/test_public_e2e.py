@@ -35,7 +35,9 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def site(store: GraphStore, intake: Intake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def site(
+    store: GraphStore, intake: Intake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     monkeypatch.setenv("CREDIT_PUBLIC_VERSION_TTL_MS", "0")
     monkeypatch.setenv("CREDIT_PUBLIC_AUDIT_LOG", str(tmp_path / "public-audit.jsonl"))
     load(intake, market())
@@ -71,7 +73,9 @@ def test_search_by_name_and_by_uscc(site: str, page: Page) -> None:
     page.get_by_label("名称或统一社会信用代码 Name or USCC").fill(f"供应商{BANNED}有限")
     page.get_by_role("button", name="查询 Search").click()
     expect(page.locator("tbody tr")).to_have_count(1)
-    expect(page).to_have_url(f"{site}/public/records?q=%E4%BE%9B%E5%BA%94%E5%95%86{BANNED}%E6%9C%89%E9%99%90&list=")
+    expect(page).to_have_url(
+        f"{site}/public/records?q=%E4%BE%9B%E5%BA%94%E5%95%86{BANNED}%E6%9C%89%E9%99%90&list="
+    )
     page.get_by_label("名称或统一社会信用代码 Name or USCC").fill(f.make_uscc(6))
     page.get_by_role("button", name="查询 Search").click()
     expect(page.locator("tbody tr")).to_have_count(1)

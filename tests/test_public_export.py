@@ -20,18 +20,35 @@ from tests.test_public_api import BANNED, EXPERT, PUBLIC_IDS, market
 
 
 def run(out: Path, *formats: str) -> tuple[int, str]:
-    args = ["export", "public", "--out", str(out), *[x for fmt in formats for x in ("--format", fmt)]]
+    args = [
+        "export",
+        "public",
+        "--out",
+        str(out),
+        *[x for fmt in formats for x in ("--format", fmt)],
+    ]
     result = CliRunner().invoke(app, args)
     return result.exit_code, result.output
 
 
-def test_the_extracts_hold_the_public_view_with_a_manifest(store: GraphStore, intake: Intake, tmp_path: Path) -> None:
+def test_the_extracts_hold_the_public_view_with_a_manifest(
+    store: GraphStore, intake: Intake, tmp_path: Path
+) -> None:
     load(intake, market())
     code, output = run(tmp_path)
     assert code == 0, output
     manifest = json.loads((tmp_path / "manifest.json").read_text())
-    assert manifest["counts"] == {"records": 4, "penalties": 3, "listings": 1, "serious_dishonesty": 3}
-    assert manifest["generated_at"] and [e["format"] for e in manifest["files"]] == ["csv", "jsonl", "ftm"]
+    assert manifest["counts"] == {
+        "records": 4,
+        "penalties": 3,
+        "listings": 1,
+        "serious_dishonesty": 3,
+    }
+    assert manifest["generated_at"] and [e["format"] for e in manifest["files"]] == [
+        "csv",
+        "jsonl",
+        "ftm",
+    ]
     for entry in manifest["files"]:
         data = (tmp_path / entry["name"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["bytes"]
@@ -43,10 +60,14 @@ def test_the_extracts_hold_the_public_view_with_a_manifest(store: GraphStore, in
     assert f.make_id_number(EXPERT) not in everything and "13800000000" not in everything
 
 
-def test_every_ftm_entity_validates_against_the_schema(store: GraphStore, intake: Intake, tmp_path: Path) -> None:
+def test_every_ftm_entity_validates_against_the_schema(
+    store: GraphStore, intake: Intake, tmp_path: Path
+) -> None:
     load(intake, market())
     assert run(tmp_path, "ftm")[0] == 0
-    entities = [json.loads(x) for x in (tmp_path / "public-records.ftm.json").read_text().splitlines()]
+    entities = [
+        json.loads(x) for x in (tmp_path / "public-records.ftm.json").read_text().splitlines()
+    ]
     ids = {e["id"] for e in entities}
     assert len(ids) == len(entities)
     for data in entities:
@@ -64,7 +85,11 @@ def test_every_ftm_entity_validates_against_the_schema(store: GraphStore, intake
     by_schema = {e["schema"] for e in entities}
     assert by_schema == {"Company", "Person", "Sanction"}
     company = next(e for e in entities if e["properties"].get("uscCode") == [f.make_uscc(BANNED)])
-    sanctions = [e for e in entities if e["schema"] == "Sanction" and e["properties"]["entity"] == [company["id"]]]
+    sanctions = [
+        e
+        for e in entities
+        if e["schema"] == "Sanction" and e["properties"]["entity"] == [company["id"]]
+    ]
     debarment = next(s for s in sanctions if s["properties"]["programId"] == ["CN-GP-DEBARMENT"])
     assert debarment["properties"]["startDate"] and debarment["properties"]["endDate"]
     assert "debarment" in company["properties"]["topics"]

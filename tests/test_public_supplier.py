@@ -40,15 +40,31 @@ def market(intake: Intake) -> None:
         intake,
         [
             f.violation("V-OWN", OWN, decided_on=day(-30), ban_start=day(-30), ban_end=day(300)),
-            f.violation("V-OWN-OLD", OWN, severity="GENERAL", penalty_types=["WARNING"], fine=None,
-                        ban_start=None, ban_end=None, decided_on=day(-200)),
-            f.violation("V-OTHER", OTHER, decision_number="财库〔2025〕777号", decided_on=day(-30),
-                        ban_start=day(-30), ban_end=day(300)),
+            f.violation(
+                "V-OWN-OLD",
+                OWN,
+                severity="GENERAL",
+                penalty_types=["WARNING"],
+                fine=None,
+                ban_start=None,
+                ban_end=None,
+                decided_on=day(-200),
+            ),
+            f.violation(
+                "V-OTHER",
+                OTHER,
+                decision_number="财库〔2025〕777号",
+                decided_on=day(-30),
+                ban_start=day(-30),
+                ban_end=day(300),
+            ),
         ],
     )
 
 
-def test_a_supplier_sees_its_own_report_and_repair_dates(api_url: str, store: GraphStore, market: None) -> None:
+def test_a_supplier_sees_its_own_report_and_repair_dates(
+    api_url: str, store: GraphStore, market: None
+) -> None:
     response = report(api_url, key_for(store, OWN))
     assert response.status_code == 200, response.text
     body = response.json()
@@ -62,13 +78,18 @@ def test_a_supplier_sees_its_own_report_and_repair_dates(api_url: str, store: Gr
     assert windows["violation:V-OWN"]["state"] == "not_yet"
     assert windows["violation:V-OWN-OLD"]["possible_from"] == general.isoformat()
     assert windows["violation:V-OWN-OLD"]["state"] == "possible"
-    assert body["repair"]["basis"][0]["id"] == "NDRC-58-REPAIR" and "第58号" in body["repair"]["basis"][0]["citation"]
+    assert (
+        body["repair"]["basis"][0]["id"] == "NDRC-58-REPAIR"
+        and "第58号" in body["repair"]["basis"][0]["citation"]
+    )
     assert body["repair"]["min_repair_months"] == {"GENERAL": 3, "SERIOUS": 12, "MAJOR": 12}
     for other in (f.make_uscc(OTHER), "V-OTHER", "777号", f"测试供应商{OTHER}"):
         assert other not in response.text
 
 
-def test_flags_reach_the_supplier_only_once_confirmed(api_url: str, store: GraphStore, market: None) -> None:
+def test_flags_reach_the_supplier_only_once_confirmed(
+    api_url: str, store: GraphStore, market: None
+) -> None:
     key = key_for(store, OWN)
     assert report(api_url, key).json()["confirmed_flags"] == []
     supervisor = GraphQLClient(api_url, token_for(Role.SUPERVISOR, name="supervisor"))
@@ -81,14 +102,14 @@ def test_flags_reach_the_supplier_only_once_confirmed(api_url: str, store: Graph
 
 
 QUERIES: list[tuple[str, dict[str, Any]]] = [
-    ('query($u: String!) { organization(uscc: $u) { name } }', {"u": f.make_uscc(2)}),
-    ('query($u: String!) { creditProfile(uscc: $u) { score } }', {"u": f.make_uscc(2)}),
-    ('query($u: String!) { creditProfile(uscc: $u) { score } }', {"u": f.make_uscc(1)}),
-    ('query($u: String!) { supplierEligibility(uscc: $u) { decision } }', {"u": f.make_uscc(2)}),
+    ("query($u: String!) { organization(uscc: $u) { name } }", {"u": f.make_uscc(2)}),
+    ("query($u: String!) { creditProfile(uscc: $u) { score } }", {"u": f.make_uscc(2)}),
+    ("query($u: String!) { creditProfile(uscc: $u) { score } }", {"u": f.make_uscc(1)}),
+    ("query($u: String!) { supplierEligibility(uscc: $u) { decision } }", {"u": f.make_uscc(2)}),
     ('{ search(query: "测试") { nodes { score } } }', {}),
-    ('{ violations { nodes { id } } }', {}),
-    ('{ flags { nodes { id } } }', {}),
-    ('{ changes { items { id } } }', {}),
+    ("{ violations { nodes { id } } }", {}),
+    ("{ flags { nodes { id } } }", {}),
+    ("{ changes { items { id } } }", {}),
 ]
 
 
@@ -103,11 +124,20 @@ def test_a_supplier_key_reaches_no_one_elses_data(
     assert f"测试供应商{OTHER}" not in str(body)
 
 
-def test_only_a_supplier_key_has_a_supplier_report(api_url: str, store: GraphStore, market: None) -> None:
+def test_only_a_supplier_key_has_a_supplier_report(
+    api_url: str, store: GraphStore, market: None
+) -> None:
     assert httpx.get(api_url + "/supplier/report", timeout=30).status_code == 401
     purchaser = token_for(Role.PURCHASER, org=f.make_uscc(OTHER))
-    refused = httpx.get(api_url + "/supplier/report", headers={"authorization": f"Bearer {purchaser}"}, timeout=30)
+    refused = httpx.get(
+        api_url + "/supplier/report", headers={"authorization": f"Bearer {purchaser}"}, timeout=30
+    )
     assert refused.status_code == 403
-    assert httpx.get(api_url + "/sync/changes", headers={"x-api-key": key_for(store, OWN)}, timeout=30).status_code == 403
+    assert (
+        httpx.get(
+            api_url + "/sync/changes", headers={"x-api-key": key_for(store, OWN)}, timeout=30
+        ).status_code
+        == 403
+    )
     _, orphan = create_api_key(store, "没有单位", Role.SUPPLIER, None)
     assert report(api_url, orphan).status_code == 403

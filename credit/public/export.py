@@ -25,7 +25,11 @@ from credit.public import repository, rules
 from credit.store import GraphStore
 
 FORMATS = ("csv", "jsonl", "ftm")
-FILES = {"csv": "public-records.csv", "jsonl": "public-records.jsonl", "ftm": "public-records.ftm.json"}
+FILES = {
+    "csv": "public-records.csv",
+    "jsonl": "public-records.jsonl",
+    "ftm": "public-records.ftm.json",
+}
 DATASET = "cn_gp_credit"
 CSV_COLUMNS = [
     "id", "url", "kind", "lists", "subject_kind", "subject_name", "subject_uscc",
@@ -36,7 +40,9 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 PROGRAMS = {
     "CN-GP-PENALTY": "行政处罚（政府采购） Administrative penalty (government procurement)",
-    "CN-GP-SERIOUS-DISHONESTY": "政府采购严重违法失信行为记录名单 Government procurement serious-dishonesty list",
+    "CN-GP-SERIOUS-DISHONESTY": (
+        "政府采购严重违法失信行为记录名单 Government procurement serious-dishonesty list"
+    ),
     "CN-GP-DEBARMENT": "禁止参加政府采购活动 Debarment from government procurement",
 }
 
@@ -67,10 +73,12 @@ def jsonl_text(records: Sequence[rules.PublicRecord]) -> str:
 
 
 def _id(*parts: str) -> str:
-    return "cn-gpc-" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:20]
+    return "cn-gpc-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
 
-def _entity(schema: str, entity_id: str, props: dict[str, list[str]], **extra: Any) -> dict[str, Any]:
+def _entity(
+    schema: str, entity_id: str, props: dict[str, list[str]], **extra: Any
+) -> dict[str, Any]:
     clean = {k: [v for v in values if v] for k, values in props.items()}
     return {
         "id": entity_id,
@@ -86,8 +94,17 @@ def _party(record: rules.PublicRecord) -> dict[str, Any]:
     topics = ["debarment"] if "serious_dishonesty" in record.lists else ["reg.action"]
     common = {"name": [s.name], "country": ["cn"], "topics": topics}
     if s.kind == "person":
-        notes = f"证件号码（脱敏） masked identity number: {s.masked_id_number}" if s.masked_id_number else ""
-        return _entity("Person", _id("person", s.name, s.masked_id_number or ""), common | {"notes": [notes]}, target=True)
+        notes = (
+            f"证件号码（脱敏） masked identity number: {s.masked_id_number}"
+            if s.masked_id_number
+            else ""
+        )
+        return _entity(
+            "Person",
+            _id("person", s.name, s.masked_id_number or ""),
+            common | {"notes": [notes]},
+            target=True,
+        )
     if s.uscc:
         return _entity(
             "Company",
@@ -193,7 +210,9 @@ def export(
             entry = _write(out / FILES[name], jsonl_text(records)) | {"records": len(records)}
         else:
             entities = ftm_entities(records, base_url)
-            content = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in entities)
+            content = "".join(
+                json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in entities
+            )
             entry = _write(out / FILES[name], content) | {
                 "entities": len(entities),
                 "schemata": dict(sorted(Counter(e["schema"] for e in entities).items())),

@@ -80,7 +80,9 @@ def _env_int(name: str, default: int) -> int:
     return default if raw is None else int(raw)
 
 
-async def _reply(send: Send, status: int, body: dict[str, Any], extra: list[tuple[bytes, bytes]]) -> None:
+async def _reply(
+    send: Send, status: int, body: dict[str, Any], extra: list[tuple[bytes, bytes]]
+) -> None:
     payload = json.dumps(body, ensure_ascii=False).encode()
     await send(
         {
@@ -103,7 +105,8 @@ class PublicGate:
         self.app = app
         self.audit = audit
         self.limiter = RateLimiter(
-            _env_int("CREDIT_PUBLIC_RATE_PER_MINUTE", 600), _env_int("CREDIT_PUBLIC_RATE_BURST", 120)
+            _env_int("CREDIT_PUBLIC_RATE_PER_MINUTE", 600),
+            _env_int("CREDIT_PUBLIC_RATE_BURST", 120),
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -143,7 +146,10 @@ class PublicGate:
             )
         elif not declared.isdigit() or int(declared) > MAX_BODY:
             await _reply(
-                answered, 413, {"error": "too_large", "message": f"body: size: at most {MAX_BODY} bytes"}, []
+                answered,
+                413,
+                {"error": "too_large", "message": f"body: size: at most {MAX_BODY} bytes"},
+                [],
             )
         else:
             await self.app(scope, receive, answered)

@@ -11,6 +11,7 @@ from typing import Any
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.fastapi import GraphQLRouter
+from strawberry.types import Info
 
 from credit.public.rules import PublicInputError, search_params
 from credit.public.service import PublicService
@@ -69,48 +70,63 @@ def _day(value: Any) -> date | None:
 def _record(raw: dict[str, Any]) -> PublicRecord:
     values = dict(raw)
     values["subject"] = PublicSubject(**raw["subject"])
-    for key in ("decision_date", "ban_start", "ban_end", "publication_end", "listed_on", "valid_until"):
+    for key in (
+        "decision_date",
+        "ban_start",
+        "ban_end",
+        "publication_end",
+        "listed_on",
+        "valid_until",
+    ):
         values[key] = _day(raw.get(key))
     return PublicRecord(**values)
 
 
-def public_schema(service: PublicService) -> strawberry.Schema:
-    @strawberry.type
-    class Query:
-        @strawberry.field(description="The public view: name part or USCC, list, page from 1")
-        def public_records(
-            self, q: str | None = None, list: str | None = None, page: int = 1
-        ) -> PublicRecordPage:
-            try:
-                text, list_name, number = search_params(q, list, page)
-            except PublicInputError as exc:
-                raise ValueError(str(exc)) from None
-            body = json.loads(service.records(text, list_name, number).body)
-            return PublicRecordPage(
-                as_of=date.fromisoformat(body["as_of"]),
-                updated_at=body["updated_at"],
-                total=body["total"],
-                page=body["page"],
-                page_size=body["page_size"],
-                records=[_record(r) for r in body["records"]],
-            )
+def _service(info: Info[Any, Any]) -> PublicService:
+    service: PublicService = info.context["service"]
+    return service
 
-        @strawberry.field(description="One public record; null once it is no longer published")
-        def public_record(self, id: strawberry.ID) -> PublicRecord | None:
-            answer = service.record(str(id)[:200])
-            if answer.status != 200:
-                return None
-            return _record(json.loads(answer.body)["record"])
 
-    return strawberry.Schema(
-        query=Query,
-        extensions=[
-            lambda: QueryDepthLimiter(max_depth=4),
-            lambda: MaxAliasesLimiter(max_alias_count=5),
-            lambda: MaxTokensLimiter(max_token_count=400),
-        ],
-    )
+@strawberry.type
+class Query:
+    @strawberry.field(description="The public view: name part or USCC, list, page from 1")
+    def public_records(
+        self, info: Info[Any, Any], q: str | None = None, list: str | None = None, page: int = 1
+    ) -> PublicRecordPage:
+        try:
+            text, list_name, number = search_params(q, list, page)
+        except PublicInputError as exc:
+            raise ValueError(str(exc)) from None
+        body = json.loads(_service(info).records(text, list_name, number).body)
+        return PublicRecordPage(
+            as_of=date.fromisoformat(body["as_of"]),
+            updated_at=body["updated_at"],
+            total=body["total"],
+            page=body["page"],
+            page_size=body["page_size"],
+            records=[_record(r) for r in body["records"]],
+        )
+
+    @strawberry.field(description="One public record; null once it is no longer published")
+    def public_record(self, info: Info[Any, Any], id: strawberry.ID) -> PublicRecord | None:
+        answer = _service(info).record(str(id)[:200])
+        if answer.status != 200:
+            return None
+        return _record(json.loads(answer.body)["record"])
+
+
+SCHEMA = strawberry.Schema(
+    query=Query,
+    extensions=[
+        lambda: QueryDepthLimiter(max_depth=4),
+        lambda: MaxAliasesLimiter(max_alias_count=5),
+        lambda: MaxTokensLimiter(max_token_count=400),
+    ],
+)
 
 
 def public_graphql_router(service: PublicService) -> GraphQLRouter[Any, Any]:
-    return GraphQLRouter(public_schema(service), graphql_ide=None)
+    async def context() -> dict[str, Any]:
+        return {"service": service}
+
+    return GraphQLRouter(SCHEMA, graphql_ide=None, context_getter=context)

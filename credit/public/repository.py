@@ -73,5 +73,8 @@ def find(store: GraphStore, uid: str) -> Found | None:
         return None
     row = rows[0]
     return Found(
-        native(row["record"]), list(row["labels"]), row["subject"], list(row["subject_labels"] or [])
+        native(row["record"]),
+        list(row["labels"]),
+        row["subject"],
+        list(row["subject_labels"] or []),
     )

@@ -27,7 +27,9 @@ def _wants_page(request: Request) -> bool:
 def _answer(request: Request, answer: Answer, max_age: int) -> Response:
     headers = {
         "etag": answer.etag,
-        "cache-control": f"public, max-age={max_age}" if answer.status in (200, 410) else "no-store",
+        "cache-control": f"public, max-age={max_age}"
+        if answer.status in (200, 410)
+        else "no-store",
         "vary": "Accept",
     }
     if answer.status == 200 and answer.etag in _tags(request.headers.get("if-none-match")):
@@ -77,7 +79,9 @@ def create_public_app(store: GraphStore, settings: Settings) -> PublicGate:
         return _page(folder)
 
     @app.get("/records")
-    def records(request: Request, q: str | None = None, list: str | None = None, page: str | None = None) -> Response:
+    def records(
+        request: Request, q: str | None = None, list: str | None = None, page: str | None = None
+    ) -> Response:
         """GET /public/records?q=&list=&page= : the public view, 20 records a page."""
         if _wants_page(request):
             return _page(folder)
@@ -98,7 +102,12 @@ def create_public_app(store: GraphStore, settings: Settings) -> PublicGate:
             return _page(folder)
         if len(uid) > 200:
             return JSONResponse(
-                {"error": "bad_input", "field": "id", "rule": "length", "message": "id: length: at most 200 characters"},
+                {
+                    "error": "bad_input",
+                    "field": "id",
+                    "rule": "length",
+                    "message": "id: length: at most 200 characters",
+                },
                 status_code=400,
             )
         return _answer(request, service.record(uid), max_age)

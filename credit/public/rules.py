@@ -134,7 +134,9 @@ def visibility(record: dict[str, Any], labels: Sequence[str], today: date) -> Vi
             return Visibility(public=False, listed=False)
         retracted = record.get("retracted_on")
         if retracted is not None and _day(retracted) <= today:
-            return Visibility(public=False, listed=False, withdrawn="retracted", since=_day(retracted))
+            return Visibility(
+                public=False, listed=False, withdrawn="retracted", since=_day(retracted)
+            )
         if _day(record["listed_on"]) > today:
             return Visibility(public=False, listed=False, withdrawn="not_yet_published")
         until = record.get("valid_until")
@@ -161,7 +163,9 @@ def visibility(record: dict[str, Any], labels: Sequence[str], today: date) -> Vi
     return Visibility(public=False, listed=False, withdrawn="publication_ended", since=end)
 
 
-def subject(props: dict[str, Any] | None, labels: Sequence[str] | None, fallback: str | None) -> PublicSubject:
+def subject(
+    props: dict[str, Any] | None, labels: Sequence[str] | None, fallback: str | None
+) -> PublicSubject:
     """The party: an organisation by name and USCC; a person by name and masked number only
     (validated by the exchange format's Subject); a list entry not matched to anyone by the name
     the list gives."""
@@ -177,11 +181,15 @@ def subject(props: dict[str, Any] | None, labels: Sequence[str] | None, fallback
         return PublicSubject(kind="organization", name=fallback or "", roles=roles)
     if "Person" in labels:
         checked = Subject(
-            name=str(props.get("name") or ""), masked_id_number=props.get("id_masked"), kind="person"
+            name=str(props.get("name") or ""),
+            masked_id_number=props.get("id_masked"),
+            kind="person",
         )
     else:
         checked = Subject(
-            name=str(props.get("name") or fallback or ""), uscc=props.get("uscc"), kind="organization"
+            name=str(props.get("name") or fallback or ""),
+            uscc=props.get("uscc"),
+            kind="organization",
         )
     return PublicSubject(
         kind=checked.kind,
@@ -246,7 +254,9 @@ def to_public(
     )
 
 
-def search_params(q: str | None, list_name: str | None, page: str | int | None) -> tuple[str | None, str | None, int]:
+def search_params(
+    q: str | None, list_name: str | None, page: str | int | None
+) -> tuple[str | None, str | None, int]:
     """The checked search parameters: a name part or USCC, a list, a page from 1."""
     text = (q or "").strip()
     if len(text) > MAX_QUERY:

@@ -73,7 +73,9 @@ class PublicService:
             self._version = (now, current)
         return current
 
-    def _cached(self, key: tuple[Any, ...], build: Callable[[repository.Version, date], Answer]) -> Answer:
+    def _cached(
+        self, key: tuple[Any, ...], build: Callable[[repository.Version, date], Answer]
+    ) -> Answer:
         today, head = self.today(), self.version()
         full = (today, head.seq, *key)
         now = time.monotonic()

@@ -34,7 +34,9 @@ HOW_TO_REPAIR = {
 }
 
 
-def supplier_router(store: GraphStore, table: PermissionTable, audit: AuditLog, policy: Policy) -> APIRouter:
+def supplier_router(
+    store: GraphStore, table: PermissionTable, audit: AuditLog, policy: Policy
+) -> APIRouter:
     router = APIRouter()
 
     @router.get("/supplier/report")
@@ -44,14 +46,23 @@ def supplier_router(store: GraphStore, table: PermissionTable, audit: AuditLog, 
         rows = store.read(pq.SUPPLIER_ORG, uscc=uscc) if uscc else []
         if not rows:
             raise HTTPException(
-                403, {"code": "FORBIDDEN", "field": "org", "message": "org: unit.missing: the key names no known organisation"}
+                403,
+                {
+                    "code": "FORBIDDEN",
+                    "field": "org",
+                    "message": "org: unit.missing: the key names no known organisation",
+                },
             )
-        return build_report(store, policy, rows[0]["uid"], rows[0]["name"], str(uscc), periods.today())
+        return build_report(
+            store, policy, rows[0]["uid"], rows[0]["name"], str(uscc), periods.today()
+        )
 
     return router
 
 
-def build_report(store: GraphStore, policy: Policy, uid: str, name: str, uscc: str, today: date) -> dict[str, Any]:
+def build_report(
+    store: GraphStore, policy: Policy, uid: str, name: str, uscc: str, today: date
+) -> dict[str, Any]:
     profile = assessment.credit_profile(store, policy, uid, today)
     in_force = policy.on(today).rules_for(profile.score.subject_type)
     records = [native(r["record"]) for r in store.read(pq.SUPPLIER_VIOLATIONS, uid=uid)]
@@ -60,7 +71,9 @@ def build_report(store: GraphStore, policy: Policy, uid: str, name: str, uscc: s
             "pattern": row["pattern"],
             "basis": row["basis"],
             "confidence": row["confidence"],
-            "confirmed_at": None if row["reviewed_at"] is None else native_value(row["reviewed_at"]).isoformat(),
+            "confirmed_at": None
+            if row["reviewed_at"] is None
+            else native_value(row["reviewed_at"]).isoformat(),
         }
         for row in store.read(pq.SUPPLIER_CONFIRMED_FLAGS, uid=uid)
     ]
@@ -75,7 +88,9 @@ def build_report(store: GraphStore, policy: Policy, uid: str, name: str, uscc: s
                 "decided_on": native_value(record["decided_on"]).isoformat(),
                 "severity": record.get("severity"),
                 "publicly_shown": seen.public,
-                "ban_end": None if record.get("ban_end") is None else native_value(record["ban_end"]).isoformat(),
+                "ban_end": None
+                if record.get("ban_end") is None
+                else native_value(record["ban_end"]).isoformat(),
             }
         )
     return {
