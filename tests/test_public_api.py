@@ -360,3 +360,19 @@ def test_a_public_flood_is_limited_apart_and_audited_apart(
     log.write_text("\n".join(tampered[:2] + tampered[3:]) + "\n")
     with pytest.raises(ValueError, match=r"chain\.broken"):
         verify_log(log)
+
+
+def test_a_large_public_graphql_body_is_refused_however_it_is_sent(public_url: str) -> None:
+    big = json.dumps({"query": "{ publicRecords { total } }", "pad": "x" * 20_000}).encode()
+    declared = httpx.post(public_url + "/public/graphql", content=big, timeout=30)
+    chunked = httpx.post(
+        public_url + "/public/graphql",
+        content=iter([big[:10_000], big[10_000:]]),
+        headers={"content-type": "application/json"},
+        timeout=30,
+    )
+    assert declared.status_code == 413 and chunked.status_code == 413
+    small = httpx.post(
+        public_url + "/public/graphql", json={"query": "{ publicRecords { total } }"}
+    )
+    assert small.json()["data"]["publicRecords"]["total"] == 4

@@ -100,6 +100,43 @@ async def _reply(
     await send({"type": "http.response.body", "body": payload})
 
 
+async def _body(method: str, declared: bytes, receive: Receive) -> bytes | None:
+    """The body of a POST (b"" for other methods), or None when it is too large."""
+    if not declared.isdigit() or int(declared) > MAX_BODY:
+        return None
+    return await _bounded(receive) if method == "POST" else b""
+
+
+async def _bounded(receive: Receive) -> bytes | None:
+    """The whole request body, or None once it passes MAX_BODY (however it is sent)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def again() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return again
+
+
 class PublicGate:
     def __init__(self, app: ASGIApp, audit: PublicAuditLog) -> None:
         self.app = app
@@ -144,7 +181,7 @@ class PublicGate:
                 {"error": "rate_limited", "message": "too many requests from this address"},
                 [(b"retry-after", str(math.ceil(wait)).encode())],
             )
-        elif not declared.isdigit() or int(declared) > MAX_BODY:
+        elif (body := await _body(method, declared, receive)) is None:
             await _reply(
                 answered,
                 413,
@@ -152,7 +189,9 @@ class PublicGate:
                 [],
             )
         else:
-            await self.app(scope, receive, answered)
+            await self.app(
+                scope, receive if method != "POST" else _replay(body or b"", receive), answered
+            )
         query = scope.get("query_string", b"").decode("latin-1")[:200]
         self.audit.append(
             {
