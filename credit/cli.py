@@ -643,6 +643,37 @@ def check_keygen(out: Annotated[Path, typer.Option()]) -> None:
     typer.echo(f"wrote {out}: key {signer.key_id}")
 
 
+# --- public extract files (issue 20; credit/public/export.py) ---------------------------------
+export_app = typer.Typer(help="Extract files")
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("public")
+def export_public(
+    out: Annotated[Path, typer.Option(help="the folder for the files and manifest.json")],
+    format: Annotated[
+        list[str] | None, typer.Option(help="csv, jsonl or ftm; repeat for several (default all)")
+    ] = None,
+    base_url: Annotated[
+        str, typer.Option(envvar="CREDIT_PUBLIC_BASE_URL", help="where /public is served")
+    ] = "http://127.0.0.1:8000",
+) -> None:
+    """The public view of today as CSV, JSON Lines and FollowTheMoney entities, with a manifest."""
+    from credit.periods import today
+    from credit.public.export import FORMATS, export
+    from credit.services import get_store
+
+    try:
+        manifest = export(get_store(), out, format or list(FORMATS), today(), base_url)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    for entry in manifest["files"]:
+        count = entry.get("records", entry.get("entities"))
+        typer.echo(f"{entry['name']}: {count} ({entry['sha256'][:16]}…)")
+    typer.echo(f"manifest.json: {manifest['counts']}")
+
+
 register_detection(app)
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ from credit.api.types import Context
 from credit.checks.log import signing_keys
 from credit.checks.signing import load_signer
 from credit.policy import load_policy
+from credit.public.routes import create_public_app
+from credit.public.supplier import supplier_router
 from credit.security.audit import AuditLog
 from credit.security.middleware import SecurityMiddleware
 from credit.security.permissions import load_table
@@ -59,7 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(router, prefix="/graphql")
     app.include_router(sync_router(store, audit))
     app.include_router(session_router(settings, table, audit))
+    app.include_router(supplier_router(store, table, audit, policy))  # a supplier's own report
     mount_ui(app)
+    app.mount("/public", create_public_app(store, settings))  # anonymous, own gate and audit
     app.state.audit = audit
 
     @app.get("/health/live")

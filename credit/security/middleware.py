@@ -240,6 +240,9 @@ class SecurityMiddleware:
         if _is_anonymous_path(scope):
             await self.app(scope, receive, send_with_headers)
             return
+        if scope["path"] == "/public" or scope["path"].startswith("/public/"):
+            await self.app(scope, receive, send)  # anonymous: credit/public/gate.py limits, audits
+            return
 
         headers = dict(scope.get("headers") or [])
         authorization = headers.get(b"authorization", b"").decode("latin-1") or None
