@@ -53,6 +53,7 @@ from credit.api.types import (
     apply_visibility,
     ctx,
 )
+from credit.api.units import UnitQuery
 from credit.domain import records as r
 from credit.domain.identifiers import IdentifierError, validate_uscc
 from credit.intake.mapping import org_uid
@@ -144,7 +145,9 @@ class AuditFilter:
 
 
 @strawberry.type
-class Query(CreditQuery, SyncQuery, WebhookQuery, MatchQuery, DetectionQuery, OversightQuery):
+class Query(
+    CreditQuery, SyncQuery, WebhookQuery, MatchQuery, DetectionQuery, OversightQuery, UnitQuery
+):
     @strawberry.field(description="Who the caller is, as the API sees it.")
     def me(self, info: Info) -> Me:
         p = ctx(info).caller
