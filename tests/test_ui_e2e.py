@@ -242,8 +242,16 @@ def test_a_supervisor_confirms_a_flag_with_a_reason_and_the_review_is_on_record(
     expect(page.locator(".chart canvas")).to_have_count(1)
     page.get_by_role("radio", name="确认").check()
     page.get_by_label("理由").fill("两家投标保证金从同一账户转出，与供应商核实属实。")
+    page.get_by_label("确认时生成违法记录草稿").check()
     page.get_by_role("button", name="提交复核").click()
     expect(page.get_by_test_id("flag-status")).to_have_attribute("data-status", "CONFIRMED")
+    done = page.get_by_test_id("review-done")  # says what happened, links the draft
+    expect(done).to_contain_text("已提交复核：确认")
+    expect(done).to_contain_text("已确认")
+    expect(done).to_contain_text("违法记录草稿")
+    expect(done.get_by_test_id("draft-link").first).to_have_attribute(
+        "href", re.compile(r"^#/report/\w{18}$")
+    )
 
     found: dict[str, Any] = supervisor_api(app_url).ok(
         "query($id: ID!) { flag(id: $id) { status reviews { decision reason reviewerName } } }",
