@@ -673,3 +673,41 @@ def test_the_pages_show_labels_and_beijing_time_not_codes(
     assert "禁止参加政府采购期间" in text  # the reason's label
     page.goto(f"{app_url}/ui/#/report/{f.make_uscc(13)}")
     expect(page.get_by_role("table").filter(has_text="违法记录")).to_contain_text("有效 Active")
+
+
+def test_the_explorer_puts_hubs_shared_by_several_organisations_first(
+    intake: Intake, store: GraphStore, app_url: str, page: Page
+) -> None:
+    """Supplier 21 gives its own phone on its three bids (one organisation: no lead);
+    suppliers 22 and 23 give one phone on theirs (two organisations: what a supervisor looks
+    for). Expanding the shared phone adds nothing new, and the page says so."""
+    own, shared = {"contact_phone": "0571-0021"}, {"contact_phone": "0571-9999"}
+    load(
+        intake,
+        [
+            *suppliers(21, 22, 23),
+            buyer(),
+            *tender(
+                "LX",
+                {21: "100000", 22: "101000", 23: "102000"},
+                bids={21: own, 22: shared, 23: shared},
+            ),
+            *tender("LY", {21: "100000"}, bids={21: own}),
+            *tender("LZ", {21: "100000"}, bids={21: own}),
+        ],
+    )
+    sign_in(page, app_url, store, Role.SUPERVISOR, "监管员王")
+    page.goto(f"{app_url}/ui/#/network/lot:LX@3")
+    nodes = page.get_by_test_id("node-list").get_by_role("button")
+    expect(nodes.filter(has_text="9999")).to_have_count(1)
+    expect(nodes.first).to_contain_text("9999")
+    expect(nodes.first).to_contain_text("2 家共用")
+    expect(nodes.filter(has_text="0021")).not_to_contain_text("家共用")
+    expect(page.get_by_label("LEGAL_REP_OF")).to_have_count(0)  # only the types present
+    expect(page.locator(".types")).to_contain_text("联系电话")  # relationship types in Chinese
+
+    nodes.filter(has_text="9999").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("details-title")).to_contain_text("9999")
+    expect(page.get_by_test_id("details-title").locator("..")).to_contain_text("2 家单位共用")
+    expect(page.get_by_test_id("nothing-new")).to_contain_text("没有新的节点")
