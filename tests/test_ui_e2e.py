@@ -711,3 +711,4 @@ def test_the_explorer_puts_hubs_shared_by_several_organisations_first(
     expect(page.get_by_test_id("details-title")).to_contain_text("9999")
     expect(page.get_by_test_id("details-title").locator("..")).to_contain_text("2 家单位共用")
     expect(page.get_by_test_id("nothing-new")).to_contain_text("没有新的节点")
+    expect(nodes.filter(has_text="9999")).to_be_focused()  # Enter keeps the focus on the node

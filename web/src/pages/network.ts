@@ -156,6 +156,8 @@ export function networkPage(main: HTMLElement, arg: string): void {
   const rank = (n: GNode): number => (HUB_KINDS.has(n.kind) ? -sharedBy(n.id) : 0);
 
   function renderList(): void {
+    // Enter on a node re-renders the list: the focus stays on that node's button
+    const focused = list.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.id : undefined;
     const needle = listFilter.value.trim().toLowerCase();
     const shown = view
       .allNodes()
@@ -177,6 +179,7 @@ export function networkPage(main: HTMLElement, arg: string): void {
         return h("li", {}, h("button", { type: "button", "data-id": n.id, onclick: () => void open(n) }, kind(n.kind), " ", label(n), marks ? ` (${marks})` : ""));
       }),
     );
+    if (focused) [...list.querySelectorAll<HTMLElement>("button")].find((b) => b.dataset.id === focused)?.focus();
   }
 
   async function load(id: string, depth: number): Promise<number> {
