@@ -5,12 +5,13 @@ from __future__ import annotations
 from graphql import GraphQLError
 
 from credit.intake.pipeline import IntakeError
+from credit.labels import error_label
 
 
 def bad_input(field: str, rule: str, message: str) -> GraphQLError:
     return GraphQLError(
         f"{field}: {rule}: {message}",
-        extensions={"code": "BAD_USER_INPUT", "field": field, "rule": rule},
+        extensions=_labelled({"code": "BAD_USER_INPUT", "field": field, "rule": rule}),
     )
 
 
@@ -30,5 +31,11 @@ def rejected_record(errors: list[IntakeError]) -> GraphQLError:
 def not_found(field: str, value: str) -> GraphQLError:
     return GraphQLError(
         f"{field}: not_found: nothing is known under {value!r}",
-        extensions={"code": "NOT_FOUND", "field": field, "rule": "not_found"},
+        extensions=_labelled({"code": "NOT_FOUND", "field": field, "rule": "not_found"}),
     )
+
+
+def _labelled(extensions: dict[str, str]) -> dict[str, str]:
+    """With the catalogue's sentence for a person ("label"), when it has one."""
+    label = error_label(extensions["field"], extensions["rule"])
+    return {**extensions, "label": label} if label else extensions

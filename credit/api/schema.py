@@ -54,6 +54,7 @@ from credit.api.types import (
     apply_visibility,
     ctx,
 )
+from credit.api.units import UnitQuery
 from credit.domain import records as r
 from credit.domain.identifiers import IdentifierError, validate_uscc
 from credit.intake.mapping import org_uid
@@ -153,6 +154,7 @@ class Query(
     DetectionQuery,
     OversightQuery,
     OwnershipQuery,
+    UnitQuery,
 ):
     @strawberry.field(description="Who the caller is, as the API sees it.")
     def me(self, info: Info) -> Me:

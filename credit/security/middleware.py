@@ -99,6 +99,8 @@ def _is_anonymous_path(scope: Scope) -> bool:
         return True
     if method in ("GET", "HEAD") and path == "/.well-known/credit-check-keys":
         return True  # the public keys that verify check records: evidence for anyone
+    if method in ("GET", "HEAD") and path == "/favicon.ico":
+        return True  # the pages' icon, which browsers ask for on their own (credit/ui)
     if method in ("GET", "HEAD") and (path == "/ui" or path.startswith("/ui/")):
         return True  # the pages' static files; their data comes from /graphql with a token
     if path == "/graphql" and method == "GET":
