@@ -13,6 +13,7 @@ import json
 import logging
 import queue
 import threading
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from credit.observability.logs import current_request_id
 from credit.store import GENESIS, GraphStore
 from graph import queries as q
 
@@ -39,6 +41,9 @@ class AuditEvent:
     result_hash: str
     at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # The request it belongs to (logs, error answers); left out of the stored and hashed event
+    # when empty, so events written before it still verify.
+    request_id: str = field(default_factory=current_request_id)
 
 
 def canonical(event: dict[str, Any]) -> str:
@@ -109,6 +114,8 @@ class AuditLog:
         for event in events:
             event["roles"] = list(event["roles"])
             event["targets"] = list(event["targets"])
+            if not event["request_id"]:
+                del event["request_id"]
 
         def work(tx: ManagedTransaction) -> None:
             head = tx.run(q.AUDIT_LOCK_HEAD).single(strict=True)
@@ -121,11 +128,22 @@ class AuditLog:
                 prev = digest
             tx.run(q.AUDIT_INSERT, rows=rows, seq=seq, hash=prev).consume()
 
-        try:
-            with self.store.driver.session(database=self.store.database) as session:
-                session.execute_write(work)
-        except Exception:  # the trail must not take the API down; the loss is logged
-            log.exception("could not append %d audit events", len(events))
+        from credit.api.errors import translate
+
+        delay = 0.5
+        while True:
+            try:
+                with self.store.driver.session(database=self.store.database) as session:
+                    session.execute_write(work)
+                return
+            except Exception as exc:  # the trail must not take the API down
+                if translate(exc) is None:  # a defect: the loss is logged
+                    log.exception("could not append %d audit events", len(events))
+                    return
+                # Neo4j is down or restarting: keep the events and write them once it is back.
+                log.warning("audit trail paused: Neo4j unavailable; %d events kept", len(events))
+                time.sleep(delay)
+                delay = min(delay * 2, 10.0)
 
 
 @dataclass(frozen=True)
@@ -149,7 +167,7 @@ def verify_chain(store: GraphStore) -> ChainReport:
             seq = int(props["seq"])
             if seq != expected_seq:
                 return ChainReport(count, False, expected_seq, f"event {expected_seq} is missing")
-            event = {k: props.get(k) for k in _EVENT_FIELDS}
+            event = {k: props.get(k) for k in _EVENT_FIELDS if k in props or k != "request_id"}
             event["roles"], event["targets"] = list(event["roles"]), list(event["targets"])
             if props["prev_hash"] != prev_hash or chain_hash(prev_hash, event) != props["hash"]:
                 return ChainReport(count, False, seq, f"event {seq} was altered")
