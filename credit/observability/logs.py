@@ -54,6 +54,7 @@ class JsonFormatter(logging.Formatter):
             "requestId": REQUEST_ID.get() or None,
             "principalId": PRINCIPAL_ID.get() or None,
             "operation": OPERATION.get() or None,
+            "pid": record.process,  # which worker of `credit serve --workers N`
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and key not in line and not key.startswith("_"):
