@@ -6,6 +6,7 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -235,10 +236,8 @@ def serve(
     # Before any worker imports prometheus_client: every process writes its samples here and
     # a scrape adds them up; samples of an earlier run would count twice, so it starts empty.
     settings = get_settings()
-    metrics_dir = Path(
-        os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-        or settings.local_dir / f"metrics-{settings.instance}-{port}"
-    )
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    metrics_dir = Path(given or settings.local_dir / f"metrics-{settings.instance}-{port}")
     metrics_dir.mkdir(parents=True, exist_ok=True)
     for stale in metrics_dir.glob("*.db"):
         stale.unlink()
@@ -249,15 +248,19 @@ def serve(
 
         get_store()
 
-    uvicorn.run(
-        "credit.api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=None,  # each process logs JSON lines (credit/observability/logs.py)
-        access_log=False,  # our own access line carries the request id
-    )
+    try:
+        uvicorn.run(
+            "credit.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=None,  # each process logs JSON lines (credit/observability/logs.py)
+            access_log=False,  # our own access line carries the request id
+        )
+    finally:
+        if not given:  # our own folder: its samples mean nothing once the server is gone
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 @app.command()
