@@ -243,6 +243,7 @@ def serve(
         stale.unlink()
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     os.environ.setdefault("CREDIT_LOG_FORMAT", "json")
+    os.environ.setdefault("CREDIT_NEO4J_RETRY_SECONDS", "5")  # UNAVAILABLE soon, not in 30 s
     if workers == 1:  # the app is built here: a database problem is said before serving
         from credit.services import get_store
 
