@@ -169,3 +169,27 @@ def test_metrics_add_up_over_two_workers(workers: tuple[str, Path], store: Graph
         for _ in range(6)  # whichever worker answers the scrape, the sum is the same
     }
     assert counts == {before + sent}
+
+
+def test_a_long_command_off_a_terminal_prints_progress_lines_and_one_summary(
+    store: GraphStore,
+) -> None:
+    """Issue 16 item 8: no bar in a log file; a plain line with rate and ETA, then a summary."""
+    examples = ROOT / "schema" / "examples" / "records.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "credit.cli", "ingest", str(examples)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CREDIT_PROGRESS_SECONDS": "0"},
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    progress = [line for line in result.stderr.splitlines() if line.startswith("ingest ")]
+    assert progress and "\r" not in result.stderr  # lines, not a redrawn bar
+    total = len(examples.read_text(encoding="utf-8").splitlines())
+    assert progress[-1].startswith(f"ingest records.jsonl: {total:,}/{total:,} rec (100%), ")
+    assert all(" rec/s" in line and ", ETA " in line for line in progress)
+    (summary,) = result.stdout.splitlines()
+    assert f"{total} received" in summary and "records/s" in summary
