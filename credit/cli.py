@@ -448,6 +448,7 @@ def webhooks_run(
     def say(line: str) -> None:
         typer.echo(line, err=True)
 
+    os.environ.setdefault("CREDIT_NEO4J_RETRY_SECONDS", "5")  # pause soon, and say so
     run(get_store(), get_settings().effective_secret(), interval, once, report, say)
 
 
