@@ -6,7 +6,6 @@ import contextlib
 import json
 import logging
 import os
-import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -249,19 +248,15 @@ def serve(
 
         get_store()
 
-    try:
-        uvicorn.run(
-            "credit.api.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_config=None,  # each process logs JSON lines (credit/observability/logs.py)
-            access_log=False,  # our own access line carries the request id
-        )
-    finally:
-        if not given:  # our own folder: its samples mean nothing once the server is gone
-            shutil.rmtree(metrics_dir, ignore_errors=True)
+    uvicorn.run(
+        "credit.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,  # each process logs JSON lines (credit/observability/logs.py)
+        access_log=False,  # our own access line carries the request id
+    )
 
 
 @app.command()

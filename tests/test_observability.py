@@ -84,7 +84,7 @@ def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "credit.cli", "serve", "--port", str(port), "--workers", "2"],
-            env=dict(os.environ),
+            env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(log.parent / "metrics")},
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,

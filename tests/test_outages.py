@@ -39,8 +39,9 @@ EXAMPLES = ROOT / "schema" / "examples" / "records.jsonl"
 
 
 @pytest.fixture(scope="module")
-def env() -> Iterator[dict[str, str]]:
+def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     values = {
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path_factory.mktemp("metrics")),
         **os.environ,
         "CREDIT_INSTANCE": INSTANCE,
         "CREDIT_NEO4J_PORT": str(_free_port()),
