@@ -59,6 +59,7 @@ from credit.domain import records as r
 from credit.domain.identifiers import IdentifierError, validate_uscc
 from credit.intake.mapping import org_uid
 from credit.intake.pipeline import IntakeReport
+from credit.observability.graphql import Observe
 from credit.security.audit import AuditLog, verify_chain
 from credit.security.permissions import PermissionTable, Role, load_table
 from credit.services import get_intake
@@ -556,6 +557,7 @@ def build_schema(
         extensions.append(lambda: AccessGuard(plans, trail, settings.graphql_max_cost))
     if settings.env is Environment.PRODUCTION:
         extensions.append(lambda: MaskErrors(should_mask_error=_is_unexpected))
+    extensions.append(Observe)  # last: translates errors before masking, counts operations
     schema = strawberry.Schema(
         query=Query, mutation=Mutation, types=[Person, Organization], extensions=extensions
     )

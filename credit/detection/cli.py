@@ -49,9 +49,8 @@ def detect(
     settings_file: SettingsOption = None,
 ) -> None:
     """Run the collusion and conflict detectors on one lot or on the whole graph."""
-    from tqdm import tqdm
-
     from credit.detection.scan import DetectionError, detect_lot, scan_all
+    from credit.observability.progress import Progress
     from credit.services import get_store
 
     if (lot is None) == (not all_lots):
@@ -84,7 +83,7 @@ def detect(
         if phase not in bars:
             for bar in bars.values():
                 bar.close()
-            bars[phase] = tqdm(total=total, initial=done, desc=phase, unit="lot", file=sys.stderr)
+            bars[phase] = Progress(f"detect {phase}", total, "lot", initial=done)
         else:
             bars[phase].update(done)
 

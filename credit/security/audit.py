@@ -28,6 +28,7 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from credit.observability.logs import current_request_id
 from credit.store import GENESIS, WRITE_AUDIT, GraphStore, TransactionAudit
 from graph import queries as q
 
@@ -51,10 +52,11 @@ class AuditEvent:
     in_transaction: bool = False  # committed inside the write it describes
     rejected: tuple[str, ...] = ()  # uids the write refused (another source's records)
     reason: str = ""  # the reason the caller gave (an amendment, a review)
+    request_id: str = field(default_factory=current_request_id)  # its request (logs, errors)
 
 
 _EVENT_FIELDS = tuple(AuditEvent.__dataclass_fields__)
-_OPTIONAL = frozenset({"in_transaction", "rejected", "reason"})
+_OPTIONAL = frozenset({"in_transaction", "rejected", "reason", "request_id"})
 _LISTS = ("roles", "targets", "rejected")
 
 
