@@ -35,6 +35,7 @@ REQUIRED = {
     "SUCCESSOR_OF_DEBARRED",
     "BUYER_CAPTURE",
     "BID_SCREEN",
+    "COBIDDING_COMMUNITY",
 }
 FIXTURES = "".join(
     (Path(__file__).parent / name).read_text(encoding="utf-8")

@@ -68,7 +68,7 @@ def test_an_exact_three_term_progression_in_a_crowded_lot(crowd: int) -> None:
     rng = random.Random(crowd)
     budget = 2_345_000
     ring = [2_100_017, 2_137_538, 2_175_059]  # an exact step of 37 521 yuan
-    others = [round(budget * rng.gauss(0.9, 0.05), -2) for _ in range(crowd - 3)]
+    others = [int(round(budget * rng.gauss(0.9, 0.05), -2)) for _ in range(crowd - 3)]
     found = progressions(lot(*ring, *others), SETTINGS)
     assert {int(b.price) for b in found[0].bids} == set(ring)
     assert found[0].mode == "arithmetic"

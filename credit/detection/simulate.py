@@ -392,6 +392,7 @@ class Market:
             self.plant_suppression()
             self.plant_capture()
             self.plant_successor()
+            self.plant_community()
         self.plant_near_misses()
 
     def replace_rep(self, org: _Org, person: _Person, since: date) -> None:
@@ -568,6 +569,25 @@ class Market:
                 lot.bids.append(_Bid(org, self.price(Decimal(base), rng.uniform(1.02, 1.15))))
         self.truth.add(Truth("BID_ROTATION", None, tuple(sorted(o.uscc for o in ring))))
         self.screened(lots)
+
+    def plant_community(self) -> None:
+        """A co-bidding community: four or five firms of one trade and region that, within
+        one year, turn out together on most of a string of lots and share the wins."""
+        rng = self.rng
+        ring = self._ring(rng.choice((4, 5)))
+        year = rng.randint(START.year + 1, END.year - 1)
+        days = sorted(self.day(date(year, 1, 5), date(year, 12, 20)) for _ in range(7))
+        for day in days:
+            lot = self.project_lot(ring[0].category, day, self.local_buyer(ring[0].region))
+            lot.planted = True
+            bidders = rng.sample(ring, len(ring) - rng.choice((0, 1)))
+            base = self.price(lot.budget, rng.uniform(0.9, 0.96))
+            lot.bids.append(_Bid(bidders[0], base))
+            for member in bidders[1:]:
+                lot.bids.append(_Bid(member, self.price(Decimal(base), rng.uniform(1.01, 1.08))))
+            for org in self.draw(lot, rng.choice((0, 1)), ring):
+                lot.bids.append(_Bid(org, self.price(Decimal(base), rng.uniform(1.03, 1.15))))
+        self.truth.add(Truth("COBIDDING_COMMUNITY", None, tuple(sorted(o.uscc for o in ring))))
 
     def plant_cover(self) -> None:
         """One winner, and the same bidders placed just above it every time."""
