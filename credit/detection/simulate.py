@@ -572,21 +572,26 @@ class Market:
 
     def plant_community(self) -> None:
         """A co-bidding community: four or five firms of one trade and region that, within
-        one year, turn out together on most of a string of lots and share the wins."""
+        one year, turn out together on a string of lots that a leader wins (another member
+        once): a club that shares the market, neither taking turns nor covering just above
+        the winner (so not a rotation or cover ring)."""
         rng = self.rng
         ring = self._ring(rng.choice((4, 5)))
         year = rng.randint(START.year + 1, END.year - 1)
         days = sorted(self.day(date(year, 1, 5), date(year, 12, 20)) for _ in range(7))
-        for day in days:
+        second = rng.randrange(len(days))
+        for n, day in enumerate(days):
             lot = self.project_lot(ring[0].category, day, self.local_buyer(ring[0].region))
             lot.planted = True
-            bidders = rng.sample(ring, len(ring) - rng.choice((0, 1)))
+            winner = ring[1] if n == second else ring[0]
+            others = [m for m in ring if m is not winner]
+            bidders = [winner, *rng.sample(others, len(others) - rng.choice((0, 1)))]
             base = self.price(lot.budget, rng.uniform(0.9, 0.96))
-            lot.bids.append(_Bid(bidders[0], base))
+            lot.bids.append(_Bid(winner, base))
             for member in bidders[1:]:
-                lot.bids.append(_Bid(member, self.price(Decimal(base), rng.uniform(1.01, 1.08))))
+                lot.bids.append(_Bid(member, self.price(Decimal(base), rng.uniform(1.07, 1.2))))
             for org in self.draw(lot, rng.choice((0, 1)), ring):
-                lot.bids.append(_Bid(org, self.price(Decimal(base), rng.uniform(1.03, 1.15))))
+                lot.bids.append(_Bid(org, self.price(Decimal(base), rng.uniform(1.1, 1.25))))
         self.truth.add(Truth("COBIDDING_COMMUNITY", None, tuple(sorted(o.uscc for o in ring))))
 
     def plant_cover(self) -> None:

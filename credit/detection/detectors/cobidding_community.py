@@ -36,6 +36,7 @@ class Settings(DetectorSettings):
     min_cohesion: float  # mean share of the members bidding on those lots
     min_exclusivity: float  # share of the members' co-bidding that is with one another
     min_win_share: float  # share of those lots a member won
+    resolution: float  # Louvain's resolution: above 1, smaller communities
     seed: int  # Louvain's seed: the same history gives the same communities
 
 
@@ -90,7 +91,9 @@ def _market(region: str, period: str, lots: list[LotFacts], settings: Settings) 
             graph.add_edge(a, b, weight=weight + 1)
     if graph.number_of_edges() == 0:
         return []
-    parts = nx.community.louvain_communities(graph, weight="weight", seed=settings.seed)
+    parts = nx.community.louvain_communities(
+        graph, weight="weight", resolution=settings.resolution, seed=settings.seed
+    )
     found = []
     for part in parts:
         members = frozenset(part)
