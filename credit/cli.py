@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from credit.detection.cardinal.cli import indicators as cardinal_indicators
 from credit.detection.cli import register as register_detection
 from credit.formats import READERS
 from credit.observability.progress import Progress
@@ -310,19 +311,7 @@ def score(
     )
 
 
-@app.command()
-def indicators(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
-) -> None:
-    """Open Contracting red-flag indicators (cardinal-rs definitions and defaults) over OCDS
-    compiled releases, one JSON object a line; prints the results as cardinal does."""
-    import json
-
-    from credit.detection.cardinal import run
-
-    with file.open(encoding="utf-8") as handle:
-        releases = (json.loads(line) for line in handle if line.strip())
-        typer.echo(json.dumps(run(releases), ensure_ascii=False, sort_keys=True, indent=2))
+app.command("indicators")(cardinal_indicators)
 
 
 @schema_app.command("export")

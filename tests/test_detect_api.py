@@ -168,7 +168,7 @@ def test_the_detectors_are_listed_with_their_basis_inputs_and_settings(gql: Grap
         "detectors"
     ]
     by_id = {d["id"]: d for d in listed}
-    assert len(by_id) == 19
+    assert len(by_id) == 20
     assert {"STAFF_CROSSOVER", "GROUP_INSTRUCTION"} <= by_id.keys()
     assert by_id["SAME_DEVICE"]["settings"]["exempt_ip_ranges"] == []
     assert by_id["BID_SCREEN"]["draftsViolation"] is None

@@ -37,6 +37,7 @@ REQUIRED = {
     "BID_SCREEN",
     "STAFF_CROSSOVER",
     "GROUP_INSTRUCTION",
+    "COBIDDING_COMMUNITY",
 }
 FIXTURES = "".join(
     (Path(__file__).parent / name).read_text(encoding="utf-8")

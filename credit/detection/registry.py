@@ -17,6 +17,7 @@ from credit.detection.detectors import (
     bid_screens,
     bid_suppression,
     buyer_capture,
+    cobidding_community,
     common_controller,
     cover_bidding,
     direct_holding,
@@ -56,6 +57,7 @@ DETECTORS: tuple[AnyDetector, ...] = tuple(
         bid_suppression,
         buyer_capture,
         successor_of_debarred,
+        cobidding_community,
     )
 )
 REGISTRY: Mapping[str, AnyDetector] = {d.id: d for d in DETECTORS}

@@ -144,6 +144,35 @@ def _cents(value: float | Decimal | str, unit: str = "0.01") -> Decimal:
     return Decimal(str(value)).quantize(Decimal(unit), rounding=ROUND_HALF_UP)
 
 
+# Bidders in a background lot, and how often each count occurs.
+BIDDERS = (2, 3, 4, 5, 6, 7, 8)
+BIDDER_WEIGHTS = (4, 14, 18, 18, 16, 14, 12)
+
+
+def budget_of(rng: random.Random) -> Decimal:
+    """A project's budget: 100 000 to 10 million yuan, to the thousand."""
+    return _cents(round(10 ** rng.uniform(5, 7), -3))
+
+
+def quote(rng: random.Random, budget: Decimal, ratio: float | None = None) -> Decimal:
+    """A competitive quote, rounded as bidders do: to 100 yuan, to the yuan or the cent."""
+    r = ratio if ratio is not None else min(1.05, max(0.7, rng.gauss(0.9, 0.05)))
+    raw = float(budget) * r
+    roll = rng.random()
+    if roll < 0.5:
+        return _cents(round(raw, -2))
+    if roll < 0.8:
+        return _cents(round(raw))
+    return _cents(raw)
+
+
+def background_quotes(rng: random.Random) -> list[Decimal]:
+    """The prices of one background lot, as `credit simulate` draws them: no collusion."""
+    budget = budget_of(rng)
+    count = rng.choices(BIDDERS, weights=BIDDER_WEIGHTS)[0]
+    return [quote(rng, budget) for _ in range(count)]
+
+
 class Market:
     """Builds the market in memory, then hands out records and truth."""
 
@@ -260,7 +289,7 @@ class Market:
         buyer = purchaser or rng.choices(buyers, weights=[b.activity for b in buyers])[0]
         self._projects += 1
         project = f"SIM-{day.year}-{self._projects:05d}"
-        budget = _cents(round(10 ** rng.uniform(5, 7), -3))
+        budget = budget_of(rng)
         lot = _Lot(
             id=f"{project}-1",
             project=project,
@@ -291,16 +320,7 @@ class Market:
         return chosen
 
     def price(self, budget: Decimal, ratio: float | None = None) -> Decimal:
-        """A competitive quote, rounded as bidders do: to 100 yuan, to the yuan or the cent."""
-        rng = self.rng
-        r = ratio if ratio is not None else min(1.05, max(0.7, rng.gauss(0.9, 0.05)))
-        raw = float(budget) * r
-        roll = rng.random()
-        if roll < 0.5:
-            return _cents(round(raw, -2))
-        if roll < 0.8:
-            return _cents(round(raw))
-        return _cents(raw)
+        return quote(self.rng, budget, ratio)
 
     def compete(self, lot: _Lot, bidders: Iterable[_Org]) -> None:
         rng = self.rng
@@ -316,7 +336,7 @@ class Market:
     def background_lot(self) -> None:
         rng = self.rng
         lot = self.project_lot(rng.choice(_CATEGORIES), self.day())
-        count = rng.choices((2, 3, 4, 5, 6, 7, 8), weights=(4, 14, 18, 18, 16, 14, 12))[0]
+        count = rng.choices(BIDDERS, weights=BIDDER_WEIGHTS)[0]
         self.compete(lot, self.draw(lot, count))
 
     def free_lot(self, min_bidders: int = 3) -> _Lot:
@@ -375,6 +395,7 @@ class Market:
             self.plant_suppression()
             self.plant_capture()
             self.plant_successor()
+            self.plant_community()
         self.plant_near_misses()
         self.plant_staff_and_groups()
         self.plant_deposits_and_platform()
@@ -442,21 +463,39 @@ class Market:
         self.truth.add(Truth(pattern, lot.id, tuple(sorted(b.supplier.uscc for b in ring))))
 
     def plant_progression(self) -> None:
-        """A ring places its bids step by step above the winner (Order 87 Art. 37 item 4)."""
+        """A ring places its bids step by step above the winner (Order 87 Art. 37 item 4): a
+        fixed step, or a fixed ratio with each price rounded to the cent or to the yuan
+        (term k = round(p0 * r^k)), or three bids in arithmetic progression in a crowded lot
+        of 7 to 9 bidders."""
         rng = self.rng
         a, b = self.pair()
-        ring = [a, b, *self.draw(self.meet([a, b]), rng.choice((1, 1, 2, 3)), [a, b])]
+        variant = rng.random()
+        crowded = variant >= 0.8
+        extra = 1 if crowded else rng.choice((1, 1, 2, 3))
+        ring = [a, b, *self.draw(self.meet([a, b]), extra, [a, b])]
         lot = self.lots[-1]
         lot.bids = [x for x in lot.bids if x.supplier not in ring]
+        if crowded:  # others to make 7 to 9 bidders
+            short = rng.randint(7, 9) - len(ring) - len(lot.bids)
+            self.compete(lot, self.draw(lot, max(0, short), ring))
+            for bid in lot.bids:
+                bid.status = "VALID"
         base = _cents(float(lot.budget) * rng.uniform(0.86, 0.94))
         if base % 10 == 0:
             base += rng.randint(1, 9)
-        if rng.random() < 0.6:
+        if variant < 0.35:
             step = _cents(round(float(base) * rng.uniform(0.006, 0.02), -2))
             prices = [base + step * k for k in range(len(ring))]
-        else:
+        elif variant < 0.55:
             ratio = Decimal(str(round(rng.uniform(1.006, 1.02), 3)))
             prices = [_cents(base * ratio**k) for k in range(len(ring))]
+        elif not crowded:  # each term rounded to the whole yuan
+            r = rng.uniform(1.01, 1.05)
+            prices = [_cents(round(float(base) * r**k)) for k in range(len(ring))]
+        else:  # an exact step to the yuan
+            base = _cents(round(float(base)))
+            step = _cents(round(float(base) * rng.uniform(0.005, 0.03)))
+            prices = [base + step * k for k in range(len(ring))]
         rng.shuffle(ring)
         lot.bids += [_Bid(org, p) for org, p in zip(ring, prices, strict=True)]
         self.truth.add(
@@ -535,6 +574,30 @@ class Market:
                 lot.bids.append(_Bid(org, self.price(Decimal(base), rng.uniform(1.02, 1.15))))
         self.truth.add(Truth("BID_ROTATION", None, tuple(sorted(o.uscc for o in ring))))
         self.screened(lots)
+
+    def plant_community(self) -> None:
+        """A co-bidding community: four or five firms of one trade and region that, within
+        one year, turn out together on a string of lots that a leader wins (another member
+        once): a club that shares the market, neither taking turns nor covering just above
+        the winner (so not a rotation or cover ring)."""
+        rng = self.rng
+        ring = self._ring(rng.choice((4, 5)))
+        year = rng.randint(START.year + 1, END.year - 1)
+        days = sorted(self.day(date(year, 1, 5), date(year, 12, 20)) for _ in range(7))
+        second = rng.randrange(len(days))
+        for n, day in enumerate(days):
+            lot = self.project_lot(ring[0].category, day, self.local_buyer(ring[0].region))
+            lot.planted = True
+            winner = ring[1] if n == second else ring[0]
+            others = [m for m in ring if m is not winner]
+            bidders = [winner, *rng.sample(others, len(others) - rng.choice((0, 1)))]
+            base = self.price(lot.budget, rng.uniform(0.9, 0.96))
+            lot.bids.append(_Bid(winner, base))
+            for member in bidders[1:]:
+                lot.bids.append(_Bid(member, self.price(Decimal(base), rng.uniform(1.07, 1.2))))
+            for org in self.draw(lot, rng.choice((0, 1)), ring):
+                lot.bids.append(_Bid(org, self.price(Decimal(base), rng.uniform(1.1, 1.25))))
+        self.truth.add(Truth("COBIDDING_COMMUNITY", None, tuple(sorted(o.uscc for o in ring))))
 
     def plant_cover(self) -> None:
         """One winner, and the same bidders placed just above it every time."""
