@@ -283,13 +283,18 @@ class AccessGuard(SchemaExtension):
             await self.audit.commit(event)
         except Exception as exc:
             down = translate(exc)  # the database is away: say so, as the resolvers would
-            ec.result = (
+            answer = (
                 _forbidden(down.code, "(request)", down.message)
                 if down is not None
                 else _forbidden(
                     "AUDIT_UNAVAILABLE", "(request)", "the audit trail could not be written"
                 )
             )
+            # In place: strawberry answers with the result object it already holds.
+            if isinstance(result, ExecutionResult):
+                result.data, result.errors = None, answer.errors
+            else:
+                ec.result = answer
 
 
 def _reason(document: DocumentNode, variables: dict[str, Any] | None) -> str:
