@@ -127,6 +127,12 @@ class AuditScope:
         self.touched = list(dict.fromkeys([*self.touched, *written, *rejected]))
 
 
+def _unavailable(failure: BaseException) -> bool:
+    from credit.api.errors import translate  # the one table of what "unavailable" is
+
+    return translate(failure) is not None
+
+
 class AuditLog:
     def __init__(self, store: GraphStore, batch_size: int = 500, durable: bool = True) -> None:
         self.store = store
@@ -213,11 +219,20 @@ class AuditLog:
         self._queue.put((event, notify))
 
     def _run(self) -> None:
+        """Group commit. While Neo4j is away the waiting requests are answered UNAVAILABLE,
+        and their events are kept and written first once it is back (retried with backoff,
+        even when no request comes), so an outage's answers end up on the trail too."""
+        kept: list[AuditEvent] = []
+        delay = 0.5
         while True:
-            item = self._queue.get()
-            batch: list[AuditEvent] = []
-            waiters: list[Notify] = []
-            while True:
+            try:
+                item: tuple[AuditEvent | None, Notify | None] | None = (
+                    self._queue.get(timeout=delay) if kept else self._queue.get()
+                )
+            except queue.Empty:
+                item = None
+            batch, waiters = list(kept), []
+            while item is not None:
                 event, notify = item
                 if event is not None:
                     batch.append(event)
@@ -228,10 +243,15 @@ class AuditLog:
                 try:
                     item = self._queue.get_nowait()
                 except queue.Empty:
-                    break
+                    item = None
             failure = self._append(batch) if batch else None
             for waiter in waiters:
                 waiter(failure)
+            if failure is not None and _unavailable(failure):
+                log.warning("audit trail paused: Neo4j unavailable; %d events kept", len(batch))
+                kept, delay = batch, min(delay * 2, 10.0)
+            else:
+                kept, delay = [], 0.5
 
     def _append(self, batch: Sequence[AuditEvent]) -> BaseException | None:
         try:
