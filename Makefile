@@ -29,7 +29,7 @@ test-deps:
 
 # The pages under /ui (web/): npm ci from the lock file, then a Vite build into web/dist.
 # Rebuilt only when a source, the lock file or the build configuration changed.
-UI_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+UI_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) credit/labels/labels.json web/index.html web/public.html web/vite.config.ts web/tsconfig.json
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	@scripts/system-deps.sh
 	cd web && npm ci --no-audit --no-fund

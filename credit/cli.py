@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from tqdm import tqdm
 
+from credit.detection.cardinal.cli import indicators as cardinal_indicators
 from credit.detection.cli import register as register_detection
 from credit.formats import READERS
+from credit.observability.progress import Progress
 from credit.security.permissions import Role
 from credit.settings import get_settings
 from graph import launcher
@@ -150,7 +151,7 @@ def ingest(
             raise typer.BadParameter(str(exc), param_hint="--source") from exc
         leave_known_organizations(conversion, intake.store.existing_uids)
         total = len(conversion.items)
-        with tqdm(total=total, desc=path.name, unit="rec", file=sys.stderr) as bar:
+        with Progress(f"ingest {path.name}", total, "rec") as bar:
             report = intake.run(conversion.items, progress=bar.update)
         if fmt == "external":  # name-only entries wait for a supervisor's confirmed match
             from credit.sync.matching import propose
@@ -189,7 +190,7 @@ def demo(
     if if_empty and out is None and get_store().count_entities() > 0:
         typer.echo("database already has data; demo not loaded")
         return
-    records = generate(suppliers=suppliers, seed=seed, bids=bids)
+    records = list(generate(suppliers=suppliers, seed=seed, bids=bids))  # counted: for the ETA
     if out is not None:
         import json
 
@@ -201,7 +202,7 @@ def demo(
         typer.echo(f"wrote {written} records to {out}")
         return
     started = time.monotonic()
-    with tqdm(desc="demo", unit="rec", file=sys.stderr) as bar:
+    with Progress("demo", len(records), "rec") as bar:
         report = get_intake().run(enumerate(records, start=1), progress=bar.update)
     elapsed = time.monotonic() - started
     for error in report.errors[:20]:
@@ -216,9 +217,10 @@ def demo(
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
-    workers: int = 1,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
 ) -> None:
-    """Serve the GraphQL API (GraphiQL at /graphql)."""
+    """Serve the GraphQL API (GraphiQL at /graphql); JSON log lines on stderr, Prometheus
+    metrics at /metrics added up over all --workers."""
     import socket
 
     import uvicorn
@@ -231,12 +233,31 @@ def serve(
             probe.bind((host, port))
         except OSError as exc:
             raise port_taken(port, "stop it or serve on another --port") from exc
+    # Before any worker imports prometheus_client: every process writes its samples here and
+    # a scrape adds them up; samples of an earlier run would count twice, so it starts empty.
+    settings = get_settings()
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    metrics_dir = Path(given or settings.local_dir / f"metrics-{settings.instance}-{port}")
+    metrics_dir.mkdir(parents=True, exist_ok=True)
+    for stale in metrics_dir.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    os.environ.setdefault("CREDIT_LOG_FORMAT", "json")
+    os.environ.setdefault("CREDIT_NEO4J_RETRY_SECONDS", "5")  # UNAVAILABLE soon, not in 30 s
     if workers == 1:  # the app is built here: a database problem is said before serving
         from credit.services import get_store
 
         get_store()
 
-    uvicorn.run("credit.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "credit.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,  # each process logs JSON lines (credit/observability/logs.py)
+        access_log=False,  # our own access line carries the request id
+    )
 
 
 @app.command()
@@ -279,7 +300,7 @@ def score(
     total = int(store.read(q.COUNT_SCORED)[0]["n"])
     policy = load_policy(get_settings().policy_file).on(day)
     started = time.monotonic()
-    with tqdm(total=total, desc="scores", unit="subject", file=sys.stderr) as bar:
+    with Progress("score", total, "subject") as bar:
         scored, changed = score_all(store, policy, day, progress=bar.update, known_at=instant)
     elapsed = time.monotonic() - started
     typer.echo(
@@ -290,19 +311,7 @@ def score(
     )
 
 
-@app.command()
-def indicators(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
-) -> None:
-    """Open Contracting red-flag indicators (cardinal-rs definitions and defaults) over OCDS
-    compiled releases, one JSON object a line; prints the results as cardinal does."""
-    import json
-
-    from credit.detection.cardinal import run
-
-    with file.open(encoding="utf-8") as handle:
-        releases = (json.loads(line) for line in handle if line.strip())
-        typer.echo(json.dumps(run(releases), ensure_ascii=False, sort_keys=True, indent=2))
+app.command("indicators")(cardinal_indicators)
 
 
 @schema_app.command("export")
@@ -408,22 +417,23 @@ def webhooks_run(
     once: Annotated[bool, typer.Option("--once", help="one pass, then exit")] = False,
     interval: Annotated[float, typer.Option(help="seconds between passes")] = 2.0,
 ) -> None:
-    """Deliver the change feed to webhook subscribers (retries with backoff; at least once)."""
+    """Deliver the change feed to webhook subscribers (retries with backoff; at least once).
+    While Neo4j is down it pauses, keeping every subscription's cursor, and resumes by itself."""
     from credit.services import get_store
-    from credit.sync.webhooks import deliver_due
+    from credit.sync.webhooks import Attempt, run
 
-    store, secret = get_store(), get_settings().effective_secret()
-    while True:
-        for attempt in deliver_due(store, secret):
-            if attempt.first_seq is not None:
-                outcome = attempt.error or f"HTTP {attempt.status}"
-                typer.echo(
-                    f"{attempt.subscription}: changes {attempt.first_seq}-"
-                    f"{attempt.last_seq}: {outcome}"
-                )
-        if once:
-            return
-        time.sleep(interval)
+    def report(attempt: Attempt) -> None:
+        if attempt.first_seq is not None:
+            outcome = attempt.error or f"HTTP {attempt.status}"
+            typer.echo(
+                f"{attempt.subscription}: changes {attempt.first_seq}-{attempt.last_seq}: {outcome}"
+            )
+
+    def say(line: str) -> None:
+        typer.echo(line, err=True)
+
+    os.environ.setdefault("CREDIT_NEO4J_RETRY_SECONDS", "5")  # pause soon, and say so
+    run(get_store(), get_settings().effective_secret(), interval, once, report, say)
 
 
 @audit_app.command("verify")
@@ -452,6 +462,35 @@ def _local_instance_for(command: str) -> launcher.Instance:
     return _instance()
 
 
+@contextlib.contextmanager
+def _dump_progress(inst: launcher.Instance, target: Path) -> Iterator[None]:
+    """Megabytes dumped so far (the dump grows in a scratch folder beside the target), against
+    the size of the database's files as the estimate of the whole."""
+    import threading
+
+    store_files = (inst.home / "data" / "databases" / "neo4j").rglob("*")
+    total = sum(f.stat().st_size for f in store_files if f.is_file()) >> 20
+    done = threading.Event()
+
+    def watch() -> None:
+        with Progress("backup", max(total, 1), "MB") as bar:
+            while not done.wait(0.5):
+                written = 0
+                for dumped in target.parent.glob("tmp*/neo4j.dump"):
+                    with contextlib.suppress(OSError):  # moved into place meanwhile
+                        written += dumped.stat().st_size >> 20
+                if written > bar.done:
+                    bar.update(written - bar.done)
+
+    watcher = threading.Thread(target=watch, name="backup-progress", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join(timeout=2)
+
+
 @app.command()
 def backup(file: Annotated[Path, typer.Argument(dir_okay=False)]) -> None:
     """Dump the local Neo4j to FILE (offline: stops and restarts it) with FILE.json beside it."""
@@ -462,7 +501,8 @@ def backup(file: Annotated[Path, typer.Argument(dir_okay=False)]) -> None:
     inst = _local_instance_for("backup")
     started = time.monotonic()
     try:
-        manifest = run_backup(get_store(), inst, file, log=lambda m: typer.echo(m, err=True))
+        with _dump_progress(inst, file):
+            manifest = run_backup(get_store(), inst, file, log=lambda m: typer.echo(m, err=True))
     except BackupError as exc:
         typer.echo(f"credit: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -641,6 +681,37 @@ def check_keygen(out: Annotated[Path, typer.Option()]) -> None:
         typer.echo(f"{out} exists: not overwritten")
         raise typer.Exit(1) from None
     typer.echo(f"wrote {out}: key {signer.key_id}")
+
+
+# --- public extract files (issue 20; credit/public/export.py) ---------------------------------
+export_app = typer.Typer(help="Extract files")
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("public")
+def export_public(
+    out: Annotated[Path, typer.Option(help="the folder for the files and manifest.json")],
+    format: Annotated[
+        list[str] | None, typer.Option(help="csv, jsonl or ftm; repeat for several (default all)")
+    ] = None,
+    base_url: Annotated[
+        str, typer.Option(envvar="CREDIT_PUBLIC_BASE_URL", help="where /public is served")
+    ] = "http://127.0.0.1:8000",
+) -> None:
+    """The public view of today as CSV, JSON Lines and FollowTheMoney entities, with a manifest."""
+    from credit.periods import today
+    from credit.public.export import FORMATS, export
+    from credit.services import get_store
+
+    try:
+        manifest = export(get_store(), out, format or list(FORMATS), today(), base_url)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    for entry in manifest["files"]:
+        count = entry.get("records", entry.get("entities"))
+        typer.echo(f"{entry['name']}: {count} ({entry['sha256'][:16]}…)")
+    typer.echo(f"manifest.json: {manifest['counts']}")
 
 
 register_detection(app)

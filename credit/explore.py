@@ -94,7 +94,24 @@ def search(
         raise ExploreError("query", "max_length", "search text is at most 100 characters")
     # One CJK character is below the analyzer's bigrams; plain containment finds it instead.
     phrase = lucene_phrase(text) if len(text) > 1 else ""
-    return store.search(phrase, text, labels, skip, limit)
+    exact = _by_number(store, text, labels) if skip == 0 else []
+    found = store.search(phrase, text, labels, skip, limit)
+    return [*exact, *(hit for hit in found if hit[0].uid not in {n.uid for n, _ in exact})][:limit]
+
+
+_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z_\-.:/]*")
+_NUMBERED = {"Project": "project:", "Lot": "lot:"}
+
+
+def _by_number(store: GraphStore, text: str, labels: list[str]) -> list[tuple[StoredNode, float]]:
+    """A project number (ZFCG-2024-00506) or lot id as typed, with or without its prefix, is
+    the best hit: such numbers are not names, so the name index never finds them."""
+    if not _NUMBER.fullmatch(text):
+        return []
+    wanted = [p for label, p in _NUMBERED.items() if label in labels]
+    uids = [text if text.startswith(p) else p + text for p in wanted]
+    found = store.nodes(uids)
+    return [(found[u], 3.0) for u in uids if u in found]
 
 
 @dataclass

@@ -309,6 +309,15 @@ class GraphStore:
         rows = self.read(q.NODES_BY_UID, uids=list(uids))
         return {n.uid: n for n in map(_node, rows)}
 
+    def unit_lots(
+        self, purchaser: str | None, agency: str | None, now: Any, skip: int, limit: int
+    ) -> list[StoredNode]:
+        """Lots of projects bought by `purchaser` or run by `agency` (org uids)."""
+        rows = self.read(
+            q.UNIT_LOTS, purchaser=purchaser, agency=agency, now=now, skip=skip, limit=limit
+        )
+        return [_node(r) for r in rows]
+
     def page(self, prefix: str, label: str | None, after: str, limit: int) -> list[StoredNode]:
         rows = self.read(q.NODES_PAGE, prefix=prefix, label=label, after=after, limit=limit)
         return [_node(r) for r in rows]

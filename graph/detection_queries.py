@@ -9,8 +9,10 @@ from typing import LiteralString
 # --- facts -----------------------------------------------------------------------------------
 
 # Lots with their project, buyers, priced bids and award; with `$details` also each bid's
-# shared identifiers (preparer, agent, contact, phone, deposit account and its holders,
-# devices) and the lot's reviews. Without details this is the light row of the bid history.
+# shared identifiers (preparer, agent, contact, phone, e-mail, deposit account and its
+# holders, devices, project team with each member's role), the contact's and the deposit
+# holder's names as given, and the lot's reviews. Without details this is the light row of
+# the bid history.
 # Temporal values come as ISO text: the driver's zoned-datetime decoding dominated the cost.
 _LOT_FACTS_BODY: LiteralString = """
 MATCH (l:Entity {uid: uid})<-[:HAS_LOT]-(p:Project)
@@ -22,14 +24,18 @@ CALL (p) {
 CALL (l) {
   MATCH (l)<-[:FOR_LOT]-(b:Bid)<-[:SUBMITTED]-(s:Organization)
   CALL (b) {
-    MATCH (b)-[r:PREPARED_BY|AGENT|CONTACT|CONTACT_PHONE|DEPOSIT_FROM|CREATED_ON]->(h:Entity)
+    MATCH (b)-[r:PREPARED_BY|AGENT|CONTACT|CONTACT_PHONE|CONTACT_EMAIL|DEPOSIT_FROM|CREATED_ON
+               |TEAM_MEMBER]->(h:Entity)
     WHERE $details
-    RETURN collect({rel: type(r), uid: h.uid, kind: h.kind, value: h.value,
-                    holders: [(h)<-[:HOLDS_ACCOUNT]-(o:Organization) | o.uid]}) AS ids
+    RETURN collect({rel: type(r), uid: h.uid, kind: coalesce(r.role, h.kind), value: h.value,
+                    holders: [(h)<-[:HOLDS_ACCOUNT]-(o:Organization|Person) | o.uid]}) AS ids
   }
   RETURN collect({bid: b.uid, supplier: s.uid, price: b.price_exact,
                   currency: b.price_currency, status: b.status,
                   submitted_at: toString(b.submitted_at), fingerprint: b.file_fingerprint,
+                  contact_name: CASE WHEN $details THEN b.contact_name END,
+                  holder_name: CASE WHEN $details THEN b.deposit_holder_name END,
+                  supplier_name: CASE WHEN $details THEN s.name END,
                   ids: ids}) AS bids
 }
 CALL (l) {
@@ -100,6 +106,15 @@ RETURN uid AS successor, n.registered_on AS registered_on, x.uid AS via, x:Perso
 """
 SUCCESSOR_LINKS: LiteralString = "UNWIND $uids AS uid" + _SUCCESSOR_LINKS_BODY
 LOT_BIDDER_SUCCESSORS: LiteralString = _BIDDERS_OF_LOT + _SUCCESSOR_LINKS_BODY
+
+# The groups and associations each party is a member of (Regs Art. 74 item 4), with periods.
+_MEMBERSHIPS_BODY: LiteralString = """
+MATCH (:Entity {uid: uid})-[r:MEMBER_OF]->(g:Group)
+RETURN uid AS org, g.uid AS group, g.kind AS kind, r.uid AS tie,
+       toString(r.valid_from) AS valid_from, toString(r.valid_to) AS valid_to
+"""
+MEMBERSHIPS: LiteralString = "UNWIND $uids AS uid" + _MEMBERSHIPS_BODY
+LOT_BIDDER_MEMBERSHIPS: LiteralString = _BIDDERS_OF_LOT + _MEMBERSHIPS_BODY
 
 # The lots a lot-mode check needs for history: every lot the lot's bidders bid for or won,
 # with their light facts (LOT_FACTS without details) in the same round trip (`$details`
@@ -283,6 +298,21 @@ MATCH (l:Entity {uid: $lot})<-[:HAS_LOT]-(p:Project)
 OPTIONAL MATCH (p)-[:PURCHASED_BY]->(b:Organization)
 OPTIONAL MATCH (p)-[:RUN_BY]->(a:Organization)
 RETURN l:Lot AS is_lot, [x IN [b.uid, a.uid] WHERE x IS NOT NULL] AS buyers
+"""
+
+# What the last scan knows about a lot's bidders at bid opening: current, undismissed flags
+# of no single lot (rotation rings, cover bidding, successors of debarred suppliers...) naming
+# any of them, with only those of its bidders they name; nothing of other lots or prices.
+STANDING_OF_LOT: LiteralString = """
+MATCH (:Entity {uid: $lot})<-[:FOR_LOT]-(:Bid)<-[:SUBMITTED]-(bidder:Organization)
+WITH DISTINCT bidder
+MATCH (f:Flag)-[:FLAGS]->(bidder)
+WHERE f.current AND f.lot IS NULL AND f.status <> 'DISMISSED'
+WITH f, collect(bidder.uid) AS bidders
+RETURN f.uid AS uid, f.pattern AS pattern, f.title AS title, f.basis AS basis,
+       f.confidence AS confidence, f.status AS status, f.last_seen AS last_seen,
+       size(f.suppliers) AS parties, bidders
+ORDER BY f.confidence DESC, f.uid
 """
 
 # A supervisor's decision, kept as its own node (history), and the flag's current status.

@@ -799,3 +799,18 @@ MATCH (c:CheckRecord {id: $id})
 OPTIONAL MATCH (k:CheckSigningKey {key_id: c.key_id})
 RETURN c {.*} AS c, k.public_key AS public_key
 """
+
+# A procurement unit's lots (as purchaser or agency): upcoming bid deadlines first, soonest
+# first, then past ones, latest first (credit/api/units.py, the pages' "my lots").
+UNIT_LOTS: LiteralString = """
+MATCH (p:Project)-[:HAS_LOT]->(l:Lot)
+WHERE ($purchaser IS NOT NULL AND EXISTS { (p)-[:PURCHASED_BY]->(:Organization {uid: $purchaser}) })
+   OR ($agency IS NOT NULL AND EXISTS { (p)-[:RUN_BY]->(:Organization {uid: $agency}) })
+WITH l, coalesce(l.bid_deadline >= $now, false) AS upcoming
+RETURN l {.*} AS props, labels(l) AS labels
+ORDER BY upcoming DESC,
+         CASE WHEN upcoming THEN l.bid_deadline END ASC,
+         l.bid_deadline DESC, l.uid
+SKIP $skip
+LIMIT $limit
+"""

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs from Debian's packages when it is missing, so `make run` and
 # `make test` work on a fresh machine: Java 17 and Maven (Neo4j from Maven Central), Node.js with
-# npm (the pages), and, with `--tests`, Chromium and CJK fonts (the page tests drive Debian's
+# npm (the pages), and, with `--tests`, Chromium, CJK fonts and poppler-utils (the page tests drive Debian's
 # Chromium, never a downloaded browser). Root installs with apt-get; anyone else gets one line
 # naming the command to run.
 set -euo pipefail
@@ -12,6 +12,7 @@ command -v npm >/dev/null || missing+=(nodejs npm)
 if [[ "${1:-}" == "--tests" ]]; then
   command -v chromium >/dev/null || missing+=(chromium)
   [[ -d /usr/share/fonts/opentype/noto ]] || missing+=(fonts-noto-cjk)
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils)  # the printout test's page images
 fi
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 echo "installing from Debian's packages: ${missing[*]}" >&2

@@ -63,6 +63,7 @@ def test_a_lookup_with_a_wrong_check_character_names_field_and_rule(gql: GraphQL
         "code": "BAD_USER_INPUT",
         "field": "uscc",
         "rule": "uscc.check_character",
+        "label": "统一社会信用代码无效 Not a valid USCC",  # the pages' sentence (credit/labels)
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from credit.detection.registry import DETECTORS
 from credit.intake.pipeline import Intake
 from credit.security.permissions import Role
 from credit.store import GraphStore
@@ -168,7 +169,13 @@ def test_the_detectors_are_listed_with_their_basis_inputs_and_settings(gql: Grap
         "detectors"
     ]
     by_id = {d["id"]: d for d in listed}
-    assert len(by_id) == 17
+    assert by_id.keys() == {d.id for d in DETECTORS}
+    assert {"STAFF_CROSSOVER", "GROUP_INSTRUCTION"} <= by_id.keys()
+    assert by_id["SAME_DEVICE"]["settings"]["exempt_ip_ranges"] == []
+    assert (
+        "ART" not in by_id["COBIDDING_COMMUNITY"]["legalBasis"]
+        and by_id["COBIDDING_COMMUNITY"]["why"]
+    )
     assert by_id["BID_SCREEN"]["draftsViolation"] is None
     assert by_id["SAME_CONTROLLER"]["draftsViolation"] == "INVALID_BID"
     assert by_id["COMMON_CONTROLLER"]["draftsViolation"] is None

@@ -4,6 +4,7 @@ with a near-miss; and lot mode agrees with the full scan."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -318,3 +319,54 @@ def canonical_evidence(flag: StoredFlag) -> str:
     from credit.detection.flags import canonical
 
     return canonical(flag.evidence)
+
+
+def _community_lots(rounds: Sequence[tuple[int, ...]], winners: list[int]) -> Records:
+    """Lots in 2025 at the purchaser: the given bidders, the named winner lowest."""
+    records: Records = []
+    for i, (bidders, winner) in enumerate(zip(rounds, winners, strict=True)):
+        base = 3_000_000 + 99_991 * i
+        prices = {winner: str(base)}
+        for k, n in enumerate(n for n in bidders if n != winner):
+            prices[n] = str(base + 35_117 + 41_011 * k)
+        records += tender(f"C{i}", prices, day=f"2025-{i + 2:02d}-12")
+    return records
+
+
+def test_a_cobidding_community_that_keeps_the_wins_is_flagged(
+    intake: Intake, store: GraphStore
+) -> None:
+    rounds = [(1, 2, 3, 4), (1, 2, 3), (1, 2, 4), (2, 3, 4), (1, 3, 4, 5), (1, 2, 3, 4)]
+    load(
+        intake,
+        [
+            buyer(),
+            *suppliers(1, 2, 3, 4, 5),
+            *background(),
+            *_community_lots(rounds, [1, 2, 1, 3, 4, 2]),
+        ],
+    )
+    (flag,) = scanned(store, "COBIDDING_COMMUNITY")
+    assert flag.suppliers == orgs(1, 2, 3, 4)
+    assert flag.lot is None and len(flag.lots) == 6
+    assert flag.evidence["facts"]["period"] == "2025"
+    assert flag.scores["win_share"] == 1.0
+    assert flag.scores["member_winners"] == 4
+    assert "第七十四条" in flag.basis
+
+
+def test_a_group_that_meets_often_but_whose_rivals_win_is_not_a_community(
+    intake: Intake, store: GraphStore
+) -> None:
+    # The same four meet, two at a time, among strong rivals who win most lots.
+    rounds = [(1, 2, 5, 6), (3, 4, 5, 6), (1, 3, 5, 6), (2, 4, 5, 6), (1, 4, 5, 6), (2, 3, 5, 6)]
+    load(
+        intake,
+        [
+            buyer(),
+            *suppliers(1, 2, 3, 4, 5, 6),
+            *background(),
+            *_community_lots(rounds, [5, 6, 5, 1, 6, 5]),
+        ],
+    )
+    assert scanned(store, "COBIDDING_COMMUNITY") == []

@@ -35,10 +35,18 @@ REQUIRED = {
     "SUCCESSOR_OF_DEBARRED",
     "BUYER_CAPTURE",
     "BID_SCREEN",
+    "STAFF_CROSSOVER",
+    "GROUP_INSTRUCTION",
+    "COBIDDING_COMMUNITY",
 }
 FIXTURES = "".join(
     (Path(__file__).parent / name).read_text(encoding="utf-8")
-    for name in ("test_detect_lot_rules.py", "test_detect_history_rules.py")
+    for name in (
+        "test_detect_lot_rules.py",
+        "test_detect_history_rules.py",
+        "test_detect_staff_groups.py",
+        "test_detect_deposits_platform.py",
+    )
 )
 
 

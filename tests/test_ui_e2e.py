@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
+import unicodedata
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pypdf import PdfReader
@@ -90,14 +94,18 @@ def market(intake: Intake) -> None:
     )
 
 
-def sign_in(page: Page, url: str, store: GraphStore, role: Role, name: str) -> None:
-    """Through the sign-in form, with an access key as an administrator issues it."""
-    _, key = create_api_key(store, name, role, None)
+def sign_in(
+    page: Page, url: str, store: GraphStore, role: Role, name: str, org: str | None = None
+) -> str:
+    """Through the sign-in form, with an access key as an administrator issues it (a
+    purchaser's or agency's names its unit); returns the key."""
+    _, key = create_api_key(store, name, role, None, org)
     page.goto(f"{url}/ui/")
     page.get_by_label("访问密钥").fill(key)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_test_id("who")).to_contain_text(name)
     expect(page.get_by_test_id("who")).to_contain_text(role.value)
+    return key
 
 
 def click_node(page: Page, node_id: str) -> None:
@@ -124,6 +132,7 @@ def test_a_purchaser_finds_a_supplier_and_prints_its_credit_report_to_an_a4_pdf(
     sign_in(page, app_url, store, Role.PURCHASER, "采购员李")
     expect(page.get_by_role("link", name=re.compile("关系网络"))).to_have_count(0)  # supervisors'
 
+    page.get_by_role("link", name=re.compile("^查询")).click()
     page.get_by_label("单位名称").fill("测试供应")  # partial Chinese name
     page.get_by_role("button", name="查询").click()
     row = page.get_by_role("row").filter(has_text=f.make_uscc(BANNED))
@@ -233,8 +242,16 @@ def test_a_supervisor_confirms_a_flag_with_a_reason_and_the_review_is_on_record(
     expect(page.locator(".chart canvas")).to_have_count(1)
     page.get_by_role("radio", name="确认").check()
     page.get_by_label("理由").fill("两家投标保证金从同一账户转出，与供应商核实属实。")
+    page.get_by_label("确认时生成违法记录草稿").check()
     page.get_by_role("button", name="提交复核").click()
     expect(page.get_by_test_id("flag-status")).to_have_attribute("data-status", "CONFIRMED")
+    done = page.get_by_test_id("review-done")  # says what happened, links the draft
+    expect(done).to_contain_text("已提交复核：确认")
+    expect(done).to_contain_text("已确认")
+    expect(done).to_contain_text("违法记录草稿")
+    expect(done.get_by_test_id("draft-link").first).to_have_attribute(
+        "href", re.compile(r"^#/report/\w{18}$")
+    )
 
     found: dict[str, Any] = supervisor_api(app_url).ok(
         "query($id: ID!) { flag(id: $id) { status reviews { decision reason reviewerName } } }",
@@ -303,3 +320,395 @@ def test_a_purchaser_signs_in_and_checks_a_lot_with_the_keyboard_alone(
     page.get_by_role("link", name=re.compile("测试供应商1有限公司")).first.focus()
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("eligibility")).to_be_visible()
+
+
+# --- issue 17: pages a purchaser can work with -------------------------------------------------
+
+OTHER_BUYER = 91
+MM = 72 / 25.4  # points per millimetre
+FOOTER_MARGIN_MM = 22  # the A4 page's bottom margin in web/src/style.css, where the footer sits
+
+
+def flagged_market(intake: Intake) -> None:
+    """Lot L2 of purchaser 90: bidders 11 and 12 pay their deposits from one account (a flag,
+    no Art. 18 tie); bidder 13 is banned; bidder 14 is clean."""
+    deposit = {"deposit_account": "6228 0000 2222"}
+    load(
+        intake,
+        [
+            *suppliers(11, 12, 13, 14),
+            buyer(),
+            f.violation(
+                "V13", 13, decided_on="2025-03-01", ban_start="2025-03-01", ban_end=_day(300)
+            ),
+            *tender(
+                "L2",
+                {11: "1000000", 12: "1043700", 13: "1097350", 14: "1120000"},
+                bids={11: deposit, 12: deposit},
+            ),
+        ],
+    )
+
+
+def lot_checks_requested(page: Page) -> list[str]:
+    """Every lotEligibility request the page sends (each one files a check record)."""
+    sent: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            sent.append(r.url)
+            if r.url.endswith("/graphql") and "lotEligibility" in (r.post_data or "")
+            else None
+        ),
+    )
+    return sent
+
+
+def test_each_bidder_row_carries_its_flags_and_the_lot_has_one_verdict(
+    intake: Intake, store: GraphStore, app_url: str, page: Page
+) -> None:
+    flagged_market(intake)
+    sign_in(page, app_url, store, Role.PURCHASER, "采购员李", f.make_uscc(BUYER))
+    page.goto(f"{app_url}/ui/#/lot/L2/check")
+
+    verdict = page.get_by_test_id("lot-verdict")
+    expect(verdict).to_contain_text("1 家不得参加，2 家需复核，1 家可参加")
+    expect(verdict.locator(".verdict-group-exclude")).to_contain_text("测试供应商13有限公司")
+    expect(verdict.locator(".verdict-group-review")).to_contain_text("保证金从同一账户转出")
+    bidders = page.get_by_test_id("bidder")
+    expect(bidders).to_have_count(4)
+    # ineligible first, then the flagged ones, then the clean one
+    order = [bidders.nth(i).get_attribute("data-verdict") for i in range(4)]
+    assert order == ["EXCLUDE", "REVIEW", "REVIEW", "CLEAR"]
+    expect(bidders.nth(0)).to_contain_text("测试供应商13有限公司")
+    expect(bidders.nth(3)).to_contain_text("测试供应商14有限公司")
+    for i in (1, 2):  # the flag sits next to the (eligible) decision: pattern, confidence, basis
+        row = bidders.nth(i)
+        expect(row).to_contain_text("合格")
+        expect(row.get_by_test_id("bidder-flag")).to_contain_text("保证金从同一账户转出")
+        expect(row).to_contain_text(re.compile(r"\d+%"))
+        expect(row).to_contain_text("财政部令第87号")
+    expect(bidders.nth(3)).to_contain_text("无不利记录、无预警")
+    # the lot's flags table names the suppliers it is about
+    flags_table = page.get_by_role("table").filter(has_text="本标段预警")
+    expect(flags_table).to_contain_text("测试供应商11有限公司")
+
+
+def test_a_purchaser_home_lists_its_lots_upcoming_first_and_search_finds_numbers(
+    intake: Intake, store: GraphStore, app_url: str, page: Page
+) -> None:
+    soon, later, past = _day(5), _day(30), "2025-03-20"
+    load(
+        intake,
+        [
+            *suppliers(1, 2),
+            buyer(),
+            buyer(OTHER_BUYER),
+            *tender("L-PAST", {1: "100000"}, day=past),
+            *tender("L-LATER", {1: "100000", 2: "110000"}, day=later, awarded=False),
+            *tender("L-SOON", {2: "100000"}, day=soon, awarded=False),
+            *tender("L-OTHER", {1: "100000"}, day=soon, purchaser=OTHER_BUYER, awarded=False),
+        ],
+    )
+    sign_in(page, app_url, store, Role.PURCHASER, "采购员李", f.make_uscc(BUYER))
+    expect(page.get_by_test_id("unit")).to_contain_text(f"采购人{BUYER}")  # the header's unit
+    lots = page.get_by_test_id("my-lots").get_by_role("row")
+    expect(lots).to_have_count(4)  # the header row and this unit's three lots
+    assert [lots.nth(i).locator("code").first.inner_text() for i in (1, 2, 3)] == [
+        "L-SOON",
+        "L-LATER",
+        "L-PAST",
+    ]
+    expect(lots.nth(1)).to_contain_text("北京时间")
+    lots.nth(1).get_by_test_id("check-lot").click()  # one click: the check runs
+    expect(page.get_by_test_id("lot-verdict")).to_contain_text("可参加")
+    expect(page.get_by_test_id("check-id")).to_contain_text("check:")
+
+    page.get_by_role("link", name=re.compile("^查询")).click()
+    page.get_by_label("项目编号").fill("P-L-LATER")  # a project number
+    page.get_by_role("button", name="查询").click()
+    project = page.get_by_test_id("project-details")
+    expect(project).to_contain_text("P-L-LATER")
+    expect(project.get_by_test_id("check-lot")).to_have_count(1)
+    page.get_by_label("项目编号").fill("L-SOON")  # a lot id
+    page.get_by_role("button", name="查询").click()
+    lot = page.get_by_test_id("lot-details").first
+    expect(lot).to_contain_text("L-SOON")
+    expect(lot).to_contain_text("项目P-L-SOON")
+    expect(lot).to_contain_text(f"采购人{BUYER}")
+    expect(lot).to_contain_text("北京时间")
+
+
+def test_my_lots_are_the_units_own_as_purchaser_or_agency(
+    intake: Intake, store: GraphStore, api_url: str
+) -> None:
+    load(
+        intake,
+        [
+            *suppliers(1),
+            buyer(),
+            buyer(OTHER_BUYER),
+            buyer(92),
+            *tender("L-A", {1: "100000"}, project={"agency": f.make_uscc(92)}),
+            *tender("L-B", {1: "100000"}, purchaser=OTHER_BUYER),
+        ],
+    )
+    query = "{ myLots(first: 10) { nodes { lotId } } }"
+
+    def mine(role: Role, org: str | None) -> list[str]:
+        client = GraphQLClient(api_url, token_for(role, org=org))
+        return [n["lotId"] for n in client.ok(query)["myLots"]["nodes"]]
+
+    assert mine(Role.PURCHASER, f.make_uscc(BUYER)) == ["L-A"]
+    assert mine(Role.PURCHASER, f.make_uscc(OTHER_BUYER)) == ["L-B"]
+    assert mine(Role.AGENCY, f.make_uscc(92)) == ["L-A"]
+    assert mine(Role.AGENCY, f.make_uscc(BUYER)) == []  # buying is not running
+    assert mine(Role.SUPERVISOR, None) == []  # no unit: supervisors search instead
+
+
+def test_going_back_keeps_the_lot_check_and_files_no_new_record(
+    intake: Intake, store: GraphStore, app_url: str, page: Page
+) -> None:
+    market(intake)
+    sign_in(page, app_url, store, Role.SUPERVISOR, "监管员王")
+    sent = lot_checks_requested(page)
+    page.get_by_role("link", name=re.compile("标段审查")).click()
+    page.get_by_label("标段编号").fill("L1")
+    page.get_by_role("button", name="审查").click()
+    expect(page.get_by_test_id("check-filed")).to_contain_text("已归档")
+    filed = page.get_by_test_id("check-id").inner_text()
+    assert len(sent) == 1
+
+    page.get_by_role("link", name=f"测试供应商{BANNED}有限公司").first.click()
+    expect(page.get_by_test_id("eligibility")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_test_id("check-filed")).to_contain_text("未重新归档")
+    assert page.get_by_test_id("check-id").inner_text() == filed
+    expect(page.get_by_test_id("bidder")).to_have_count(3)
+    page.reload()  # a reload is a return too
+    expect(page.get_by_test_id("check-filed")).to_contain_text("未重新归档")
+    assert len(sent) == 1  # nothing new was filed
+
+    page.get_by_test_id("run-again").click()  # asked for: filed
+    expect(page.get_by_test_id("check-filed")).to_contain_text("本次审查已归档")
+    expect(page.get_by_test_id("check-id")).not_to_have_text(filed)
+    assert len(sent) == 2
+    page.goto(f"{app_url}/ui/#/lot/L1@2025-03-01")  # other dates: not filed until asked
+    expect(page.get_by_test_id("check-not-run")).to_be_visible()
+    assert len(sent) == 2
+
+
+def _page_text_positions(pdf_page: Any) -> list[tuple[float, str]]:
+    """Each text run of a page with its baseline's height above the bottom edge, in points."""
+    found: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: Any) -> None:
+        if text.strip():
+            # NFKC: the PDF's font maps some characters to look-alike radicals (⽤ for 用)
+            found.append(
+                (tm[4] * cm[1] + tm[5] * cm[3] + cm[5], unicodedata.normalize("NFKC", text))
+            )
+
+    pdf_page.extract_text(visitor_text=visit)
+    return found
+
+
+def _text_positions(pdf: PdfReader) -> list[list[tuple[float, str]]]:
+    return [_page_text_positions(p) for p in pdf.pages]
+
+
+def test_the_a4_printout_leads_with_the_verdict_and_its_footer_never_overlaps(
+    intake: Intake, store: GraphStore, app_url: str, page: Page
+) -> None:
+    """A supplier with a long score timeline: the printout runs over several pages. Every
+    page carries the check record's id in its bottom margin, below all content; page 1 leads
+    with the subject, the verdict, the reasons and basis and the check record."""
+    market(intake)
+    load(
+        intake,
+        [
+            {
+                k: v
+                for k, v in f.violation(
+                    f"VX{n}",
+                    BANNED,
+                    decided_on=f"2024-{n:02d}-01",
+                    decision_number=f"财库〔2024〕{n}号",
+                    category="BREACH_OF_CONTRACT",
+                    severity="GENERAL",
+                    penalty_types=["FINE"],
+                ).items()
+                if k not in ("ban_start", "ban_end")
+            }
+            for n in range(1, 13)
+        ],
+    )
+    sign_in(page, app_url, store, Role.PURCHASER, "采购员李")
+    page.goto(f"{app_url}/ui/#/report/{f.make_uscc(BANNED)}")
+    expect(page.get_by_test_id("eligibility")).to_contain_text("不合格")
+    expect(page.locator("ol.timeline li")).not_to_have_count(0)
+    check_id = page.get_by_test_id("check-id").inner_text()
+
+    rule = page.evaluate("document.getElementById('print-footer').textContent")
+    expected = re.sub(r"\s", "", re.search(r'content: "(.*)"', rule).group(1))  # type: ignore[union-attr]
+    printed = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "printout.pdf").write_bytes(printed)
+    pdf = PdfReader(io.BytesIO(printed))
+    assert len(pdf.pages) >= 2, "the timeline runs over more than one page"
+    positions = _text_positions(pdf)
+    margin = FOOTER_MARGIN_MM * MM
+    for number, runs in enumerate(positions, start=1):
+        footer = "".join(t for y, t in runs if y < margin).replace("\n", "")
+        body = [t for y, t in runs if y >= margin]
+        # the footer is in the bottom margin of every page: the record id and the page number
+        assert check_id in footer, f"page {number} has no footer"
+        assert f"{number} / {len(pdf.pages)}" in footer
+        # and nothing else is: the margin holds the footer alone, the content stays above it
+        rest = re.sub(r"\s", "", footer).replace(expected, "")
+        assert re.fullmatch(r"第\d+/\d+[页⻚]", rest), f"page {number}: {rest!r} in the margin"
+        assert not any("· SHA-256" in t for t in body), f"page {number}: footer over content"
+    first = "".join(t for _, t in sorted(positions[0], key=lambda r: -r[0]))
+    for lead in ("信用报告", f"测试供应商{BANNED}有限公司", "当前参与资格", "不合格", "第七十七条"):
+        assert lead in first, f"page 1 leads with {lead}"
+    assert check_id in first.replace("\n", "")
+    assert first.index("当前参与资格") < first.index("评分说明") if "评分说明" in first else True
+    # pictures of every page, to look at (pdftoppm: Debian's poppler-utils, make test-deps)
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm is missing: run make test-deps"
+    subprocess.run(
+        [
+            pdftoppm,
+            "-r",
+            "60",
+            "-png",
+            str(ARTIFACTS / "printout.pdf"),
+            str(ARTIFACTS / "printout"),
+        ],
+        check=True,
+        timeout=120,
+    )
+    assert len(list(ARTIFACTS.glob("printout-*.png"))) >= len(pdf.pages)
+
+
+def test_errors_read_as_one_message_and_an_expired_session_keeps_the_typed_reason(
+    intake: Intake, store: GraphStore, app_url: str, page: Page
+) -> None:
+    market(intake)
+    (flag,) = lot_flags(store, "L1", "SAME_DEPOSIT_ACCOUNT")
+    key = sign_in(page, app_url, store, Role.SUPERVISOR, "监管员王")
+    page.goto(f"{app_url}/ui/#/lot/NOPE-1234")
+    expect(page.get_by_role("alert")).to_have_count(1)
+    expect(page.get_by_role("alert")).to_contain_text("未找到该标段 No such lot")
+
+    page.goto(f"{app_url}/ui/#/report/12345")  # not a USCC
+    expect(page.get_by_role("alert")).to_have_count(1)
+    expect(page.get_by_role("alert")).to_contain_text("统一社会信用代码无效")
+    expect(page.get_by_test_id("download-pdf")).to_have_count(0)
+
+    page.goto(f"{app_url}/ui/#/search")
+    assert page.get_by_label("单位名称").get_attribute("maxlength") == "100"  # the API's limit
+
+    page.goto(f"{app_url}/ui/#/flags/{flag.uid}")
+    page.get_by_role("radio", name="确认").check()
+    reason = "两家投标保证金从同一账户转出，已与开户行核实。"
+    page.get_by_label("理由").fill(reason)
+    page.evaluate(  # the working day is over
+        "() => { const k = 'credit.session'; const s = JSON.parse(sessionStorage.getItem(k));"
+        " s.expiresAt = '2000-01-01T00:00:00Z'; sessionStorage.setItem(k, JSON.stringify(s)); }"
+    )
+    page.get_by_role("button", name="提交复核").click()
+    expect(page.get_by_test_id("expired")).to_contain_text("登录已过期")
+    page.get_by_label("访问密钥").fill(key)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_label("理由")).to_have_value(reason)
+
+
+def test_skip_link_small_screens_icon_and_a_purchasers_header(
+    intake: Intake, store: GraphStore, app_url: str, browser: Browser
+) -> None:
+    flagged_market(intake)
+    assert httpx.get(f"{app_url}/favicon.ico").status_code == 200
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        sign_in(page, app_url, store, Role.PURCHASER, "采购员李", f.make_uscc(BUYER))
+        expect(page.get_by_test_id("unit")).to_contain_text(f"采购人{BUYER}")
+        expect(page.get_by_role("link", name=re.compile("预警复核"))).to_have_count(0)
+        page.get_by_role("link", name=re.compile("^查询")).click()
+        expect(page.get_by_label("单位名称")).to_be_focused()
+        heading = page.get_by_role("heading", level=1)
+        page.locator("[data-skip]").focus()
+        page.keyboard.press("Enter")
+        expect(heading).to_be_focused()
+        assert page.evaluate("location.hash") == "#/search"  # the skip link is no route
+        assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "none"
+        button = page.get_by_role("button", name="查询").bounding_box()
+        assert button is not None and button["x"] + button["width"] <= 390
+        page.goto(f"{app_url}/ui/#/lot/L2/check")
+        expect(page.get_by_test_id("bidder")).to_have_count(4)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the lot check is {width} px wide at 390"
+        page.screenshot(path=str(ARTIFACTS / "lot-check-390px.png"), full_page=True)
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_the_pages_show_labels_and_beijing_time_not_codes(
+    intake: Intake, store: GraphStore, app_url: str, page: Page
+) -> None:
+    flagged_market(intake)
+    sign_in(page, app_url, store, Role.SUPERVISOR, "监管员王")
+    page.goto(f"{app_url}/ui/#/lot/L2/check")
+    expect(page.get_by_test_id("bidder")).to_have_count(4)
+    text = page.locator("main").inner_text()
+    assert "有效 Valid" in text and "\nVALID" not in text  # bid status
+    assert "2025-03-20 09:30:00 北京时间 (UTC+8)" in text  # the deadline, with its zone
+    assert "T09:30:00" not in text
+    assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d", text), "no fractions of a second"
+    assert "保证金从同一账户转出" in text  # the pattern, not SAME_DEPOSIT_ACCOUNT
+    assert "禁止参加政府采购期间" in text  # the reason's label
+    page.goto(f"{app_url}/ui/#/report/{f.make_uscc(13)}")
+    expect(page.get_by_role("table").filter(has_text="违法记录")).to_contain_text("有效 Active")
+
+
+def test_the_explorer_puts_hubs_shared_by_several_organisations_first(
+    intake: Intake, store: GraphStore, app_url: str, page: Page
+) -> None:
+    """Supplier 21 gives its own phone on its three bids (one organisation: no lead);
+    suppliers 22 and 23 give one phone on theirs (two organisations: what a supervisor looks
+    for). Expanding the shared phone adds nothing new, and the page says so."""
+    own, shared = {"contact_phone": "0571-0021"}, {"contact_phone": "0571-9999"}
+    load(
+        intake,
+        [
+            *suppliers(21, 22, 23),
+            buyer(),
+            *tender(
+                "LX",
+                {21: "100000", 22: "101000", 23: "102000"},
+                bids={21: own, 22: shared, 23: shared},
+            ),
+            *tender("LY", {21: "100000"}, bids={21: own}),
+            *tender("LZ", {21: "100000"}, bids={21: own}),
+        ],
+    )
+    sign_in(page, app_url, store, Role.SUPERVISOR, "监管员王")
+    page.goto(f"{app_url}/ui/#/network/lot:LX@3")
+    nodes = page.get_by_test_id("node-list").get_by_role("button")
+    expect(nodes.filter(has_text="9999")).to_have_count(1)
+    expect(nodes.first).to_contain_text("9999")
+    expect(nodes.first).to_contain_text("2 家共用")
+    expect(nodes.filter(has_text="0021")).not_to_contain_text("家共用")
+    expect(page.get_by_label("LEGAL_REP_OF")).to_have_count(0)  # only the types present
+    expect(page.locator(".types")).to_contain_text("联系电话")  # relationship types in Chinese
+
+    nodes.filter(has_text="9999").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("details-title")).to_contain_text("9999")
+    expect(page.get_by_test_id("details-title").locator("..")).to_contain_text("2 家单位共用")
+    expect(page.get_by_test_id("nothing-new")).to_contain_text("没有新的节点")
+    expect(nodes.filter(has_text="9999")).to_be_focused()  # Enter keeps the focus on the node

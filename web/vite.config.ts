@@ -8,5 +8,6 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 1200,
+    rollupOptions: { input: { main: "index.html", public: "public.html" } },
   },
 });

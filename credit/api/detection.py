@@ -274,6 +274,49 @@ class BidScreens:
         )
 
 
+@strawberry.type(
+    description="A standing flag of the last scan about some of a lot's bidders (a rotation "
+    "ring, cover bidding, a successor of a debarred supplier...), as the lot's purchaser may "
+    "see it at bid opening: the pattern, which of its bidders, the legal basis and the "
+    "confidence; never other lots, other buyers' bids or prices."
+)
+class StandingFlag:
+    pattern: str
+    title: str
+    legal_basis: str
+    confidence: float
+    status: FlagStatus
+    last_seen: datetime = strawberry.field(description="When a scan last found it.")
+    bidder_ids: list[strawberry.ID] = strawberry.field(
+        description="The lot's bidders it names (org ids)."
+    )
+    other_parties: int = strawberry.field(
+        description="How many other suppliers it names, not shown here."
+    )
+    flag_id: strawberry.ID | None = strawberry.field(
+        description="The whole flag, for supervisors (who see every flag); none for others."
+    )
+
+    @strawberry.field
+    async def bidders(self, info: Info) -> list[Organization]:
+        nodes = await ctx(info).loaders.nodes.load_many([str(b) for b in self.bidder_ids])
+        return [Organization.of(n) for n in nodes if n is not None]
+
+    @staticmethod
+    def of(s: flag_store.Standing, whole: bool) -> StandingFlag:
+        return StandingFlag(
+            pattern=s.pattern,
+            title=s.title,
+            legal_basis=s.basis,
+            confidence=s.confidence,
+            status=s.status,
+            last_seen=s.last_seen,
+            bidder_ids=[strawberry.ID(b) for b in s.bidders],
+            other_parties=max(0, s.parties - len(s.bidders)),
+            flag_id=strawberry.ID(s.uid) if whole else None,
+        )
+
+
 @strawberry.type
 class LotFlags:
     lot_id: strawberry.ID
@@ -281,6 +324,10 @@ class LotFlags:
     screens: BidScreens | None
     ran: bool = strawberry.field(description="Whether the detectors ran for this answer.")
     seconds: float | None
+    standing: list[StandingFlag] = strawberry.field(
+        description="What the last scan knows about the lot's bidders: its standing flags "
+        "of no single lot that name any of them (see StandingFlag)."
+    )
 
 
 @strawberry.type
@@ -408,12 +455,17 @@ class DetectionQuery:
                 raise _refused(DetectionError("lotId", "forbidden", ""), str(lot_id))
             flags = await asyncio.to_thread(flag_store.flags_of_lot, c.store, lot)
             screen = await asyncio.to_thread(flag_store.screen_of, c.store, lot)
+        # the caller may see this lot (checked above); of the scan's flags about its bidders
+        # it sees what the purchaser needs at bid opening, the whole flag if it sees all flags
+        standing = await asyncio.to_thread(flag_store.standing_of_lot, c.store, lot)
+        whole = vis.sees_all(c.table, c.caller)
         return LotFlags(
             lot_id=strawberry.ID(lot),
             flags=[Flag.of(f) for f in flags],
             screens=BidScreens.of(screen) if screen else None,
             ran=run,
             seconds=seconds,
+            standing=[StandingFlag.of(x, whole) for x in standing],
         )
 
     @strawberry.field(description="The detectors: legal basis, what they read, their settings.")

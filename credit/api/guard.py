@@ -37,6 +37,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from credit.api.errors import translate
 from credit.intake.mapping import key_uid, org_uid
 from credit.security.audit import AuditEvent, AuditLog, result_hash
 from credit.security.middleware import AUDITED, CHARGE
@@ -280,10 +281,20 @@ class AccessGuard(SchemaExtension):
         )
         try:  # durable before the answer leaves; no trail, no answer
             await self.audit.commit(event)
-        except Exception:
-            ec.result = _forbidden(
-                "AUDIT_UNAVAILABLE", "(request)", "the audit trail could not be written"
+        except Exception as exc:
+            down = translate(exc)  # the database is away: say so, as the resolvers would
+            answer = (
+                _forbidden(down.code, "(request)", down.message)
+                if down is not None
+                else _forbidden(
+                    "AUDIT_UNAVAILABLE", "(request)", "the audit trail could not be written"
+                )
             )
+            # In place: strawberry answers with the result object it already holds.
+            if isinstance(result, ExecutionResult):
+                result.data, result.errors = None, answer.errors
+            else:
+                ec.result = answer
 
 
 def _reason(document: DocumentNode, variables: dict[str, Any] | None) -> str:

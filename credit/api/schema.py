@@ -54,10 +54,12 @@ from credit.api.types import (
     apply_visibility,
     ctx,
 )
+from credit.api.units import UnitQuery
 from credit.domain import records as r
 from credit.domain.identifiers import IdentifierError, validate_uscc
 from credit.intake.mapping import org_uid
 from credit.intake.pipeline import IntakeReport
+from credit.observability.graphql import Observe
 from credit.security.audit import AuditLog, verify_chain
 from credit.security.permissions import PermissionTable, Role, load_table
 from credit.services import get_intake
@@ -153,6 +155,7 @@ class Query(
     DetectionQuery,
     OversightQuery,
     OwnershipQuery,
+    UnitQuery,
 ):
     @strawberry.field(description="Who the caller is, as the API sees it.")
     def me(self, info: Info) -> Me:
@@ -554,6 +557,7 @@ def build_schema(
         extensions.append(lambda: AccessGuard(plans, trail, settings.graphql_max_cost))
     if settings.env is Environment.PRODUCTION:
         extensions.append(lambda: MaskErrors(should_mask_error=_is_unexpected))
+    extensions.append(Observe)  # last: translates errors before masking, counts operations
     schema = strawberry.Schema(
         query=Query, mutation=Mutation, types=[Person, Organization], extensions=extensions
     )

@@ -485,6 +485,23 @@ class SearchHit:
     score: float
     node: EntityNode
 
+    @strawberry.field(
+        description="The lot itself when the hit is a lot: its project, purchaser and bid "
+        "deadline tell lots of the same name apart."
+    )
+    async def lot(self, info: Info) -> Lot | None:
+        if self.node.kind != "lot":
+            return None
+        found = await ctx(info).loaders.nodes.load(str(self.node.id))
+        return Lot.of(found) if found else None
+
+    @strawberry.field(description="The project itself when the hit is a project (its lots).")
+    async def project(self, info: Info) -> Project | None:
+        if self.node.kind != "project":
+            return None
+        found = await ctx(info).loaders.nodes.load(str(self.node.id))
+        return Project.of(found) if found else None
+
 
 @strawberry.type
 class RecordError:

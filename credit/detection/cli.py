@@ -49,9 +49,8 @@ def detect(
     settings_file: SettingsOption = None,
 ) -> None:
     """Run the collusion and conflict detectors on one lot or on the whole graph."""
-    from tqdm import tqdm
-
     from credit.detection.scan import DetectionError, detect_lot, scan_all
+    from credit.observability.progress import Progress
     from credit.services import get_store
 
     if (lot is None) == (not all_lots):
@@ -84,7 +83,7 @@ def detect(
         if phase not in bars:
             for bar in bars.values():
                 bar.close()
-            bars[phase] = tqdm(total=total, initial=done, desc=phase, unit="lot", file=sys.stderr)
+            bars[phase] = Progress(f"detect {phase}", total, "lot", initial=done)
         else:
             bars[phase].update(done)
 
@@ -174,10 +173,17 @@ def evaluate(
         Path | None, typer.Option(help="also write the table (Markdown) here")
     ] = None,
     settings_file: SettingsOption = None,
+    null_lots: Annotated[
+        int,
+        typer.Option(
+            min=0, help="lots of a market without collusion for the accidental-flag rate (0: skip)"
+        ),
+    ] = 20_000,
 ) -> None:
     """Load each simulated market into the configured database (emptied first), scan it and
-    print precision, recall and F1 per pattern, over all the markets together."""
-    from credit.detection.evaluate import combine, evaluate_market, table
+    print precision, recall and F1 per pattern, over all the markets together, and next to
+    them the accidental flags per 100,000 lots of a market without collusion (price patterns)."""
+    from credit.detection.evaluate import accidental_flags, combine, evaluate_market, table
     from credit.detection.registry import DETECTORS
     from credit.services import get_intake, get_mapper, get_store
     from credit.settings import get_settings
@@ -202,7 +208,8 @@ def evaluate(
             f"{sum(s.flagged for s in scores.values())} flags, {time.monotonic() - started:.0f}s",
             err=True,
         )
-    text = table(combine(runs), [d.id for d in DETECTORS])
+    accidental = accidental_flags(settings, null_lots) if null_lots else None
+    text = table(combine(runs), [d.id for d in DETECTORS], accidental)
     typer.echo(text)
     if report is not None:
         command = "credit evaluate " + " ".join(str(d) for d in directories)

@@ -24,6 +24,7 @@ class Reads(StrEnum):
     REVIEWS = "the lot's reviewers and their kinship"
     HISTORY = "every lot's bids and winner over time, by supplier and by buyer"
     DEBARMENTS = "procurement bans and the people and companies behind banned suppliers"
+    GROUPS = "the groups and associations each bidder is a member of"
 
 
 class Phase(StrEnum):

@@ -3,16 +3,24 @@
 A flag matches a true case of the same pattern and lot (or both without a lot) when their
 parties (suppliers and other parties) overlap with a Jaccard index of at least one half; each
 true case is matched once. Only current flags count.
+
+Recall has a price: the price patterns (a progression, identical prices) also arise by
+accident. `accidental_flags` measures it on a market without collusion, lots drawn as
+`credit simulate` draws its background lots, and the table shows it next to recall.
 """
 
 from __future__ import annotations
 
 import json
+import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
+from credit.detection.facts import BidFact, Facts, LotFacts
 from credit.detection.flag_store import StoredFlag, export
 from credit.detection.registry import DETECTORS, DetectionSettings
 from credit.detection.scan import scan_all
@@ -21,6 +29,9 @@ from credit.intake.pipeline import Intake, read_jsonl
 from credit.store import GraphStore
 
 MIN_OVERLAP = 0.5
+# In-lot price patterns whose accidental rate is measured on a market without collusion.
+PRICE_PATTERNS = ("REGULAR_PRICE_DIFFERENCE", "IDENTICAL_PRICES")
+PER_LOTS = 100_000
 
 
 @dataclass(frozen=True)
@@ -61,7 +72,10 @@ def truth_cases(path: Path, mapper: Mapper) -> list[Case]:
         parties = {org_uid(s) for s in row["suppliers"]}
         for other in row["others"]:
             ((kind, value),) = other.items()
-            parties.add(org_uid(value) if kind == "org" else mapper.person_uid_for(value))
+            if kind == "group":
+                parties.add(key_uid("group", value))
+            else:
+                parties.add(org_uid(value) if kind == "org" else mapper.person_uid_for(value))
         lot = key_uid("lot", row["lot"]) if row["lot"] else None
         cases.append(Case(row["pattern"], lot, frozenset(parties)))
     return cases
@@ -114,6 +128,36 @@ def evaluate_market(
     )
 
 
+def _null_lot(number: int, prices: Sequence[Decimal]) -> LotFacts:
+    opened = datetime(2024, 1, 1, tzinfo=UTC)
+    bids = tuple(
+        BidFact(f"null-{number}-{k}", f"supplier-{k}", price, "CNY", "VALID", opened)
+        for k, price in enumerate(prices)
+    )
+    key = f"NULL-{number}"
+    return LotFacts(key, key, key, key, None, None, None, None, date(2024, 1, 1), None, bids)
+
+
+def accidental_flags(
+    settings: DetectionSettings, lots: int = 20_000, seed: int = 0
+) -> dict[str, float]:
+    """Expected flags per 100,000 lots of a market without collusion, per price pattern: lots
+    drawn as `credit simulate` draws its background lots (bidder counts, budgets, prices
+    rounded to 100 yuan, the yuan or the cent), run through the pattern's in-lot detector."""
+    from credit.detection.simulate import background_quotes
+
+    rng = random.Random(seed)  # noqa: S311 - a simulated market, not a secret
+    market = [_null_lot(n, background_quotes(rng)) for n in range(lots)]
+    rates = {}
+    for detector in DETECTORS:
+        if detector.id not in PRICE_PATTERNS or not settings.of(detector.id).enabled:
+            continue
+        found = detector.detect(Facts(lots=market), settings.of(detector.id))
+        flagged = sum(1 for f in found if f.lot is not None)
+        rates[detector.id] = flagged * PER_LOTS / lots
+    return rates
+
+
 def combine(runs: Iterable[dict[str, Score]]) -> dict[str, Score]:
     total: dict[str, Score] = {}
     for run in runs:
@@ -125,20 +169,31 @@ def combine(runs: Iterable[dict[str, Score]]) -> dict[str, Score]:
     return total
 
 
-def table(scores: dict[str, Score], order: Sequence[str]) -> str:
-    """A Markdown table, detectors in registry order."""
+def table(
+    scores: dict[str, Score],
+    order: Sequence[str],
+    accidental: dict[str, float] | None = None,
+) -> str:
+    """A Markdown table, detectors in registry order; with `accidental`, a column of the
+    expected accidental flags per 100,000 lots of a market without collusion."""
 
     def cell(value: float | None) -> str:
         return "—" if value is None else f"{value:.3f}"
 
+    extra = accidental is not None
     lines = [
-        "| pattern | true cases | flags | matched | precision | recall | F1 |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| pattern | true cases | flags | matched | precision | recall | F1 |"
+        + (" accidental / 100k lots |" if extra else ""),
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |" + (" ---: |" if extra else ""),
     ]
     for pattern in order:
         s = scores.get(pattern, Score(pattern))
-        lines.append(
+        row = (
             f"| {pattern} | {s.truth} | {s.flagged} | {s.matched} | {cell(s.precision)} | "
             f"{cell(s.recall)} | {cell(s.f1)} |"
         )
+        if accidental is not None:
+            rate = accidental.get(pattern)
+            row += f" {'—' if rate is None else f'{rate:.0f}'} |"
+        lines.append(row)
     return "\n".join(lines) + "\n"

@@ -14,8 +14,10 @@ from functools import cached_property
 
 @dataclass(frozen=True, slots=True)
 class Identifier:
-    """A node a bid points at: its preparer, agent, contact person, contact phone, deposit
-    account (with the organisations that hold it) or a device (MAC, IP, document author)."""
+    """A node a bid points at: its preparer, agent, contact person, contact phone or e-mail,
+    deposit account (with the organisations or people that hold it), a device (MAC, IP,
+    document author, platform machine code, signing certificate) or a member of its project
+    team (`kind` is then the member's role)."""
 
     rel: str
     uid: str
@@ -34,6 +36,9 @@ class BidFact:
     submitted_at: datetime
     fingerprint: str | None = None
     identifiers: tuple[Identifier, ...] = ()
+    contact_name: str | None = None  # the contact as open data names one (OCDS contactPoint)
+    holder_name: str | None = None  # the deposit account holder's name on the payment
+    supplier_name: str | None = None
 
     @property
     def priced(self) -> bool:
@@ -135,6 +140,23 @@ class Tie:
     def overlaps(self, start: date, end: date) -> bool:
         return (self.valid_from is None or self.valid_from <= end) and (
             self.valid_to is None or self.valid_to >= start
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """An organisation's membership of a group or association (MEMBER_OF), with its period."""
+
+    org: str
+    group: str
+    kind: str | None
+    uid: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    def in_force(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
         )
 
 
@@ -261,6 +283,7 @@ class Facts:
     history: History | None = None
     successors: Sequence[SuccessorLink] = ()
     focus: frozenset[str] | None = None
+    memberships: Mapping[str, Sequence[Membership]] = field(default_factory=dict)
 
     def in_focus(self, suppliers: Iterable[str]) -> bool:
         return self.focus is None or all(s in self.focus for s in suppliers)

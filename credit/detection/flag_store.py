@@ -19,7 +19,7 @@ from credit.detection.detectors.bid_screens import Screen
 from credit.detection.facts import LotFacts
 from credit.detection.flags import Finding, canonical
 from credit.detection.registry import REGISTRY
-from credit.store import GraphStore, native
+from credit.store import GraphStore, native, native_value
 from credit.sync import feed
 from credit.sync.exchange import FlagRecord
 from graph import detection_queries as dq
@@ -312,6 +312,41 @@ def screen_of(store: GraphStore, lot: str) -> Screen | None:
         return None
     s = rows[0]["s"]
     return Screen(**{name: s.get(name) for name in Screen.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A standing flag from the last scan about some of a lot's bidders, as a purchaser may see
+    it at bid opening: the pattern, its basis and confidence, and which of the lot's bidders
+    it names (`parties` counts all the suppliers it names, the others are not shown)."""
+
+    uid: str
+    pattern: str
+    title: str
+    basis: str
+    confidence: float
+    status: FlagStatus
+    last_seen: datetime
+    bidders: tuple[str, ...]
+    parties: int
+
+
+def standing_of_lot(store: GraphStore, lot: str) -> list[Standing]:
+    rows = store.read(dq.STANDING_OF_LOT, lot=lot)
+    return [
+        Standing(
+            uid=r["uid"],
+            pattern=r["pattern"],
+            title=r["title"],
+            basis=r["basis"],
+            confidence=float(r["confidence"]),
+            status=FlagStatus(r["status"]),
+            last_seen=native_value(r["last_seen"]),
+            bidders=tuple(sorted(r["bidders"])),
+            parties=int(r["parties"]),
+        )
+        for r in rows
+    ]
 
 
 def lot_buyers(store: GraphStore, lot: str) -> list[str] | None:

@@ -16,6 +16,7 @@ from credit.detection.facts import (
     Identifier,
     Kin,
     LotFacts,
+    Membership,
     ReviewFact,
     SuccessorLink,
     Tie,
@@ -95,6 +96,9 @@ def _bid(row: Any) -> BidFact:
         status=row["status"],
         submitted_at=datetime.fromisoformat(row["submitted_at"]),
         fingerprint=row["fingerprint"],
+        contact_name=row.get("contact_name"),
+        holder_name=row.get("holder_name"),
+        supplier_name=row.get("supplier_name"),
         identifiers=tuple(
             sorted(
                 (
@@ -234,6 +238,35 @@ def _ties(rows: Iterable[Any]) -> dict[str, list[Tie]]:
 
 def _tie_order(t: Tie) -> tuple[str, str, str, str, str, float]:
     return (t.type, t.source, t.uid or "", str(t.valid_from), str(t.valid_to), t.share or 0.0)
+
+
+def load_memberships(store: GraphStore, uids: Iterable[str]) -> dict[str, list[Membership]]:
+    """Organisation -> the groups and associations it is a member of."""
+    found: dict[str, list[Membership]] = {}
+    for chunk in batches(sorted(set(uids))):
+        found |= _memberships(store.read(dq.MEMBERSHIPS, uids=chunk))
+    return found
+
+
+def lot_bidder_memberships(store: GraphStore, lot_uid: str) -> dict[str, list[Membership]]:
+    """load_memberships for the lot's bidders, found from the lot in the same query."""
+    return _memberships(store.read(dq.LOT_BIDDER_MEMBERSHIPS, lot=lot_uid))
+
+
+def _memberships(rows: Iterable[Any]) -> dict[str, list[Membership]]:
+    found: defaultdict[str, list[Membership]] = defaultdict(list)
+    for row in rows:
+        found[row["org"]].append(
+            Membership(
+                org=row["org"],
+                group=row["group"],
+                kind=row["kind"],
+                uid=row["tie"],
+                valid_from=day_of(row["valid_from"]),
+                valid_to=day_of(row["valid_to"]),
+            )
+        )
+    return {k: sorted(v, key=lambda m: (m.group, m.uid or "")) for k, v in found.items()}
 
 
 def load_kin(store: GraphStore, uids: Iterable[str]) -> dict[str, list[Kin]]:

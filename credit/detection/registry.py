@@ -17,10 +17,12 @@ from credit.detection.detectors import (
     bid_screens,
     bid_suppression,
     buyer_capture,
+    cobidding_community,
     common_controller,
     cover_bidding,
     direct_holding,
     expert_conflict,
+    group_instruction,
     identical_prices,
     regular_price_difference,
     same_agent,
@@ -29,6 +31,7 @@ from credit.detection.detectors import (
     same_device,
     same_preparer,
     shared_contact,
+    staff_crossover,
     successor_of_debarred,
 )
 
@@ -43,6 +46,8 @@ DETECTORS: tuple[AnyDetector, ...] = tuple(
         shared_contact,
         same_deposit_account,
         same_device,
+        staff_crossover,
+        group_instruction,
         regular_price_difference,
         identical_prices,
         bid_screens,
@@ -52,6 +57,7 @@ DETECTORS: tuple[AnyDetector, ...] = tuple(
         bid_suppression,
         buyer_capture,
         successor_of_debarred,
+        cobidding_community,
     )
 )
 REGISTRY: Mapping[str, AnyDetector] = {d.id: d for d in DETECTORS}

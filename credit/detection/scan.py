@@ -37,8 +37,10 @@ from credit.detection.gather import (
     load_history,
     load_kin,
     load_lots,
+    load_memberships,
     load_successors,
     load_ties,
+    lot_bidder_memberships,
     lot_bidder_successors,
     lot_bidder_ties,
     lot_buyer_stats,
@@ -99,6 +101,7 @@ def _page_facts(
         lots=lots,
         ties=ties,
         kin=load_kin(store, experts) if Reads.REVIEWS in needs else {},
+        memberships=load_memberships(store, suppliers) if Reads.GROUPS in needs else {},
     )
 
 
@@ -156,6 +159,7 @@ def detect_lot(
     ties = read(bool(needs & {Reads.TIES, Reads.REVIEWS}), lot_bidder_ties)
     kin = read(Reads.REVIEWS in needs, lot_reviewer_kin)
     successors = read(Reads.DEBARMENTS in needs, lot_bidder_successors)
+    memberships = read(Reads.GROUPS in needs, lot_bidder_memberships)
     found = load_lots(store, [lot_uid], details=True)
     if not found:
         raise DetectionError("lotId", "not_found", f"no lot {lot_uid}")
@@ -173,6 +177,7 @@ def detect_lot(
         ),
         successors=successors.result() if successors else (),
         focus=frozenset(lot.suppliers),
+        memberships=memberships.result() if memberships else {},
     )
     findings = _run(detectors, facts, settings)
     scores = screen(lot)

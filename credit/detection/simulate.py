@@ -144,6 +144,35 @@ def _cents(value: float | Decimal | str, unit: str = "0.01") -> Decimal:
     return Decimal(str(value)).quantize(Decimal(unit), rounding=ROUND_HALF_UP)
 
 
+# Bidders in a background lot, and how often each count occurs.
+BIDDERS = (2, 3, 4, 5, 6, 7, 8)
+BIDDER_WEIGHTS = (4, 14, 18, 18, 16, 14, 12)
+
+
+def budget_of(rng: random.Random) -> Decimal:
+    """A project's budget: 100 000 to 10 million yuan, to the thousand."""
+    return _cents(round(10 ** rng.uniform(5, 7), -3))
+
+
+def quote(rng: random.Random, budget: Decimal, ratio: float | None = None) -> Decimal:
+    """A competitive quote, rounded as bidders do: to 100 yuan, to the yuan or the cent."""
+    r = ratio if ratio is not None else min(1.05, max(0.7, rng.gauss(0.9, 0.05)))
+    raw = float(budget) * r
+    roll = rng.random()
+    if roll < 0.5:
+        return _cents(round(raw, -2))
+    if roll < 0.8:
+        return _cents(round(raw))
+    return _cents(raw)
+
+
+def background_quotes(rng: random.Random) -> list[Decimal]:
+    """The prices of one background lot, as `credit simulate` draws them: no collusion."""
+    budget = budget_of(rng)
+    count = rng.choices(BIDDERS, weights=BIDDER_WEIGHTS)[0]
+    return [quote(rng, budget) for _ in range(count)]
+
+
 class Market:
     """Builds the market in memory, then hands out records and truth."""
 
@@ -161,6 +190,9 @@ class Market:
         self.ties: list[_Tie] = []
         self.kin: list[tuple[_Person, _Person, str]] = []
         self.violations: list[Record] = []
+        # groups and associations: id -> kind, and (member, group id, from, to) memberships
+        self.groups: dict[str, str] = {}
+        self.memberships: list[tuple[_Org, str, date | None, date | None]] = []
         self.truth: set[Truth] = set()
         self.by_target: dict[str, list[_Tie]] = {}  # the ties, indexed once planting is done
         self._orgs = 0
@@ -257,7 +289,7 @@ class Market:
         buyer = purchaser or rng.choices(buyers, weights=[b.activity for b in buyers])[0]
         self._projects += 1
         project = f"SIM-{day.year}-{self._projects:05d}"
-        budget = _cents(round(10 ** rng.uniform(5, 7), -3))
+        budget = budget_of(rng)
         lot = _Lot(
             id=f"{project}-1",
             project=project,
@@ -288,16 +320,7 @@ class Market:
         return chosen
 
     def price(self, budget: Decimal, ratio: float | None = None) -> Decimal:
-        """A competitive quote, rounded as bidders do: to 100 yuan, to the yuan or the cent."""
-        rng = self.rng
-        r = ratio if ratio is not None else min(1.05, max(0.7, rng.gauss(0.9, 0.05)))
-        raw = float(budget) * r
-        roll = rng.random()
-        if roll < 0.5:
-            return _cents(round(raw, -2))
-        if roll < 0.8:
-            return _cents(round(raw))
-        return _cents(raw)
+        return quote(self.rng, budget, ratio)
 
     def compete(self, lot: _Lot, bidders: Iterable[_Org]) -> None:
         rng = self.rng
@@ -313,7 +336,7 @@ class Market:
     def background_lot(self) -> None:
         rng = self.rng
         lot = self.project_lot(rng.choice(_CATEGORIES), self.day())
-        count = rng.choices((2, 3, 4, 5, 6, 7, 8), weights=(4, 14, 18, 18, 16, 14, 12))[0]
+        count = rng.choices(BIDDERS, weights=BIDDER_WEIGHTS)[0]
         self.compete(lot, self.draw(lot, count))
 
     def free_lot(self, min_bidders: int = 3) -> _Lot:
@@ -372,7 +395,10 @@ class Market:
             self.plant_suppression()
             self.plant_capture()
             self.plant_successor()
+            self.plant_community()
         self.plant_near_misses()
+        self.plant_staff_and_groups()
+        self.plant_deposits_and_platform()
 
     def replace_rep(self, org: _Org, person: _Person, since: date) -> None:
         """`person` becomes the legal representative of `org` from `since`."""
@@ -437,21 +463,39 @@ class Market:
         self.truth.add(Truth(pattern, lot.id, tuple(sorted(b.supplier.uscc for b in ring))))
 
     def plant_progression(self) -> None:
-        """A ring places its bids step by step above the winner (Order 87 Art. 37 item 4)."""
+        """A ring places its bids step by step above the winner (Order 87 Art. 37 item 4): a
+        fixed step, or a fixed ratio with each price rounded to the cent or to the yuan
+        (term k = round(p0 * r^k)), or three bids in arithmetic progression in a crowded lot
+        of 7 to 9 bidders."""
         rng = self.rng
         a, b = self.pair()
-        ring = [a, b, *self.draw(self.meet([a, b]), rng.choice((1, 1, 2, 3)), [a, b])]
+        variant = rng.random()
+        crowded = variant >= 0.8
+        extra = 1 if crowded else rng.choice((1, 1, 2, 3))
+        ring = [a, b, *self.draw(self.meet([a, b]), extra, [a, b])]
         lot = self.lots[-1]
         lot.bids = [x for x in lot.bids if x.supplier not in ring]
+        if crowded:  # others to make 7 to 9 bidders
+            short = rng.randint(7, 9) - len(ring) - len(lot.bids)
+            self.compete(lot, self.draw(lot, max(0, short), ring))
+            for bid in lot.bids:
+                bid.status = "VALID"
         base = _cents(float(lot.budget) * rng.uniform(0.86, 0.94))
         if base % 10 == 0:
             base += rng.randint(1, 9)
-        if rng.random() < 0.6:
+        if variant < 0.35:
             step = _cents(round(float(base) * rng.uniform(0.006, 0.02), -2))
             prices = [base + step * k for k in range(len(ring))]
-        else:
+        elif variant < 0.55:
             ratio = Decimal(str(round(rng.uniform(1.006, 1.02), 3)))
             prices = [_cents(base * ratio**k) for k in range(len(ring))]
+        elif not crowded:  # each term rounded to the whole yuan
+            r = rng.uniform(1.01, 1.05)
+            prices = [_cents(round(float(base) * r**k)) for k in range(len(ring))]
+        else:  # an exact step to the yuan
+            base = _cents(round(float(base)))
+            step = _cents(round(float(base) * rng.uniform(0.005, 0.03)))
+            prices = [base + step * k for k in range(len(ring))]
         rng.shuffle(ring)
         lot.bids += [_Bid(org, p) for org, p in zip(ring, prices, strict=True)]
         self.truth.add(
@@ -530,6 +574,30 @@ class Market:
                 lot.bids.append(_Bid(org, self.price(Decimal(base), rng.uniform(1.02, 1.15))))
         self.truth.add(Truth("BID_ROTATION", None, tuple(sorted(o.uscc for o in ring))))
         self.screened(lots)
+
+    def plant_community(self) -> None:
+        """A co-bidding community: four or five firms of one trade and region that, within
+        one year, turn out together on a string of lots that a leader wins (another member
+        once): a club that shares the market, neither taking turns nor covering just above
+        the winner (so not a rotation or cover ring)."""
+        rng = self.rng
+        ring = self._ring(rng.choice((4, 5)))
+        year = rng.randint(START.year + 1, END.year - 1)
+        days = sorted(self.day(date(year, 1, 5), date(year, 12, 20)) for _ in range(7))
+        second = rng.randrange(len(days))
+        for n, day in enumerate(days):
+            lot = self.project_lot(ring[0].category, day, self.local_buyer(ring[0].region))
+            lot.planted = True
+            winner = ring[1] if n == second else ring[0]
+            others = [m for m in ring if m is not winner]
+            bidders = [winner, *rng.sample(others, len(others) - rng.choice((0, 1)))]
+            base = self.price(lot.budget, rng.uniform(0.9, 0.96))
+            lot.bids.append(_Bid(winner, base))
+            for member in bidders[1:]:
+                lot.bids.append(_Bid(member, self.price(Decimal(base), rng.uniform(1.07, 1.2))))
+            for org in self.draw(lot, rng.choice((0, 1)), ring):
+                lot.bids.append(_Bid(org, self.price(Decimal(base), rng.uniform(1.1, 1.25))))
+        self.truth.add(Truth("COBIDDING_COMMUNITY", None, tuple(sorted(o.uscc for o in ring))))
 
     def plant_cover(self) -> None:
         """One winner, and the same bidders placed just above it every time."""
@@ -727,6 +795,154 @@ class Market:
             sister = rng.choice([o for o in self.suppliers if o is not banned])
             self.ties.append(_Tie("RESPONSIBLE_FOR", person, sister, valid_from=left))
 
+    def plant_staff_and_groups(self) -> None:
+        """Staff crossover (Order 87 Art. 37 items 1-3) and members of one group on a lot
+        (Regs Art. 74 item 4), each with its near-misses; the truth is derived from the
+        market in `_staff_and_group_truth`, so crossovers other plants make count too."""
+        rng = self.rng
+        for _ in range(self.plants):
+            lot = self.free_lot()
+            a, b = rng.sample(lot.bids, 2)
+            a.status = b.status = "VALID"
+            if rng.random() < 0.5:
+                manager = {"person": b.supplier.staff.id_number}
+                a.extra["team"] = [{"role": "PROJECT_MANAGER", "person": manager}]
+            else:
+                a.extra["preparer"] = {"person": b.supplier.rep.id_number}
+            # near-miss: a project team of the bidders' own staff, and a former employee
+            lot = self.free_lot()
+            for bid in lot.bids:
+                own = {"person": bid.supplier.staff.id_number}
+                bid.extra["team"] = [{"role": "PROJECT_MANAGER", "person": own}]
+            c, d = rng.sample(lot.bids, 2)
+            former = self.person()
+            left = lot.day - timedelta(days=rng.randint(60, 900))
+            hired = left - timedelta(days=900)
+            self.ties.append(_Tie("EMPLOYED_BY", former, d.supplier, hired, left))
+            c.extra["team"] = [
+                *c.extra["team"],
+                {"role": "TECHNICAL_LEAD", "person": {"person": former.id_number}},
+            ]
+            # members of one group or association meet on a lot
+            gid = f"SIMG{len(self.groups) + 1:04d}"
+            self.groups[gid] = rng.choice(("GROUP", "GROUP", "ASSOCIATION"))
+            e, g = self.pair()
+            since = self.day(START, date(2024, 6, 30))
+            self.memberships += [(e, gid, since, None), (g, gid, since, None)]
+            self.meet([e, g], self.day(since + timedelta(days=1)))
+            # near-miss: a member who left the group before meeting another member
+            gid = f"SIMG{len(self.groups) + 1:04d}"
+            self.groups[gid] = "GROUP"
+            h, k = self.pair()
+            left = self.day(START, date(2023, 6, 30))
+            self.memberships += [(h, gid, START, None), (k, gid, START, left)]
+            self.meet([h, k], self.day(left + timedelta(days=30)))
+
+    def plant_deposits_and_platform(self) -> None:
+        """Deposits from one holder's accounts under different numbers, or from the legal
+        representative of another bidder (Order 87 Art. 37 item 6); bids from one platform
+        machine or signed with one CA certificate; near-misses: a bidder's deposit paid by its
+        own legal representative, namesakes paying for different bidders."""
+        rng = self.rng
+        for _ in range(self.plants):
+            lot = self.free_lot()
+            a, b = rng.sample(lot.bids, 2)
+            a.status = b.status = "VALID"
+            how = rng.choice(("holder", "name", "rep"))
+            if how == "rep":
+                rep = b.supplier.rep
+                a.extra |= {
+                    "deposit_account": f"6217-{rep.id_number}",
+                    "deposit_holder": {"person": rep.id_number},
+                    "deposit_holder_name": rep.name,
+                }
+            else:
+                payer = rng.choice([o for o in self.suppliers if o not in lot.suppliers])
+                for k, bid in enumerate((a, b), start=1):
+                    bid.extra["deposit_account"] = f"{payer.account}-{k}"
+                    if how == "holder":
+                        bid.extra["deposit_holder"] = {"org": payer.uscc}
+                    bid.extra["deposit_holder_name"] = payer.name
+            self.truth.add(
+                Truth(
+                    "SAME_DEPOSIT_ACCOUNT",
+                    lot.id,
+                    tuple(sorted((a.supplier.uscc, b.supplier.uscc))),
+                )
+            )
+            # near-miss: each bidder's deposit from its own legal representative's account
+            lot = self.free_lot()
+            for bid in lot.bids:
+                rep = bid.supplier.rep
+                bid.extra |= {
+                    "deposit_account": f"6217-{rep.id_number}",
+                    "deposit_holder": {"person": rep.id_number},
+                    "deposit_holder_name": rep.name,
+                }
+                for t in self.ties:  # unless the person also heads another bidder by now
+                    if (
+                        t.source is rep
+                        and t.kind in ("LEGAL_REP_OF", "RESPONSIBLE_FOR")
+                        and t.target in lot.suppliers
+                        and t.target is not bid.supplier
+                        and t.overlaps(lot.day, lot.day)
+                    ):
+                        pair = tuple(sorted((bid.supplier.uscc, t.target.uscc)))
+                        self.truth.add(Truth("SAME_DEPOSIT_ACCOUNT", lot.id, pair))
+            # bids from one platform machine or signed with one CA certificate
+            lot = self.free_lot()
+            a, b = rng.sample(lot.bids, 2)
+            a.status = b.status = "VALID"
+            kind = rng.choice(("MACHINE_CODE", "CA_CERT"))
+            value = f"MC-{a.supplier.mac}" if kind == "MACHINE_CODE" else f"CA-{a.supplier.uscc}"
+            for bid in (a, b):
+                bid.extra["devices"] = [{"kind": kind, "value": value}]
+            self.truth.add(
+                Truth("SAME_DEVICE", lot.id, tuple(sorted((a.supplier.uscc, b.supplier.uscc))))
+            )
+
+    def _staff_and_group_truth(self) -> None:
+        people = {p.id_number: p for p in self.people}
+        staff_ties = ("EMPLOYED_BY", "LEGAL_REP_OF", "RESPONSIBLE_FOR")
+        for lot in self.lots:
+            bidders = {b.supplier.uscc for b in lot.bids}
+            for bid in lot.bids:
+                mine = bid.supplier.uscc
+                refs = [bid.extra.get(k) for k in ("preparer", "agent", "contact")]
+                refs += [m["person"] for m in bid.extra.get("team", ())]
+                for ref in refs:
+                    if not ref:
+                        continue
+                    if ref.get("org") in bidders and ref["org"] != mine:
+                        self.truth.add(
+                            Truth("STAFF_CROSSOVER", lot.id, tuple(sorted((mine, ref["org"]))))
+                        )
+                        continue
+                    person = people.get(ref.get("person", ""))
+                    for other in bidders - {mine}:
+                        if any(
+                            t.source is person
+                            and t.kind in staff_ties
+                            and t.overlaps(lot.day, lot.day)
+                            for t in self.by_target.get(other, ())
+                        ):
+                            pair = tuple(sorted((mine, other)))
+                            assert person is not None
+                            who = (("person", person.id_number),)
+                            self.truth.add(Truth("STAFF_CROSSOVER", lot.id, pair, who))
+            groups: dict[str, set[str]] = {}
+            for org, gid, start, end in self.memberships:
+                if (
+                    org.uscc in bidders
+                    and (start is None or start <= lot.day)
+                    and (end is None or end >= lot.day)
+                ):
+                    groups.setdefault(gid, set()).add(org.uscc)
+            for gid, members in groups.items():
+                if len(members) > 1:
+                    who = (("group", gid),)
+                    self.truth.add(Truth("GROUP_INSTRUCTION", lot.id, tuple(sorted(members)), who))
+
     def review_panels(self) -> None:
         rng = self.rng
         for lot in self.lots:
@@ -767,6 +983,7 @@ class Market:
             self._common_controller_truth(lot, bidders)
             self._reviewer_truth(lot, bidders)
         self._successor_truth()
+        self._staff_and_group_truth()
 
     def _common_controller_truth(self, lot: _Lot, bidders: dict[str, _Org]) -> None:
         """Pairs with a controller (CONTROLS, or a majority) in common but no responsible
@@ -854,6 +1071,17 @@ class Market:
             expert = {"specialties": ["综合"]} if p.id_number in experts else None
             yield _rec("person", id_number=p.id_number, name=p.name, expert=expert)
         yield from self._tie_records()
+        for gid, kind in self.groups.items():
+            yield _rec("group", id=gid, name=f"模拟{kind.lower()}{gid}", kind=kind)
+        for org, gid, start, end in self.memberships:
+            yield _rec(
+                "tie",
+                kind="MEMBER_OF",
+                to={"group": gid},
+                valid_from=start.isoformat() if start else None,
+                valid_to=end.isoformat() if end else None,
+                **{"from": {"org": org.uscc}},
+            )
         yield from self._lot_records()
         yield from self.violations
 
@@ -906,7 +1134,12 @@ class Market:
             )
             for j, bid in enumerate(lot.bids, start=1):
                 org = bid.supplier
-                devices = [{"kind": "IP", "value": org.ip}, {"kind": "MAC", "value": org.mac}]
+                devices = [
+                    {"kind": "IP", "value": org.ip},
+                    {"kind": "MAC", "value": org.mac},
+                    {"kind": "MACHINE_CODE", "value": f"MC-{org.mac}"},
+                    {"kind": "CA_CERT", "value": f"CA-{org.uscc}"},
+                ]
                 if rng.random() < 0.6:
                     devices.append({"kind": "AUTHOR", "value": org.author})
                 fields: Record = {

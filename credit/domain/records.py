@@ -143,6 +143,18 @@ class DeviceKind(StrEnum):
     MAC = "MAC"
     IP = "IP"
     AUTHOR = "AUTHOR"
+    # The e-bidding platform's machine code of the computer that uploaded the bid, and the CA
+    # certificate (its serial) that signed the bid file: what trading centres log besides IP.
+    MACHINE_CODE = "MACHINE_CODE"
+    CA_CERT = "CA_CERT"
+
+
+class TeamRole(StrEnum):
+    """A person named in a bid's project team (项目负责人, 技术负责人, 项目组成员)."""
+
+    PROJECT_MANAGER = "PROJECT_MANAGER"
+    TECHNICAL_LEAD = "TECHNICAL_LEAD"
+    MEMBER = "MEMBER"
 
 
 class Acceptance(StrEnum):
@@ -393,6 +405,11 @@ class Device(Strict):
     value: Short
 
 
+class TeamMember(Strict):
+    role: TeamRole
+    person: PersonRef | PersonKeyRef
+
+
 class Bid(Provenance):
     """A bid by an organisation (`supplier`, its USCC) or a natural person (`supplier_person`,
     an identity number, hashed on intake: Law Art. 21 makes natural persons suppliers too)."""
@@ -410,8 +427,16 @@ class Bid(Provenance):
     agent: PartyRef | None = None
     contact: PersonRef | None = None
     contact_phone: Short | None = None
+    # The contact as open data names one (OCDS contactPoint): a name and an e-mail.
+    contact_name: Name | None = None
+    contact_email: Short | None = None
     deposit_account: Short | None = None
+    # Who holds the deposit account (an organisation or a person), and the holder's name as
+    # the bank slip shows it: one payer behind accounts with different numbers.
+    deposit_holder: PartyRef | None = None
+    deposit_holder_name: Name | None = None
     devices: Annotated[list[Device], Field(max_length=10)] = []
+    team: Annotated[list[TeamMember], Field(max_length=30)] = []
     file_fingerprint: Short | None = None
 
     @model_validator(mode="after")
@@ -419,6 +444,10 @@ class Bid(Provenance):
         if (self.supplier is None) == (self.supplier_person is None):
             raise PydanticCustomError(
                 "bid.supplier", "give exactly one of supplier (USCC) and supplier_person"
+            )
+        if (self.deposit_holder or self.deposit_holder_name) and not self.deposit_account:
+            raise PydanticCustomError(
+                "bid.deposit_holder", "a deposit holder needs the deposit_account it holds"
             )
         return self
 

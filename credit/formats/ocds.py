@@ -4,7 +4,9 @@ Reads release packages, record packages (the compiled release, else the latest r
 Lines of releases and single releases; several releases of one ocid give way to the latest.
 Our graph is keyed by USCC, so a party becomes an organisation only with a valid `CN-USCC`
 identifier; everything that depends on a party without one is skipped and counted. OCDS 1.0
-organisations embedded in place of party references are read as parties too.
+organisations embedded in place of party references are read as parties too. A party's
+contactPoint stays on the organisation (phones, e-mails) and becomes the contact (name, phone,
+e-mail) of each of its bids in that release.
 """
 
 from __future__ import annotations
@@ -200,6 +202,9 @@ class _Converter:
         self.report = report
         self.conversion = Conversion(report)
         self.orgs: dict[str, dict[str, Any]] = {}
+        # party key -> its contactPoint in the release being read, as bid fields: in OCDS a
+        # party's contact in a release is its contact for that contracting process
+        self.contacts: dict[str, dict[str, str]] = {}
 
     def run(self, releases: list[tuple[str, dict[str, Any]]]) -> Conversion:
         for ocid, release in releases:
@@ -243,10 +248,12 @@ class _Converter:
                 parties[key] = ref  # OCDS 1.0: the organisation itself, not a reference
             roles.setdefault(key, set()).add(role)
         usccs = {}
+        self.contacts = {}
         for key, party in parties.items():
             uscc = self._party(party, roles.get(key, set()), f"{ocid} party {key}", version)
             if uscc:
                 usccs[key] = uscc
+                self.contacts[key] = _contact(party.get("contactPoint"))
         return usccs
 
     def _party(
@@ -450,7 +457,8 @@ class _Converter:
         lot, reason = self._lot_of(bid, lots, "bid", example)
         if lot is None:
             return None, reason
-        tenderers = [usccs.get(_party_key(t) or "") for t in _tenderers(bid)]
+        keys = [_party_key(t) or "" for t in _tenderers(bid)]
+        tenderers = [usccs.get(k) for k in keys]
         if not tenderers:
             return None, "tenderers.missing"
         if None in tenderers:
@@ -468,6 +476,7 @@ class _Converter:
             "price": price,
             "submitted_at": submitted,
             "status": status or BidStatus.VALID,
+            **self.contacts.get(keys[0], {}),  # the lead tenderer's contact answers for the bid
         }, ""
 
     def _awards(
@@ -572,6 +581,17 @@ def _address(address: Any) -> str | None:
         return None
     parts = ("streetAddress", "locality", "region", "postalCode", "countryName")
     return clip(", ".join(str(address[p]) for p in parts if address.get(p)), 2000)
+
+
+def _contact(point: Any) -> dict[str, str]:
+    """A contactPoint as a bid's contact: the person's name, the first phone and e-mail."""
+    point = obj(point)
+    fields = {
+        "contact_name": clip(point.get("name"), 200),
+        "contact_phone": next(iter(_split(point.get("telephone"))), None),
+        "contact_email": next(iter(_split(point.get("email"))), None),
+    }
+    return {k: v for k, v in fields.items() if v}
 
 
 def _split(value: Any) -> list[str]:

@@ -286,6 +286,8 @@ class Mapper:
                 "submitted_at": rec.submitted_at,
                 "status": rec.status,
                 "file_fingerprint": rec.file_fingerprint,
+                "contact_name": rec.contact_name,
+                "deposit_holder_name": rec.deposit_holder_name,
                 "consortium": bool(rec.consortium_members),
                 **_money("price", rec.price),
             }
@@ -315,12 +317,24 @@ class Mapper:
             hub = f"phone:{_norm(rec.contact_phone)}"
             write.hubs.append(NodeWrite(hub, ("Identifier", "Phone"), {"value": rec.contact_phone}))
             write.edges.append(EdgeWrite("CONTACT_PHONE", uid, hub))
+        if rec.contact_email:
+            hub = f"email:{_norm(rec.contact_email)}"
+            write.hubs.append(NodeWrite(hub, ("Identifier", "Email"), {"value": rec.contact_email}))
+            write.edges.append(EdgeWrite("CONTACT_EMAIL", uid, hub))
         if rec.deposit_account:
             hub = f"bankaccount:{_norm(rec.deposit_account)}"
             write.hubs.append(
                 NodeWrite(hub, ("Identifier", "BankAccount"), {"value": rec.deposit_account})
             )
             write.edges.append(EdgeWrite("DEPOSIT_FROM", uid, hub))
+            if rec.deposit_holder is not None:
+                holder = self.party_uid(rec.deposit_holder)
+                write.refs[holder] = "deposit_holder"
+                write.edges.append(EdgeWrite("HOLDS_ACCOUNT", holder, hub))
+        for i, seat in enumerate(rec.team):
+            person = self.party_uid(seat.person)
+            write.refs[person] = f"team.{i}.person"
+            write.edges.append(EdgeWrite("TEAM_MEMBER", uid, person, {"role": seat.role.value}))
         for device in rec.devices:
             hub = f"device:{device.kind.lower()}:{_norm(device.value)}"
             write.hubs.append(

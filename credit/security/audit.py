@@ -28,6 +28,7 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from credit.observability.logs import current_request_id
 from credit.store import GENESIS, WRITE_AUDIT, GraphStore, TransactionAudit
 from graph import queries as q
 
@@ -51,10 +52,11 @@ class AuditEvent:
     in_transaction: bool = False  # committed inside the write it describes
     rejected: tuple[str, ...] = ()  # uids the write refused (another source's records)
     reason: str = ""  # the reason the caller gave (an amendment, a review)
+    request_id: str = field(default_factory=current_request_id)  # its request (logs, errors)
 
 
 _EVENT_FIELDS = tuple(AuditEvent.__dataclass_fields__)
-_OPTIONAL = frozenset({"in_transaction", "rejected", "reason"})
+_OPTIONAL = frozenset({"in_transaction", "rejected", "reason", "request_id"})
 _LISTS = ("roles", "targets", "rejected")
 
 
@@ -123,6 +125,12 @@ class AuditScope:
         append_in(tx, [event])
         # a retried transaction calls again: keep each uid once
         self.touched = list(dict.fromkeys([*self.touched, *written, *rejected]))
+
+
+def _unavailable(failure: BaseException) -> bool:
+    from credit.api.errors import translate  # the one table of what "unavailable" is
+
+    return translate(failure) is not None
 
 
 class AuditLog:
@@ -211,11 +219,20 @@ class AuditLog:
         self._queue.put((event, notify))
 
     def _run(self) -> None:
+        """Group commit. While Neo4j is away the waiting requests are answered UNAVAILABLE,
+        and their events are kept and written first once it is back (retried with backoff,
+        even when no request comes), so an outage's answers end up on the trail too."""
+        kept: list[AuditEvent] = []
+        delay = 0.5
         while True:
-            item = self._queue.get()
-            batch: list[AuditEvent] = []
-            waiters: list[Notify] = []
-            while True:
+            try:
+                item: tuple[AuditEvent | None, Notify | None] | None = (
+                    self._queue.get(timeout=delay) if kept else self._queue.get()
+                )
+            except queue.Empty:
+                item = None
+            batch, waiters = list(kept), []
+            while item is not None:
                 event, notify = item
                 if event is not None:
                     batch.append(event)
@@ -226,10 +243,15 @@ class AuditLog:
                 try:
                     item = self._queue.get_nowait()
                 except queue.Empty:
-                    break
+                    item = None
             failure = self._append(batch) if batch else None
             for waiter in waiters:
                 waiter(failure)
+            if failure is not None and _unavailable(failure):
+                log.warning("audit trail paused: Neo4j unavailable; %d events kept", len(batch))
+                kept, delay = batch, min(delay * 2, 10.0)
+            else:
+                kept, delay = [], 0.5
 
     def _append(self, batch: Sequence[AuditEvent]) -> BaseException | None:
         try:

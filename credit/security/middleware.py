@@ -16,6 +16,9 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl
 
+from credit.api.errors import translate
+from credit.observability.logs import PRINCIPAL_ID, current_request_id
+from credit.observability.metrics import count_errors
 from credit.security.audit import AuditEvent, AuditLog, result_hash
 from credit.security.auth import (
     AuthError,
@@ -99,6 +102,8 @@ def _is_anonymous_path(scope: Scope) -> bool:
         return True
     if method in ("GET", "HEAD") and path == "/.well-known/credit-check-keys":
         return True  # the public keys that verify check records: evidence for anyone
+    if method in ("GET", "HEAD") and path == "/favicon.ico":
+        return True  # the pages' icon, which browsers ask for on their own (credit/ui)
     if method in ("GET", "HEAD") and (path == "/ui" or path.startswith("/ui/")):
         return True  # the pages' static files; their data comes from /graphql with a token
     if path == "/graphql" and method == "GET":
@@ -167,7 +172,8 @@ async def _reply(
 
 
 def _error(code: str, message: str, **extensions: Any) -> dict[str, Any]:
-    return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
+    ids = {"requestId": current_request_id()}  # the id the logs and the audit event carry
+    return {"errors": [{"message": message, "extensions": {"code": code, **extensions, **ids}}]}
 
 
 def _outcome(status: int, errors: bool) -> str:
@@ -224,6 +230,7 @@ class SecurityMiddleware:
         headers: list[tuple[bytes, bytes]] | None = None,
     ) -> None:
         """Answer for the gate itself, and put the answer on the audit trail."""
+        count_errors(str(e["extensions"]["code"]) for e in body.get("errors", []))
         await self._record(scope, principal, _outcome(status, True), result_hash(body))
         await _reply(send, status, body, headers or [])
 
@@ -239,6 +246,9 @@ class SecurityMiddleware:
 
         if _is_anonymous_path(scope):
             await self.app(scope, receive, send_with_headers)
+            return
+        if scope["path"] == "/public" or scope["path"].startswith("/public/"):
+            await self.app(scope, receive, send)  # anonymous: credit/public/gate.py limits, audits
             return
 
         headers = dict(scope.get("headers") or [])
@@ -271,7 +281,21 @@ class SecurityMiddleware:
                 [(b"www-authenticate", b'Bearer realm="procurement-credit"')],
             )
             return
+        except Exception as exc:
+            if (outage := translate(exc)) is None:
+                raise
+            # An API key or a session is looked up in the graph, and Neo4j is down.
+            await self._refuse(
+                scope,
+                send,
+                None,
+                outage.status,
+                _error(outage.code, outage.message),
+                [(b"retry-after", str(outage.retry_after).encode())],
+            )
+            return
 
+        PRINCIPAL_ID.set(principal.subject)
         wait = self.limiter.take(principal.subject)
         if wait > 0:
             await self._refuse(

@@ -31,6 +31,7 @@ class Role(StrEnum):
     SUPERVISOR = "SUPERVISOR"
     SYNC_CLIENT = "SYNC_CLIENT"
     ADMIN = "ADMIN"
+    SUPPLIER = "SUPPLIER"  # a supplier reading its own report (credit/public/supplier.py)
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,17 @@ def sees_units(table: PermissionTable, p: Principal | None, units: Units | None)
     )
 
 
+def unit_lot_scope(p: Principal) -> Units:
+    """Whose procurements are the caller's own "my lots": its unit as purchaser (a purchaser)
+    and as agency (an agency). A caller without a unit has none; supervisors see every lot
+    elsewhere, not as "theirs"."""
+    mine = own_unit(p)
+    return Units(
+        purchaser=mine if Role.PURCHASER in p.roles else None,
+        agency=mine if Role.AGENCY in p.roles else None,
+    )
+
+
 def may_act(
     table: PermissionTable, p: Principal, purchaser_uscc: str | None, agency_uscc: str | None
 ) -> bool:

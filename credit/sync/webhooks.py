@@ -18,6 +18,7 @@ import ssl
 import time
 import urllib.parse
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -267,3 +268,39 @@ def _failed(
 
 def subscriptions(store: GraphStore, owner: str | None) -> list[dict[str, Any]]:
     return [r["w"] for r in store.read(q.WEBHOOKS_LIST, owner=owner)]
+
+
+def run(
+    store: GraphStore,
+    deployment_secret: str,
+    interval: float,
+    once: bool,
+    report: Callable[[Attempt], None],
+    say: Callable[[str], None],
+) -> None:
+    """Delivery passes every `interval` seconds. While Neo4j is unavailable the runner pauses
+    and tries again with backoff; the cursors live in the graph, so it resumes by itself where
+    each subscription stood (a batch sent but not yet recorded is sent again: at least once)."""
+    from credit.api.errors import translate
+
+    paused, wait = False, interval
+    while True:
+        try:
+            attempts = deliver_due(store, deployment_secret)
+        except Exception as exc:
+            if once or translate(exc) is None:
+                raise
+            if not paused:
+                say("webhooks paused: Neo4j unavailable; the cursors are kept in the graph")
+                paused = True
+            wait = min(max(wait * 2, 1.0), 30.0)
+            time.sleep(wait)
+            continue
+        if paused:
+            say("webhooks resumed")
+            paused, wait = False, interval
+        for attempt in attempts:
+            report(attempt)
+        if once:
+            return
+        time.sleep(interval)

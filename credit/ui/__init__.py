@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import FileResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import Scope
 
@@ -87,6 +87,12 @@ def mount_ui(app: FastAPI) -> None:
     """Serve the built pages at /ui/, or say how to build them."""
     folder = ui_dir()
     if (folder / "index.html").is_file():
+
+        @app.get("/favicon.ico", include_in_schema=False)
+        def favicon() -> Response:
+            """Browsers ask for it on their own: an answer, never a 401 in the console."""
+            return FileResponse(folder / "favicon.svg", media_type="image/svg+xml")
+
         app.mount("/ui", _Pages(directory=folder, html=True), name="ui")
         return
 

@@ -15,6 +15,7 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly code: string | null = null,
+    readonly label: string | null = null, // the catalogue's sentence for a person (credit/labels)
   ) {
     super(message);
   }
@@ -36,18 +37,22 @@ export function hasRole(...roles: string[]): boolean {
   return s !== null && s.roles.some((r) => roles.includes(r));
 }
 
+/** Where the lot page keeps the checks it filed, so going Back shows them again. */
+export const CHECK_CACHE = "credit.lotcheck.";
+
 export function signOut(): void {
   sessionStorage.removeItem(KEY);
+  for (const k of Object.keys(sessionStorage)) if (k.startsWith(CHECK_CACHE)) sessionStorage.removeItem(k); // the next person starts clean
 }
 
 interface ErrorBody {
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; label?: string } }[];
   detail?: { message?: string; code?: string } | string;
 }
 
 function readable(body: ErrorBody, status: number): ApiError {
   const first = body.errors?.[0];
-  if (first) return new ApiError(first.message, first.extensions?.code ?? null);
+  if (first) return new ApiError(first.message, first.extensions?.code ?? null, first.extensions?.label ?? null);
   if (typeof body.detail === "object" && body.detail?.message) {
     return new ApiError(body.detail.message, body.detail.code ?? null);
   }

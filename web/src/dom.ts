@@ -70,8 +70,19 @@ export function table(
   );
 }
 
+/** One message a person understands: the catalogue's sentence when the API gave one, the
+ * API's technical text (field: rule: message) folded away for whoever supports them. */
 export function errorBox(error: unknown): HTMLElement {
   const message = error instanceof Error ? error.message : String(error);
+  const label = error instanceof Error && "label" in error && typeof error.label === "string" ? error.label : null;
+  if (label) {
+    return h(
+      "div",
+      { class: "error", role: "alert" },
+      h("strong", {}, label),
+      h("details", {}, h("summary", {}, bi("技术细节", "Details")), h("code", {}, message)),
+    );
+  }
   return h("div", { class: "error", role: "alert" }, h("strong", {}, "出错了 Error: "), message);
 }
 

@@ -1,6 +1,7 @@
 // The graph view shared by the network explorer and a flag's evidence: Cytoscape with node
 // kinds as colours and shapes, shared identifiers (phones, accounts, devices, addresses,
 // e-mails) drawn as hubs sized by how many they connect, and banned / flagged entities marked.
+import { textOf } from "./labels";
 import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from "cytoscape";
 import fcose from "cytoscape-fcose";
 
@@ -45,7 +46,7 @@ const COLOURS: Record<string, string> = {
 export function visibleProperties(props: Record<string, unknown>): [string, string][] {
   return Object.entries(props)
     .filter(([k, v]) => !INTERNAL.has(k) && v !== null && v !== "")
-    .map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : typeof v === "object" ? JSON.stringify(v) : String(v)]);
+    .map(([k, v]) => [textOf("property", k), Array.isArray(v) ? v.join(", ") : typeof v === "object" ? JSON.stringify(v) : String(v)]);
 }
 
 function firstDate(props: Record<string, unknown>, keys: string[]): string | null {

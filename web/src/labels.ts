@@ -1,55 +1,46 @@
-// Display names for the API's codes: Chinese first, English beside.
+// Display names for the API's codes, Chinese first and English beside, from the one catalogue
+// the API's messages use too (credit/labels/labels.json); dates and times in Beijing time.
+import catalogue from "../../credit/labels/labels.json";
 import { bi } from "./dom";
 
-const DECISIONS: Record<string, [string, string]> = {
-  ELIGIBLE: ["合格", "Eligible"],
-  INELIGIBLE: ["不合格", "Ineligible"],
-  REVIEW: ["需人工审查", "Needs review"],
-};
-const FLAG_STATUS: Record<string, [string, string]> = {
-  OPEN: ["待复核", "Open"],
-  CONFIRMED: ["已确认", "Confirmed"],
-  DISMISSED: ["已排除", "Dismissed"],
-};
-export const KINDS: Record<string, [string, string]> = {
-  org: ["单位", "Organisation"],
-  person: ["人员", "Person"],
-  project: ["项目", "Project"],
-  lot: ["标段", "Lot"],
-  bid: ["投标", "Bid"],
-  award: ["中标", "Award"],
-  contract: ["合同", "Contract"],
-  violation: ["违法记录", "Violation"],
-  listing: ["名单", "Listing"],
-  phone: ["电话", "Phone"],
-  email: ["邮箱", "E-mail"],
-  address: ["地址", "Address"],
-  bankaccount: ["银行账户", "Bank account"],
-  device: ["设备", "Device"],
-  group: ["集团", "Group"],
-  review: ["评审", "Review"],
-};
+type Group = Exclude<keyof typeof catalogue, "_about">;
+const groups = catalogue as unknown as Record<string, Record<string, [string, string]>>;
 
-function pair(table: Record<string, [string, string]>, code: string): HTMLSpanElement {
-  const [zh, en] = table[code] ?? [code, ""];
-  return bi(zh, en);
+/** [中文, English] for a code, or the code itself when the catalogue has none. */
+export function pairOf(group: Group, code: string): [string, string] {
+  return groups[group]?.[code] ?? [code, ""];
 }
 
+/** "中文 English" as one string (titles, options, plain text). */
+export function textOf(group: Group, code: string): string {
+  const [zh, en] = pairOf(group, code);
+  return en ? `${zh} ${en}` : zh;
+}
+
+export function label(group: Group, code: string): HTMLSpanElement {
+  const [zh, en] = pairOf(group, code);
+  const el = bi(zh, en);
+  el.dataset.code = code;
+  return el;
+}
+
+export const KINDS = groups.kind;
+
 export function decision(code: string): HTMLSpanElement {
-  const el = pair(DECISIONS, code);
+  const el = label("decision", code);
   el.classList.add("badge", `decision-${code.toLowerCase()}`);
   el.dataset.decision = code;
   return el;
 }
 
 export function flagStatus(code: string): HTMLSpanElement {
-  const el = pair(FLAG_STATUS, code);
+  const el = label("flagStatus", code);
   el.classList.add("badge", `status-${code.toLowerCase()}`);
   return el;
 }
 
 export function kind(code: string): HTMLSpanElement {
-  return pair(KINDS, code);
+  return label("kind", code);
 }
 
 export function money(m: { amount: string; currency: string } | null | undefined): string {
@@ -63,4 +54,24 @@ export function money(m: { amount: string; currency: string } | null | undefined
 
 export function day(iso: string | null | undefined): string {
   return iso ? iso.slice(0, 10) : "—";
+}
+
+const BEIJING = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: "Asia/Shanghai",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hour12: false,
+});
+
+/** An instant as Beijing time with the zone shown and no fractions: "2025-03-20 09:30:00 北京时间 (UTC+8)". */
+export function when(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t)) return iso;
+  const parts = Object.fromEntries(BEIJING.formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} 北京时间 (UTC+8)`;
 }

@@ -1,6 +1,7 @@
 // The pages' shell: sign-in, the header with role and name, and hash routes to each page.
 import "./style.css";
-import { hasRole, session, signIn, signOut, whenExpired } from "./api";
+import { gql, hasRole, session, signIn, signOut, whenExpired } from "./api";
+import { pairOf, textOf } from "./labels";
 import { bi, errorBox, h, replace } from "./dom";
 
 type Page = (main: HTMLElement, arg: string) => void | Promise<void>;
@@ -11,23 +12,29 @@ interface Route {
   roles: string[]; // mirrors credit/security/permissions.toml; the API still decides
   page: () => Promise<Page>; // loaded on first use: the graph and chart code only where needed
   nav: boolean;
+  navRoles?: string[]; // who sees it in the navigation, when fewer than may open it
 }
 
 const PEOPLE = ["PURCHASER", "AGENCY", "SUPERVISOR"];
+const UNITS = ["PURCHASER", "AGENCY"];
 const ROUTES: Route[] = [
+  { path: "home", label: ["我的标段", "My lots"], roles: UNITS, page: async () => (await import("./pages/home")).homePage, nav: true },
   { path: "search", label: ["查询", "Search"], roles: PEOPLE, page: async () => (await import("./pages/search")).searchPage, nav: true },
   { path: "report", label: ["信用报告", "Credit report"], roles: PEOPLE, page: async () => (await import("./pages/report")).reportPage, nav: false },
   { path: "lot", label: ["标段审查", "Lot check"], roles: PEOPLE, page: async () => (await import("./pages/lot")).lotPage, nav: true },
   { path: "network", label: ["关系网络", "Network"], roles: ["SUPERVISOR"], page: async () => (await import("./pages/network")).networkPage, nav: true },
-  { path: "flags", label: ["预警复核", "Flag review"], roles: PEOPLE, page: async () => (await import("./pages/flags")).flagsPage, nav: true },
+  // purchasers open the flags of their lots from the lot check; the review queue is supervisors'
+  { path: "flags", label: ["预警复核", "Flag review"], roles: PEOPLE, navRoles: ["SUPERVISOR"], page: async () => (await import("./pages/flags")).flagsPage, nav: true },
 ];
 
-const ROLE_NAMES: Record<string, string> = {
-  PURCHASER: "采购人",
-  AGENCY: "采购代理机构",
-  SUPERVISOR: "监管部门",
-  ADMIN: "管理员",
-};
+/** The caller's unit, named once per session (the header shows whose lots these are). */
+let unitName: Promise<string | null> | null = null;
+function unitOf(uscc: string): Promise<string | null> {
+  unitName ??= gql<{ organization: { name: string } | null }>("query($u: String!) { organization(uscc: $u) { name } }", { u: uscc })
+    .then((d) => d.organization?.name ?? null)
+    .catch(() => null);
+  return unitName;
+}
 
 const header = document.getElementById("site-header") as HTMLElement;
 const main = document.getElementById("main") as HTMLElement;
@@ -40,7 +47,7 @@ function renderHeader(current: string): void {
     replace(header, h("div", { class: "bar" }, title));
     return;
   }
-  const links = ROUTES.filter((r) => r.nav && hasRole(...r.roles)).map((r) =>
+  const links = ROUTES.filter((r) => r.nav && hasRole(...(r.navRoles ?? r.roles))).map((r) =>
     h(
       "li",
       {},
@@ -51,12 +58,19 @@ function renderHeader(current: string): void {
       ),
     ),
   );
+  const unit = s.organization ? h("span", { class: "unit", "data-testid": "unit" }, " · ", s.organization) : null;
+  if (unit && s.organization) {
+    void unitOf(s.organization).then((name) => {
+      if (name) unit.replaceChildren(" · ", name, ` (${s.organization})`);
+    });
+  }
   const who = h(
     "p",
     { class: "who", "data-testid": "who" },
     h("span", { class: "name" }, s.name),
     " · ",
-    s.roles.map((r) => `${ROLE_NAMES[r] ?? ""} ${r}`).join(", "),
+    s.roles.map((r) => `${pairOf("role", r)[0]} ${r}`).join(", "),
+    unit,
   );
   const out = h("button", { type: "button", class: "secondary", onclick: () => leave() }, bi("退出", "Sign out"));
   replace(
@@ -67,11 +81,13 @@ function renderHeader(current: string): void {
 
 function leave(): void {
   signOut();
+  unitName = null;
+  sessionStorage.removeItem(DRAFT);
   location.hash = "";
   route();
 }
 
-function signInPage(): void {
+function signInPage(expired = false): void {
   const input = h("input", {
     id: "access-key",
     name: "access-key",
@@ -85,6 +101,7 @@ function signInPage(): void {
     "form",
     { class: "card narrow" },
     h("h1", {}, bi("登录", "Sign in")),
+    expired ? h("p", { class: "warn", role: "status", "data-testid": "expired" }, textOf("message", "session_expired")) : null,
     h("label", { for: "access-key" }, bi("访问密钥", "Access key")),
     input,
     h("p", { id: "access-key-help", class: "hint" }, "由系统管理员发放（credit apikey create）。Issued by your administrator."),
@@ -104,6 +121,46 @@ function signInPage(): void {
   renderHeader("");
   replace(main, form);
   input.focus();
+}
+
+// What the user typed when the session ended (a review reason, a search), put back after
+// signing in again on the same page.
+const DRAFT = "credit.draft";
+type Field = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+
+function keepDraft(): void {
+  const values: Record<string, string | boolean> = {};
+  for (const el of main.querySelectorAll<Field>("input[id], textarea[id], select[id]")) {
+    if (el instanceof HTMLInputElement && (el.type === "radio" || el.type === "checkbox")) {
+      if (el.checked) values[el.id] = true;
+    } else if (el.value) values[el.id] = el.value;
+  }
+  if (Object.keys(values).length) sessionStorage.setItem(DRAFT, JSON.stringify({ hash: location.hash, values }));
+}
+
+function restoreDraft(): void {
+  const raw = sessionStorage.getItem(DRAFT);
+  if (!raw) return;
+  const draft = JSON.parse(raw) as { hash: string; values: Record<string, string | boolean> };
+  if (draft.hash !== location.hash) return;
+  const pending = new Map(Object.entries(draft.values));
+  const apply = (): void => {
+    for (const [id, value] of pending) {
+      const el = document.getElementById(id) as Field | null;
+      if (!el || !main.contains(el)) continue;
+      if (el instanceof HTMLInputElement && (el.type === "radio" || el.type === "checkbox")) el.checked = value === true;
+      else el.value = String(value);
+      pending.delete(id);
+    }
+    if (pending.size === 0) {
+      observer.disconnect();
+      sessionStorage.removeItem(DRAFT);
+    }
+  };
+  const observer = new MutationObserver(apply); // parts of a page (a review form) come later
+  observer.observe(main, { childList: true, subtree: true });
+  window.setTimeout(() => observer.disconnect(), 15_000);
+  apply();
 }
 
 let navigation = 0;
@@ -130,7 +187,9 @@ function route(): void {
     .then((page) => {
       if (token !== navigation) return; // the user has moved on
       replace(main);
-      return page(main, arg);
+      const shown = page(main, arg);
+      restoreDraft();
+      return shown;
     })
     .catch((error) => replace(main, errorBox(error)))
     .then(() => {
@@ -142,6 +201,17 @@ function route(): void {
   });
 }
 
-whenExpired(() => signInPage());
+whenExpired(() => {
+  keepDraft();
+  signInPage(true);
+});
+
+// The skip link moves the focus to the page's content; it is not a route.
+document.querySelector<HTMLAnchorElement>("[data-skip]")?.addEventListener("click", (event) => {
+  event.preventDefault();
+  const target = main.querySelector<HTMLElement>("h1") ?? main;
+  target.setAttribute("tabindex", "-1");
+  target.focus();
+});
 window.addEventListener("hashchange", route);
 route();

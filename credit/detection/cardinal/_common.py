@@ -8,15 +8,18 @@ quantile estimator, so that results equal cardinal's ``indicators`` command (``-
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction as _Exact
 from typing import Any
 
 # Group -> key (ocid or organization id) -> indicator code -> value.
 Result = dict[str, dict[str, dict[str, float]]]
+# Indicator code -> quartile or fence name -> value (cardinal's ``Meta``).
+Meta = dict[str, dict[str, float]]
 
 OCID = "OCID"
 BUYER = "Buyer"
@@ -83,6 +86,8 @@ class Settings:
     price_comparison_procurement_methods: str | None = None
     # [exclusions] procurement_method_details
     exclusions_procurement_method_details: str | None = None
+    # [output] info_currency_mismatches: report other currencies at info level, not as warnings
+    info_currency_mismatches: bool = False
     R003: R003Settings | None = None
     R018: R018Settings | None = None
     R024: FloatThreshold | None = None
@@ -101,7 +106,10 @@ class State:
     """The accumulator (cardinal's ``Indicators`` struct), folded sequentially."""
 
     results: Result = field(default_factory=dict)
+    meta: Meta = field(default_factory=dict)
     currency: str | None = None
+    # Where cardinal's ``warn!`` lines go (``None``: nowhere).
+    warn: Callable[[str], None] | None = None
     second_lowest_bid_ratios: dict[str, float] = field(default_factory=dict)
     winner_and_lowest_non_winner: dict[str, tuple[str, str]] = field(default_factory=dict)
     # id -> [numerator, denominator]
@@ -113,6 +121,20 @@ class State:
 
     def set_result(self, group: str, key: str, code: str, value: float) -> None:
         self.results.setdefault(group, {}).setdefault(key, {})[code] = value
+
+    def set_meta(self, code: str, key: str, value: float) -> None:
+        self.meta.setdefault(code, {})[key] = value
+
+    def main_currency(self, selected: str | None, currency: str, warn: bool) -> bool:
+        """Whether ``currency`` is the selected (or else first observed) currency; cardinal
+        warns about each other one unless ``[output] info_currency_mismatches`` is set."""
+        if self.currency is None:
+            self.currency = selected if selected is not None else currency
+        if currency == self.currency:
+            return True
+        if warn and self.warn is not None:
+            self.warn(f'{currency} is not Some("{self.currency}"), skipping.')
+        return False
 
 
 class Calculator:
@@ -137,6 +159,7 @@ class PriceComparisonCalculator(Calculator):
             settings.price_comparison_procurement_methods
         )
         self.currency = settings.currency
+        self.warn_currency = not settings.info_currency_mismatches
 
     def compares_prices(self, release: dict[str, Any]) -> bool:
         return matches_procurement_method_details(
@@ -156,30 +179,37 @@ def add_fraction(
 
 
 def get(value: Any, key: str) -> Any:
-    return value.get(key) if isinstance(value, dict) else None
+    return value.get(key) if type(value) is dict else None
 
 
 def get_str(value: Any, key: str) -> str | None:
-    member = get(value, key)
-    return member if isinstance(member, str) else None
+    member = value.get(key) if type(value) is dict else None
+    return member if type(member) is str else None
 
 
 def get_dict(value: Any, key: str) -> dict[str, Any] | None:
-    member = get(value, key)
-    return member if isinstance(member, dict) else None
+    member = value.get(key) if type(value) is dict else None
+    return member if type(member) is dict else None
 
 
 def get_list(value: Any, key: str) -> list[Any] | None:
-    member = get(value, key)
-    return member if isinstance(member, list) else None
+    member = value.get(key) if type(value) is dict else None
+    return member if type(member) is list else None
 
 
 def get_number(value: Any, key: str) -> float | None:
-    """``Value::Number`` then ``as_f64()``. JSON booleans are not numbers."""
-    member = get(value, key)
-    if isinstance(member, bool) or not isinstance(member, int | float):
-        return None
-    return float(member)
+    """``Value::Number`` then ``as_f64()``: a finite double, else nothing (serde_json's
+    arbitrary-precision numbers give ``None`` for 1e400 or an integer of 10^400).
+    JSON booleans are not numbers."""
+    member = value.get(key) if type(value) is dict else None
+    if type(member) is float:
+        return member if math.isfinite(member) else None
+    if type(member) is int:
+        try:
+            return float(member)
+        except OverflowError:
+            return None
+    return None
 
 
 def parse_pipe_separated_value(value: str | None, default: str = "") -> set[str]:
@@ -215,21 +245,45 @@ def matches_procurement_method_details(
     return not include
 
 
+# The last release's submitted bids and final awards: several indicators read them for each
+# release, and the release object kept here cannot be freed and its id reused meanwhile.
+_submitted: list[Any] = [None, []]
+_complete: list[Any] = [None, None]
+
+
 def get_submitted_bids(release: dict[str, Any]) -> list[Any]:
     """Pending, valid and disqualified bids (any string status but invited/withdrawn)."""
-    details = get_list(get_dict(release, "bids"), "details")
-    if details is None:
-        return []
-    return [
-        bid
-        for bid in details
-        if (status := get_str(bid, "status")) is not None and status not in ("invited", "withdrawn")
-    ]
+    if _submitted[0] is release:
+        return _submitted[1]  # type: ignore[no-any-return]
+    bids = release.get("bids")
+    details = bids.get("details") if type(bids) is dict else None
+    found = (
+        [
+            bid
+            for bid in details
+            if type(bid) is dict
+            and type(status := bid.get("status")) is str
+            and status != "invited"
+            and status != "withdrawn"
+        ]
+        if type(details) is list
+        else []
+    )
+    _submitted[0], _submitted[1] = release, found
+    return found
 
 
 def get_complete_awards_and_bids_if_all_awards_final(
     release: dict[str, Any],
 ) -> tuple[list[Any], list[Any]] | None:
+    if _complete[0] is release:
+        return _complete[1]  # type: ignore[no-any-return]
+    found = _complete_awards_and_bids(release)
+    _complete[0], _complete[1] = release, found
+    return found
+
+
+def _complete_awards_and_bids(release: dict[str, Any]) -> tuple[list[Any], list[Any]] | None:
     awards = get_list(release, "awards")
     details = get_list(get_dict(release, "bids"), "details")
     if awards is None or details is None:
@@ -249,20 +303,16 @@ def get_complete_awards_and_bids_if_all_awards_final(
 def get_tenderer_and_value_of_valid_bids(details: list[Any]) -> list[tuple[str, float, str]]:
     tuples = []
     for bid in details:
-        status = get_str(bid, "status")
-        value = get_dict(bid, "value")
+        if type(bid) is not dict or bid.get("status") != "valid":
+            continue
+        value = bid.get("value")
+        tenderers = bid.get("tenderers")
+        if type(value) is not dict or type(tenderers) is not list or len(tenderers) != 1:
+            continue
         amount = get_number(value, "amount")
-        currency = get_str(value, "currency")
-        tenderers = get_list(bid, "tenderers")
-        if (
-            status is not None
-            and amount is not None
-            and currency is not None
-            and tenderers is not None
-            and len(tenderers) == 1
-            and (tenderer_id := get_str(tenderers[0], "id")) is not None
-            and status == "valid"
-        ):
+        currency = value.get("currency")
+        tenderer_id = get_str(tenderers[0], "id")
+        if amount is not None and type(currency) is str and tenderer_id is not None:
             tuples.append((tenderer_id, amount, currency))
     return tuples
 
@@ -303,6 +353,7 @@ _RFC3339 = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse_rfc3339_ns(value: str) -> int | None:
     """Nanoseconds since the Unix epoch (UTC), or ``None`` if not RFC 3339."""
     match = _RFC3339.fullmatch(value)

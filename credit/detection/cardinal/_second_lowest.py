@@ -41,9 +41,7 @@ class SecondLowestBidRatio(PriceComparisonCalculator):
         lowest_amount: float | None = None
         for tenderer_id, amount, currency in get_tenderer_and_value_of_valid_bids(details):
             # Use the selected currency, or else the first observed currency.
-            if state.currency is None:
-                state.currency = self.currency if self.currency is not None else currency
-            if currency != state.currency:
+            if not state.main_currency(self.currency, currency, self.warn_currency):
                 continue
             if supplier_id == tenderer_id:
                 if winner_amount is None or amount < winner_amount:

@@ -28,9 +28,12 @@ class R024(Calculator):
             ratios = list(state.second_lowest_bid_ratios.values())
             q1 = quantile(ratios, 0.25)
             q3 = quantile(ratios, 0.75)
+            state.set_meta("R024", "q1", q1)
+            state.set_meta("R024", "q3", q3)
             lower_fence = mul_add(q3 - q1, -1.5, q1)
         else:
             lower_fence, q1 = self.threshold, 1.0  # dummy q1 to pass the guard
+        state.set_meta("R024", "lower_fence", lower_fence)
         if q1 > 0.0 and lower_fence > 0.0:
             for ocid, ratio in state.second_lowest_bid_ratios.items():
                 if ratio <= lower_fence:

@@ -67,9 +67,13 @@ class R025(Calculator):
             ratios = [n / d for n, d in fractions.values()]
             q1 = quantile(ratios, 0.25)
             q3 = quantile(ratios, 0.75)
+            state.set_meta("R025", "q1", q1)
+            state.set_meta("R025", "q3", q3)
             lower_fence = mul_add(q3 - q1, -1.5, q1)
         else:
             lower_fence, q1 = self.threshold, 1.0  # dummy q1 to pass the guard
+        state.set_meta("R025", "upper_fence", upper_fence)
+        state.set_meta("R025", "lower_fence", lower_fence)
         if q1 > 0.0 and lower_fence > 0.0:
             for tenderer_id, (numerator, denominator) in fractions.items():
                 ratio = numerator / denominator

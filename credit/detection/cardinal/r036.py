@@ -38,9 +38,7 @@ class R036(PriceComparisonCalculator):
                 currency = get_str(value, "currency")
                 if status is None or amount is None or currency is None:
                     continue
-                if state.currency is None:
-                    state.currency = self.currency if self.currency is not None else currency
-                if currency != state.currency:
+                if not state.main_currency(self.currency, currency, self.warn_currency):
                     continue
                 if lowest_amount is None or amount < lowest_amount:
                     lowest_amount = amount

@@ -78,9 +78,12 @@ class R038(Calculator):
         if self.threshold is None:
             q1 = quantile(ratios.values(), 0.25)
             q3 = quantile(ratios.values(), 0.75)
+            state.set_meta("R038", f"{group}_q1", q1)
+            state.set_meta("R038", f"{group}_q3", q3)
             upper_fence = mul_add(q3 - q1, 1.5, q3)
         else:
             upper_fence = self.threshold
+        state.set_meta("R038", f"{group}_upper_fence", upper_fence)
         if upper_fence > 0.0:
             for key, ratio in ratios.items():
                 if ratio >= upper_fence:

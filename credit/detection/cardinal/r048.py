@@ -74,9 +74,12 @@ class R048(Calculator):
         if self.threshold is None:
             q1 = quantile(lengths.values(), 0.25)
             q3 = quantile(lengths.values(), 0.75)
+            state.set_meta("R048", "q1", q1)
+            state.set_meta("R048", "q3", q3)
             upper_fence = mul_add(q3 - q1, 1.5, q3)
         else:
             upper_fence = float(self.threshold)
+        state.set_meta("R048", "upper_fence", upper_fence)
         for supplier_id, length in lengths.items():
             if length >= upper_fence:
                 state.set_result(TENDERER, supplier_id, "R048", length)

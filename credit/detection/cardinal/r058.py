@@ -28,9 +28,12 @@ class R058(Calculator):
             ratios = list(state.second_lowest_bid_ratios.values())
             q1 = quantile(ratios, 0.25)
             q3 = quantile(ratios, 0.75)
+            state.set_meta("R058", "q1", q1)
+            state.set_meta("R058", "q3", q3)
             upper_fence = mul_add(q3 - q1, 1.5, q3)
         else:
             upper_fence = self.threshold
+        state.set_meta("R058", "upper_fence", upper_fence)
         if upper_fence > 0.0:
             for ocid, ratio in state.second_lowest_bid_ratios.items():
                 if ratio >= upper_fence:

@@ -6,8 +6,9 @@ not line up; a ring that sets the winner's price and places the others "step by 
 it, or a cover bidder that always adds the same margin, leaves that regularity behind. Order
 87 Art. 37 item 4 deems bids with regular price differences collusive. Prices line up by
 chance too, more often when they are round and close together, so a progression is flagged
-only when its accidental occurrence in a lot like this one is unlikely (`max_chance`), judged
-against the lot's own price spread and the roundness of the prices involved.
+only when its accidental occurrence in a lot like this one is unlikely (`lot_max_chance`),
+judged against the lot's own price spread and the rounding of each price involved (a ring's
+prices are rounded too: term k = round(p0 * r^k) to the yuan is still a progression).
 """
 
 from __future__ import annotations
@@ -26,9 +27,8 @@ from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import BidFact, Facts, History, LotFacts
 from credit.detection.flags import Finding, finding
 
-# Densities at zero, per standard deviation of the prices, of a + c - 2b (is b halfway between
-# a and c?) and of a - b (are two prices equal?) for independent prices.
-SECOND_DIFFERENCE = 1 / math.sqrt(2 * math.pi * 6)
+# Density at zero, per standard deviation of the prices, of a - b (are two prices equal?) for
+# independent prices.
 DIFFERENCE = 1 / math.sqrt(2 * math.pi * 2)
 _ARTICLE = {"arithmetic": "an", "geometric": "a"}
 
@@ -38,7 +38,10 @@ class Settings(DetectorSettings):
     min_lots: int  # lots in which a pair keeps the same offset
     tolerance: float  # slack beyond the prices' own rounding, relative to the step
     min_spread: float  # floor of a lot's price spread, relative to its median price
-    max_chance: float  # flag when the regularity arises by chance less often than this
+    max_chance: float  # flag a fixed offset across lots arising by chance less often
+    # flag a progression within a lot arising by chance less often than this; `credit evaluate`
+    # shows what it costs: accidental flags per 100,000 lots of a market without collusion
+    lot_max_chance: float
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,20 @@ class Progression:
     chance: float
 
 
+def _density(position: int) -> float:
+    """Density at zero, per standard deviation of the prices, of the miss of term `position`
+    from the line through terms 0 and 1: x_m + (m - 1) x_0 - m x_1 for independent prices
+    (for m = 2, a + c - 2b)."""
+    return 1 / math.sqrt(2 * math.pi * (1 + (position - 1) ** 2 + position**2))
+
+
 def progressions(lot: LotFacts, settings: Settings) -> list[Progression]:
-    """Unlikely progressions among a lot's bids, longest first, none inside another."""
+    """Unlikely progressions among a lot's bids, longest first, none inside another.
+
+    Each term may carry its own rounding (term k = round(p0 * r^k) to the unit the prices
+    show): a term is accepted when it lies within the error the rounding of it and of the
+    two terms that fix the step can make, and the chance is that of a term landing as close
+    as it does (the observed miss, at least one step of the price grid) by accident."""
     bids = list(lot.contenders)
     n = len(bids)
     if n < settings.min_terms:
@@ -70,19 +85,18 @@ def progressions(lot: LotFacts, settings: Settings) -> list[Progression]:
             step = xs[j] - xs[i]
             if step <= 0:
                 continue
-            # exact up to the rounding the first two prices show, and a hair of slack
+            # the grid the prices were rounded to: the finer of the first two prices' units
             unit = min(units[i], units[j])
-            rounding = unit / 2 if mode == "arithmetic" else unit / 2 / prices[i]
-            tol = max(settings.tolerance * step, rounding)
-            chain = _chain(xs, i, j, step, tol)
+            grid = [unit if mode == "arithmetic" else unit / p for p in prices]
+            slack = settings.tolerance * step
+            chain, misses = _chain(xs, grid, i, j, step, slack)
             if len(chain) < settings.min_terms:
                 continue
-            coarse = min(units[c] for c in chain)
-            window = max(2 * tol, coarse if mode == "arithmetic" else coarse / prices[chain[0]])
-            chance = math.comb(n, len(chain)) * (SECOND_DIFFERENCE * window / sigma) ** (
-                len(chain) - 2
-            )
-            if chance <= settings.max_chance:
+            chance = float(math.comb(n, len(chain)))
+            for position, (k, miss) in enumerate(zip(chain[2:], misses, strict=True), start=2):
+                window = max(2 * miss, grid[k])
+                chance *= min(1.0, _density(position) * window / sigma)
+            if chance <= settings.lot_max_chance:
                 found.append(
                     Progression(
                         mode, tuple(bids[c] for c in chain), _step(mode, bids, i, j), chance
@@ -97,22 +111,49 @@ def progressions(lot: LotFacts, settings: Settings) -> list[Progression]:
     return kept
 
 
-def _chain(xs: Sequence[float], i: int, j: int, step: float, tol: float) -> list[int]:
-    """Extend i, j by the next term within `tol` of each step; `xs` ascends (the contenders
-    cheapest first), so the candidates are found by bisection, not by a scan (the window is
-    widened so rounding cannot leave out a term the exact test keeps)."""
-    chain = [i, j]
+def _chain(
+    xs: Sequence[float], grid: Sequence[float], i: int, j: int, step: float, slack: float
+) -> tuple[list[int], list[float]]:
+    """Extend i, j term by term: term m is due at xs[i] + m * step, and may miss it by the
+    rounding of itself and of the two terms that fix the line (half a grid step each, the
+    latter weighted by how far the line is carried), and a hair of slack. `xs` ascends (the
+    contenders cheapest first), so candidates are found by bisection. Returns the chain and
+    each later term's miss."""
+    chain: list[int] = [i, j]
+    misses: list[float] = []
+    half_i, half_j = grid[i] / 2, grid[j] / 2
     while True:
-        target = xs[chain[-1]] + step
-        near = []
-        for k in range(bisect_left(xs, target - 2 * tol, chain[-1] + 1), len(xs)):
-            if xs[k] > target + 2 * tol:
+        position = len(chain)
+        target = xs[i] + position * step
+        reach = (position - 1) * half_i + position * half_j + slack
+        best, best_miss = -1, math.inf
+        lo = bisect_left(xs, target - reach - max(grid), chain[-1] + 1)
+        for k in range(lo, len(xs)):
+            if xs[k] > target + reach + max(grid):
                 break
-            if abs(xs[k] - target) <= tol:
-                near.append(k)
-        if not near:
-            return chain
-        chain.append(min(near, key=lambda k: abs(xs[k] - target)))
+            miss = abs(xs[k] - target)
+            if miss <= reach + grid[k] / 2 and miss < best_miss:
+                best, best_miss = k, miss
+        if best < 0 or not _consistent(xs, grid, [*chain, best], slack):
+            return chain, misses
+        chain.append(best)
+        misses.append(best_miss)
+
+
+def _consistent(xs: Sequence[float], grid: Sequence[float], chain: list[int], slack: float) -> bool:
+    """Whether one progression passes within half a grid step of every term: by Helly's
+    theorem (the admissible lines through a term form a strip of the plane), it is enough that
+    every three terms admit one, and it is enough to check the triples with the new term."""
+    last = len(chain) - 1
+    c = chain[last]
+    for a_pos, b_pos in combinations(range(last), 2):
+        a, b = chain[a_pos], chain[b_pos]
+        t = (last - a_pos) / (b_pos - a_pos)
+        centre = xs[a] + t * (xs[b] - xs[a])
+        half = abs(1 - t) * grid[a] / 2 + abs(t) * grid[b] / 2 + grid[c] / 2 + slack
+        if abs(xs[c] - centre) > half:
+            return False
+    return True
 
 
 def _step(mode: str, bids: Sequence[BidFact], i: int, j: int) -> str:

@@ -1,24 +1,105 @@
-"""SAME_DEPOSIT_ACCOUNT: bid deposits of different bidders paid from the same account, or one
-bidder's deposit paid from an account another bidder holds.
+"""SAME_DEPOSIT_ACCOUNT: bid deposits of different bidders paid from the same account, from
+accounts of one holder under different numbers (the same holder, or the same holder name on
+the payment), or one bidder's deposit paid from an account another bidder holds or one held by
+a person tied to another bidder (its legal representative, an employee, an owner).
 
 Why it signals collusion: whoever pays the deposits finances the bids and controls them;
-independent bidders pay from their own accounts. Order 87 Art. 37 item 6 deems such bids
-collusive.
+independent bidders pay from their own accounts. Order 87 Art. 37 item 6 deems bids whose
+deposits come from the same unit's or person's account collusive; a second account of the same
+holder is still that holder's money. A bidder's deposit paid by its own legal representative is
+its own affair, and a person's name alone on a slip is not compared (names repeat).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator, Mapping
+from functools import partial
+
 from credit.detection import basis
-from credit.detection.common import shared_identifier
+from credit.detection.common import Mark, identifier_mark, shared_marks
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.facts import BidFact, Facts
+from credit.detection.flags import Edge, Finding
+
+PERSON = "person:"
+
+
+class Settings(DetectorSettings):
+    holder_confidence: float  # accounts of one holder under different numbers
+    name_confidence: float  # only the holder's name on the payment is the same
+    tied_confidence: float  # a person's account, the person tied to another bidder
+    relations: tuple[str, ...]  # the ties of that person that count
+
+
+def _name(value: str | None) -> str | None:
+    key = re.sub(r"[\s()（）.,，·\-]+", "", value or "").casefold()
+    return key or None
+
+
+def _marks(
+    bid: BidFact,
+    settings: Settings,
+    tied: Mapping[str, list[tuple[str, str]]],
+    by_name: Mapping[str | None, str],
+) -> Iterator[Mark]:
+    for i in bid.identifiers:
+        if i.rel != "DEPOSIT_FROM":
+            continue
+        account = identifier_mark(bid, i, "the same deposit account", settings.confidence)
+        yield account
+        for holder in i.holders:
+            yield Mark(
+                key=f"holder:{holder}",
+                label="deposit accounts of one holder",
+                weight=settings.holder_confidence,
+                nodes=account.nodes,
+                edges=account.edges,
+            )
+            links = [(o, kind) for o, kind in tied.get(holder, ()) if o != bid.supplier]
+            if links:
+                yield Mark(
+                    key=f"tied:{holder}|{bid.uid}",
+                    label="a deposit from the account of a person tied to another bidder",
+                    weight=settings.tied_confidence,
+                    nodes=(*account.nodes, *(o for o, _ in links)),
+                    edges=(*account.edges, *(Edge(k, holder, o) for o, k in links)),
+                    parties=tuple(o for o, _ in links),
+                )
+        name = _name(bid.holder_name)
+        if name and not any(h.startswith(PERSON) for h in i.holders):
+            owner = by_name.get(name)
+            yield Mark(
+                key=f"holdername:{name}",
+                label="deposit accounts in one holder's name",
+                weight=settings.name_confidence,
+                nodes=account.nodes,
+                edges=account.edges,
+                parties=(owner,) if owner else (),
+            )
+
+
+def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
+    wanted = set(settings.relations)
+    for lot in facts.lots:
+        by_name = {_name(b.supplier_name): b.supplier for b in lot.bids if b.supplier_name}
+        tied: dict[str, list[tuple[str, str]]] = {}
+        for bidder in lot.suppliers:
+            for tie in facts.ties_of(bidder, lot.day):
+                if tie.person and tie.type in wanted:
+                    tied.setdefault(tie.source, []).append((bidder, tie.type))
+        yield from shared_marks(
+            DETECTOR.id, lot, partial(_marks, settings=settings, tied=tied, by_name=by_name)
+        )
+
 
 DETECTOR = Detector(
     id="SAME_DEPOSIT_ACCOUNT",
-    title="Deposits paid from the same account",
+    title="Deposits paid from the same account or holder",
     basis=basis.ART37_6,
-    reads=frozenset({Reads.LOTS}),
+    reads=frozenset({Reads.LOTS, Reads.TIES}),
     phases=frozenset({Phase.LOT}),
-    settings=DetectorSettings,
-    detect=shared_identifier("SAME_DEPOSIT_ACCOUNT", "DEPOSIT_FROM", "the same deposit account"),
+    settings=Settings,
+    detect=detect,
     why=__doc__ or "",
 )

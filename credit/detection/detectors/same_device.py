@@ -1,15 +1,21 @@
-"""SAME_DEVICE: bid files of different bidders made on the same device (MAC or IP address), by
-the same document author, or the very same file.
+"""SAME_DEVICE: bid files of different bidders made on the same device (MAC or IP address, the
+e-bidding platform's machine code), signed with the same CA certificate, by the same document
+author, or the very same file.
 
 Why it signals collusion: independent bidders write and upload their files on their own
 machines; files of "competitors" from one computer or one author were made together. Order 87
 Art. 37 items 1 and 4 (one preparer; abnormally consistent documents). Generic authors that
-office software fills in ("Administrator", "User") say nothing and are ignored.
+office software fills in ("Administrator", "User") say nothing and are ignored, and so are
+IP addresses in the ranges the settings list (a trading centre's own terminals and gateways,
+through which many bidders upload).
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
+
+from pydantic import IPvAnyNetwork
 
 from credit.detection import basis
 from credit.detection.common import Mark, identifier_mark, shared_marks
@@ -21,13 +27,25 @@ from credit.detection.flags import Finding
 class Settings(DetectorSettings):
     kinds: dict[str, float]  # device kind -> confidence of a shared one (`confidence`: a file)
     generic_authors: tuple[str, ...]
+    exempt_ip_ranges: tuple[IPvAnyNetwork, ...] = ()  # shared uplinks: not evidence
 
 
 _LABELS = {
     "MAC": "the same MAC address",
     "IP": "the same IP address",
     "AUTHOR": "the same document author",
+    "MACHINE_CODE": "the same bidding-platform machine code",
+    "CA_CERT": "the same CA certificate signing the bid",
 }
+
+
+def _exempt(value: str | None, ranges: tuple[IPvAnyNetwork, ...]) -> bool:
+    """Whether an IP address lies in one of the ranges that are not evidence."""
+    try:
+        address = ipaddress.ip_address((value or "").strip())
+    except ValueError:
+        return False
+    return any(address.version == r.version and address in r for r in ranges)
 
 
 def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
@@ -38,6 +56,8 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
             if i.rel != "CREATED_ON" or i.kind not in settings.kinds:
                 continue
             if i.kind == "AUTHOR" and (i.value or "").strip().casefold() in generic:
+                continue
+            if i.kind == "IP" and _exempt(i.value, settings.exempt_ip_ranges):
                 continue
             yield identifier_mark(bid, i, _LABELS.get(i.kind, i.kind), settings.kinds[i.kind])
         if bid.fingerprint:
@@ -53,7 +73,7 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
 
 DETECTOR = Detector(
     id="SAME_DEVICE",
-    title="Bid files from the same device, author or file",
+    title="Bid files from the same device, certificate, author or file",
     basis=basis.DEVICE,
     reads=frozenset({Reads.LOTS}),
     phases=frozenset({Phase.LOT}),

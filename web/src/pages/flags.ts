@@ -13,7 +13,7 @@ import {
 import { gql, hasRole } from "../api";
 import { bi, errorBox, facts, field, inlineForm, fill, h, loading, replace, table } from "../dom";
 import { type GEdge, type GNode, GraphView, visibleProperties } from "../graph";
-import { flagStatus, kind, money } from "../labels";
+import { flagStatus, kind, label, money, textOf, when } from "../labels";
 import { FLAG_FIELDS, type FlagSummary } from "./report";
 
 Chart.register(ScatterController, PointElement, LinearScale, Tooltip, Legend, Title);
@@ -60,9 +60,9 @@ export function flagsPage(main: HTMLElement, arg: string): void {
   const status = h(
     "select",
     { id: "status", name: "status" },
-    h("option", { value: "OPEN", selected: true }, "待复核 Open"),
-    h("option", { value: "CONFIRMED" }, "已确认 Confirmed"),
-    h("option", { value: "DISMISSED" }, "已排除 Dismissed"),
+    h("option", { value: "OPEN", selected: true }, textOf("flagStatus", "OPEN")),
+    h("option", { value: "CONFIRMED" }, textOf("flagStatus", "CONFIRMED")),
+    h("option", { value: "DISMISSED" }, textOf("flagStatus", "DISMISSED")),
     h("option", { value: "" }, "全部 All"),
   );
   const form = inlineForm([field(pattern, "模式", "Pattern"), field(status, "状态", "Status")], "筛选", "Filter", () => {
@@ -73,7 +73,7 @@ export function flagsPage(main: HTMLElement, arg: string): void {
   main.append(h("h1", {}, bi("预警复核", "Flag review")), form, results);
 
   void gql<{ detectors: { id: string; title: string }[] }>(DETECTORS)
-    .then(({ detectors }) => pattern.append(...detectors.map((d) => h("option", { value: d.id }, `${d.title} ${d.id}`))))
+    .then(({ detectors }) => pattern.append(...detectors.map((d) => h("option", { value: d.id }, textOf("pattern", d.id)))))
     .catch((error) => results.prepend(errorBox(error)));
 
   let generation = 0; // a newer filter wins over an older answer still on its way
@@ -88,12 +88,12 @@ export function flagsPage(main: HTMLElement, arg: string): void {
       if (mine !== generation) return;
       rows.push(
         ...flags.nodes.map((f) => [
-          h("a", { href: `#/flags/${f.id}`, "data-testid": "flag-link" }, f.title || f.pattern),
+          h("a", { href: `#/flags/${f.id}`, "data-testid": "flag-link" }, label("pattern", f.pattern), h("span", { class: "hint" }, ` ${f.title}`)),
           flagStatus(f.status),
           `${Math.round(f.confidence * 100)}%`,
           f.suppliers.map((s) => s.name).join("、") || "—",
           f.lotId ? f.lotId.replace(/^lot:/, "") : "—",
-          f.firstSeen.slice(0, 10),
+          when(f.firstSeen),
         ]),
       );
       const more = flags.pageInfo.hasNextPage
@@ -102,7 +102,7 @@ export function flagsPage(main: HTMLElement, arg: string): void {
       replace(
         results,
         table(
-          bi(`预警 ${rows.length} 条`, `${rows.length} flags`),
+          bi(`预警：已显示 ${rows.length} 条${flags.pageInfo.hasNextPage ? "，还有更多" : "（全部）"}`, `${rows.length} flags shown${flags.pageInfo.hasNextPage ? ", more to load" : " (all)"}`),
           [bi("模式", "Pattern"), bi("状态", "Status"), bi("置信度", "Confidence"), bi("供应商", "Suppliers"), bi("标段", "Lot"), bi("首次发现", "First seen")],
           rows,
           bi("没有符合条件的预警。", "No flags match."),
@@ -167,7 +167,37 @@ function bidChart(flag: FlagDetail): HTMLElement {
   );
 }
 
-function reviewForm(flag: FlagDetail, done: () => void): HTMLElement {
+interface Reviewed {
+  reviewFlag: { flag: { id: string; status: string }; drafts: { id: string; subjectUscc: string; category: string }[] };
+}
+
+/** What a review did, said in words: the new status, and the draft violation if one was opened. */
+function reviewNotice(decision: string, asked: boolean, result: Reviewed): HTMLElement {
+  const { flag, drafts } = result.reviewFlag;
+  return h(
+    "div",
+    { class: "notice", role: "status", "data-testid": "review-done" },
+    h("strong", {}, bi(`已提交复核：${decision === "CONFIRM" ? "确认" : "排除"}`, `Review filed: ${decision === "CONFIRM" ? "confirmed" : "dismissed"}`)),
+    " · ",
+    bi("预警状态", "Flag status"),
+    " ",
+    flagStatus(flag.status),
+    h(
+      "p",
+      {},
+      drafts.length
+        ? [
+            bi(`已生成 ${drafts.length} 份违法记录草稿（待审核，不自动处罚）：`, `${drafts.length} draft violation(s) opened (for review; never a penalty by itself): `),
+            drafts.map((d) => h("span", {}, " ", h("a", { href: `#/report/${d.subjectUscc}`, "data-testid": "draft-link" }, d.id), ` （${textOf("category", d.category)}）`)),
+          ]
+        : asked
+          ? bi("未生成违法记录草稿。", "No draft violation was opened.")
+          : bi("未要求生成违法记录草稿。", "No draft violation was asked for."),
+    ),
+  );
+}
+
+function reviewForm(flag: FlagDetail, done: (notice: HTMLElement) => void): HTMLElement {
   const reason = h("textarea", { id: "reason", name: "reason", required: true, rows: 3 });
   const draft = h("input", { id: "draft", type: "checkbox" });
   const out = h("div", { "aria-live": "polite" });
@@ -189,8 +219,8 @@ function reviewForm(flag: FlagDetail, done: () => void): HTMLElement {
     const decision = (form.querySelector("input[name=decision]:checked") as HTMLInputElement | null)?.value;
     if (!decision) return;
     try {
-      await gql(REVIEW, { id: flag.id, decision, reason: reason.value, draft: draft.checked });
-      done();
+      const result = await gql<Reviewed>(REVIEW, { id: flag.id, decision, reason: reason.value, draft: draft.checked });
+      done(reviewNotice(decision, draft.checked, result));
     } catch (error) {
       replace(out, errorBox(error));
     }
@@ -201,26 +231,27 @@ function reviewForm(flag: FlagDetail, done: () => void): HTMLElement {
 function flagDetail(main: HTMLElement, id: string): void {
   const body = h("div", {}, loading());
   main.append(h("h1", {}, bi("预警", "Flag")), h("p", {}, h("a", { href: "#/flags" }, bi("← 返回列表", "Back to the queue"))), body);
-  const render = (): void =>
+  const render = (notice: HTMLElement | null = null): void =>
     void fill(body, async () => {
       const { flag } = await gql<{ flag: FlagDetail | null }>(FLAG, { id });
       if (!flag) throw new Error(`没有编号为 ${id} 的预警 No such flag`);
       const graph = h("div", { class: "graph small", "data-testid": "evidence-graph", role: "img", "aria-label": "证据关系图，节点见下表 Evidence graph; nodes listed below" });
       const nodeInfo = h("div", { "aria-live": "polite" });
       const parts = [
+        notice,
         h(
           "section",
           { class: "card", "aria-labelledby": "flag-h" },
           h("h2", { id: "flag-h" }, flag.title || flag.pattern, " ", flagStatus(flag.status)),
           h("p", { "data-testid": "flag-status", "data-status": flag.status }, flag.message),
           facts([
-            [bi("模式", "Pattern"), flag.pattern],
+            [bi("模式", "Pattern"), label("pattern", flag.pattern)],
             [bi("法律依据", "Legal basis"), flag.legalBasis],
             [bi("置信度", "Confidence"), `${Math.round(flag.confidence * 100)}%`],
             [bi("供应商", "Suppliers"), h("span", {}, flag.suppliers.map((s, i) => [i ? "、" : "", h("a", { href: `#/report/${s.uscc}` }, s.name)]))],
             [bi("标段", "Lot"), flag.lot ? h("a", { href: `#/lot/${flag.lot.lotId}` }, `${flag.lot.name}（${flag.lot.lotId}）`) : "—"],
             [bi("事实", "Facts"), h("code", { class: "facts-json" }, JSON.stringify(flag.facts))],
-            [bi("首次 / 最近发现", "First / last seen"), `${flag.firstSeen.slice(0, 16)} / ${flag.lastSeen.slice(0, 16)}`],
+            [bi("首次 / 最近发现", "First / last seen"), `${when(flag.firstSeen)} / ${when(flag.lastSeen)}`],
           ]),
         ),
         h("section", { class: "card", "aria-labelledby": "ev-h" }, h("h2", { id: "ev-h" }, bi("证据图", "Evidence")), graph, nodeInfo,
@@ -231,9 +262,9 @@ function flagDetail(main: HTMLElement, id: string): void {
           { class: "card", "aria-labelledby": "rev-h" },
           h("h2", { id: "rev-h" }, bi("复核记录", "Reviews")),
           table(bi("复核", "Reviews"), [bi("结论", "Decision"), bi("理由", "Reason"), bi("复核人", "Reviewer"), bi("时间", "At"), bi("原状态", "Was")],
-            flag.reviews.map((r) => [r.decision, r.reason, r.reviewerName, r.at.slice(0, 16), r.previousStatus]), bi("尚未复核。", "Not reviewed yet.")),
+            flag.reviews.map((r) => [label("reviewDecision", r.decision), r.reason, r.reviewerName, when(r.at), label("flagStatus", r.previousStatus)]), bi("尚未复核。", "Not reviewed yet.")),
         ),
-        hasRole("SUPERVISOR") ? reviewForm(flag, render) : null,
+        hasRole("SUPERVISOR") ? reviewForm(flag, (n) => render(n)) : null,
       ];
       setTimeout(() => {
         const view = new GraphView(graph, (n) =>

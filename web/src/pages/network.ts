@@ -4,7 +4,7 @@
 import { gql } from "../api";
 import { bi, errorBox, facts, field, inlineForm, h, replace } from "../dom";
 import { type GEdge, type GNode, GraphView, HUB_KINDS, label, visibleProperties } from "../graph";
-import { kind } from "../labels";
+import { kind, textOf } from "../labels";
 
 interface Subgraph {
   nodes: GNode[];
@@ -130,7 +130,7 @@ export function networkPage(main: HTMLElement, arg: string): void {
     for (const t of view.edgeTypes()) {
       if (known.has(t)) continue;
       const id = `type-${t}`;
-      types.append(h("div", { class: "check" }, h("input", { type: "checkbox", id, value: t, checked: true, onchange: applyFilter }), h("label", { for: id }, t)));
+      types.append(h("div", { class: "check" }, h("input", { type: "checkbox", id, value: t, checked: true, onchange: applyFilter }), h("label", { for: id }, textOf("relationship", t), " ", h("code", {}, t))));
     }
   }
 
@@ -142,28 +142,52 @@ export function networkPage(main: HTMLElement, arg: string): void {
   to.addEventListener("change", applyFilter);
   listFilter.addEventListener("input", renderList);
 
+  /** How many organisations share a hub (a phone, account, device…): directly, or through
+   * the bids they submitted. A supplier's own phone on its own bids counts one. */
+  function sharedBy(id: string): number {
+    const orgs = new Set<string>();
+    view.cy.getElementById(id).neighborhood("node").forEach((n) => {
+      const kindOf = n.id().split(":")[0]; // a node's id starts with its kind
+      if (kindOf === "org") orgs.add(n.id());
+      if (kindOf === "bid") n.neighborhood("node").forEach((m) => void (m.id().startsWith("org:") && orgs.add(m.id())));
+    });
+    return orgs.size;
+  }
+  const rank = (n: GNode): number => (HUB_KINDS.has(n.kind) ? -sharedBy(n.id) : 0);
+
   function renderList(): void {
+    // Enter on a node re-renders the list: the focus stays on that node's button
+    const focused = list.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.id : undefined;
     const needle = listFilter.value.trim().toLowerCase();
     const shown = view
       .allNodes()
       .filter((n) => !view.cy.getElementById(n.id).hasClass("hidden"))
       .filter((n) => !needle || (n.name ?? n.id).toLowerCase().includes(needle))
-      .sort((a, b) => a.kind.localeCompare(b.kind) || label(a).localeCompare(label(b)));
+      // hubs shared by several organisations first, then by kind and name
+      .sort((a, b) => Math.min(rank(a), -1) - Math.min(rank(b), -1) || rank(a) - rank(b) || a.kind.localeCompare(b.kind) || label(a).localeCompare(label(b)));
     replace(
       list,
       shown.map((n) => {
         const el = view.cy.getElementById(n.id);
-        const marks = [el.hasClass("banned") ? "禁 banned" : "", el.hasClass("flagged") ? "警 flagged" : "", expanded.has(n.id) ? "" : "+"].filter(Boolean).join(" ");
+        const shared = HUB_KINDS.has(n.kind) ? sharedBy(n.id) : 0;
+        const marks = [
+          shared > 1 ? `${shared} 家共用 shared by ${shared}` : "",
+          el.hasClass("banned") ? "禁 banned" : "",
+          el.hasClass("flagged") ? "警 flagged" : "",
+          expanded.has(n.id) ? "" : "+",
+        ].filter(Boolean).join(" ");
         return h("li", {}, h("button", { type: "button", "data-id": n.id, onclick: () => void open(n) }, kind(n.kind), " ", label(n), marks ? ` (${marks})` : ""));
       }),
     );
+    if (focused) [...list.querySelectorAll<HTMLElement>("button")].find((b) => b.dataset.id === focused)?.focus();
   }
 
-  async function load(id: string, depth: number): Promise<void> {
-    await show(id, await fetchSub(id, depth));
+  async function load(id: string, depth: number): Promise<number> {
+    return show(id, await fetchSub(id, depth));
   }
 
-  async function show(id: string, neighbourhood: Subgraph): Promise<void> {
+  /** Adds what is new; returns how many nodes that was. */
+  async function show(id: string, neighbourhood: Subgraph): Promise<number> {
     performance.mark("network:data");
     const added = view.add(neighbourhood.nodes, neighbourhood.edges, id === root ? undefined : id);
     expanded.add(id);
@@ -186,6 +210,7 @@ export function networkPage(main: HTMLElement, arg: string): void {
         renderList();
       })
       .catch((error) => details.prepend(errorBox(error)));
+    return added.length;
   }
 
   async function open(node: GNode): Promise<void> {
@@ -201,13 +226,18 @@ export function networkPage(main: HTMLElement, arg: string): void {
       h("h3", { "data-testid": "details-title" }, kind(node.kind), "：", node.name ?? label(node)),
       el.hasClass("banned") ? h("p", { class: "badge decision-ineligible" }, bi("禁止参加或名单内", "Banned or listed")) : "",
       el.hasClass("flagged") ? h("p", { class: "badge status-open" }, bi("有预警", "Flagged")) : "",
-      HUB_KINDS.has(node.kind) ? h("p", {}, bi(`共用标识，连接 ${el.degree(false)} 个实体`, `shared identifier linking ${el.degree(false)}`)) : "",
+      HUB_KINDS.has(node.kind)
+        ? h("p", {}, bi(`共用标识：${sharedBy(node.id)} 家单位共用，连接 ${el.degree(false)} 个实体`, `shared by ${sharedBy(node.id)} organisations, linking ${el.degree(false)}`))
+        : "",
       facts([[bi("编号", "Id"), h("code", {}, node.id)], ...visibleProperties(node.properties).map(([k, v]): [string, string] => [k, v])]),
       h("p", { class: "actions" }, links),
     );
     if (!expanded.has(node.id)) {
       try {
-        await load(node.id, 1);
+        const added = await load(node.id, 1);
+        if (added === 0) {
+          details.append(h("p", { class: "hint", role: "status", "data-testid": "nothing-new" }, bi("展开后没有新的节点：与它相连的都已在图中。", "Expanding it added nothing: everything it links to is already shown.")));
+        }
       } catch (error) {
         details.append(errorBox(error));
       }

@@ -2,8 +2,8 @@
 // current eligibility with reasons and legal basis, open and confirmed flags, and the check
 // record (id and SHA-256) that the A4 printout carries.
 import { gql, session } from "../api";
-import { bi, facts, field, fill, h, inlineForm, loading, replace, table } from "../dom";
-import { day, decision, flagStatus, money } from "../labels";
+import { bi, errorBox, facts, field, fill, h, inlineForm, loading, replace, table } from "../dom";
+import { day, decision, flagStatus, label, money, when } from "../labels";
 
 interface Contribution {
   recordId: string;
@@ -59,6 +59,7 @@ export interface FlagSummary {
   legalBasis: string;
   message: string;
   lotId: string | null;
+  supplierIds: string[];
   firstSeen: string;
 }
 interface Org {
@@ -94,14 +95,14 @@ const PROFILE = `query($u: String!, $asOf: Date, $knownAt: DateTime) { creditPro
 const ELIGIBILITY = `query($u: String!, $asOf: Date, $knownAt: DateTime) { supplierEligibility(uscc: $u, asOf: $asOf, knownAt: $knownAt) {
   decision asOf knownAt policyVersion reasons { code decision legalBasis message recordIds until }
   checkRecord { ${CHECK_REF_FIELDS} } } }`;
-export const FLAG_FIELDS = "id pattern title status confidence legalBasis message lotId firstSeen";
+export const FLAG_FIELDS = "id pattern title status confidence legalBasis message lotId supplierIds firstSeen";
 const FLAGS = `query($u: String!) { flags(filter: { supplierUscc: $u }, first: 100) { nodes { ${FLAG_FIELDS} } } }`;
 
 export function reasonsTable(reasons: Reason[]): HTMLElement {
   return table(
     bi("理由", "Reasons"),
     [bi("结论", "Decision"), bi("说明", "Reason"), bi("法律依据", "Legal basis"), bi("有效至", "Until"), bi("依据记录", "Records")],
-    reasons.map((r) => [decision(r.decision), r.message, r.legalBasis, day(r.until), r.recordIds.join(", ") || "—"]),
+    reasons.map((r) => [decision(r.decision), h("span", {}, h("strong", {}, label("reason", r.code)), h("br", {}), r.message), r.legalBasis, day(r.until), r.recordIds.join(", ") || "—"]),
     bi("无不利记录。", "No adverse records."),
   );
 }
@@ -114,7 +115,7 @@ export function checkRecordBox(ref: CheckRef): HTMLElement {
     facts([
       [bi("记录编号", "Record id"), h("code", { "data-testid": "check-id" }, ref.id)],
       [bi("内容哈希 SHA-256", "Content hash"), h("code", { class: "hash" }, ref.contentHash)],
-      [bi("查询时间", "Checked at"), ref.requestedAt],
+      [bi("查询时间", "Checked at"), when(ref.requestedAt)],
       ...signatureFacts(ref),
     ]),
   );
@@ -132,12 +133,15 @@ function signatureFacts(ref: CheckRef): Parameters<typeof facts>[0] {
   ];
 }
 
-export function flagsTable(flags: FlagSummary[], caption: Node | string): HTMLElement {
+export function flagsTable(flags: FlagSummary[], caption: Node | string, names?: Map<string, string>): HTMLElement {
+  const named = (f: FlagSummary): string =>
+    f.supplierIds.map((id) => names?.get(id.replace(/^org:/, "")) ?? id.replace(/^org:/, "")).join("、") || "—";
   return table(
     caption,
-    [bi("模式", "Pattern"), bi("状态", "Status"), bi("置信度", "Confidence"), bi("说明", "Finding"), bi("法律依据", "Legal basis"), bi("标段", "Lot")],
+    [bi("模式", "Pattern"), ...(names ? [bi("涉及供应商", "Suppliers")] : []), bi("状态", "Status"), bi("置信度", "Confidence"), bi("说明", "Finding"), bi("法律依据", "Legal basis"), bi("标段", "Lot")],
     flags.map((f) => [
-      h("a", { href: `#/flags/${f.id}` }, f.title || f.pattern),
+      h("a", { href: `#/flags/${f.id}` }, label("pattern", f.pattern), h("span", { class: "hint" }, ` ${f.title}`)),
+      ...(names ? [named(f)] : []),
       flagStatus(f.status),
       `${Math.round(f.confidence * 100)}%`,
       f.message,
@@ -197,6 +201,19 @@ export function datesRoute(base: string, asOf: string, knownAt: string): string 
   return `${base}${asOf || knownAt ? `@${asOf}` : ""}${knownAt ? `@${encodeURIComponent(knownAt)}` : ""}`;
 }
 
+/** Every printed page's footer, in the page's bottom margin (CSS page-margin boxes), so it can
+ * never sit on the content: the check record's id and hash, and the page number. */
+export function printFooter(text: string): void {
+  const quoted = `"${text.replace(/[\\"]/g, "\\$&").replace(/\n/g, " ")}"`;
+  let style = document.getElementById("print-footer");
+  if (!style) {
+    style = h("style", { id: "print-footer" });
+    document.head.append(style);
+  }
+  style.textContent = `@media print { @page { @bottom-left { content: ${quoted}; } } }`;
+  window.addEventListener("hashchange", () => style?.remove(), { once: true });
+}
+
 export function reportPage(main: HTMLElement, arg: string): void {
   const [uscc = "", asOf = "", knownRaw = ""] = arg.split("@");
   const knownAt = decodeURIComponent(knownRaw);
@@ -222,17 +239,19 @@ export function reportPage(main: HTMLElement, arg: string): void {
     print,
     h("span", { class: "hint" }, "“下载 PDF”打开 A4 打印，选择“另存为 PDF”。Choose “Save as PDF” in the print dialog."),
   );
-  const footer = h("footer", { class: "print-footer print-only" });
-  const when = datesForm(asOf, knownAt, (a, k) => {
+  eligSec.classList.add("lead");
+  const dateForm = datesForm(asOf, knownAt, (a, k) => {
     location.hash = datesRoute(`#/report/${uscc}`, a, k);
   });
-  when.classList.add("no-print");
-  main.append(title, who, tools, when, printed, scoreSec, timeSec, eligSec, flagSec, recSec, footer);
+  dateForm.classList.add("no-print");
+  // The printout leads with the subject, the verdict, its reasons and basis and the check
+  // record; the score and its timeline follow.
+  main.append(title, who, tools, dateForm, printed, eligSec, scoreSec, timeSec, flagSec, recSec);
 
   let checkId = "";
   const printNow = (): void => {
     const s = session();
-    printed.textContent = `打印时间 Printed ${new Date().toLocaleString("zh-CN")} · ${s?.name ?? ""}`;
+    printed.textContent = `打印时间 Printed ${when(new Date().toISOString())} · ${s?.name ?? ""}`;
     const before = document.title;
     document.title = `信用报告-${uscc}${checkId ? `-${checkId}` : ""}`; // the PDF's file name
     window.print();
@@ -246,13 +265,19 @@ export function reportPage(main: HTMLElement, arg: string): void {
     replace(title, bi("信用报告", "Credit report"), "：", o.name);
     return o;
   });
-  const profile = gql<{ creditProfile: Profile }>(PROFILE, { u: uscc, ...dates }).then((d) => d.creditProfile);
+  // An invalid or unknown USCC is one message, the print buttons off, and no check filed.
+  org.catch((error: unknown) => {
+    pdf.disabled = true;
+    print.disabled = true;
+    replace(main, title, h("div", { "data-testid": "report-error" }, errorBox(error)));
+  });
+  const profile = org.then(() => gql<{ creditProfile: Profile }>(PROFILE, { u: uscc, ...dates })).then((d) => d.creditProfile);
 
   void fill(who, async () => {
     const o = await org;
     return facts([
       [bi("统一社会信用代码", "USCC"), h("code", {}, o.uscc)],
-      [bi("角色", "Roles"), o.roles.join(", ")],
+      [bi("角色", "Roles"), o.roles.map((r) => label("role", r))],
       [bi("地区", "Region"), o.region ?? "—"],
       [bi("成立日期", "Registered"), day(o.registeredOn)],
       [bi("地址", "Address"), o.address ?? "—"],
@@ -264,13 +289,13 @@ export function reportPage(main: HTMLElement, arg: string): void {
       table(
         bi("违法记录", "Violations"),
         [bi("决定书文号", "Decision no."), bi("类别", "Category"), bi("严重程度", "Severity"), bi("机关", "Authority"), bi("依据", "Basis"), bi("决定日期", "Decided"), bi("禁止参加至", "Ban until"), bi("罚款", "Fine"), bi("状态", "Status")],
-        o.violations.map((v) => [v.decisionNumber, v.category, v.severity, v.authority, v.basis, day(v.decidedOn), day(v.banEnd), money(v.fine), v.status]),
+        o.violations.map((v) => [v.decisionNumber, label("category", v.category), label("severity", v.severity), v.authority, v.basis, day(v.decidedOn), day(v.banEnd), money(v.fine), label("recordStatus", v.status)]),
         bi("无违法记录。", "No violations recorded."),
       ),
       table(
         bi("外部名单", "External lists"),
         [bi("名单", "List"), bi("机关", "Authority"), bi("列入日期", "Listed"), bi("有效至", "Valid until"), bi("撤销日期", "Retracted")],
-        o.listings.map((l) => [l.list, l.authority, day(l.listedOn), day(l.validUntil), day(l.retractedOn)]),
+        o.listings.map((l) => [label("list", l.list), l.authority, day(l.listedOn), day(l.validUntil), day(l.retractedOn)]),
         bi("未列入外部名单。", "On no external list."),
       ),
     ];
@@ -294,10 +319,11 @@ export function reportPage(main: HTMLElement, arg: string): void {
   void fill(timeBody, async () => timeline((await profile).explanation));
 
   void fill(eligBody, async () => {
+    await org;
     const { supplierEligibility: e } = await gql<{ supplierEligibility: Eligibility }>(ELIGIBILITY, { u: uscc, ...dates });
     checkId = e.checkRecord.id;
     const sig = e.checkRecord.keyId ? ` · ${e.checkRecord.algorithm} ${e.checkRecord.keyId}` : "";
-    replace(footer, bi("查询记录", "Check record"), ` ${e.checkRecord.id} · SHA-256 ${e.checkRecord.contentHash}${sig}`);
+    printFooter(`查询记录 Check record ${e.checkRecord.id} · SHA-256 ${e.checkRecord.contentHash}${sig}`);
     return [
       h("p", { class: "decision-line", "data-testid": "eligibility" }, bi("结论", "Decision"), "：", decision(e.decision), ` （${e.asOf}${e.knownAt ? ` · 已知截至 known at ${e.knownAt}` : ""}）`),
       reasonsTable(e.reasons),
@@ -306,6 +332,7 @@ export function reportPage(main: HTMLElement, arg: string): void {
   });
 
   void fill(flagBody, async () => {
+    await org;
     const { flags } = await gql<{ flags: { nodes: FlagSummary[] } }>(FLAGS, { u: uscc });
     const shown = flags.nodes.filter((f) => f.status !== "DISMISSED");
     return flagsTable(shown, bi("预警", "Flags"));

@@ -1,0 +1,191 @@
+"""COBIDDING_COMMUNITY: a community of the co-bidding network of one region and period that
+turns out together, bids among itself and keeps the wins inside.
+
+Why it signals collusion (Wachs & Kertesz 2019; Imhof et al. on graph methods): a cartel
+shares a market, so its members meet on the same lots far more than competitors of the trade
+do, seldom meet anyone else, and between them win what they bid for. The co-bidding network
+of each region (the purchaser's administrative division, from its USCC) and period is split
+into communities with Louvain modularity (networkx); a community is flagged when it is
+cohesive (members turn out together), exclusive (their co-bidding stays inside), wins the
+lots it bids on, and does so on enough lots. The bid screens of its lots (the spread of the
+members' prices, how many members won) are shown beside it: a supervisor weighs them, as
+Regs Art. 74 item 4 and Order 87 Art. 37 describe concerted bidding.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import networkx as nx
+
+from credit.detection import basis
+from credit.detection.common import lot_timeline
+from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.facts import Facts, LotFacts
+from credit.detection.flags import Finding, finding
+
+
+class Settings(DetectorSettings):
+    period_years: int  # calendar years in one period of the network
+    min_members: int  # suppliers in a community
+    min_lots: int  # lots on which at least two members bid
+    min_cohesion: float  # mean share of the members bidding on those lots
+    min_exclusivity: float  # share of the members' co-bidding that is with one another
+    min_win_share: float  # share of those lots a member won
+    resolution: float  # Louvain's resolution: above 1, smaller communities
+    seed: int  # Louvain's seed: the same history gives the same communities
+
+
+@dataclass(frozen=True)
+class Community:
+    region: str
+    period: str
+    members: tuple[str, ...]
+    lots: tuple[LotFacts, ...]
+    cohesion: float
+    exclusivity: float
+    win_share: float
+    price_cv: float  # mean coefficient of variation of the members' prices in a lot
+    winners: int  # members that won at least one of the lots
+
+
+def region_of(purchaser: str | None) -> str | None:
+    """The purchaser's administrative division (characters 3-8 of its USCC)."""
+    if purchaser is None or not purchaser.startswith("org:"):
+        return None
+    code = purchaser[4:]
+    division = code[2:8]
+    return division if len(code) == 18 and division.isdigit() else None
+
+
+def communities(lots: Sequence[LotFacts], settings: Settings) -> list[Community]:
+    """The flagged communities of a history's lots, per region and period."""
+    markets: dict[tuple[str, str], list[LotFacts]] = defaultdict(list)
+    for lot in lots:
+        region = region_of(lot.purchaser)
+        if region is None:
+            continue
+        start = lot.day.year - (lot.day.year % settings.period_years)
+        period = (
+            str(start)
+            if settings.period_years == 1
+            else f"{start}-{start + settings.period_years - 1}"
+        )
+        markets[(region, period)].append(lot)
+    found = []
+    for (region, period), market in sorted(markets.items()):
+        found += _market(region, period, market, settings)
+    return found
+
+
+def _market(region: str, period: str, lots: list[LotFacts], settings: Settings) -> list[Community]:
+    graph: nx.Graph[str] = nx.Graph()
+    bidders = {lot.uid: sorted({b.supplier for b in lot.priced}) for lot in lots}
+    for suppliers in bidders.values():
+        for a, b in combinations(suppliers, 2):
+            weight = graph.get_edge_data(a, b, {"weight": 0})["weight"]
+            graph.add_edge(a, b, weight=weight + 1)
+    if graph.number_of_edges() == 0:
+        return []
+    parts = nx.community.louvain_communities(
+        graph, weight="weight", resolution=settings.resolution, seed=settings.seed
+    )
+    found = []
+    for part in parts:
+        members = frozenset(part)
+        together = [lot for lot in lots if len(members.intersection(bidders[lot.uid])) >= 2]
+        # The core: members on at least a third of the community's lots (Louvain also
+        # attaches a bidder met once).
+        turnout = {m: sum(m in bidders[lot.uid] for lot in together) for m in members}
+        members = frozenset(m for m, n in turnout.items() if n >= max(2, len(together) / 3))
+        if len(members) < settings.min_members:
+            continue
+        together = [lot for lot in lots if len(members.intersection(bidders[lot.uid])) >= 2]
+        if len(together) < settings.min_lots:
+            continue
+        inside = graph.subgraph(members).size(weight="weight")
+        touching = sum(d for _, d in graph.degree(members, weight="weight")) - inside
+        exclusivity = inside / touching if touching else 0.0
+        cohesion = sum(len(members.intersection(bidders[lot.uid])) for lot in together) / (
+            len(together) * len(members)
+        )
+        won = [lot.winner for lot in together if lot.winner in members]
+        win_share = len(won) / len(together)
+        if (
+            cohesion < settings.min_cohesion
+            or exclusivity < settings.min_exclusivity
+            or win_share < settings.min_win_share
+        ):
+            continue
+        found.append(
+            Community(
+                region,
+                period,
+                tuple(sorted(members)),
+                tuple(sorted(together, key=lambda lot: (lot.day, lot.uid))),
+                cohesion,
+                exclusivity,
+                win_share,
+                _price_cv(together, members),
+                len(set(won)),
+            )
+        )
+    return found
+
+
+def _price_cv(lots: Sequence[LotFacts], members: frozenset[str]) -> float:
+    spreads = []
+    for lot in lots:
+        prices = [float(b.price) for b in lot.contenders if b.supplier in members]
+        if len(prices) < 2:
+            continue
+        mean = sum(prices) / len(prices)
+        sd = math.sqrt(sum((p - mean) ** 2 for p in prices) / (len(prices) - 1))
+        spreads.append(sd / mean if mean else 0.0)
+    return sum(spreads) / len(spreads) if spreads else 0.0
+
+
+def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
+    if facts.history is None:
+        return
+    history = facts.history
+    for c in communities(history.ordered, settings):
+        if not facts.in_focus(c.members):
+            continue
+        nodes, edges = lot_timeline(c.lots, c.members)
+        yield finding(
+            DETECTOR.id,
+            None,
+            c.members,
+            settings.confidence * c.cohesion * c.exclusivity,
+            f"{len(c.members)} bidders of region {c.region} in {c.period} bid together on "
+            f"{len(c.lots)} lots (turnout {c.cohesion:.0%}, {c.exclusivity:.0%} of their "
+            f"co-bidding among themselves) and won {c.win_share:.0%} of them",
+            lots=(lot.uid for lot in c.lots),
+            nodes=nodes,
+            edges=edges,
+            facts={"region": c.region, "period": c.period, "lots": len(c.lots)},
+            scores={
+                "cohesion": round(c.cohesion, 4),
+                "exclusivity": round(c.exclusivity, 4),
+                "win_share": round(c.win_share, 4),
+                "price_cv": round(c.price_cv, 4),
+                "member_winners": c.winners,
+            },
+        )
+
+
+DETECTOR = Detector(
+    id="COBIDDING_COMMUNITY",
+    title="A co-bidding community that bids together and keeps the wins",
+    basis=basis.ART74,
+    reads=frozenset({Reads.HISTORY}),
+    phases=frozenset({Phase.HISTORY}),
+    settings=Settings,
+    detect=detect,
+    why=__doc__ or "",
+)
