@@ -17,16 +17,13 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
+from api_latency import _port, _serve  # one way to start a server for a bench
 from fastapi import FastAPI
 from loadgen import in_own_process
 
@@ -40,7 +37,6 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PY = sys.executable
 SINGLE = "query($u: String!) { supplierEligibility(uscc: $u) { decision reasons { code } } }"
-SERVER_ENV = {"CREDIT_RATE_LIMIT_PER_MINUTE": "100000000", "CREDIT_RATE_LIMIT_BURST": "1000000"}
 BENCH_USCC = "91330106000000019W"
 
 
@@ -49,31 +45,6 @@ def create_async_audit_app() -> FastAPI:
     app = create_app()
     app.state.audit.durable = False
     return app
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _serve(args: list[str], port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [*args, "--port", str(port)],
-        env=dict(os.environ, **SERVER_ENV),
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/health/live", timeout=1)
-            return proc
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit(f"server on {port} did not start")
 
 
 def _supplier() -> str:

@@ -12,7 +12,14 @@ import errno
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    ConnectionAcquisitionTimeoutError,
+    DatabaseUnavailable,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from graph.launcher import PortTaken, process_on_port
 
@@ -131,4 +138,48 @@ def describe(exc: BaseException, uri: str, user: str, local: bool) -> Environmen
             return EnvironmentFailure(
                 f"configuration does not load: {problems}", "correct the file named", EX_CONFIG
             )
+    return None
+
+
+# -- failures of what is around the API, translated for clients (credit/api/errors.py) ---
+
+
+@dataclass(frozen=True)
+class Translation:
+    """How a failure that is not the client's fault is answered: a stable code, a message that
+    says what to do, the HTTP status, and when to retry (seconds; None: no Retry-After)."""
+
+    code: str
+    message: str
+    status: int
+    retry_after: int | None
+
+
+UNAVAILABLE = Translation(
+    "UNAVAILABLE", "the database is unavailable for a moment; retry shortly", 503, 5
+)
+
+# The one table: an exception of these classes (anywhere in the chain of causes) is answered
+# with its translation instead of a 500 and a trace. The driver raises ServiceUnavailable or
+# SessionExpired when Neo4j is down or restarting, DatabaseUnavailable while the database is
+# starting, and a pool timeout when every connection waits on a database that does not answer.
+TRANSLATIONS: tuple[tuple[tuple[type[BaseException], ...], Translation], ...] = (
+    (
+        (
+            ServiceUnavailable,
+            SessionExpired,
+            DatabaseUnavailable,
+            ConnectionAcquisitionTimeoutError,
+        ),
+        UNAVAILABLE,
+    ),
+)
+
+
+def translate(exc: BaseException | None) -> Translation | None:
+    """The translation of `exc` (or of what caused it), or None for anything else."""
+    for link in _chain(exc) if exc is not None else ():
+        for classes, translation in TRANSLATIONS:
+            if isinstance(link, classes):
+                return translation
     return None

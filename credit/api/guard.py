@@ -37,7 +37,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from credit.api.errors import translate
+from credit.failures import translate
 from credit.intake.mapping import key_uid, org_uid
 from credit.security.audit import AuditEvent, AuditLog, result_hash
 from credit.security.middleware import AUDITED, CHARGE

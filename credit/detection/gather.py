@@ -4,10 +4,10 @@ bids or parties, and nothing but plain values above this module."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, LiteralString, TypeVar
 
 from credit.detection.facts import (
     BidFact,
@@ -23,6 +23,8 @@ from credit.detection.facts import (
 )
 from credit.store import GraphStore, day_of
 from graph import detection_queries as dq
+
+T = TypeVar("T")
 
 BATCH = 500
 
@@ -215,12 +217,22 @@ def _tie_of(
     )
 
 
+def _by_party(
+    store: GraphStore,
+    query: LiteralString,
+    uids: Iterable[str],
+    rows_to: Callable[[Iterable[Any]], dict[str, list[T]]],
+) -> dict[str, list[T]]:
+    """One keyed read over many parties, in batches of BATCH uids."""
+    found: dict[str, list[T]] = {}
+    for chunk in batches(sorted(set(uids))):
+        found |= rows_to(store.read(query, uids=chunk))
+    return found
+
+
 def load_ties(store: GraphStore, uids: Iterable[str]) -> dict[str, list[Tie]]:
     """Party -> the ties pointing at it."""
-    found: dict[str, list[Tie]] = {}
-    for chunk in batches(sorted(set(uids))):
-        found |= _ties(store.read(dq.PARTY_TIES, uids=chunk))
-    return found
+    return _by_party(store, dq.PARTY_TIES, uids, _ties)
 
 
 def lot_bidder_ties(store: GraphStore, lot_uid: str) -> dict[str, list[Tie]]:
@@ -242,10 +254,7 @@ def _tie_order(t: Tie) -> tuple[str, str, str, str, str, float]:
 
 def load_memberships(store: GraphStore, uids: Iterable[str]) -> dict[str, list[Membership]]:
     """Organisation -> the groups and associations it is a member of."""
-    found: dict[str, list[Membership]] = {}
-    for chunk in batches(sorted(set(uids))):
-        found |= _memberships(store.read(dq.MEMBERSHIPS, uids=chunk))
-    return found
+    return _by_party(store, dq.MEMBERSHIPS, uids, _memberships)
 
 
 def lot_bidder_memberships(store: GraphStore, lot_uid: str) -> dict[str, list[Membership]]:
@@ -270,10 +279,7 @@ def _memberships(rows: Iterable[Any]) -> dict[str, list[Membership]]:
 
 
 def load_kin(store: GraphStore, uids: Iterable[str]) -> dict[str, list[Kin]]:
-    found: dict[str, list[Kin]] = {}
-    for chunk in batches(sorted(set(uids))):
-        found |= _kin(store.read(dq.KINSHIP, uids=chunk))
-    return found
+    return _by_party(store, dq.KINSHIP, uids, _kin)
 
 
 def lot_reviewer_kin(store: GraphStore, lot_uid: str) -> dict[str, list[Kin]]:

@@ -10,7 +10,7 @@ import logging
 import time
 from typing import Any
 
-from credit.api.errors import translate
+from credit.failures import translate
 from credit.observability import metrics
 from credit.observability.logs import OPERATION, PRINCIPAL_ID, REQUEST_ID, request_id_from
 from credit.security.middleware import SECURITY_HEADERS, ASGIApp, Message, Receive, Scope, Send

@@ -28,6 +28,7 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from credit.failures import translate
 from credit.observability.logs import current_request_id
 from credit.store import GENESIS, WRITE_AUDIT, GraphStore, TransactionAudit
 from graph import queries as q
@@ -125,12 +126,6 @@ class AuditScope:
         append_in(tx, [event])
         # a retried transaction calls again: keep each uid once
         self.touched = list(dict.fromkeys([*self.touched, *written, *rejected]))
-
-
-def _unavailable(failure: BaseException) -> bool:
-    from credit.api.errors import translate  # the one table of what "unavailable" is
-
-    return translate(failure) is not None
 
 
 class AuditLog:
@@ -247,7 +242,7 @@ class AuditLog:
             failure = self._append(batch) if batch else None
             for waiter in waiters:
                 waiter(failure)
-            if failure is not None and _unavailable(failure):
+            if failure is not None and translate(failure) is not None:
                 log.warning("audit trail paused: Neo4j unavailable; %d events kept", len(batch))
                 kept, delay = batch, min(delay * 2, 10.0)
             else:

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-from credit.api.errors import translate
+from credit.failures import translate
 from credit.observability.logs import PRINCIPAL_ID, current_request_id
 from credit.observability.metrics import count_errors
 from credit.security.audit import AuditEvent, AuditLog, result_hash

@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 from cryptography.fernet import Fernet, InvalidToken
 
+from credit.failures import translate
 from credit.settings import Environment, get_settings
 from credit.store import GraphStore
 from credit.sync import destinations, feed
@@ -281,8 +282,6 @@ def run(
     """Delivery passes every `interval` seconds. While Neo4j is unavailable the runner pauses
     and tries again with backoff; the cursors live in the graph, so it resumes by itself where
     each subscription stood (a batch sent but not yet recorded is sent again: at least once)."""
-    from credit.api.errors import translate
-
     paused, wait = False, interval
     while True:
         try:
