@@ -31,6 +31,7 @@ from credit.agency import assess_agency
 from credit.checks import log as check_log
 from credit.checks import signing
 from credit.detection.facts import Tie
+from credit.domain.errors import DomainError
 from credit.domain.records import PenaltyType, RecordStatus, Severity
 from credit.eligibility import (
     Decision,
@@ -51,11 +52,8 @@ from credit.sync import feed, matching
 from graph import queries as q
 
 
-class AssessmentError(ValueError):
-    def __init__(self, field: str, rule: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.rule = rule
+class AssessmentError(DomainError):
+    """A check or a score that cannot be answered as asked."""
 
 
 # --- graph nodes to credit records -----------------------------------------------------------
@@ -610,6 +608,11 @@ def credit_profile(
     network = load_network(store, [uid], as_of).get(uid, []) if uid.startswith("org:") else []
     score = compute_score(subject.subject_type, subject.records, as_of, policy, network, known_at)
     return Profile(uid, subject.name, score, canonical_json(score))
+
+
+def count_scored(store: GraphStore) -> int:
+    """How many subjects `score_all` will score (for its progress bar)."""
+    return int(store.read(q.COUNT_SCORED)[0]["n"])
 
 
 def score_all(

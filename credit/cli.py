@@ -19,10 +19,9 @@ from credit.detection.cardinal.cli import indicators as cardinal_indicators
 from credit.detection.cli import register as register_detection
 from credit.formats import READERS
 from credit.observability.progress import Progress
+from credit.operations import database
 from credit.security.permissions import Role
 from credit.settings import get_settings
-from graph import launcher
-from graph import queries as q
 
 app = typer.Typer(help="Procurement credit-record system", no_args_is_help=True)
 neo4j_app = typer.Typer(help="The local Neo4j instance (for development and tests)")
@@ -61,8 +60,11 @@ def main() -> None:
 def _failure(exc: Exception) -> tuple[str, int]:
     from pydantic import ValidationError
 
-    from credit.failures import EX_CONFIG, EX_SOFTWARE, describe
+    from credit.domain.errors import DomainError
+    from credit.failures import EX_CONFIG, EX_DATAERR, EX_SOFTWARE, describe
 
+    if isinstance(exc, DomainError):  # the one translation of a refused input for the CLI
+        return exc.describe(), EX_DATAERR
     if isinstance(exc, ValidationError) and exc.title == "Settings":
         problems = "; ".join(_settings_problem(e["loc"], e["msg"]) for e in exc.errors())
         return f"settings do not load: {problems}", EX_CONFIG
@@ -84,42 +86,33 @@ def _settings_problem(loc: tuple[int | str, ...], message: str) -> str:
     return f"{'.'.join(map(str, loc))}: {message}" if loc else message
 
 
-def _instance() -> launcher.Instance:
-    settings = get_settings()
-    return launcher.instance(settings.instance, settings.local_dir)
-
-
 @neo4j_app.command("start")
 def neo4j_start() -> None:
     """Start the local Neo4j (at once if it is already up) and print its Bolt URI."""
     logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     started = time.monotonic()
-    uri = launcher.start(_instance(), log=lambda m: typer.echo(m, err=True))
+    uri = database.start(log=lambda m: typer.echo(m, err=True))
     typer.echo(uri)
     typer.echo(f"ready in {time.monotonic() - started:.1f}s", err=True)
 
 
 @neo4j_app.command("stop")
 def neo4j_stop() -> None:
-    typer.echo("stopped" if launcher.stop(_instance()) else "not running")
+    typer.echo("stopped" if database.stop() else "not running")
 
 
 @neo4j_app.command("status")
 def neo4j_status() -> None:
     logging.getLogger("neo4j").setLevel(logging.CRITICAL)
-    inst = _instance()
-    state = launcher.status(inst)
-    typer.echo(f"{state} {inst.uri}")
+    state, uri = database.status()
+    typer.echo(f"{state} {uri}")
     raise typer.Exit(0 if state == "running" else 3)
 
 
 @app.command()
 def migrate() -> None:
     """Apply the graph migrations that are not yet applied."""
-    from credit.db import get_driver
-    from graph.migrate import apply_migrations
-
-    done = apply_migrations(get_driver(), get_settings().neo4j_database)
+    done = database.migrate()
     for m in done:
         typer.echo(f"applied {m.version:04d}_{m.name}")
     typer.echo(f"{len(done)} migration(s) applied; schema is current")
@@ -282,7 +275,7 @@ def score(
     from datetime import date, datetime
 
     from credit import periods
-    from credit.assessment import score_all
+    from credit.assessment import count_scored, score_all
     from credit.policy import load_policy
     from credit.services import get_store
 
@@ -297,7 +290,7 @@ def score(
     except ValueError:
         raise typer.BadParameter(f"--known-at: date-time: {known_at!r} is not ISO 8601") from None
     store = get_store()
-    total = int(store.read(q.COUNT_SCORED)[0]["n"])
+    total = count_scored(store)
     policy = load_policy(get_settings().policy_file).on(day)
     started = time.monotonic()
     with Progress("score", total, "subject") as bar:
@@ -450,20 +443,8 @@ def audit_verify() -> None:
     raise typer.Exit(1)
 
 
-def _local_instance_for(command: str) -> launcher.Instance:
-    if get_settings().neo4j_uri:
-        from credit.failures import EX_CONFIG, EnvironmentFailure
-
-        raise EnvironmentFailure(
-            f"`credit {command}` works on the local instance and NEO4J_URI is set",
-            "on a server use `neo4j-admin database dump|load` there (README: Backups)",
-            EX_CONFIG,
-        )
-    return _instance()
-
-
 @contextlib.contextmanager
-def _dump_progress(inst: launcher.Instance, target: Path) -> Iterator[None]:
+def _dump_progress(inst: database.Instance, target: Path) -> Iterator[None]:
     """Megabytes dumped so far (the dump grows in a scratch folder beside the target), against
     the size of the database's files as the estimate of the whole."""
     import threading
@@ -498,7 +479,7 @@ def backup(file: Annotated[Path, typer.Argument(dir_okay=False)]) -> None:
     from credit.operations.backup import backup as run_backup
     from credit.services import get_store
 
-    inst = _local_instance_for("backup")
+    inst = database.local_instance_for("backup")
     started = time.monotonic()
     try:
         with _dump_progress(inst, file):
@@ -521,7 +502,7 @@ def restore(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) 
     from credit.operations.backup import restore as run_restore
     from credit.services import get_store
 
-    inst = _local_instance_for("restore")
+    inst = database.local_instance_for("restore")
     started = time.monotonic()
     try:
         problems = run_restore(get_store, inst, file, log=lambda m: typer.echo(m, err=True))

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from credit.domain.errors import DomainError
 from credit.store import GraphStore, StoredEdge, StoredNode
 
 MAX_DEPTH = 4
@@ -58,11 +59,8 @@ RELATIONSHIP_TYPES = frozenset(
 )
 
 
-class ExploreError(ValueError):
-    def __init__(self, field: str, rule: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.rule = rule
+class ExploreError(DomainError):
+    """A search or a neighbourhood request outside what the explorer answers."""
 
 
 def lucene_phrase(text: str) -> str:

@@ -24,6 +24,7 @@ from neo4j.exceptions import (
 from graph.launcher import PortTaken, process_on_port
 
 # sysexits.h
+EX_DATAERR = 65  # input a rule refuses (a domain error: field, rule, message)
 EX_NOINPUT = 66  # a file named on the command line or in settings cannot be read
 EX_UNAVAILABLE = 69  # Neo4j cannot be reached
 EX_SOFTWARE = 70  # an unexpected error (a defect)

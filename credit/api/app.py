@@ -15,7 +15,7 @@ from starlette.requests import Request as StarletteRequest
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from credit.api.errors import UNAVAILABLE
+from credit.api.errors import UNAVAILABLE, http_refusal
 from credit.api.gate import authorise_and_audit
 from credit.api.graphiql import CreditGraphQLRouter
 from credit.api.schema import build_schema
@@ -23,6 +23,7 @@ from credit.api.sync import sync_router
 from credit.api.types import Context
 from credit.checks.log import signing_keys
 from credit.checks.signing import load_signer
+from credit.domain.errors import DomainError
 from credit.observability import logs, metrics
 from credit.observability.http import ObservabilityMiddleware
 from credit.policy import load_policy
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,
         lifespan=lifespan,
     )
+    app.add_exception_handler(DomainError, http_refusal)
     app.include_router(router, prefix="/graphql")
     app.include_router(sync_router(store, audit))
     app.include_router(session_router(settings, table, audit))

@@ -14,13 +14,14 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from credit import assessment, periods
-from credit.api.errors import bad_input, not_found
+from credit.api.errors import bad_input
 from credit.api.types import Organization, Person, ctx
 from credit.checks import log as check_log
 from credit.checks import merkle, signing
+from credit.domain import ids
 from credit.domain.identifiers import IdentifierError, validate_uscc
 from credit.eligibility import Decision, Eligibility, Reason
-from credit.intake.mapping import key_uid, org_uid
+from credit.intake.mapping import org_uid
 from credit.participation import Affected, Conflict
 from credit.scoring import Contribution
 from credit.security.permissions import Role
@@ -358,16 +359,11 @@ def _supplier(uscc: str | None, person: strawberry.ID | None) -> str:
 
 
 def _lot(lot_id: str) -> str:
-    return lot_id if lot_id.startswith("lot:") else key_uid("lot", lot_id)
+    return ids.uid("lot", lot_id)
 
 
 async def _run(fn: Any, *args: Any) -> Any:
-    try:
-        return await asyncio.to_thread(fn, *args)
-    except assessment.AssessmentError as exc:
-        if exc.rule == "not_found":
-            raise not_found(exc.field, str(exc)) from None
-        raise bad_input(exc.field, exc.rule, str(exc)) from None
+    return await asyncio.to_thread(fn, *args)
 
 
 @strawberry.type

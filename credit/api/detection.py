@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -34,12 +33,11 @@ from credit.detection.flag_store import (
     FlagStatus,
     Review,
     ReviewDecision,
-    ReviewError,
     StoredFlag,
 )
 from credit.detection.registry import DETECTORS, default_settings
-from credit.detection.scan import DetectionError, detect_lot
-from credit.intake.mapping import key_uid, org_uid
+from credit.detection.scan import FORBIDDEN_LOT, DetectionError, detect_lot
+from credit.domain import ids
 from credit.security import visibility as vis
 
 strawberry.enum(FlagStatus, description="OPEN until a supervisor confirms or dismisses it")
@@ -47,11 +45,11 @@ strawberry.enum(ReviewDecision)
 
 
 def _lot(lot_id: str) -> str:
-    return lot_id if lot_id.startswith("lot:") else key_uid("lot", lot_id)
+    return ids.uid("lot", lot_id)
 
 
 def _org(uscc: str) -> str:
-    return uscc if uscc.startswith("org:") else org_uid(uscc)
+    return ids.uid("org", uscc)
 
 
 @strawberry.type(description="A collusion or conflict pattern's evidence, as a small graph.")
@@ -373,17 +371,6 @@ def _after(cursor: str | None) -> tuple[float, str] | None:
         raise bad_input("after", "cursor.malformed", "not a cursor this API issued") from None
 
 
-def _refused(exc: DetectionError, lot_id: str) -> GraphQLError:
-    if exc.rule == "not_found":
-        return not_found("lotId", lot_id)
-    if exc.rule == "forbidden":
-        return GraphQLError(
-            "lotId: you may see the flags of lots you run only",
-            extensions={"code": "FORBIDDEN", "field": "lotId"},
-        )
-    return bad_input(exc.field, exc.rule, str(exc))
-
-
 @strawberry.type
 class DetectionQuery:
     @strawberry.field(
@@ -440,19 +427,16 @@ class DetectionQuery:
         seconds = None
         if run:
             # the detectors' reads go out at once; the scope is checked before any write
-            try:
-                result = await asyncio.to_thread(
-                    detect_lot, c.store, lot, default_settings(), may_see, history
-                )
-            except DetectionError as exc:
-                raise _refused(exc, str(lot_id)) from None
+            result = await asyncio.to_thread(
+                detect_lot, c.store, lot, default_settings(), may_see, history
+            )
             flags, screen, seconds = result.flags, result.screen, result.seconds
         else:
             buyers = await asyncio.to_thread(flag_store.lot_buyers, c.store, lot)
             if buyers is None:
                 raise not_found("lotId", str(lot_id))
             if not may_see(buyers):
-                raise _refused(DetectionError("lotId", "forbidden", ""), str(lot_id))
+                raise DetectionError("lotId", "forbidden", FORBIDDEN_LOT)
             flags = await asyncio.to_thread(flag_store.flags_of_lot, c.store, lot)
             screen = await asyncio.to_thread(flag_store.screen_of, c.store, lot)
         # the caller may see this lot (checked above); of the scan's flags about its bidders
@@ -507,21 +491,16 @@ class DetectionMutation:
         create_draft_violation: bool = False,
     ) -> FlagReviewResult:
         c = ctx(info)
-        try:
-            updated, drafts = await asyncio.to_thread(
-                flag_store.review,
-                c.store,
-                str(id),
-                decision,
-                reason,
-                c.caller.subject,
-                c.caller.name,
-                create_draft_violation,
-            )
-        except ReviewError as exc:
-            if exc.rule == "not_found":
-                raise not_found(exc.field, str(id)) from None
-            raise bad_input(exc.field, exc.rule, str(exc)) from None
+        updated, drafts = await asyncio.to_thread(
+            flag_store.review,
+            c.store,
+            str(id),
+            decision,
+            reason,
+            c.caller.subject,
+            c.caller.name,
+            create_draft_violation,
+        )
         return FlagReviewResult(
             flag=Flag.of(updated), drafts=[ViolationDraft.of(d) for d in drafts]
         )

@@ -4,31 +4,14 @@ two checks as a GraphQL operation: the permission table's `[routes]` entry, and 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import HTTPException, Request
 
+from credit.domain.errors import DomainError
 from credit.security.audit import AuditEvent, AuditLog, result_hash
 from credit.security.middleware import AUDITED
 from credit.security.permissions import PermissionTable, Principal
-
-
-@dataclass(frozen=True)
-class InputProblem:
-    """A request parameter that breaks a rule: answered 400 once the caller is authorised."""
-
-    field: str
-    rule: str
-    message: str
-
-    def detail(self) -> dict[str, str]:
-        return {
-            "code": "BAD_USER_INPUT",
-            "field": self.field,
-            "rule": self.rule,
-            "message": f"{self.field}: {self.rule}: {self.message}",
-        }
 
 
 def authorise_and_audit(
@@ -38,7 +21,7 @@ def authorise_and_audit(
     route: str,
     payload: Any,
     targets: tuple[str, ...] = (),
-    problems: Sequence[InputProblem] = (),
+    problems: Sequence[DomainError] = (),
 ) -> Principal:
     """The caller the security middleware authenticated, if `route` ("METHOD /path") allows
     one of its roles (403 otherwise, denied by default when the route has no entry), and then
@@ -66,5 +49,5 @@ def authorise_and_audit(
     if not allowed:
         raise HTTPException(403, {"code": "FORBIDDEN", "message": f"may not call {route}"})
     if problems:
-        raise HTTPException(400, problems[0].detail())
+        raise problems[0]  # answered by the app's one translation (credit/api/errors.py)
     return principal

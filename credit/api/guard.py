@@ -37,8 +37,8 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from credit.domain import ids
 from credit.failures import translate
-from credit.intake.mapping import key_uid, org_uid
 from credit.security.audit import AuditEvent, AuditLog, result_hash
 from credit.security.middleware import AUDITED, CHARGE
 from credit.security.permissions import OperationPlan, PermissionTable, check, plan_document
@@ -187,8 +187,8 @@ def _targets(document: DocumentNode, variables: dict[str, Any] | None, data: Any
             )
             if isinstance(raw, str) and raw:
                 kind = TARGET_ARGS[arg.name.value]
-                if kind and not raw.startswith(f"{kind}:"):
-                    raw = org_uid(raw) if kind == "org" else key_uid(kind, raw)
+                if kind:
+                    raw = ids.uid(kind, raw)
                 found.append(raw)
         _result_ids((data or {}).get(node.alias.value if node.alias else node.name.value), found, 3)
     return sorted(set(found))[:200]

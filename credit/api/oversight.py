@@ -13,12 +13,11 @@ from typing import Any, TypeVar
 import strawberry
 from strawberry.types import Info
 
-from credit.api.errors import bad_input, not_found
+from credit.api.errors import bad_input
 from credit.api.types import ctx
-from credit.assessment import AssessmentError
+from credit.domain import ids
 from credit.domain.identifiers import IdentifierError, validate_identity_number, validate_uscc
 from credit.domain.records import ComplaintOutcome
-from credit.intake.mapping import key_uid
 from credit.oversight import service
 from credit.oversight.config import load_plan_rules
 from credit.oversight.deadlines import Deadline, Step, StepState, Unit
@@ -36,12 +35,7 @@ strawberry.enum(Unit)
 
 
 async def _call(fn: Callable[..., T], *args: Any) -> T:
-    try:
-        return await asyncio.to_thread(fn, *args)
-    except AssessmentError as exc:
-        if exc.rule == "not_found":
-            raise not_found(exc.field, str(exc)) from None
-        raise bad_input(exc.field, exc.rule, str(exc)) from None
+    return await asyncio.to_thread(fn, *args)
 
 
 async def _rate(
@@ -60,7 +54,7 @@ async def _rate(
         party,
         subject,
         rater,
-        project.removeprefix("project:"),
+        ids.key("project", project),
         _score(score),
         rated_on,
         comment,
@@ -80,10 +74,6 @@ def _own(info: Info, field: str, purchaser: str | None, agency: str | None) -> N
     c = ctx(info)
     if not vis.may_act(c.table, c.caller, purchaser, agency):
         raise bad_input(field, "not_yours", "only its purchaser, its agency or a supervisor")
-
-
-def _uid(kind: str, value: str) -> str:
-    return value if value.startswith(f"{kind}:") else key_uid(kind, value)
 
 
 # --- expert draws ------------------------------------------------------------------------------
@@ -361,7 +351,7 @@ class OversightQuery:
     async def complaint(
         self, info: Info, id: strawberry.ID, as_of: date | None = None
     ) -> ComplaintCase:
-        uid = _uid("complaint", str(id))
+        uid = ids.uid("complaint", str(id))
         status = await _call(service.complaint_status, ctx(info).store, uid, as_of or date.today())
         return ComplaintCase.of(status)
 
@@ -391,7 +381,7 @@ class OversightMutation:
         self, info: Info, lot_id: strawberry.ID, specialties: list[str], size: int
     ) -> ExpertDraw:
         c = ctx(info)
-        lot = _uid("lot", str(lot_id))
+        lot = ids.uid("lot", str(lot_id))
         parties = await _call(service.lot_parties, c.store, lot)
         _own(info, "lotId", parties.purchaser_uscc, parties.agency_uscc)
         state = await _call(service.commit_draw, c.store, lot, specialties, size, c.caller.subject)
@@ -440,7 +430,7 @@ class OversightMutation:
         record = {
             "id": input.id,
             "complainant": input.complainant_uscc,
-            "lot": input.lot_id.removeprefix("lot:"),
+            "lot": ids.key("lot", input.lot_id),
             "filed_on": input.filed_on.isoformat(),
             "grounds": input.grounds,
         }
@@ -453,7 +443,7 @@ class OversightMutation:
         self, info: Info, id: strawberry.ID, steps: ComplaintStepsInput, as_of: date | None = None
     ) -> ComplaintCase:
         c = ctx(info)
-        uid = _uid("complaint", str(id))
+        uid = ids.uid("complaint", str(id))
         await _call(service.complaint_status, c.store, uid, date.today())
         await _call(service.update_steps, c.store, uid, vars(steps))
         status = await _call(service.complaint_status, c.store, uid, as_of or date.today())
@@ -465,7 +455,7 @@ class OversightMutation:
     async def decide_complaint(
         self, info: Info, id: strawberry.ID, outcome: ComplaintOutcome, decided_on: date
     ) -> ComplaintCase:
-        uid = _uid("complaint", str(id))
+        uid = ids.uid("complaint", str(id))
         status = await _call(
             service.decide_complaint, get_intake(), ctx(info).store, uid, outcome, decided_on
         )
@@ -481,7 +471,7 @@ class OversightMutation:
         comment: str | None = None,
     ) -> Rating:
         c = ctx(info)
-        project = _uid("project", str(project_id))
+        project = ids.uid("project", str(project_id))
         purchaser, agency = await _call(service.project_parties, c.store, project)
         _own(info, "projectId", purchaser, None)
         if agency is None or purchaser is None:
@@ -503,7 +493,7 @@ class OversightMutation:
         comment: str | None = None,
     ) -> Rating:
         c = ctx(info)
-        project = _uid("project", str(project_id))
+        project = ids.uid("project", str(project_id))
         purchaser, agency = await _call(service.project_parties, c.store, project)
         _own(info, "projectId", purchaser, agency)
         id_number = _checked(validate_identity_number, "expertIdNumber", expert_id_number)

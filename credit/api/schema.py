@@ -55,25 +55,22 @@ from credit.api.types import (
     ctx,
 )
 from credit.api.units import UnitQuery
+from credit.domain import ids
 from credit.domain import records as r
 from credit.domain.identifiers import IdentifierError, validate_uscc
 from credit.intake.mapping import org_uid
 from credit.intake.pipeline import IntakeReport
 from credit.observability.graphql import Observe
 from credit.security.audit import AuditLog, verify_chain
+from credit.security.audit import search as audit_search
 from credit.security.permissions import PermissionTable, Role, load_table
 from credit.services import get_intake
 from credit.settings import Environment, Settings
 from credit.store import StoredNode
 from credit.sync import external, matching
-from graph import queries as q
 
 MAX_RECORDS_PER_CALL = 1000
 _SEARCH_LABELS = {"org": "Organization", "person": "Person", "project": "Project", "lot": "Lot"}
-
-
-def _uid(kind: str, value: str) -> str:
-    return value if value.startswith(f"{kind}:") else f"{kind}:{value}"
 
 
 async def _node(info: Info, uid: str) -> StoredNode | None:
@@ -181,9 +178,9 @@ class Query(
         before = decode_position(after, "audit")
         f = filter or AuditFilter()
         await asyncio.to_thread(c.audit.flush)
-        rows = await asyncio.to_thread(
-            c.store.read,
-            q.AUDIT_SEARCH,
+        events = await asyncio.to_thread(
+            audit_search,
+            c.store,
             target=str(f.target_id) if f.target_id else None,
             actor=f.actor,
             operation=f.operation,
@@ -192,7 +189,7 @@ class Query(
             limit=size + 1,
         )
         return connection(
-            [row["e"] for row in rows],
+            events,
             size,
             "audit",
             lambda e: str(e["seq"]),
@@ -236,38 +233,38 @@ class Query(
             except IdentifierError as exc:
                 raise bad_input("uscc", exc.rule, str(exc)) from None
         else:
-            uid = _uid("org", str(id))
+            uid = ids.uid("org", str(id))
         node = await _node(info, uid)
         return Organization.of(node) if node and node.kind == "org" else None
 
     @strawberry.field
     async def person(self, info: Info, id: strawberry.ID) -> Person | None:
-        node = await _node(info, _uid("person", str(id)))
+        node = await _node(info, ids.uid("person", str(id)))
         return Person.of(node) if node and node.kind == "person" else None
 
     @strawberry.field
     async def project(self, info: Info, id: strawberry.ID) -> Project | None:
-        node = await _node(info, _uid("project", str(id)))
+        node = await _node(info, ids.uid("project", str(id)))
         return Project.of(node) if node else None
 
     @strawberry.field
     async def lot(self, info: Info, id: strawberry.ID) -> Lot | None:
-        node = await _node(info, _uid("lot", str(id)))
+        node = await _node(info, ids.uid("lot", str(id)))
         return Lot.of(node) if node else None
 
     @strawberry.field
     async def bid(self, info: Info, id: strawberry.ID) -> Bid | None:
-        node = await _node(info, _uid("bid", str(id)))
+        node = await _node(info, ids.uid("bid", str(id)))
         return Bid.of(node) if node else None
 
     @strawberry.field
     async def violation(self, info: Info, id: strawberry.ID) -> Violation | None:
-        node = await _node(info, _uid("violation", str(id)))
+        node = await _node(info, ids.uid("violation", str(id)))
         return Violation.of(node) if node else None
 
     @strawberry.field
     async def listing(self, info: Info, id: strawberry.ID) -> ExternalListing | None:
-        node = await _node(info, _uid("listing", str(id)))
+        node = await _node(info, ids.uid("listing", str(id)))
         return ExternalListing.of(node) if node else None
 
     @strawberry.field(description="Any node by id, with its properties.")
@@ -294,10 +291,7 @@ class Query(
         labels = [x for x in wanted if not c.table.hides_node((x,), c.caller)]
         if not labels:
             raise bad_input("kind", "forbidden", "your role may not search this kind")
-        try:
-            hits = await asyncio.to_thread(explore.search, c.store, query, labels, skip, size + 1)
-        except explore.ExploreError as exc:
-            raise bad_input(exc.field, exc.rule, str(exc)) from None
+        hits = await asyncio.to_thread(explore.search, c.store, query, labels, skip, size + 1)
         return connection(
             list(enumerate(hits, start=skip + 1)),
             size,
@@ -355,12 +349,9 @@ class Query(
         limit: int = 200,
     ) -> Subgraph | None:
         c = ctx(info)
-        try:
-            graph = await asyncio.to_thread(
-                explore.neighbourhood, c.store, str(id), depth, relationship_types, limit
-            )
-        except explore.ExploreError as exc:
-            raise bad_input(exc.field, exc.rule, str(exc)) from None
+        graph = await asyncio.to_thread(
+            explore.neighbourhood, c.store, str(id), depth, relationship_types, limit
+        )
         if graph is None:
             return None
         return Subgraph(

@@ -15,9 +15,10 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from credit.api.errors import bad_input, not_found
-from credit.api.gate import InputProblem, authorise_and_audit
+from credit.api.gate import authorise_and_audit
 from credit.api.pagination import decode_cursor, decode_position, encode_cursor, page_size
 from credit.api.types import ctx
+from credit.domain.errors import DomainError
 from credit.security.audit import AuditLog
 from credit.security.permissions import Role, load_table
 from credit.settings import get_settings
@@ -34,22 +35,22 @@ def parse_cursor(after: str | None) -> int:
 MAX_PULL = 100_000
 
 
-def _pull_problems(after: str | None, limit: str | None) -> tuple[list[InputProblem], int, int]:
+def _pull_problems(after: str | None, limit: str | None) -> tuple[list[DomainError], int, int]:
     """The bulk pull's parameters checked up front (nothing is streamed from a bad one):
     the problems, the start position and the number of changes wanted."""
-    problems: list[InputProblem] = []
+    problems: list[DomainError] = []
     start, wanted = 0, 1000
     if limit is not None:
         if limit.isascii() and limit.isdigit() and len(limit) <= 6 and 1 <= int(limit) <= MAX_PULL:
             wanted = int(limit)
         else:
-            problems.append(InputProblem("limit", "range", f"an integer from 1 to {MAX_PULL}"))
+            problems.append(DomainError("limit", "range", f"an integer from 1 to {MAX_PULL}"))
     try:
         start = parse_cursor(after)
     except GraphQLError as exc:
         extensions = exc.extensions or {}
         message = exc.message.split(": ", 2)[-1]
-        problems.append(InputProblem("after", str(extensions.get("rule")), message))
+        problems.append(DomainError("after", str(extensions.get("rule")), message))
     return problems, start, wanted
 
 
@@ -144,18 +145,15 @@ class SyncMutation:
     )
     async def register_webhook(self, info: Info, url: str, secret: str) -> WebhookSubscription:
         c = ctx(info)
-        try:
-            sub_id = await asyncio.to_thread(
-                webhooks.register,
-                c.store,
-                get_settings().effective_secret(),
-                url,
-                secret,
-                c.caller.subject,
-                webhooks.policy_from_settings(),
-            )
-        except webhooks.WebhookError as exc:
-            raise bad_input(exc.field, exc.rule, str(exc)) from None
+        sub_id = await asyncio.to_thread(
+            webhooks.register,
+            c.store,
+            get_settings().effective_secret(),
+            url,
+            secret,
+            c.caller.subject,
+            webhooks.policy_from_settings(),
+        )
         found = await asyncio.to_thread(webhooks.subscriptions, c.store, c.caller.subject)
         return next(WebhookSubscription.of(w) for w in found if w["id"] == sub_id)
 

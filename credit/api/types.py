@@ -24,6 +24,7 @@ from strawberry.fastapi import BaseContext
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from credit.domain import ids
 from credit.domain import records as r
 from credit.policy import Policy
 from credit.security import visibility as vis
@@ -620,7 +621,7 @@ async def _lot_arguments(c: Context, args: dict[str, Any], names: frozenset[str]
         raw = args[name]
         if raw is None:
             continue
-        uid = str(raw) if str(raw).startswith("lot:") else f"lot:{raw}"
+        uid = ids.uid("lot", str(raw))
         units = await c.units_of(uid)
         if units is not None and not vis.sees_units(c.table, c.principal, units):
             raise _refused(name, "purchasers and agencies use the lots of their own unit only")

@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
+from credit.domain import ids
+
 flags_app = typer.Typer(help="Collusion and conflict flags")
 
 SettingsOption = Annotated[
@@ -30,7 +32,7 @@ def _settings(path: Path | None) -> Any:
 
 
 def _uscc(uid: str) -> str:
-    return uid.removeprefix("org:")
+    return ids.key("org", uid)
 
 
 def detect(
@@ -58,7 +60,7 @@ def detect(
     settings = _settings(settings_file)
     store = get_store()
     if lot is not None:
-        uid = lot if lot.startswith("lot:") else f"lot:{lot}"
+        uid = ids.uid("lot", lot)
         try:
             result = detect_lot(store, uid, settings, history=history)
         except DetectionError as exc:
@@ -137,7 +139,7 @@ def flags_export(
                 "basis": f.basis,
                 "status": f.status.value,
                 "current": f.current,
-                "lots": [x.removeprefix("lot:") for x in f.lots],
+                "lots": [ids.key("lot", x) for x in f.lots],
                 "others": [_uscc(o) for o in vis.mask_person_ids(list(f.others), None, key)],
                 "message": vis.flag_text(f.title, 1, 1, names_person) or f.message,
                 "first_seen": f.first_seen.isoformat(),

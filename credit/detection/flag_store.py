@@ -19,6 +19,8 @@ from credit.detection.detectors.bid_screens import Screen
 from credit.detection.facts import LotFacts
 from credit.detection.flags import Finding, canonical
 from credit.detection.registry import REGISTRY
+from credit.domain import ids
+from credit.domain.errors import DomainError
 from credit.store import GraphStore, native, native_value
 from credit.sync import feed
 from credit.sync.exchange import FlagRecord
@@ -38,11 +40,8 @@ class ReviewDecision(StrEnum):
     DISMISS = "DISMISS"
 
 
-class ReviewError(ValueError):
-    def __init__(self, field: str, rule: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.rule = rule
+class ReviewError(DomainError):
+    """A flag review refused (unknown flag, decided already, no reason)."""
 
 
 def now() -> datetime:
@@ -532,7 +531,7 @@ def _confirmed_event(f: StoredFlag, reviewer: str, at: datetime) -> feed.Event:
         pattern=f.pattern,
         legal_basis=f.basis,
         lot_id=f.lot,
-        supplier_usccs=[s.removeprefix("org:") for s in f.suppliers],
+        supplier_usccs=[ids.key("org", s) for s in f.suppliers],
         confidence=f.confidence,
         reviewed_by=reviewer,
         reviewed_at=at,

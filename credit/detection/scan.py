@@ -49,6 +49,7 @@ from credit.detection.gather import (
     lot_reviewer_kin,
 )
 from credit.detection.registry import DetectionSettings
+from credit.domain.errors import DomainError
 from credit.store import GraphStore
 from graph import detection_queries as dq
 
@@ -56,11 +57,11 @@ Progress = Callable[[str, int, int], object]  # phase, items just done, phase to
 T = TypeVar("T")
 
 
-class DetectionError(ValueError):
-    def __init__(self, field: str, rule: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.rule = rule
+FORBIDDEN_LOT = "you may see the flags of lots you run only"
+
+
+class DetectionError(DomainError):
+    """A lot that cannot be scanned as asked (unknown, or not the caller's)."""
 
 
 def _needs(detectors: Iterable[AnyDetector]) -> set[Reads]:
@@ -165,7 +166,7 @@ def detect_lot(
         raise DetectionError("lotId", "not_found", f"no lot {lot_uid}")
     lot = found[0]
     if may_see is not None and not may_see(lot.buyers):
-        raise DetectionError("lotId", "forbidden", "you may see the flags of lots you run only")
+        raise DetectionError("lotId", "forbidden", FORBIDDEN_LOT)
     facts = Facts(
         lots=[lot],
         ties=ties.result() if ties else {},

@@ -22,16 +22,17 @@ from stdnum.exceptions import (
     ValidationError,
 )
 
+from credit.domain.errors import DomainError
+
 _ORG_CODE_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
-class IdentifierError(ValueError):
+class IdentifierError(DomainError):
     """A rejected identifier, with the rule it broke (used in intake error reports)."""
 
-    def __init__(self, rule: str, message: str) -> None:
-        super().__init__(message)
-        self.rule = rule
+    def __init__(self, rule: str, message: str, field: str = "identifier") -> None:
+        super().__init__(field, rule, message)
 
 
 def organization_code_check(body: str) -> str:

@@ -17,6 +17,7 @@ from decimal import Decimal
 from functools import lru_cache, partial
 from typing import Any
 
+from credit.domain import ids
 from credit.domain import records as r
 from credit.domain.identifiers import hash_identity_number, mask_identity_number
 
@@ -64,15 +65,15 @@ class GraphWrite:
 
 
 def org_uid(uscc: str) -> str:
-    return f"org:{uscc}"
+    return ids.uid("org", uscc)
 
 
 def person_uid(id_hash: str) -> str:
-    return f"person:{id_hash}"
+    return ids.uid("person", id_hash)
 
 
 def key_uid(kind: str, key: str) -> str:
-    return f"{kind}:{key}"
+    return ids.uid(kind, key)
 
 
 def _norm(value: str) -> str:

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import holidays
 
+from credit.domain.errors import DomainError
 from credit.legal import text
 
 
@@ -212,12 +213,8 @@ _ORDER = (
 )
 
 
-class CaseError(ValueError):
+class CaseError(DomainError):
     """A case whose dates contradict each other; `field` is the snake_case field at fault."""
-
-    def __init__(self, field: str, rule: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.rule = field, rule
 
 
 def check(case: CaseDates) -> None:

@@ -15,8 +15,8 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from credit.assessment import AssessmentError, load_records
+from credit.domain import ids
 from credit.domain.records import ComplaintOutcome
-from credit.intake.mapping import key_uid
 from credit.intake.pipeline import Intake, IntakeReport
 from credit.oversight import draws, inspections
 from credit.oversight.conflicts import KinTie, OrgTie, PersonFacts, Procurement, split
@@ -335,7 +335,7 @@ def decide_complaint(
             "type": "complaint",
             "id": node.props["key"],
             "complainant": current.complainant,
-            "lot": current.lot.removeprefix("lot:"),
+            "lot": ids.key("lot", current.lot),
             "filed_on": current.filed_on.isoformat(),
             "grounds": current.grounds,
             "outcome": outcome.value,
@@ -534,4 +534,4 @@ def _plan_record_or_missing(tx: ManagedTransaction, plan_id: str) -> InspectionP
 
 
 def lot_uid(lot_id: str) -> str:
-    return lot_id if lot_id.startswith("lot:") else key_uid("lot", lot_id)
+    return ids.uid("lot", lot_id)

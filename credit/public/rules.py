@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from credit.domain.errors import DomainError
 from credit.periods import period_end, window_first_day
 from credit.sync.exchange import Subject
 
@@ -46,12 +47,11 @@ Withdrawal = Literal[
 ]
 
 
-class PublicInputError(ValueError):
+class PublicInputError(DomainError):
     """A bad parameter of a public request: `field: rule: message`."""
 
-    def __init__(self, field: str, rule: str, message: str) -> None:
-        super().__init__(f"{field}: {rule}: {message}")
-        self.field, self.rule, self.message = field, rule, message
+    def __str__(self) -> str:
+        return self.describe()
 
 
 class _Public(BaseModel):

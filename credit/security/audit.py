@@ -291,3 +291,26 @@ def verify_chain(store: GraphStore) -> ChainReport:
             count, False, count + 1, "events after the last readable one are missing"
         )
     return ChainReport(count, True, None, None)
+
+
+def search(
+    store: GraphStore,
+    *,
+    target: str | None,
+    actor: str | None,
+    operation: str | None,
+    since: str | None,
+    before: int | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """Audit events newest first, narrowed by whichever filters are given."""
+    rows = store.read(
+        q.AUDIT_SEARCH,
+        target=target,
+        actor=actor,
+        operation=operation,
+        since=since,
+        before=before,
+        limit=limit,
+    )
+    return [row["e"] for row in rows]

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import httpcore
 import httpx
 
+from credit.domain.errors import DomainError
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -55,12 +57,11 @@ _DNS_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-class DestinationError(ValueError):
+class DestinationError(DomainError):
     """A URL we will not send to; `rule` says why (the field is always `url`)."""
 
     def __init__(self, rule: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.rule = "url", rule
+        super().__init__("url", rule, message)
 
 
 @dataclass(frozen=True)

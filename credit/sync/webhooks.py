@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 from cryptography.fernet import Fernet, InvalidToken
 
+from credit.domain.errors import DomainError
 from credit.failures import translate
 from credit.settings import Environment, get_settings
 from credit.store import GraphStore
@@ -41,10 +42,8 @@ BASE_BACKOFF_S = 2.0
 MAX_BACKOFF_S = 3600.0
 
 
-class WebhookError(ValueError):
-    def __init__(self, field: str, rule: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.rule = field, rule
+class WebhookError(DomainError):
+    """A subscription refused (its URL, its secret, its owner)."""
 
 
 def _fernet(deployment_secret: str) -> Fernet:

@@ -1,0 +1,54 @@
+"""The local Neo4j as the CLI and the operators see it: start, stop, status, migrate.
+
+The launcher and the migration runner live under `graph/`; the CLI reaches them only through
+here, so the edges of the application never import `graph` (tests/test_import_rules.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from credit.failures import EX_CONFIG, EnvironmentFailure
+from credit.settings import get_settings
+from graph import launcher
+from graph.migrate import Migration, apply_migrations
+
+Instance = launcher.Instance
+
+
+def local_instance() -> Instance:
+    settings = get_settings()
+    return launcher.instance(settings.instance, settings.local_dir)
+
+
+def start(log: Callable[[str], object]) -> str:
+    """Start the local instance (at once if it is up) and give its Bolt URI."""
+    return launcher.start(local_instance(), log=log)
+
+
+def stop() -> bool:
+    return launcher.stop(local_instance())
+
+
+def status() -> tuple[str, str]:
+    """(state, Bolt URI) of the local instance."""
+    inst = local_instance()
+    return launcher.status(inst), inst.uri
+
+
+def migrate() -> list[Migration]:
+    """Apply the migrations not yet applied; the ones applied now."""
+    from credit.db import get_driver
+
+    return apply_migrations(get_driver(), get_settings().neo4j_database)
+
+
+def local_instance_for(command: str) -> Instance:
+    """The local instance, for commands that stop it (backup, restore): refused on a server."""
+    if get_settings().neo4j_uri:
+        raise EnvironmentFailure(
+            f"`credit {command}` works on the local instance and NEO4J_URI is set",
+            "on a server use `neo4j-admin database dump|load` there (README: Backups)",
+            EX_CONFIG,
+        )
+    return local_instance()
