@@ -23,10 +23,9 @@ from functools import cache, cached_property
 from itertools import accumulate, count
 from typing import Any, TypeVar
 
-from stdnum.cn import ric, uscc
+from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
-from credit.domain.identifiers import organization_code_check
 from credit.domain.records import (
     RECORD_TYPES,
     Acceptance,
@@ -46,6 +45,8 @@ from credit.domain.records import (
     TieKind,
     ViolationCategory,
 )
+from credit.markets.identifiers import USCC_ALPHABET, identity_number
+from credit.markets.identifiers import uscc as make_uscc
 
 JsonRecord = dict[str, Any]
 Ref = dict[str, str]
@@ -57,7 +58,6 @@ _CST = timezone(timedelta(hours=8))
 _FIRST_PUBLICATION = date(2021, 1, 4)
 _LAST_PUBLICATION = date(2026, 10, 20)
 _MA_CODES_FROM = date(2015, 10, 1)  # new registrations got "MA..." organisation codes
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, S, V, Z
 _DIGITS = "0123456789"
 _CENT = Decimal("0.01")
 _LARGE_FINE = Decimal(2_000_000)  # a "relatively large fine" (Regs Art. 19) starts here
@@ -616,11 +616,10 @@ class _Market:
 
         def make() -> str:
             if kind == "91" and registered >= _MA_CODES_FROM:
-                body = "MA" + "".join(self.rng.choices(_USCC_ALPHABET, k=6))
+                body = "MA" + "".join(self.rng.choices(USCC_ALPHABET, k=6))
             else:
                 body = "".join(self.rng.choices(_DIGITS, k=8))
-            stem = kind + region + body + organization_code_check(body)
-            return stem + str(uscc.calc_check_digit(stem))
+            return make_uscc(kind, region, body)
 
         return self._unique(make)
 
@@ -639,8 +638,7 @@ class _Market:
         def make() -> str:
             region = rng.choice(_birth_regions(city, birth.year))
             sequence = rng.randrange(500) * 2 + 1 if is_male else rng.randrange(1, 500) * 2
-            stem = f"{region}{birth:%Y%m%d}{sequence:03d}"
-            return stem + str(ric.calc_check_digit(stem + "0"))
+            return identity_number(region, birth, sequence)
 
         number = self._unique(make)
         family = rng.choices(_SURNAMES, cum_weights=_SURNAME_WEIGHTS)[0]

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
-
-from stdnum.cn import ric, uscc
 
 from credit.domain.identifiers import organization_code_check
 from credit.domain.records import RECORD_ADAPTER
+from credit.markets import identifiers as ids
 
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 def make_uscc(n: int, region: str = "330106") -> str:
-    body = f"{n:08d}"
-    partial = "91" + region + body + organization_code_check(body)
-    return partial + uscc.calc_check_digit(partial)
+    return ids.uscc("91", region, f"{n:08d}")
 
 
 def broken_org_code_uscc(n: int) -> str:
     """Right GB 32100 check character over a wrong GB 11714 organisation-code check."""
     body = f"{n:08d}"
     wrong = next(c for c in "0123456789X" if c != organization_code_check(body))
-    partial = "91330106" + body + wrong
-    return partial + uscc.calc_check_digit(partial)
+    return ids.uscc("91", "330106", body, org_check=wrong)
 
 
 def wrong_check(code: str) -> str:
@@ -32,8 +29,7 @@ def wrong_check(code: str) -> str:
 
 
 def make_id_number(n: int, birth: str = "19800101") -> str:
-    partial = "110101" + birth + f"{n % 1000:03d}"
-    return partial + ric.calc_check_digit(partial + "0")
+    return ids.identity_number("110101", date.fromisoformat(birth), n % 1000)
 
 
 def organization(n: int, **over: Any) -> dict[str, Any]:
