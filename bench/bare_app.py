@@ -26,7 +26,9 @@ def create_bare_app() -> FastAPI:
     schema = build_schema(settings)  # no audit log: no guard
 
     async def context_getter() -> Context:
-        return Context(store, settings.max_page_size, table, BENCH_PRINCIPAL, audit, policy)
+        return Context(
+            store, settings.max_page_size, table, BENCH_PRINCIPAL, audit, policy, settings
+        )
 
     app = FastAPI()
     app.include_router(GraphQLRouter(schema, context_getter=context_getter), prefix="/graphql")

@@ -130,6 +130,7 @@ def ingest(
 ) -> None:
     """Ingest files (our JSON Lines, OCDS or BODS); exit 1 if any record was rejected."""
     from credit.formats import OptionError, leave_known_organizations
+    from credit.intake.service import ingest as ingest_items
     from credit.services import get_intake
 
     if fmt not in READERS:
@@ -145,13 +146,13 @@ def ingest(
         leave_known_organizations(conversion, intake.store.existing_uids)
         total = len(conversion.items)
         with Progress(f"ingest {path.name}", total, "rec") as bar:
-            report = intake.run(conversion.items, progress=bar.update)
-        if fmt == "external":  # name-only entries wait for a supervisor's confirmed match
-            from credit.sync.matching import propose
-
-            listings = [u for u in report.accepted_uids.values() if u.startswith("listing:")]
-            outcome = propose(intake.store, listings)
-            typer.echo(f"name matches: {outcome.proposed} proposed, {outcome.linked} linked")
+            done = ingest_items(
+                intake, conversion.items, progress=bar.update, external=fmt == "external"
+            )
+        report = done.report
+        if done.matches is not None:  # name-only entries wait for a supervisor's match
+            matches = done.matches
+            typer.echo(f"name matches: {matches.proposed} proposed, {matches.linked} linked")
         elapsed = time.monotonic() - started
         for error in [*report.errors, *report.conflicts]:
             origin = conversion.origins.get(error.line)

@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     async def context_getter(request: Request) -> Context:
         principal = getattr(request.state, "principal", None)
-        return Context(store, settings.max_page_size, table, principal, audit, policy)
+        return Context(store, settings.max_page_size, table, principal, audit, policy, settings)
 
     router = ObservedRouter(
         schema,

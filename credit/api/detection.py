@@ -35,7 +35,7 @@ from credit.detection.flag_store import (
     ReviewDecision,
     StoredFlag,
 )
-from credit.detection.registry import DETECTORS, default_settings
+from credit.detection.registry import DETECTORS
 from credit.detection.scan import FORBIDDEN_LOT, DetectionError, detect_lot
 from credit.domain import ids
 from credit.security import visibility as vis
@@ -428,7 +428,7 @@ class DetectionQuery:
         if run:
             # the detectors' reads go out at once; the scope is checked before any write
             result = await asyncio.to_thread(
-                detect_lot, c.store, lot, default_settings(), may_see, history
+                detect_lot, c.store, lot, c.detectors, may_see, history
             )
             flags, screen, seconds = result.flags, result.screen, result.seconds
         else:
@@ -453,8 +453,8 @@ class DetectionQuery:
         )
 
     @strawberry.field(description="The detectors: legal basis, what they read, their settings.")
-    def detectors(self) -> list[DetectorInfo]:
-        settings = default_settings()
+    def detectors(self, info: Info) -> list[DetectorInfo]:
+        settings = ctx(info).detectors
         return [
             DetectorInfo(
                 id=d.id,

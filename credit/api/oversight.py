@@ -23,7 +23,7 @@ from credit.oversight.config import load_plan_rules
 from credit.oversight.deadlines import Deadline, Step, StepState, Unit
 from credit.security import visibility as vis
 from credit.security.permissions import Role
-from credit.services import get_intake, get_mapper
+from credit.services import get_mapper
 from credit.sync.exchange import InspectionPlanRecord
 
 T = TypeVar("T")
@@ -39,6 +39,7 @@ async def _call(fn: Callable[..., T], *args: Any) -> T:
 
 
 async def _rate(
+    info: Info,
     party: dict[str, str],
     subject: str,
     rater: str,
@@ -50,7 +51,7 @@ async def _rate(
     """One rating through the normal intake (an Evaluation record), as the caller sees it."""
     uid = await _call(
         service.rate,
-        get_intake(),
+        ctx(info).intake,
         party,
         subject,
         rater,
@@ -435,7 +436,7 @@ class OversightMutation:
             "grounds": input.grounds,
         }
         steps = vars(input.steps) if input.steps else {}
-        uid = await _call(service.record_complaint, get_intake(), c.store, record, steps)
+        uid = await _call(service.record_complaint, ctx(info).intake, c.store, record, steps)
         return ComplaintCase.of(await _call(service.complaint_status, c.store, uid, input.filed_on))
 
     @strawberry.mutation(description="Record procedural dates of a complaint.")
@@ -457,7 +458,7 @@ class OversightMutation:
     ) -> ComplaintCase:
         uid = ids.uid("complaint", str(id))
         status = await _call(
-            service.decide_complaint, get_intake(), ctx(info).store, uid, outcome, decided_on
+            service.decide_complaint, ctx(info).intake, ctx(info).store, uid, outcome, decided_on
         )
         return ComplaintCase.of(status)
 
@@ -477,7 +478,7 @@ class OversightMutation:
         if agency is None or purchaser is None:
             raise bad_input("projectId", "no_agency", "the project was not run by an agency")
         return await _rate(
-            {"org": agency}, f"org:{agency}", purchaser, project, score, rated_on, comment
+            info, {"org": agency}, f"org:{agency}", purchaser, project, score, rated_on, comment
         )
 
     @strawberry.mutation(
@@ -502,7 +503,9 @@ class OversightMutation:
             raise bad_input("expertIdNumber", "not_a_reviewer", "no review of this project")
         mine = c.caller.organization if Role.SUPERVISOR not in c.caller.roles else None
         rater = _checked(validate_uscc, "rater", mine or agency or purchaser or "")
-        return await _rate({"person": id_number}, subject, rater, project, score, rated_on, comment)
+        return await _rate(
+            info, {"person": id_number}, subject, rater, project, score, rated_on, comment
+        )
 
     @strawberry.mutation(
         description="Draw and publish a double-random inspection plan with these inspectors."

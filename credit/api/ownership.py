@@ -14,7 +14,6 @@ from credit.api.errors import bad_input
 from credit.api.pagination import page_size
 from credit.api.types import ctx
 from credit.intake import ownership
-from credit.services import get_intake
 
 
 @strawberry.type
@@ -81,7 +80,7 @@ class OwnershipMutation:
         caller = ctx(info).caller
         try:
             done = await asyncio.to_thread(
-                ownership.amend, get_intake(), str(id), record, caller.subject, reason
+                ownership.amend, ctx(info).intake, str(id), record, caller.subject, reason
             )
         except ownership.AmendRefused as exc:
             e = exc.error

@@ -60,14 +60,14 @@ from credit.domain import records as r
 from credit.domain.identifiers import IdentifierError, validate_uscc
 from credit.intake.mapping import org_uid
 from credit.intake.pipeline import IntakeReport
+from credit.intake.service import ingest
 from credit.observability.graphql import Observe
 from credit.security.audit import AuditLog, verify_chain
 from credit.security.audit import search as audit_search
 from credit.security.permissions import PermissionTable, Role, load_table
-from credit.services import get_intake
 from credit.settings import Environment, Settings
 from credit.store import StoredNode
-from credit.sync import external, matching
+from credit.sync import external
 
 MAX_RECORDS_PER_CALL = 1000
 _SEARCH_LABELS = {"org": "Organization", "person": "Person", "project": "Project", "lot": "Lot"}
@@ -83,12 +83,14 @@ async def _written(info: Info, uid: str) -> StoredNode:
     return node
 
 
-def _ingest(records: list[Any], source: str | None = None) -> IntakeReport:
-    return get_intake().run(enumerate(records, start=1), allowed_source=source)
+async def _ingest(info: Info, records: list[Any], source: str | None = None) -> IntakeReport:
+    items = enumerate(records, start=1)
+    done = await asyncio.to_thread(ingest, ctx(info).intake, items, allowed_source=source)
+    return done.report
 
 
-async def _ingest_one(record: dict[str, Any]) -> str:
-    report = await asyncio.to_thread(_ingest, [record])
+async def _ingest_one(info: Info, record: dict[str, Any]) -> str:
+    report = await _ingest(info, [record])
     if report.errors:
         raise rejected_record(report.errors)
     return report.accepted_uids[1]
@@ -471,7 +473,7 @@ class Mutation(
         caller = ctx(info).caller
         # An external system writes its own source only; supervisors may write any.
         source = None if Role.SUPERVISOR in caller.roles else caller.source or "-"
-        report = await asyncio.to_thread(_ingest, records, source)
+        report = await _ingest(info, records, source)
         return _result(report)
 
     @strawberry.mutation(
@@ -491,14 +493,12 @@ class Mutation(
                 "source", "source.forbidden", f"this client writes {caller.source!r} only"
             )
         items = list(external.convert(source, enumerate(records, start=1)))
-        report = await asyncio.to_thread(get_intake().run, items)
-        listings = [u for u in report.accepted_uids.values() if u.startswith("listing:")]
-        await asyncio.to_thread(matching.propose, ctx(info).store, listings)
-        return _result(report)
+        done = await asyncio.to_thread(ingest, ctx(info).intake, items, external=True)
+        return _result(done.report)
 
     @strawberry.mutation
     async def upsert_organization(self, info: Info, input: OrganizationInput) -> Organization:
-        uid = await _ingest_one(_record("organization", vars(input)))
+        uid = await _ingest_one(info, _record("organization", vars(input)))
         return Organization.of(await _written(info, uid))
 
     @strawberry.mutation
@@ -507,7 +507,7 @@ class Mutation(
         specialties = data.pop("expert_specialties")
         if specialties is not None:
             data["expert"] = {"specialties": specialties}
-        uid = await _ingest_one(_record("person", data))
+        uid = await _ingest_one(info, _record("person", data))
         return Person.of(await _written(info, uid))
 
     @strawberry.mutation(
@@ -520,7 +520,7 @@ class Mutation(
             raise bad_input("subject", "one_of", "give exactly one of subjectUscc, subjectIdNumber")
         data["subject"] = {"org": uscc} if uscc else {"person": id_number}
         data["project"], data["lot"] = data.pop("project_id"), data.pop("lot_id")
-        uid = await _ingest_one(_record("violation", data))
+        uid = await _ingest_one(info, _record("violation", data))
         return Violation.of(await _written(info, uid))
 
 

@@ -21,7 +21,6 @@ from credit.api.types import ctx
 from credit.domain.errors import DomainError
 from credit.security.audit import AuditLog
 from credit.security.permissions import Role, load_table
-from credit.settings import get_settings
 from credit.store import GraphStore, native
 from credit.sync import feed, matching, webhooks
 
@@ -148,7 +147,7 @@ class SyncMutation:
         sub_id = await asyncio.to_thread(
             webhooks.register,
             c.store,
-            get_settings().effective_secret(),
+            c.settings.effective_secret(),
             url,
             secret,
             c.caller.subject,

@@ -6,6 +6,7 @@ import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
+from functools import cached_property
 from typing import Annotated, Any, TypeVar
 
 import strawberry
@@ -24,12 +25,16 @@ from strawberry.fastapi import BaseContext
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from credit.detection.registry import DetectionSettings, default_settings
 from credit.domain import ids
 from credit.domain import records as r
+from credit.intake.pipeline import Intake
 from credit.policy import Policy
 from credit.security import visibility as vis
 from credit.security.audit import AuditLog
 from credit.security.permissions import FieldRule, Mask, PermissionTable, Principal
+from credit.services import get_mapper
+from credit.settings import Settings
 from credit.store import GraphStore, StoredNode
 
 # Registering the domain enums makes them GraphQL enums; they stay defined once.
@@ -82,8 +87,10 @@ class Context(BaseContext):
         principal: Principal | None,
         audit: AuditLog,
         policy: Policy,
+        settings: Settings,
     ) -> None:
         super().__init__()
+        self.settings = settings  # the request's settings, policy and plans, never globals
         self.store = store
         self.loaders = Loaders(store)
         self.max_page_size = max_page_size
@@ -92,6 +99,14 @@ class Context(BaseContext):
         self.audit = audit
         self.policy = policy
         self.units: dict[str, asyncio.Future[vis.Units | None]] = {}
+
+    @cached_property
+    def intake(self) -> Intake:
+        return Intake(self.store, get_mapper(), self.settings.ingest_batch_size)
+
+    @cached_property
+    def detectors(self) -> DetectionSettings:
+        return default_settings()
 
     @property
     def caller(self) -> Principal:
@@ -603,9 +618,7 @@ async def _masked(c: Context, rule: FieldRule, root: Any, name: str, value: Any)
 
 
 def _pseudonym_key(c: Context) -> bytes:
-    from credit.settings import get_settings
-
-    return vis.pseudonym_key(get_settings().effective_secret())
+    return vis.pseudonym_key(c.settings.effective_secret())
 
 
 def _refused(field: str, message: str) -> GraphQLError:
