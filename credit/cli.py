@@ -168,6 +168,23 @@ def ingest(
 
 
 @app.command()
+def model(
+    out: Annotated[Path, typer.Option(help="where to write the model's documentation")] = Path(
+        "docs/model.md"
+    ),
+) -> None:
+    """Write the record model's documentation from its one description."""
+    from credit.domain.model import document
+    from credit.security.permissions import load_table
+
+    table = load_table()
+    redacted = {k: (list(v.properties), [str(r) for r in v.roles]) for k, v in table.redact.items()}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(document(redacted), encoding="utf-8")
+    typer.echo(f"wrote {out}")
+
+
+@app.command()
 def demo(
     suppliers: int = 3000,
     seed: int = 20151,

@@ -26,7 +26,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from credit.detection.registry import DetectionSettings, default_settings
-from credit.domain import ids
+from credit.domain import ids, model
 from credit.domain import records as r
 from credit.intake.pipeline import Intake
 from credit.policy import Policy
@@ -161,11 +161,32 @@ async def _related(
     return [make(n) for n in nodes]
 
 
-async def _one(
-    info: Info, uid: str, rel_type: str, outgoing: bool, make: Callable[[StoredNode], T]
-) -> T | None:
-    found = await _related(info, uid, rel_type, outgoing, make)
-    return found[0] if found else None
+C = TypeVar("C")
+
+
+def linked(*names: str) -> Callable[[type[C]], type[C]]:
+    """The type's relationship fields, in this order, as the record description gives them
+    (credit/domain/model.py: the relationship type, its direction, one or many)."""
+
+    def add(cls: type[C]) -> type[C]:
+        found = model.traversals(cls.__name__)
+        for name in names:
+            step = found[name]
+            setattr(cls, name, strawberry.field(resolver=_follow(step), description=step.doc))
+        return cls
+
+    return add
+
+
+def _follow(step: model.Traversal) -> Callable[..., Awaitable[Any]]:
+    async def resolve(self: Node, info: Info) -> Any:
+        make = party if step.returns == "Party" else globals()[step.returns].of
+        found = await _related(info, self.id, step.type, step.outgoing, make)
+        return found if step.many else (found[0] if found else None)
+
+    shown = f"list[{step.returns}]" if step.many else f"{step.returns} | None"
+    resolve.__annotations__ = {**resolve.__annotations__, "return": shown}
+    return resolve
 
 
 def _plain(value: Any) -> Any:
@@ -262,6 +283,7 @@ class Person(Node):
 
 
 @strawberry.type
+@linked("violations", "listings", "bids")
 class Organization(Node):
     uscc: str
     name: str
@@ -285,18 +307,6 @@ class Organization(Node):
             provenance=provenance(p),
         )
 
-    @strawberry.field(description="Violations recorded against this organisation, any status.")
-    async def violations(self, info: Info) -> list[Violation]:
-        return await _related(info, self.id, "AGAINST", False, Violation.of)
-
-    @strawberry.field(description="External list entries (courts, tax, other regions).")
-    async def listings(self, info: Info) -> list[ExternalListing]:
-        return await _related(info, self.id, "LISTS", False, ExternalListing.of)
-
-    @strawberry.field
-    async def bids(self, info: Info) -> list[Bid]:
-        return await _related(info, self.id, "SUBMITTED", True, Bid.of)
-
 
 Party = Annotated[Organization | Person, strawberry.union("Party")]
 
@@ -306,6 +316,7 @@ def party(node: StoredNode) -> Organization | Person:
 
 
 @strawberry.type
+@linked("purchaser", "agency", "lots")
 class Project(Node):
     project_id: str
     name: str
@@ -331,20 +342,9 @@ class Project(Node):
             provenance=provenance(p),
         )
 
-    @strawberry.field
-    async def purchaser(self, info: Info) -> Organization | None:
-        return await _one(info, self.id, "PURCHASED_BY", True, Organization.of)
-
-    @strawberry.field
-    async def agency(self, info: Info) -> Organization | None:
-        return await _one(info, self.id, "RUN_BY", True, Organization.of)
-
-    @strawberry.field
-    async def lots(self, info: Info) -> list[Lot]:
-        return await _related(info, self.id, "HAS_LOT", True, Lot.of)
-
 
 @strawberry.type
+@linked("project", "bids")
 class Lot(Node):
     lot_id: str
     name: str
@@ -364,16 +364,9 @@ class Lot(Node):
             provenance=provenance(p),
         )
 
-    @strawberry.field
-    async def project(self, info: Info) -> Project | None:
-        return await _one(info, self.id, "HAS_LOT", False, Project.of)
-
-    @strawberry.field
-    async def bids(self, info: Info) -> list[Bid]:
-        return await _related(info, self.id, "FOR_LOT", False, Bid.of)
-
 
 @strawberry.type
+@linked("supplier", "lot")
 class Bid(Node):
     bid_id: str
     price: Money
@@ -397,16 +390,9 @@ class Bid(Node):
             provenance=provenance(p),
         )
 
-    @strawberry.field
-    async def supplier(self, info: Info) -> Organization | None:
-        return await _one(info, self.id, "SUBMITTED", False, Organization.of)
-
-    @strawberry.field
-    async def lot(self, info: Info) -> Lot | None:
-        return await _one(info, self.id, "FOR_LOT", True, Lot.of)
-
 
 @strawberry.type
+@linked("subject")
 class Violation(Node):
     violation_id: str
     category: r.ViolationCategory
@@ -447,10 +433,6 @@ class Violation(Node):
             status_date=p.get("status_date"),
             provenance=provenance(p),
         )
-
-    @strawberry.field
-    async def subject(self, info: Info) -> Party | None:
-        return await _one(info, self.id, "AGAINST", True, party)
 
 
 @strawberry.type
