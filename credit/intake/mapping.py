@@ -17,11 +17,12 @@ from decimal import Decimal
 from functools import lru_cache, partial
 from typing import Any
 
-from credit.domain import ids
+from credit.domain import ids, model
 from credit.domain import records as r
 from credit.domain.identifiers import hash_identity_number, mask_identity_number
 
 Props = dict[str, Any]
+_MONEY = frozenset({"budget", "price", "amount", "fine"})  # stored as _amount, _exact, _currency
 
 
 @dataclass(frozen=True)
@@ -115,18 +116,18 @@ class Mapper:
         self._by_type: dict[type[Any], Callable[[Any], GraphWrite]] = {
             r.Organization: self._organization,
             r.Person: self._person,
-            r.Group: self._group,
+            r.Group: self._described,
             r.Tie: self._tie,
-            r.Project: self._project,
-            r.Lot: self._lot,
+            r.Project: self._described,
+            r.Lot: self._described,
             r.Bid: self._bid,
-            r.Award: self._award,
-            r.Contract: self._contract,
+            r.Award: self._described,
+            r.Contract: self._described,
             r.Review: self._review,
-            r.Violation: self._violation,
+            r.Violation: self._described,
             r.ExternalListing: self._listing,
-            r.Complaint: self._complaint,
-            r.Evaluation: self._evaluation,
+            r.Complaint: self._described,
+            r.Evaluation: self._described,
         }
 
     def person_uid_for(self, id_number: str) -> str:
@@ -147,6 +148,47 @@ class Mapper:
         if isinstance(ref, r.ProjectRef):
             return key_uid("project", ref.project)
         return key_uid("group", ref.group)
+
+    def _target(self, target: model.Target, value: Any) -> str:
+        if target == "org":
+            return org_uid(value)
+        if target == "party":
+            return self.party_uid(value)
+        if target == "identity":
+            return self.person_uid_for(value)
+        return key_uid(target, value)
+
+    def _linked(self, write: GraphWrite, record: Any, kind: model.Kind) -> GraphWrite:
+        """The relationships of the record's reference fields, as its description gives them
+        (names, directions, one or many); the refs say which field named each other end."""
+        for link in kind.links:
+            if link.target == "hub" or "." in link.field:
+                continue  # identifier hubs and nested fields are mapped by the kind itself
+            value = getattr(record, link.field)
+            for i, one in enumerate(value if link.many else [value]):
+                if not one:
+                    continue
+                other = self._target(link.target, one)
+                write.refs[other] = f"{link.field}.{i}" if link.many else link.field
+                ends = (write.uid, other) if link.outgoing else (other, write.uid)
+                write.edges.append(EdgeWrite(link.type, *ends))
+        return write
+
+    def _described(self, record: Any) -> GraphWrite:
+        """A record whose properties are its fields of the same names (money expanded, lists
+        sorted) and whose relationships are its links: the description is the whole mapping."""
+        kind = model.BY_TYPE[record.type]
+        uid = key_uid(kind.prefix, record.id)
+        props: Props = {"key": record.id}
+        for name in kind.properties[1:]:  # the first is the key
+            value = getattr(record, name)
+            if isinstance(value, r.Money) or (value is None and name in _MONEY):
+                props |= _money(name, value)
+            else:
+                props[name] = sorted(value) if isinstance(value, list) else value
+        return self._linked(
+            GraphWrite(uid, NodeWrite(uid, kind.labels, _clean(props))), record, kind
+        )
 
     def map(self, record: r.Record) -> GraphWrite:
         write = self._by_type[type(record)](record)
@@ -217,11 +259,6 @@ class Mapper:
         self._contact_hubs(write, rec.phones, rec.emails, [])
         return write
 
-    def _group(self, rec: r.Group) -> GraphWrite:
-        uid = key_uid("group", rec.id)
-        props = _clean({"key": rec.id, "name": rec.name, "kind": rec.kind})
-        return GraphWrite(uid, NodeWrite(uid, ("Group",), props))
-
     def _tie(self, rec: r.Tie) -> GraphWrite:
         start, end = self.party_uid(rec.source_party), self.party_uid(rec.target)
         key = f"{rec.kind}|{start}|{end}|{rec.valid_from or ''}"
@@ -241,43 +278,6 @@ class Mapper:
         return write
 
     # -- procurement ---------------------------------------------------------------------
-
-    def _project(self, rec: r.Project) -> GraphWrite:
-        uid = key_uid("project", rec.id)
-        props = _clean(
-            {
-                "key": rec.id,
-                "name": rec.name,
-                "ocid": rec.ocid,
-                "method": rec.method,
-                "category": rec.category,
-                "published_on": rec.published_on,
-                **_money("budget", rec.budget),
-            }
-        )
-        write = GraphWrite(uid, NodeWrite(uid, ("Project",), props))
-        write.refs[org_uid(rec.purchaser)] = "purchaser"
-        write.edges.append(EdgeWrite("PURCHASED_BY", uid, org_uid(rec.purchaser)))
-        if rec.agency:
-            write.refs[org_uid(rec.agency)] = "agency"
-            write.edges.append(EdgeWrite("RUN_BY", uid, org_uid(rec.agency)))
-        return write
-
-    def _lot(self, rec: r.Lot) -> GraphWrite:
-        uid = key_uid("lot", rec.id)
-        props = _clean(
-            {
-                "key": rec.id,
-                "name": rec.name,
-                "bid_deadline": rec.bid_deadline,
-                **_money("budget", rec.budget),
-            }
-        )
-        write = GraphWrite(uid, NodeWrite(uid, ("Lot",), props))
-        project = key_uid("project", rec.project)
-        write.refs[project] = "project"
-        write.edges.append(EdgeWrite("HAS_LOT", project, uid))
-        return write
 
     def _bid(self, rec: r.Bid) -> GraphWrite:
         uid = key_uid("bid", rec.id)
@@ -346,37 +346,6 @@ class Mapper:
             write.edges.append(EdgeWrite("CREATED_ON", uid, hub))
         return write
 
-    def _award(self, rec: r.Award) -> GraphWrite:
-        uid = key_uid("award", rec.id)
-        props = _clean(
-            {"key": rec.id, "awarded_on": rec.awarded_on, **_money("amount", rec.amount)}
-        )
-        write = GraphWrite(uid, NodeWrite(uid, ("Award",), props))
-        lot, supplier = key_uid("lot", rec.lot), org_uid(rec.supplier)
-        write.refs |= {lot: "lot", supplier: "supplier"}
-        write.edges += [EdgeWrite("AWARD_OF", uid, lot), EdgeWrite("WON_BY", uid, supplier)]
-        if rec.bid:
-            write.refs[key_uid("bid", rec.bid)] = "bid"
-            write.edges.append(EdgeWrite("FROM_BID", uid, key_uid("bid", rec.bid)))
-        return write
-
-    def _contract(self, rec: r.Contract) -> GraphWrite:
-        uid = key_uid("contract", rec.id)
-        props = _clean(
-            {
-                "key": rec.id,
-                "signed_on": rec.signed_on,
-                "acceptance": rec.acceptance,
-                "accepted_on": rec.accepted_on,
-                **_money("amount", rec.amount),
-            }
-        )
-        write = GraphWrite(uid, NodeWrite(uid, ("Contract",), props))
-        award = key_uid("award", rec.award)
-        write.refs[award] = "award"
-        write.edges.append(EdgeWrite("UNDER_AWARD", uid, award))
-        return write
-
     def _review(self, rec: r.Review) -> GraphWrite:
         uid = key_uid("review", rec.id)
         expert, lot = self.person_uid_for(rec.expert), key_uid("lot", rec.lot)
@@ -386,39 +355,6 @@ class Mapper:
         return write
 
     # -- credit records ------------------------------------------------------------------
-
-    def _violation(self, rec: r.Violation) -> GraphWrite:
-        uid = key_uid("violation", rec.id)
-        props = _clean(
-            {
-                "key": rec.id,
-                "category": rec.category,
-                "severity": rec.severity,
-                "decision_number": rec.decision_number,
-                "authority": rec.authority,
-                "basis": rec.basis,
-                "penalty_types": sorted(rec.penalty_types),
-                "penalty_content": rec.penalty_content,
-                "decided_on": rec.decided_on,
-                "ban_start": rec.ban_start,
-                "ban_end": rec.ban_end,
-                "publication_end": rec.publication_end,
-                "status": rec.status,
-                "status_date": rec.status_date,
-                "suspended_on": rec.suspended_on,
-                "suspension_lifted_on": rec.suspension_lifted_on,
-                **_money("fine", rec.fine),
-            }
-        )
-        write = GraphWrite(uid, NodeWrite(uid, ("Record", "Violation"), props))
-        subject = self.party_uid(rec.subject)
-        write.refs[subject] = "subject"
-        write.edges.append(EdgeWrite("AGAINST", uid, subject))
-        for name, kind, value in (("project", "project", rec.project), ("lot", "lot", rec.lot)):
-            if value:
-                write.refs[key_uid(kind, value)] = name
-                write.edges.append(EdgeWrite("IN_PROCUREMENT", uid, key_uid(kind, value)))
-        return write
 
     def _listing(self, rec: r.ExternalListing) -> GraphWrite:
         uid = key_uid("listing", rec.id)
@@ -435,46 +371,5 @@ class Mapper:
                 "retracted_on": rec.retracted_on,
             }
         )
-        write = GraphWrite(uid, NodeWrite(uid, ("Record", "ExternalListing"), props))
-        if rec.subject is not None:
-            write.refs[org_uid(rec.subject)] = "subject"
-            write.edges.append(EdgeWrite("LISTS", uid, org_uid(rec.subject)))
-        if rec.subject_person is not None:
-            person = self.person_uid_for(rec.subject_person)
-            write.refs[person] = "subject_person"
-            write.edges.append(EdgeWrite("LISTS", uid, person))
-        return write
-
-    def _complaint(self, rec: r.Complaint) -> GraphWrite:
-        uid = key_uid("complaint", rec.id)
-        props = _clean(
-            {
-                "key": rec.id,
-                "filed_on": rec.filed_on,
-                "grounds": rec.grounds,
-                "outcome": rec.outcome,
-                "decided_on": rec.decided_on,
-                "decision_number": rec.decision_number,
-            }
-        )
-        write = GraphWrite(uid, NodeWrite(uid, ("Record", "Complaint"), props))
-        complainant, lot = org_uid(rec.complainant), key_uid("lot", rec.lot)
-        write.refs |= {complainant: "complainant", lot: "lot"}
-        write.edges += [EdgeWrite("FILED_BY", uid, complainant), EdgeWrite("ABOUT", uid, lot)]
-        return write
-
-    def _evaluation(self, rec: r.Evaluation) -> GraphWrite:
-        uid = key_uid("evaluation", rec.id)
-        props = _clean(
-            {"key": rec.id, "score": rec.score, "rated_on": rec.rated_on, "comment": rec.comment}
-        )
-        write = GraphWrite(uid, NodeWrite(uid, ("Record", "Evaluation"), props))
-        subject, rater = self.party_uid(rec.subject), org_uid(rec.rater)
-        project = key_uid("project", rec.project)
-        write.refs |= {subject: "subject", rater: "rater", project: "project"}
-        write.edges += [
-            EdgeWrite("RATES", uid, subject),
-            EdgeWrite("RATED_BY", uid, rater),
-            EdgeWrite("FOR_PROJECT", uid, project),
-        ]
-        return write
+        kind = model.BY_TYPE[rec.type]
+        return self._linked(GraphWrite(uid, NodeWrite(uid, kind.labels, props)), rec, kind)
