@@ -300,6 +300,22 @@ def _complete_awards_and_bids(release: dict[str, Any]) -> tuple[list[Any], list[
     return complete_awards, details
 
 
+def get_sole_winner_and_bids(release: dict[str, Any]) -> tuple[str, list[Any]] | None:
+    """The one supplier of the one complete award, and the bids, once all awards are final
+    (the shape R024, R058 and R025 compare bids against)."""
+    found = get_complete_awards_and_bids_if_all_awards_final(release)
+    if found is None:
+        return None
+    complete_awards, details = found
+    if len(complete_awards) != 1:
+        return None
+    suppliers = get_list(complete_awards[0], "suppliers")
+    if suppliers is None or len(suppliers) != 1:
+        return None
+    supplier_id = get_str(suppliers[0], "id")
+    return None if supplier_id is None else (supplier_id, details)
+
+
 def get_tenderer_and_value_of_valid_bids(details: list[Any]) -> list[tuple[str, float, str]]:
     tuples = []
     for bid in details:
@@ -325,6 +341,23 @@ def mul_add(a: float, b: float, c: float) -> float:
     if not all(math.isfinite(x) for x in (a, b, c)):
         return a * b + c
     return float(_Exact(a) * _Exact(b) + _Exact(c))
+
+
+def tukey_fences(state: State, code: str, data: Iterable[float], prefix: str = "") -> Fences:
+    """Q1 and Q3 of the data, recorded in the indicator's Meta, and Tukey's fences
+    (Q1 - 1.5 IQR, Q3 + 1.5 IQR) with cardinal's fused multiply-add."""
+    values = list(data)
+    q1, q3 = quantile(values, 0.25), quantile(values, 0.75)
+    state.set_meta(code, f"{prefix}q1", q1)
+    state.set_meta(code, f"{prefix}q3", q3)
+    return Fences(q1, mul_add(q3 - q1, -1.5, q1), mul_add(q3 - q1, 1.5, q3))
+
+
+@dataclass(frozen=True)
+class Fences:
+    q1: float
+    lower: float
+    upper: float
 
 
 def quantile(data: Iterable[float], tau: float) -> float:

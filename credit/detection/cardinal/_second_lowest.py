@@ -11,9 +11,7 @@ from typing import Any
 from credit.detection.cardinal._common import (
     PriceComparisonCalculator,
     State,
-    get_complete_awards_and_bids_if_all_awards_final,
-    get_list,
-    get_str,
+    get_sole_winner_and_bids,
     get_tenderer_and_value_of_valid_bids,
 )
 
@@ -22,18 +20,10 @@ class SecondLowestBidRatio(PriceComparisonCalculator):
     def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
         if not self.compares_prices(release):
             return
-        found = get_complete_awards_and_bids_if_all_awards_final(release)
+        found = get_sole_winner_and_bids(release)
         if found is None:
             return
-        complete_awards, details = found
-        if len(complete_awards) != 1:
-            return
-        suppliers = get_list(complete_awards[0], "suppliers")
-        if suppliers is None or len(suppliers) != 1:
-            return
-        supplier_id = get_str(suppliers[0], "id")
-        if supplier_id is None:
-            return
+        supplier_id, details = found
 
         winner: str | None = None
         winner_amount: float | None = None

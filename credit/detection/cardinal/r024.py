@@ -14,8 +14,7 @@ from credit.detection.cardinal._common import (
     Calculator,
     Settings,
     State,
-    mul_add,
-    quantile,
+    tukey_fences,
 )
 
 
@@ -25,12 +24,8 @@ class R024(Calculator):
 
     def finalize(self, state: State) -> None:
         if self.threshold is None:
-            ratios = list(state.second_lowest_bid_ratios.values())
-            q1 = quantile(ratios, 0.25)
-            q3 = quantile(ratios, 0.75)
-            state.set_meta("R024", "q1", q1)
-            state.set_meta("R024", "q3", q3)
-            lower_fence = mul_add(q3 - q1, -1.5, q1)
+            fences = tukey_fences(state, "R024", state.second_lowest_bid_ratios.values())
+            lower_fence, q1 = fences.lower, fences.q1
         else:
             lower_fence, q1 = self.threshold, 1.0  # dummy q1 to pass the guard
         state.set_meta("R024", "lower_fence", lower_fence)

@@ -16,11 +16,11 @@ from credit.detection.cardinal._common import (
     Settings,
     State,
     add_fraction,
-    get_complete_awards_and_bids_if_all_awards_final,
     get_list,
+    get_sole_winner_and_bids,
     get_str,
-    mul_add,
     quantile,
+    tukey_fences,
 )
 
 DEFAULT_PERCENTILE = 75
@@ -34,18 +34,10 @@ class R025(Calculator):
         self.threshold = setting.threshold if setting is not None else None
 
     def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
-        found = get_complete_awards_and_bids_if_all_awards_final(release)
+        found = get_sole_winner_and_bids(release)
         if found is None:
             return
-        complete_awards, details = found
-        if len(complete_awards) != 1:
-            return
-        suppliers = get_list(complete_awards[0], "suppliers")
-        if suppliers is None or len(suppliers) != 1:
-            return
-        supplier_id = get_str(suppliers[0], "id")
-        if supplier_id is None:
-            return
+        supplier_id, details = found
         valid_ids: set[str] = set()
         for bid in details:
             tenderers = get_list(bid, "tenderers")
@@ -64,12 +56,8 @@ class R025(Calculator):
         fractions = state.r025_tenderer
         upper_fence = quantile((float(d) for _, d in fractions.values()), self.percentile / 100)
         if self.threshold is None:
-            ratios = [n / d for n, d in fractions.values()]
-            q1 = quantile(ratios, 0.25)
-            q3 = quantile(ratios, 0.75)
-            state.set_meta("R025", "q1", q1)
-            state.set_meta("R025", "q3", q3)
-            lower_fence = mul_add(q3 - q1, -1.5, q1)
+            fences = tukey_fences(state, "R025", (n / d for n, d in fractions.values()))
+            lower_fence, q1 = fences.lower, fences.q1
         else:
             lower_fence, q1 = self.threshold, 1.0  # dummy q1 to pass the guard
         state.set_meta("R025", "upper_fence", upper_fence)

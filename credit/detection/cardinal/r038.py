@@ -23,8 +23,7 @@ from credit.detection.cardinal._common import (
     get_list,
     get_str,
     get_submitted_bids,
-    mul_add,
-    quantile,
+    tukey_fences,
 )
 
 DEFAULT_MINIMUM_SUBMITTED_BIDS = 2
@@ -76,11 +75,7 @@ class R038(Calculator):
         if not ratios:
             return
         if self.threshold is None:
-            q1 = quantile(ratios.values(), 0.25)
-            q3 = quantile(ratios.values(), 0.75)
-            state.set_meta("R038", f"{group}_q1", q1)
-            state.set_meta("R038", f"{group}_q3", q3)
-            upper_fence = mul_add(q3 - q1, 1.5, q3)
+            upper_fence = tukey_fences(state, "R038", ratios.values(), f"{group}_").upper
         else:
             upper_fence = self.threshold
         state.set_meta("R038", f"{group}_upper_fence", upper_fence)

@@ -19,8 +19,7 @@ from credit.detection.cardinal._common import (
     get_dict,
     get_list,
     get_str,
-    mul_add,
-    quantile,
+    tukey_fences,
 )
 
 DEFAULT_DIGITS = 2
@@ -72,11 +71,7 @@ class R048(Calculator):
         }
         state.r048_classifications.clear()
         if self.threshold is None:
-            q1 = quantile(lengths.values(), 0.25)
-            q3 = quantile(lengths.values(), 0.75)
-            state.set_meta("R048", "q1", q1)
-            state.set_meta("R048", "q3", q3)
-            upper_fence = mul_add(q3 - q1, 1.5, q3)
+            upper_fence = tukey_fences(state, "R048", lengths.values()).upper
         else:
             upper_fence = float(self.threshold)
         state.set_meta("R048", "upper_fence", upper_fence)

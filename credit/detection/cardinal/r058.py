@@ -14,8 +14,7 @@ from credit.detection.cardinal._common import (
     Calculator,
     Settings,
     State,
-    mul_add,
-    quantile,
+    tukey_fences,
 )
 
 
@@ -25,12 +24,7 @@ class R058(Calculator):
 
     def finalize(self, state: State) -> None:
         if self.threshold is None:
-            ratios = list(state.second_lowest_bid_ratios.values())
-            q1 = quantile(ratios, 0.25)
-            q3 = quantile(ratios, 0.75)
-            state.set_meta("R058", "q1", q1)
-            state.set_meta("R058", "q3", q3)
-            upper_fence = mul_add(q3 - q1, 1.5, q3)
+            upper_fence = tukey_fences(state, "R058", state.second_lowest_bid_ratios.values()).upper
         else:
             upper_fence = self.threshold
         state.set_meta("R058", "upper_fence", upper_fence)
