@@ -6,57 +6,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from credit.domain import model
 from credit.domain.errors import DomainError
 from credit.store import GraphStore, StoredEdge, StoredNode
 
 MAX_DEPTH = 4
 MAX_NODES = 1000
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
-RELATIONSHIP_TYPES = frozenset(
-    {
-        "LEGAL_REP_OF",
-        "RESPONSIBLE_FOR",
-        "OWNS",
-        "CONTROLS",
-        "MANAGES",
-        "DIRECTOR_OF",
-        "SUPERVISOR_OF",
-        "EMPLOYED_BY",
-        "RELATIVE_OF",
-        "MEMBER_OF",
-        "PROVIDED_SERVICE",
-        "HAS_PHONE",
-        "HAS_EMAIL",
-        "HOLDS_ACCOUNT",
-        "LOCATED_AT",
-        "WORKS_FOR",
-        "PURCHASED_BY",
-        "RUN_BY",
-        "HAS_LOT",
-        "SUBMITTED",
-        "FOR_LOT",
-        "CONSORTIUM_MEMBER_OF",
-        "PREPARED_BY",
-        "AGENT",
-        "CONTACT",
-        "CONTACT_PHONE",
-        "DEPOSIT_FROM",
-        "CREATED_ON",
-        "AWARD_OF",
-        "WON_BY",
-        "FROM_BID",
-        "UNDER_AWARD",
-        "REVIEWED",
-        "AGAINST",
-        "IN_PROCUREMENT",
-        "LISTS",
-        "FILED_BY",
-        "ABOUT",
-        "RATES",
-        "RATED_BY",
-        "FOR_PROJECT",
-    }
-)
+# What a supervisor may walk: every relationship the records write (credit/domain/model.py).
+RELATIONSHIP_TYPES = frozenset(model.relationship_types())
 
 
 class ExploreError(DomainError):

@@ -38,6 +38,17 @@ async def _call(fn: Callable[..., T], *args: Any) -> T:
     return await asyncio.to_thread(fn, *args)
 
 
+async def _rated_project(
+    info: Info, project_id: strawberry.ID, agency_may: bool
+) -> tuple[str, str | None, str | None]:
+    """The project a rating is about and its purchaser and agency, once the caller is known
+    to be its purchaser (or its agency, where `agency_may`) or a supervisor."""
+    project = ids.uid("project", str(project_id))
+    purchaser, agency = await _call(service.project_parties, ctx(info).store, project)
+    _own(info, "projectId", purchaser, agency if agency_may else None)
+    return project, purchaser, agency
+
+
 async def _rate(
     info: Info,
     party: dict[str, str],
@@ -471,10 +482,7 @@ class OversightMutation:
         rated_on: date,
         comment: str | None = None,
     ) -> Rating:
-        c = ctx(info)
-        project = ids.uid("project", str(project_id))
-        purchaser, agency = await _call(service.project_parties, c.store, project)
-        _own(info, "projectId", purchaser, None)
+        project, purchaser, agency = await _rated_project(info, project_id, agency_may=False)
         if agency is None or purchaser is None:
             raise bad_input("projectId", "no_agency", "the project was not run by an agency")
         return await _rate(
@@ -494,9 +502,7 @@ class OversightMutation:
         comment: str | None = None,
     ) -> Rating:
         c = ctx(info)
-        project = ids.uid("project", str(project_id))
-        purchaser, agency = await _call(service.project_parties, c.store, project)
-        _own(info, "projectId", purchaser, agency)
+        project, purchaser, agency = await _rated_project(info, project_id, agency_may=True)
         id_number = _checked(validate_identity_number, "expertIdNumber", expert_id_number)
         subject = get_mapper().person_uid_for(id_number)
         if not await _call(service.expert_reviewed, c.store, subject, project):
