@@ -1,6 +1,6 @@
-"""Pure rules at their boundaries: Regs Art. 18 and Art. 22 para 2 (credit.participation),
-agencies under Law Art. 78 (credit.agency), Administrative Penalty Law Art. 9 penalties, open
-name matches and one decision counted once (no database)."""
+"""Pure rules at their boundaries: Regs Art. 18 and Art. 22 para 2
+(credit.participation), agencies under Law Art. 78 (credit.agency), Administrative
+Penalty Law Art. 9 penalties, open name matches and one decision counted once (no database)."""
 
 from __future__ import annotations
 

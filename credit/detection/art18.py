@@ -1,6 +1,6 @@
 """The lot detectors of participation conflicts (SAME_CONTROLLER, DIRECT_HOLDING,
-COMMON_CONTROLLER) read the one rule, credit.participation, and turn its conflicts into flags
-with their evidence: the ties behind them and the bids of the lot."""
+COMMON_CONTROLLER) read the one rule, credit.participation, and turn its conflicts
+into flags with their evidence: the ties behind them and the bids of the lot."""
 
 from __future__ import annotations
 
