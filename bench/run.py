@@ -4,14 +4,15 @@ runs every part as its own process and writes bench/results/<date>-<scale>.json 
   .venv/bin/python bench/run.py --scale S            (what `make bench SCALE=S` runs)
   .venv/bin/python bench/run.py --suppliers 2000     (a small custom scale, for development)
 
-Scales: S = 50,000 suppliers and 500,000 bids, M = 2S, L = 200,000 suppliers and 2,000,000
-bids; a custom scale has 10 bids a supplier too. The market is our generator
+Scales: S = 50,000 suppliers and 500,000 bids, M = 2S, L = 200,000 suppliers and
+2,000,000 bids; a custom scale has 10 bids a supplier too. The market is our generator
 (credit/demo.py) ingested through our intake (`credit demo`), on the `bench` Neo4j
 instance (`--instance`; the launcher's defaults for it, overridable with
-CREDIT_NEO4J_PORT/_HEAP/_PAGECACHE/_PLUGINS). A marker node records which market the instance holds, so a second run at the same scale skips
-the build. The intake comparison empties its database, so it runs on a scratch instance of its
-own. A part that is missing, fails or times out is recorded as such in the results, with the
-end of its output; the others still run.
+CREDIT_NEO4J_PORT/_HEAP/_PAGECACHE/_PLUGINS). A marker node records which market the
+instance holds, so a second run at the same scale skips the build. The intake comparison
+empties its database, so it runs on a scratch instance of its own. A part that is
+missing, fails or times out is recorded as such in the results, with the end of its
+output; the others still run.
 """
 
 from __future__ import annotations
