@@ -47,7 +47,11 @@ def _detector_names() -> list[str]:
 
 
 RULES = (
-    Target("identifiers", "credit/domain/identifiers.py", ("tests/test_identifiers_rules.py",)),
+    Target(
+        "identifiers",
+        "credit/domain/identifiers.py",
+        ("tests/test_identifiers_rules.py", "tests/test_identifiers_published.py"),
+    ),
     Target("policy", "credit/policy/__init__.py", ("tests/test_scoring_rules.py",)),
     Target(
         "recusal_conflicts",
