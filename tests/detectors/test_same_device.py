@@ -67,3 +67,21 @@ def test_an_address_outside_the_ranges_or_not_an_address_still_counts() -> None:
     found = run(DETECTOR, facts(*lots), exempt_ip_ranges=ranges)
     assert [f.lot for f in found] == ["lot:L1", "lot:L2", "lot:L3"]
     assert found[0].message == "2 bidders of lot L1 share the same IP address"
+
+
+def test_a_mark_after_ones_that_are_no_evidence_still_counts() -> None:
+    skipped = [
+        Identifier("PREPARED_BY", "person:P1"),
+        device("AUTHOR", "Administrator"),
+        device("IP", "10.20.30.40"),
+        device("MAC", "aa"),
+    ]
+    l1 = lot("L1", [bid(1, 10, ids=skipped), bid(2, 11, ids=[device("MAC", "aa")])])
+    found = run(DETECTOR, facts(l1), exempt_ip_ranges=("10.20.0.0/16",))
+    assert [f.message for f in found] == ["2 bidders of lot L1 share the same MAC address"]
+
+
+def test_a_kind_a_deployment_adds_is_named_as_it_is_spelled() -> None:
+    l1 = pair("L1", device("SERIAL", "x"))
+    (found,) = run(DETECTOR, facts(l1), kinds={"SERIAL": 0.5})
+    assert (found.message, found.confidence) == ("2 bidders of lot L1 share SERIAL", 0.5)
