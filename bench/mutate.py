@@ -31,14 +31,22 @@ class Target:
     name: str
     module: str  # the file mutated
     tests: tuple[str, ...]  # the pure tests that must notice every change
+    options: tuple[str, ...] = ()  # pytest options narrowing them (slow statistical tests out)
 
 
 def _detector(name: str) -> Target:
     return Target(
         name,
         f"credit/detection/detectors/{name}.py",
-        (f"tests/detectors/test_{name}.py",),
+        (f"tests/detectors/test_{name}.py", *_MORE_TESTS.get(name, ())),
+        _OPTIONS.get(name, ()),
     )
+
+
+# Detectors with more pure tests than their own file: the rounding cases of the progressions
+# (without the accidental-rate test, which simulates thousands of lots per run).
+_MORE_TESTS = {"regular_price_difference": ("tests/test_price_progressions.py",)}
+_OPTIONS = {"regular_price_difference": ("-k", "not accidental_flags")}
 
 
 def _detector_names() -> list[str]:
@@ -114,7 +122,7 @@ def run(target: Target) -> Score:
             shutil.copy(ROOT / test, work / test)
         else:
             shutil.copytree(ROOT / test, work / test, dirs_exist_ok=True)
-    selection = json.dumps(list(target.tests))
+    selection = json.dumps([*target.tests, *target.options])
     (work / "pyproject.toml").write_text(
         "[tool.mutmut]\n"
         'source_paths = ["credit/"]\n'

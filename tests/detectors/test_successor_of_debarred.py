@@ -72,8 +72,8 @@ def test_a_company_registered_within_the_window_is_new_even_without_bids() -> No
         (flag,) = run(DETECTOR, Facts(successors=[link(registered=registered)]))
         assert flag.facts["new"] is True and flag.lots == ()
         assert flag.message.startswith("a supplier registered around")
-    for registered in (window - timedelta(days=1), END + timedelta(days=1), None):
-        assert run(DETECTOR, Facts(successors=[link(registered=registered)])) == []
+    for outside in (window - timedelta(days=1), END + timedelta(days=1), None):
+        assert run(DETECTOR, Facts(successors=[link(registered=outside)])) == []
     golden("successor_of_debarred_new", run(DETECTOR, Facts(successors=[link(registered=END)])))
 
 
