@@ -87,3 +87,30 @@ def test_the_region_is_read_from_the_purchasers_credit_code() -> None:
     assert region_of("person:91330106MA27XY5A3K") is None
     assert region_of("org:91330106MA27XY5A3") is None  # 17 characters
     assert region_of("org:9133A106MA27XY5A3K") is None
+
+
+def test_every_region_is_judged_and_lots_without_one_are_passed_over() -> None:
+    nowhere = contest("X", {1: 100, 2: 110}, day=date(2023, 1, 1), purchaser="org:BUYER")
+    other = "org:91320102MA27XY5A3K"  # division 320102
+    moved = [
+        contest(
+            x.key + "b",
+            {int(b.supplier[5:]) + 3: str(b.price) for b in x.bids},
+            day=x.day,
+            purchaser=other,
+        )
+        for x in ring()
+    ]
+    flags = found([nowhere, *ring(), *moved])
+    assert [(f.facts["region"], f.suppliers) for f in flags] == [
+        ("320102", (org(4), org(5), org(6))),
+        ("330106", (org(1), org(2), org(3))),
+    ]
+
+
+def test_scores_are_kept_to_four_places_and_weigh_the_confidence() -> None:
+    (flag,) = found(ring(pair_only=1, outsider_wins=1), min_win_share=0.5)
+    assert flag.scores["cohesion"] == 0.9444  # 17 of 18 member places
+    assert flag.scores["win_share"] == 0.8333  # 5 of 6 lots
+    assert flag.confidence == round(0.6 * (17 / 18) * flag.scores["exclusivity"], 4)
+    golden("cobidding_community_scores", [flag])
