@@ -4,9 +4,13 @@ the rounding cases of the progressions)."""
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
+from credit.detection.common import median, spread_scale
 from credit.detection.detectors.regular_price_difference import (
     DETECTOR,
     Settings,
@@ -125,3 +129,43 @@ def test_offsets_only_among_the_suppliers_in_focus_and_none_without_history() ->
     assert run(DETECTOR, Facts(history=h, focus=frozenset({org(1), org(3)}))) == []
     assert run(DETECTOR, Facts(history=h, focus=frozenset({org(1), org(2)}))) != []
     assert run(DETECTOR, Facts()) == []
+
+
+def test_a_lot_of_exactly_the_minimum_number_of_bids_can_be_a_progression() -> None:
+    assert [len(p.bids) for p in progressions(priced(*STEP), Settings())] == [3]
+
+
+def test_equal_prices_are_no_step_and_do_not_stop_the_search() -> None:
+    odd = 1_043_717
+    assert progressions(priced(odd, odd, odd, 1_100_000), Settings(lot_max_chance=1.0)) == []
+    found = progressions(priced(STEP[0], STEP[0], STEP[1], STEP[2]), Settings())
+    assert [sorted(int(b.price) for b in p.bids) for p in found] == [STEP, STEP]  # one each
+
+
+def test_one_set_of_bids_in_both_progressions_is_one_finding_judged_on_the_floor() -> None:
+    # Five prices a yuan apart: arithmetic and (within rounding) geometric at once; their
+    # spread is far below 1% of the price, so the floor is the scale they are judged on.
+    close = priced(*range(1_000_017, 1_000_022))
+    found = progressions(close, Settings())
+    assert [len(p.bids) for p in found] == [5]
+    golden("regular_price_difference_close", run(DETECTOR, facts(close)))
+
+
+def test_the_chance_of_a_four_term_progression_multiplies_each_later_terms_density() -> None:
+    four = [1_000_017, 1_037_538, 1_075_059, 1_112_580]
+    prices = [*four, 1_300_000]
+    (found,) = progressions(priced(*prices), Settings())
+    sigma = spread_scale([float(p) for p in prices], 0.01 * median([float(p) for p in prices]))
+    density = [1 / math.sqrt(2 * math.pi * (1 + (m - 1) ** 2 + m**2)) for m in (2, 3)]
+    assert found.chance == pytest.approx(5 * density[0] / sigma * density[1] / sigma)
+
+
+def test_a_term_within_the_slack_counts_its_miss_and_a_likely_progression_is_capped() -> None:
+    off = [STEP[0], STEP[1], STEP[2] + 40]
+    slack = facts(priced(*off, 1_160_000, 1_230_000))
+    found = run(DETECTOR, slack, tolerance=0.01, lot_max_chance=1.0)
+    assert [f.facts["prices"] for f in found] == [[str(p) for p in off]]
+    golden("regular_price_difference_slack", found)
+    likely = run(DETECTOR, facts(priced(98_000, 99_000, 100_000, 103_500)), lot_max_chance=10.0)
+    assert likely and all(f.scores["chance"] <= 4.0 for f in likely)
+    golden("regular_price_difference_likely", likely)
