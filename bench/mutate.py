@@ -60,7 +60,11 @@ RULES = (
         "credit/domain/identifiers.py",
         ("tests/test_identifiers_rules.py", "tests/test_identifiers_published.py"),
     ),
-    Target("policy", "credit/policy/__init__.py", ("tests/test_scoring_rules.py",)),
+    Target(
+        "policy",
+        "credit/policy/__init__.py",
+        ("tests/test_scoring_rules.py", "tests/test_policy_rules.py"),
+    ),
     Target(
         "recusal_conflicts",
         "credit/oversight/conflicts.py",
