@@ -98,3 +98,11 @@ SCALE ?= S
 .PHONY: bench
 bench: install bench-deps
 	$(BIN)/python bench/run.py --scale $(SCALE)
+
+# Mutation testing (issue 18.8, not part of `make test`): mutmut on the pure rule modules and
+# each detector, one module at a time against its own fast tests (no Neo4j);
+# bench/results/<date>-mutation.md. `make mutate MODULES="same_device identifiers"` runs some.
+MODULES ?=
+.PHONY: mutate
+mutate: install
+	$(BIN)/python bench/mutate.py $(MODULES)

@@ -185,8 +185,9 @@ def test_an_ip_in_a_trading_centre_range_is_no_evidence_but_others_are(
     outside = {"devices": [{"kind": "IP", "value": "100.72.18.41"}]}
     load(intake, market(*tender("L1", PLAIN, bids={1: centre, 2: centre, 3: outside})))
     load(intake, [*tender("L2", PLAIN, bids={1: outside, 3: outside})])
-    text = SETTINGS_FILE.read_text(encoding="utf-8").replace(
-        "exempt_ip_ranges = []", 'exempt_ip_ranges = ["10.20.0.0/16", "2001:db8::/32"]', 1
+    text = (
+        SETTINGS_FILE.read_text(encoding="utf-8")
+        + '\n[SAME_DEVICE]\nexempt_ip_ranges = ["10.20.0.0/16", "2001:db8::/32"]\n'
     )
     (tmp_path / "settings.toml").write_text(text, encoding="utf-8")
     settings = load_settings(tmp_path / "settings.toml")

@@ -1,57 +1,42 @@
-"""The detector registry and its settings file, and the small exact statistics the detectors
-test against (no database)."""
+"""The detector registry (discovered from the detectors package), its settings (each
+detector's defaults, overridden by a file), and the small exact statistics the detectors test
+against (no database)."""
 
 from __future__ import annotations
 
+import importlib
 import math
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from credit.detection import detectors, registry
 from credit.detection.common import (
     binomial_tail,
     granularity,
     poisson_binomial_tail,
     poisson_tail,
 )
-from credit.detection.registry import DETECTORS, SETTINGS_FILE, SettingsError, load_settings
-
-REQUIRED = {
-    "SAME_CONTROLLER",
-    "DIRECT_HOLDING",
-    "COMMON_CONTROLLER",
-    "SAME_PREPARER",
-    "SAME_AGENT",
-    "SHARED_CONTACT",
-    "SAME_DEPOSIT_ACCOUNT",
-    "SAME_DEVICE",
-    "REGULAR_PRICE_DIFFERENCE",
-    "IDENTICAL_PRICES",
-    "BID_ROTATION",
-    "COVER_BIDDING",
-    "BID_SUPPRESSION",
-    "EXPERT_CONFLICT",
-    "SUCCESSOR_OF_DEBARRED",
-    "BUYER_CAPTURE",
-    "BID_SCREEN",
-    "STAFF_CROSSOVER",
-    "GROUP_INSTRUCTION",
-    "COBIDDING_COMMUNITY",
-}
-FIXTURES = "".join(
-    (Path(__file__).parent / name).read_text(encoding="utf-8")
-    for name in (
-        "test_detect_lot_rules.py",
-        "test_detect_history_rules.py",
-        "test_detect_staff_groups.py",
-        "test_detect_deposits_platform.py",
-    )
+from credit.detection.registry import (
+    DETECTORS,
+    SETTINGS_FILE,
+    SettingsError,
+    detector_modules,
+    discover,
+    load_settings,
 )
 
+TESTS = Path(__file__).parent / "detectors"
 
-def test_the_registry_has_every_required_detector_with_its_basis_inputs_and_reason() -> None:
-    assert {d.id for d in DETECTORS} == REQUIRED
+
+def test_the_registry_is_every_detector_module_each_with_its_basis_inputs_and_reason() -> None:
+    folder = Path(detectors.__file__).parent
+    files = sorted(p.stem for p in folder.glob("*.py") if not p.stem.startswith("_"))
+    modules = detector_modules()
+    assert [m.__name__.rsplit(".", 1)[1] for m in modules] == files
+    assert {m.DETECTOR.id for m in modules} == {d.id for d in DETECTORS}
+    assert len(DETECTORS) == len(files) >= 20
     settings = load_settings()
     for d in DETECTORS:
         assert d.title and d.reads and d.phases, d.id
@@ -60,24 +45,80 @@ def test_the_registry_has_every_required_detector_with_its_basis_inputs_and_reas
         assert settings.of(d.id).enabled
 
 
-def test_every_detector_has_fixture_tests() -> None:
-    missing = [d.id for d in DETECTORS if f'"{d.id}"' not in FIXTURES]
+def test_the_registry_order_is_the_order_each_detector_declares() -> None:
+    assert list(DETECTORS) == sorted(DETECTORS, key=lambda d: (d.order, d.id))
+    assert DETECTORS[0].id == "SAME_CONTROLLER" and DETECTORS[-1].id == "COBIDDING_COMMUNITY"
+
+
+def test_every_detector_module_has_its_own_pure_test_file() -> None:
+    missing = [
+        m.__name__
+        for m in detector_modules()
+        if not (TESTS / f"test_{m.__name__.rsplit('.', 1)[1]}.py").is_file()
+    ]
     assert missing == []
 
 
-def test_a_settings_file_naming_an_unknown_detector_or_a_bad_value_is_refused(
+def test_a_module_dropped_into_the_package_is_discovered_in_its_declared_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "more_detectors"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    template = (
+        "from credit.detection.detector import Detector, DetectorSettings, Phase, Reads\n"
+        "class Settings(DetectorSettings):\n    confidence: float = 0.5\n"
+        "DETECTOR = Detector(id={id!r}, title='t', basis='b — b', reads=frozenset({{Reads.LOTS}}),"
+        " phases=frozenset({{Phase.LOT}}), settings=Settings, detect=lambda f, s: [], why='w',"
+        " order={order})\n"
+    )
+    (package / "zeta.py").write_text(template.format(id="ZETA", order=5), encoding="utf-8")
+    (package / "alpha.py").write_text(template.format(id="ALPHA", order=9), encoding="utf-8")
+    (package / "_helpers.py").write_text("VALUE = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(registry, "detectors", importlib.import_module("more_detectors"))
+    assert [d.id for d in discover()] == ["ZETA", "ALPHA"]
+    (package / "broken.py").write_text("VALUE = 2\n", encoding="utf-8")
+    with pytest.raises(TypeError, match=r"more_detectors\.broken: a detector module defines"):
+        discover()
+
+
+def test_the_packaged_settings_are_the_defaults_and_a_file_overrides_single_keys(
     tmp_path: Path,
 ) -> None:
-    text = SETTINGS_FILE.read_text(encoding="utf-8")
+    shipped = load_settings()
+    defaults = {d.id: d.settings() for d in DETECTORS}
+    assert dict(shipped.by_id) == defaults
+    (tmp_path / "settings.toml").write_text(
+        'version = "site-1"\n[DIRECT_HOLDING]\nmin_share = 0.3\n', encoding="utf-8"
+    )
+    site = load_settings(tmp_path / "settings.toml")
+    assert site.version == "site-1"
+    assert site.of("DIRECT_HOLDING").model_dump() == {
+        **defaults["DIRECT_HOLDING"].model_dump(),
+        "min_share": 0.3,
+    }
+    assert all(site.of(d.id) == defaults[d.id] for d in DETECTORS if d.id != "DIRECT_HOLDING")
+
+
+def test_a_settings_file_naming_an_unknown_detector_key_or_a_bad_value_is_refused(
+    tmp_path: Path,
+) -> None:
     bad = (
-        text.replace("min_share = 0.5\n", 'min_share = "half"\n', 1)
+        SETTINGS_FILE.read_text(encoding="utf-8")
+        + '\n[DIRECT_HOLDING]\nmin_share = "half"\n'
+        + "\n[SAME_AGENT]\nconfidance = 0.5\n"
         + "\n[NO_SUCH]\nenabled = true\n"
     )
     (tmp_path / "settings.toml").write_text(bad, encoding="utf-8")
     with pytest.raises(SettingsError) as caught:
         load_settings(tmp_path / "settings.toml")
     assert "DIRECT_HOLDING.min_share: float_parsing" in str(caught.value)
+    assert "SAME_AGENT.confidance: extra_forbidden" in str(caught.value)
     assert "NO_SUCH: unknown_detector" in str(caught.value)
+    (tmp_path / "settings.toml").write_text("[SAME_AGENT]\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="version: required"):
+        load_settings(tmp_path / "settings.toml")
 
 
 def test_the_small_sample_statistics_match_exact_values() -> None:

@@ -33,10 +33,11 @@ class Phase(StrEnum):
 
 
 class DetectorSettings(BaseModel):
-    """Every detector's section of settings.toml starts with these."""
+    """What every detector's settings have. A detector's own model gives each field its
+    default, so settings.toml holds only a deployment's overrides (unknown keys are refused)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    enabled: bool
+    enabled: bool = True
     confidence: float
 
 
@@ -58,6 +59,9 @@ class Detector(Generic[S]):
     # A confirmed flag drafts the declaration that the bids are invalid (投标无效), not a
     # violation: the participation bars of Regs Art. 18 para 1 are not collusion penalties.
     invalid_bid: bool = False
+    # Where it comes in the registry, the scan's output and the listings (ties: by id); the
+    # registry discovers modules, so their order is declared here, not by a list.
+    order: int = 1000
 
     def run(self, facts: Facts, settings: DetectorSettings) -> list[Finding]:
         assert isinstance(settings, self.settings)

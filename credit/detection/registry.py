@@ -1,67 +1,53 @@
-"""The one registry of detectors, and their settings (settings.toml, validated strictly: a
-typo in a threshold silently changes every flag, so each problem names `ID.key: rule`)."""
+"""The one registry of detectors, and their settings. Every module of
+`credit.detection.detectors` whose name does not start with "_" defines one `DETECTOR`; the
+registry discovers them, so adding a detector touches no list. Each detector's Settings model
+carries its defaults and settings.toml holds only overrides, validated strictly: a typo in a
+threshold silently changes every flag, so each problem names `ID.key: rule`."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 from pydantic import ValidationError
 
-from credit.detection.detector import AnyDetector, DetectorSettings, Phase
-from credit.detection.detectors import (
-    bid_rotation,
-    bid_screens,
-    bid_suppression,
-    buyer_capture,
-    cobidding_community,
-    common_controller,
-    cover_bidding,
-    direct_holding,
-    expert_conflict,
-    group_instruction,
-    identical_prices,
-    regular_price_difference,
-    same_agent,
-    same_controller,
-    same_deposit_account,
-    same_device,
-    same_preparer,
-    shared_contact,
-    staff_crossover,
-    successor_of_debarred,
-)
+from credit.detection import detectors
+from credit.detection.detector import AnyDetector, Detector, DetectorSettings, Phase
 
-DETECTORS: tuple[AnyDetector, ...] = tuple(
-    module.DETECTOR
-    for module in (
-        same_controller,
-        direct_holding,
-        common_controller,
-        same_preparer,
-        same_agent,
-        shared_contact,
-        same_deposit_account,
-        same_device,
-        staff_crossover,
-        group_instruction,
-        regular_price_difference,
-        identical_prices,
-        bid_screens,
-        expert_conflict,
-        bid_rotation,
-        cover_bidding,
-        bid_suppression,
-        buyer_capture,
-        successor_of_debarred,
-        cobidding_community,
-    )
-)
-REGISTRY: Mapping[str, AnyDetector] = {d.id: d for d in DETECTORS}
 SETTINGS_FILE = Path(__file__).resolve().parent / "settings.toml"
+
+
+def detector_modules() -> list[ModuleType]:
+    """The detector modules, by module name."""
+    return [
+        importlib.import_module(f"{detectors.__name__}.{info.name}")
+        for info in sorted(pkgutil.iter_modules(detectors.__path__), key=lambda i: i.name)
+        if not info.name.startswith("_")
+    ]
+
+
+def discover() -> tuple[AnyDetector, ...]:
+    """Every module's DETECTOR, in declared order; a module without one, or two detectors
+    with one id, is a programming error caught at import."""
+    found: dict[str, AnyDetector] = {}
+    for module in detector_modules():
+        detector = getattr(module, "DETECTOR", None)
+        if not isinstance(detector, Detector):
+            raise TypeError(f"{module.__name__}: a detector module defines DETECTOR")
+        if detector.id in found:
+            raise TypeError(f"{module.__name__}: detector id {detector.id} is taken")
+        found[detector.id] = detector
+    return tuple(sorted(found.values(), key=lambda d: (d.order, d.id)))
+
+
+DETECTORS: tuple[AnyDetector, ...] = discover()
+REGISTRY: Mapping[str, AnyDetector] = {d.id: d for d in DETECTORS}
 
 
 class SettingsError(ValueError):
@@ -85,6 +71,8 @@ class DetectionSettings:
 
 
 def load_settings(path: Path | None = None) -> DetectionSettings:
+    """The detectors' defaults with the file's overrides: a section per detector id, each
+    key one of that detector's settings."""
     source = path or SETTINGS_FILE
     try:
         raw = tomllib.loads(source.read_text(encoding="utf-8"))
@@ -97,15 +85,10 @@ def load_settings(path: Path | None = None) -> DetectionSettings:
     problems += [
         f"{key}: unknown_detector: no detector has this id" for key in raw.keys() - REGISTRY.keys()
     ]
-    problems += [
-        f"{key}: required: no settings for this detector" for key in REGISTRY.keys() - raw.keys()
-    ]
     by_id: dict[str, DetectorSettings] = {}
     for detector in DETECTORS:
-        if detector.id not in raw:
-            continue
         try:
-            by_id[detector.id] = detector.settings.model_validate(raw[detector.id])
+            by_id[detector.id] = detector.settings.model_validate(raw.get(detector.id, {}))
         except ValidationError as exc:
             problems += [
                 f"{detector.id}.{'.'.join(str(p) for p in err['loc'])}: {err['type']}: {err['msg']}"

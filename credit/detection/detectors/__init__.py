@@ -1,1 +1,1 @@
-"""One module per detector; `credit.detection.registry` lists them."""
+"""One module per detector, each defining DETECTOR; `credit.detection.registry` discovers them."""

@@ -24,11 +24,13 @@ from credit.detection.flags import Finding, finding
 
 
 class Settings(DetectorSettings):
-    min_lots: int  # lots with a winner for which every member bid
-    max_size: int  # the largest group considered
-    min_win_share: float  # of those lots, the share a member won
-    max_single_share: float  # no member takes more than this share of the group's wins
-    max_chance: float  # meeting and winning that often arises by chance less often than this
+    confidence: float = 0.8
+    min_lots: int = 3  # lots with a winner for which every member bid
+    max_size: int = 6  # the largest group considered
+    min_win_share: float = 0.9  # of those lots, the share a member won
+    max_single_share: float = 0.75  # no member takes more than this share of the group's wins
+    # meeting and winning that often arises by chance less often than this
+    max_chance: float = 0.00001
 
 
 def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
@@ -136,6 +138,7 @@ def _evaluate(
 
 DETECTOR = Detector(
     id="BID_ROTATION",
+    order=150,
     title="A closed group of co-bidders taking turns winning",
     basis=basis.ART74,
     reads=frozenset({Reads.HISTORY}),

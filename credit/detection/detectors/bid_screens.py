@@ -23,9 +23,10 @@ from credit.detection.flags import Finding, finding
 
 
 class Settings(DetectorSettings):
-    min_bids: int
-    max_cv: float  # flag at or below this coefficient of variation ...
-    min_rd: float  # ... together with at least this relative distance
+    confidence: float = 0.4
+    min_bids: int = 4
+    max_cv: float = 0.03  # flag at or below this coefficient of variation ...
+    min_rd: float = 1.0  # ... together with at least this relative distance
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
 
 DETECTOR = Detector(
     id="BID_SCREEN",
+    order=130,
     title="Statistical screens over the bid distribution",
     basis=basis.SCREENS,
     reads=frozenset({Reads.LOTS}),

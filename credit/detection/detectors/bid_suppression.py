@@ -25,10 +25,11 @@ from credit.detection.flags import Finding, finding
 
 
 class Settings(DetectorSettings):
-    min_lots: int  # the partner's wins the bidder stayed away from
-    min_other_lots: int  # the purchaser's other lots in the bidder's active period
-    min_regular: float  # the bidder's participation in those other lots
-    max_chance: float
+    confidence: float = 0.6
+    min_lots: int = 3  # the partner's wins the bidder stayed away from
+    min_other_lots: int = 4  # the purchaser's other lots in the bidder's active period
+    min_regular: float = 0.6  # the bidder's participation in those other lots
+    max_chance: float = 0.01
 
 
 def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
@@ -157,6 +158,7 @@ def _finding(
 
 DETECTOR = Detector(
     id="BID_SUPPRESSION",
+    order=170,
     title="A regular bidder that stops bidding where a partner wins",
     basis=basis.ART74,
     reads=frozenset({Reads.HISTORY}),

@@ -21,9 +21,10 @@ from credit.detection.flags import Finding, finding
 
 
 class Settings(DetectorSettings):
-    min_awards: int  # the buyer's awarded lots
-    min_share: float
-    max_chance: float
+    confidence: float = 0.6
+    min_awards: int = 5  # the buyer's awarded lots
+    min_share: float = 0.5
+    max_chance: float = 0.001
 
 
 def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
@@ -71,6 +72,7 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
 
 DETECTOR = Detector(
     id="BUYER_CAPTURE",
+    order=180,
     title="One supplier wins an abnormal share of one buyer's awards",
     basis=basis.ART74_BUYER,
     reads=frozenset({Reads.HISTORY}),

@@ -30,14 +30,15 @@ from credit.detection.flags import Finding, finding
 
 
 class Settings(DetectorSettings):
-    period_years: int  # calendar years in one period of the network
-    min_members: int  # suppliers in a community
-    min_lots: int  # lots on which at least two members bid
-    min_cohesion: float  # mean share of the members bidding on those lots
-    min_exclusivity: float  # share of the members' co-bidding that is with one another
-    min_win_share: float  # share of those lots a member won
-    resolution: float  # Louvain's resolution: above 1, smaller communities
-    seed: int  # Louvain's seed: the same history gives the same communities
+    confidence: float = 0.6
+    period_years: int = 1  # calendar years in one period of the network
+    min_members: int = 3  # suppliers in a community
+    min_lots: int = 5  # lots on which at least two members bid
+    min_cohesion: float = 0.7  # mean share of the members bidding on those lots
+    min_exclusivity: float = 0.4  # share of the members' co-bidding that is with one another
+    min_win_share: float = 0.8  # share of those lots a member won
+    resolution: float = 1.0  # Louvain's resolution: above 1, smaller communities
+    seed: int = 1  # Louvain's seed: the same history gives the same communities
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
 
 DETECTOR = Detector(
     id="COBIDDING_COMMUNITY",
+    order=200,
     title="A co-bidding community that bids together and keeps the wins",
     basis=basis.ART74,
     reads=frozenset({Reads.HISTORY}),

@@ -19,7 +19,8 @@ from credit.detection.flags import Finding
 
 
 class Settings(DetectorSettings):
-    min_share: float  # an OWNS tie makes a controller above this share
+    confidence: float = 0.6
+    min_share: float = 0.5  # an OWNS tie makes a controller above this share
 
 
 def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
@@ -37,6 +38,7 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
 
 DETECTOR = Detector(
     id="COMMON_CONTROLLER",
+    order=30,
     title="Bidders with a common actual controller",
     basis=basis.COMMON_CONTROLLER,
     reads=frozenset({Reads.LOTS, Reads.TIES}),

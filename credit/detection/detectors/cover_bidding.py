@@ -25,11 +25,12 @@ from credit.detection.flags import Finding, finding
 
 
 class Settings(DetectorSettings):
-    min_lots: int  # the winner's wins with the cover bidder just above
-    max_gap: float  # "just above": at most this far above the winner's price (relative)
-    max_undercut: float  # of the lots both bid for, the share the cover may price below it
-    max_cover_wins: float  # a cover bidder wins at most this share of the lots it bids for
-    max_chance: float
+    confidence: float = 0.75
+    min_lots: int = 4  # the winner's wins with the cover bidder just above
+    max_gap: float = 0.05  # "just above": at most this far above the winner's price (relative)
+    max_undercut: float = 0.25  # of the lots both bid for, the share the cover may price below it
+    max_cover_wins: float = 0.3  # a cover bidder wins at most this share of the lots it bids for
+    max_chance: float = 0.001
 
 
 def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
@@ -93,6 +94,7 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
 
 DETECTOR = Detector(
     id="COVER_BIDDING",
+    order=160,
     title="Persistent losers placed just above the same winner",
     basis=basis.ART74,
     reads=frozenset({Reads.HISTORY}),

@@ -20,7 +20,8 @@ from credit.detection.flags import Finding
 
 
 class Settings(DetectorSettings):
-    min_share: float  # an OWNS tie counts above this share
+    confidence: float = 0.95
+    min_share: float = 0.5  # an OWNS tie counts above this share
 
 
 def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
@@ -38,6 +39,7 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
 
 DETECTOR = Detector(
     id="DIRECT_HOLDING",
+    order=20,
     title="One bidder holds or manages another",
     basis=basis.ART18_INVALID,
     reads=frozenset({Reads.LOTS, Reads.TIES}),

@@ -20,11 +20,30 @@ from credit.domain.records import ViolationCategory
 
 
 class Settings(DetectorSettings):
-    lookback_years: int
-    relations: tuple[str, ...]  # the reviewer's ties to a bidder that are grounds
-    min_share: float  # an OWNS tie makes a controlling shareholder above this share
-    kinships: tuple[str, ...]
-    kin_confidence: float
+    confidence: float = 0.95
+    lookback_years: int = 3
+    relations: tuple[str, ...] = (
+        "EMPLOYED_BY",
+        "WORKS_FOR",
+        "DIRECTOR_OF",
+        "SUPERVISOR_OF",
+        "OWNS",
+        "CONTROLS",
+        "LEGAL_REP_OF",
+        "RESPONSIBLE_FOR",
+    )  # the reviewer's ties to a bidder that are grounds
+    min_share: float = 0.5  # an OWNS tie makes a controlling shareholder above this share
+    kinships: tuple[str, ...] = (
+        "SPOUSE",
+        "PARENT",
+        "CHILD",
+        "GRANDPARENT",
+        "GRANDCHILD",
+        "SIBLING",
+        "COLLATERAL_THIRD_DEGREE",
+        "IN_LAW",
+    )
+    kin_confidence: float = 0.9
 
 
 _WORDS = {
@@ -98,6 +117,7 @@ def _period(tie: Tie) -> dict[str, str]:
 
 DETECTOR = Detector(
     id="EXPERT_CONFLICT",
+    order=140,
     title="A reviewer tied to a bidder",
     basis=basis.ART9,
     reads=frozenset({Reads.LOTS, Reads.TIES, Reads.REVIEWS}),

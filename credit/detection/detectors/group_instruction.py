@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from pydantic import Field
+
 from credit.detection import basis
 from credit.detection.common import bid_edges
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
@@ -22,7 +24,10 @@ from credit.detection.flags import Edge, Finding, finding
 
 
 class Settings(DetectorSettings):
-    kinds: dict[str, float]  # group kind -> confidence of two members on one lot
+    confidence: float = 0.6
+    # group kind -> confidence of two members on one lot: membership alone is a lead, not
+    # proof that the organisation instructed them (Art. 74 item 4)
+    kinds: dict[str, float] = Field(default_factory=lambda: {"GROUP": 0.6, "ASSOCIATION": 0.4})
 
 
 def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
@@ -54,6 +59,7 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
 
 DETECTOR = Detector(
     id="GROUP_INSTRUCTION",
+    order=100,
     title="Members of one group or association bid for the same lot",
     basis=basis.ART74_GROUP,
     reads=frozenset({Reads.LOTS, Reads.GROUPS}),

@@ -22,8 +22,9 @@ from credit.detection.flags import Finding, finding
 
 
 class Settings(DetectorSettings):
-    min_spread: float  # floor of a lot's price spread, relative to its median price
-    max_chance: float  # flag when such a tie arises by chance less often than this
+    confidence: float = 0.8
+    min_spread: float = 0.01  # floor of a lot's price spread, relative to its median price
+    max_chance: float = 0.0001  # flag when such a tie arises by chance less often than this
 
 
 def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
@@ -60,6 +61,7 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
 
 DETECTOR = Detector(
     id="IDENTICAL_PRICES",
+    order=120,
     title="Different bidders quote the same price",
     basis=basis.ART37_4,
     reads=frozenset({Reads.LOTS}),

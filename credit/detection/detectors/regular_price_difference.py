@@ -34,14 +34,17 @@ _ARTICLE = {"arithmetic": "an", "geometric": "a"}
 
 
 class Settings(DetectorSettings):
-    min_terms: int  # bids in a progression within one lot
-    min_lots: int  # lots in which a pair keeps the same offset
-    tolerance: float  # slack beyond the prices' own rounding, relative to the step
-    min_spread: float  # floor of a lot's price spread, relative to its median price
-    max_chance: float  # flag a fixed offset across lots arising by chance less often
+    confidence: float = 0.85
+    min_terms: int = 3  # bids in a progression within one lot
+    min_lots: int = 3  # lots in which a pair keeps the same offset
+    tolerance: float = 1e-05  # slack beyond the prices' own rounding, relative to the step
+    min_spread: float = 0.01  # floor of a lot's price spread, relative to its median price
+    max_chance: float = 0.0001  # flag a fixed offset across lots arising by chance less often
     # flag a progression within a lot arising by chance less often than this; `credit evaluate`
     # shows what it costs: accidental flags per 100,000 lots of a market without collusion
-    lot_max_chance: float
+    # lot_max_chance 0.001 finds rounded geometric progressions and exact 3-term arithmetic
+    # ones in lots of 7-9 bids
+    lot_max_chance: float = 0.001
 
 
 @dataclass(frozen=True)
@@ -277,6 +280,7 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
 
 DETECTOR = Detector(
     id="REGULAR_PRICE_DIFFERENCE",
+    order=110,
     title="Bid prices with regular differences",
     basis=basis.ART37_4,
     reads=frozenset({Reads.LOTS, Reads.HISTORY}),

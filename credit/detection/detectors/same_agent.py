@@ -11,13 +11,19 @@ from credit.detection import basis
 from credit.detection.common import shared_identifier
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 
+
+class Settings(DetectorSettings):
+    confidence: float = 0.85
+
+
 DETECTOR = Detector(
     id="SAME_AGENT",
+    order=50,
     title="Bidders entrust the same agent",
     basis=basis.ART37_2,
     reads=frozenset({Reads.LOTS}),
     phases=frozenset({Phase.LOT}),
-    settings=DetectorSettings,
+    settings=Settings,
     detect=shared_identifier("SAME_AGENT", "AGENT", "the same bidding agent"),
     why=__doc__ or "",
 )

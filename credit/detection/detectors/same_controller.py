@@ -34,13 +34,18 @@ def detect(facts: Facts, settings: DetectorSettings) -> Iterator[Finding]:
         )
 
 
+class Settings(DetectorSettings):
+    confidence: float = 0.95
+
+
 DETECTOR = Detector(
     id="SAME_CONTROLLER",
+    order=10,
     title="Bidders with the same responsible person or legal representative",
     basis=basis.ART18_INVALID,
     reads=frozenset({Reads.LOTS, Reads.TIES}),
     phases=frozenset({Phase.LOT}),
-    settings=DetectorSettings,
+    settings=Settings,
     detect=detect,
     why=__doc__ or "",
     violation=None,

@@ -26,10 +26,19 @@ PERSON = "person:"
 
 
 class Settings(DetectorSettings):
-    holder_confidence: float  # accounts of one holder under different numbers
-    name_confidence: float  # only the holder's name on the payment is the same
-    tied_confidence: float  # a person's account, the person tied to another bidder
-    relations: tuple[str, ...]  # the ties of that person that count
+    confidence: float = 0.95
+    holder_confidence: float = 0.9  # accounts of one holder under different numbers
+    name_confidence: float = 0.8  # only the holder's name on the payment is the same
+    tied_confidence: float = 0.85  # a person's account, the person tied to another bidder
+    relations: tuple[str, ...] = (
+        "LEGAL_REP_OF",
+        "RESPONSIBLE_FOR",
+        "EMPLOYED_BY",
+        "OWNS",
+        "CONTROLS",
+        "DIRECTOR_OF",
+        "SUPERVISOR_OF",
+    )  # the ties of that person that count
 
 
 def _name(value: str | None) -> str | None:
@@ -95,6 +104,7 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
 
 DETECTOR = Detector(
     id="SAME_DEPOSIT_ACCOUNT",
+    order=70,
     title="Deposits paid from the same account or holder",
     basis=basis.ART37_6,
     reads=frozenset({Reads.LOTS, Reads.TIES}),

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
-from pydantic import IPvAnyNetwork
+from pydantic import Field, IPvAnyNetwork
 
 from credit.detection import basis
 from credit.detection.common import Mark, identifier_mark, shared_marks
@@ -25,9 +25,35 @@ from credit.detection.flags import Finding
 
 
 class Settings(DetectorSettings):
-    kinds: dict[str, float]  # device kind -> confidence of a shared one (`confidence`: a file)
-    generic_authors: tuple[str, ...]
-    exempt_ip_ranges: tuple[IPvAnyNetwork, ...] = ()  # shared uplinks: not evidence
+    confidence: float = 0.95  # the very same bid file
+    # device kind -> confidence of a shared one; MACHINE_CODE is the e-bidding client's hardware
+    # fingerprint, CA_CERT the digital certificate (CA lock) that signed the bid file
+    kinds: dict[str, float] = Field(
+        default_factory=lambda: {
+            "MAC": 0.9,
+            "IP": 0.7,
+            "AUTHOR": 0.6,
+            "MACHINE_CODE": 0.9,
+            "CA_CERT": 0.95,
+        }
+    )
+    generic_authors: tuple[str, ...] = (
+        "Administrator",
+        "Admin",
+        "User",
+        "Owner",
+        "Windows User",
+        "Microsoft Office User",
+        "微软用户",
+        "Windows 用户",
+        "用户",
+        "作者",
+        "Lenovo",
+        "HP",
+    )
+    # IP ranges of the trading centres' own terminals and gateways (CIDR): bids uploaded through
+    # them share an address without sharing a device, so an address in these ranges is no evidence
+    exempt_ip_ranges: tuple[IPvAnyNetwork, ...] = ()
 
 
 _LABELS = {
@@ -73,6 +99,7 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
 
 DETECTOR = Detector(
     id="SAME_DEVICE",
+    order=80,
     title="Bid files from the same device, certificate, author or file",
     basis=basis.DEVICE,
     reads=frozenset({Reads.LOTS}),

@@ -11,13 +11,19 @@ from credit.detection import basis
 from credit.detection.common import shared_identifier
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 
+
+class Settings(DetectorSettings):
+    confidence: float = 0.9
+
+
 DETECTOR = Detector(
     id="SAME_PREPARER",
+    order=40,
     title="Bid documents prepared by the same unit or person",
     basis=basis.ART37_1,
     reads=frozenset({Reads.LOTS}),
     phases=frozenset({Phase.LOT}),
-    settings=DetectorSettings,
+    settings=Settings,
     detect=shared_identifier("SAME_PREPARER", "PREPARED_BY", "the same preparer"),
     why=__doc__ or "",
 )

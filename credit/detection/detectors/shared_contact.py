@@ -23,8 +23,9 @@ from credit.detection.flags import Finding
 
 
 class Settings(DetectorSettings):
-    phone_confidence: float  # a phone alone: a shared switchboard is likelier than a person
-    email_confidence: float  # an e-mail alone: a shared office mailbox is possible
+    confidence: float = 0.9
+    phone_confidence: float = 0.8  # a phone alone: a shared switchboard is likelier than a person
+    email_confidence: float = 0.85  # an e-mail alone: a shared office mailbox is possible
 
 
 _LABELS = {
@@ -74,6 +75,7 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
 
 DETECTOR = Detector(
     id="SHARED_CONTACT",
+    order=60,
     title="The same contact person, phone or e-mail in different bids",
     basis=basis.ART37_3,
     reads=frozenset({Reads.LOTS}),

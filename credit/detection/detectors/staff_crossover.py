@@ -22,7 +22,12 @@ from credit.detection.flags import Edge, Finding, finding
 
 
 class Settings(DetectorSettings):
-    relations: tuple[str, ...]  # the ties of a person to the other bidder that count
+    confidence: float = 0.85
+    relations: tuple[str, ...] = (
+        "EMPLOYED_BY",
+        "LEGAL_REP_OF",
+        "RESPONSIBLE_FOR",
+    )  # the ties of a person to the other bidder that count
 
 
 _ROLES = {"PREPARED_BY": "preparer", "AGENT": "agent", "CONTACT": "contact"}
@@ -88,6 +93,7 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
 
 DETECTOR = Detector(
     id="STAFF_CROSSOVER",
+    order=90,
     title="A bid's preparer, agent, contact or project team works for another bidder",
     basis=basis.STAFF,
     reads=frozenset({Reads.LOTS, Reads.TIES}),

@@ -22,9 +22,10 @@ from credit.domain.records import ViolationCategory
 
 
 class Settings(DetectorSettings):
-    relations: tuple[str, ...]
-    min_share: float  # an OWNS tie counts above this share
-    new_within_days: int  # registered this long before the decision, or later, is "new"
+    confidence: float = 0.85
+    relations: tuple[str, ...] = ("LEGAL_REP_OF", "RESPONSIBLE_FOR", "CONTROLS", "OWNS")
+    min_share: float = 0.5  # an OWNS tie counts above this share
+    new_within_days: int = 365  # registered this long before the decision, or later, is "new"
 
 
 def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
@@ -98,6 +99,7 @@ def _edge(tie: Tie) -> Edge:
 
 DETECTOR = Detector(
     id="SUCCESSOR_OF_DEBARRED",
+    order=190,
     title="A supplier run by the people behind a banned one",
     basis=basis.ART77_BAN,
     reads=frozenset({Reads.HISTORY, Reads.DEBARMENTS}),
