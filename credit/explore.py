@@ -54,6 +54,7 @@ RELATIONSHIP_TYPES = frozenset(
         "RATES",
         "RATED_BY",
         "FOR_PROJECT",
+        "HAS_SECTION",
     }
 )
 

@@ -105,6 +105,26 @@ def _clean(props: Props) -> Props:
     return out
 
 
+def _sections(write: GraphWrite, sections: list[r.DocumentSection]) -> None:
+    """Each section fingerprint is a shared hub (`section:<hash>`), so the same material in
+    two bids, or in a bid and the tender documents, shows as one node; the edge keeps where it
+    is in this document. A fingerprint listed twice counts once, at its first place."""
+    seen: set[str] = set()
+    for section in sections:
+        if section.hash in seen:
+            continue
+        seen.add(section.hash)
+        hub = f"section:{section.hash}"
+        write.hubs.append(NodeWrite(hub, ("Identifier", "Section"), {"value": section.hash}))
+        props = {
+            "kind": section.kind.value,
+            "title": section.title,
+            "page": section.page,
+            "size": section.size,
+        }
+        write.edges.append(EdgeWrite("HAS_SECTION", write.uid, hub, _clean(props)))
+
+
 class Mapper:
     """Maps records to graph writes; holds the deployment secret that salts identity hashes."""
 
@@ -255,6 +275,7 @@ class Mapper:
             }
         )
         write = GraphWrite(uid, NodeWrite(uid, ("Project",), props))
+        _sections(write, rec.sections)
         write.refs[org_uid(rec.purchaser)] = "purchaser"
         write.edges.append(EdgeWrite("PURCHASED_BY", uid, org_uid(rec.purchaser)))
         if rec.agency:
@@ -343,6 +364,7 @@ class Mapper:
                 )
             )
             write.edges.append(EdgeWrite("CREATED_ON", uid, hub))
+        _sections(write, rec.sections)
         return write
 
     def _award(self, rec: r.Award) -> GraphWrite:
