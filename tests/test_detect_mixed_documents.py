@@ -12,8 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from credit.detection.detectors import mixed_documents
 from credit.detection.facts import BidFact, Facts, LotFacts, SectionFact
 from credit.detection.registry import default_settings
@@ -69,7 +67,11 @@ def test_normalising_ignores_layout_case_width_and_punctuation() -> None:
 def test_sections_are_split_at_headings_with_their_pages() -> None:
     text = f"第一章 总则\n{passage(1)}\n\f第二章 技术方案\n{passage(2)}\n（一）附表\n{passage(3)}"
     split = split_sections(text)
-    assert [(t, p) for t, _, p in split] == [("第一章 总则", 1), ("第二章 技术方案", 2), ("（一）附表", 2)]
+    assert [(t, p) for t, _, p in split] == [
+        ("第一章 总则", 1),
+        ("第二章 技术方案", 2),
+        ("（一）附表", 2),
+    ]
     found = document_sections(text)
     assert [s.title for s in found] == ["第一章 总则", "第二章 技术方案", "（一）附表"]
     assert found[1].hash == fingerprint(passage(2)) and found[1].page == 2
@@ -100,12 +102,16 @@ def test_two_bidders_sharing_their_own_sections_are_flagged_with_the_sections_na
     assert "第三十七条" in flag.basis and "（五）" in flag.basis and "相互混装" in flag.basis
     assert "第七十四条" in flag.basis
     shared = flag.evidence["facts"]["shared_sections"]
-    assert sorted(s["hash"] for s in shared) == sorted([fingerprint(passage(12)), fingerprint(passage(13))])
+    assert sorted(s["hash"] for s in shared) == sorted(
+        [fingerprint(passage(12)), fingerprint(passage(13))]
+    )
     places = {(p["supplier"], p["title"], p["page"]) for s in shared for p in s["in"]}
     assert (orgs(1)[0], "第3章 章节12", 3) in places and (orgs(2)[0], "第4章 章节13", 4) in places
     hubs = {f"section:{s['hash']}" for s in shared}
     assert hubs <= set(flag.evidence["nodes"])
-    assert {(e["type"], e["end"]) for e in flag.evidence["edges"]} >= {("HAS_SECTION", h) for h in hubs}
+    assert {(e["type"], e["end"]) for e in flag.evidence["edges"]} >= {
+        ("HAS_SECTION", h) for h in hubs
+    }
 
 
 def test_a_shared_attachment_is_evidence_too(intake: Intake, store: GraphStore) -> None:
@@ -163,7 +169,9 @@ def test_a_template_many_unrelated_bids_carry_is_not_evidence(
     # ... while a section only the pair shares still is: the template does not hide it
     load(intake, [*tender("L4", PLAIN, bids={1: fields(7, 8), 2: fields(7, 8)})])
     (flag,) = lot_flags(store, "L4", "MIXED_DOCUMENTS")
-    assert [s["hash"] for s in flag.evidence["facts"]["shared_sections"]] == [fingerprint(passage(8))]
+    assert [s["hash"] for s in flag.evidence["facts"]["shared_sections"]] == [
+        fingerprint(passage(8))
+    ]
 
 
 def test_the_same_bidders_two_bids_are_no_mix_up(intake: Intake, store: GraphStore) -> None:
@@ -184,7 +192,9 @@ def test_a_replaced_bid_without_the_shared_sections_ends_the_flag(
     assert lot_flags(store, "L1", "MIXED_DOCUMENTS") == []
 
 
-def test_a_malformed_fingerprint_is_refused_naming_the_field(intake: Intake, store: GraphStore) -> None:
+def test_a_malformed_fingerprint_is_refused_naming_the_field(
+    intake: Intake, store: GraphStore
+) -> None:
     bad = f.bid("X1", "L1", 1, "100", sections=[{"kind": "SECTION", "hash": "md5:XYZ"}])
     report = ingest(intake, [*market(), *tender("L1", {2: "100"}), bad])
     (error,) = report.errors
@@ -202,11 +212,22 @@ def _bid(uid: str, supplier: str, *sections: SectionFact) -> BidFact:
 
 def test_the_detector_on_plain_facts_counts_carriers_outside_the_lot() -> None:
     def sec(n: int, carriers: int, tender: bool = False) -> SectionFact:
-        return SectionFact(f"section:h{n}", f"sha256:{n:064x}", "SECTION", carriers=carriers, tender=tender)
+        return SectionFact(
+            f"section:h{n}", f"sha256:{n:064x}", "SECTION", carriers=carriers, tender=tender
+        )
 
     settings = default_settings().of("MIXED_DOCUMENTS")
     lot = LotFacts(
-        "lot:X", "X", "project:X", "X", None, None, None, None, date(2025, 3, 1), None,
+        uid="lot:X",
+        key="X",
+        project="project:X",
+        project_key="X",
+        ocid=None,
+        purchaser=None,
+        agency=None,
+        category=None,
+        day=date(2025, 3, 1),
+        budget=None,
         bids=(
             _bid("bid:a", "org:A", sec(1, 2), sec(2, 5), sec(3, 2, tender=True)),
             _bid("bid:b", "org:B", sec(1, 2), sec(2, 5), sec(3, 2, tender=True)),
@@ -221,7 +242,9 @@ def test_the_detector_on_plain_facts_counts_carriers_outside_the_lot() -> None:
 # --- OCDS -------------------------------------------------------------------------------------
 
 
-def _release(bid_docs: dict[int, list[dict[str, Any]]], tender_docs: list[dict[str, Any]]) -> dict[str, Any]:
+def _release(
+    bid_docs: dict[int, list[dict[str, Any]]], tender_docs: list[dict[str, Any]]
+) -> dict[str, Any]:
     parties = [
         {
             "id": str(n),
@@ -271,7 +294,11 @@ def test_ocds_documents_with_a_hash_carry_the_fingerprints(
     intake: Intake, store: GraphStore, tmp_path: Path
 ) -> None:
     release = _release(
-        {1: [_doc(1), _doc(10), _doc(12, None)], 2: [_doc(1), _doc(20), _doc(12, None)], 3: [_doc(1)]},
+        {
+            1: [_doc(1), _doc(10), _doc(12, None)],
+            2: [_doc(1), _doc(20), _doc(12, None)],
+            3: [_doc(1)],
+        },
         [_doc(1)],
     )
     release["bids"]["details"][2]["documents"].append({"id": "x", "hash": "md5:nothex"})
@@ -281,8 +308,15 @@ def test_ocds_documents_with_a_hash_carry_the_fingerprints(
     conversion = ocds.read(path)
     assert conversion.report is not None
     assert conversion.report.noted["bid", "documents.hash.invalid:skipped"] == 1
-    bid = next(r for _, r in conversion.items if r["type"] == "bid" and r["supplier"] == f.make_uscc(1))
-    assert bid["sections"][0] == {"kind": "SECTION", "hash": fingerprint(passage(1)), "title": "章节1", "page": 3}
+    bid = next(
+        r for _, r in conversion.items if r["type"] == "bid" and r["supplier"] == f.make_uscc(1)
+    )
+    assert bid["sections"][0] == {
+        "kind": "SECTION",
+        "hash": fingerprint(passage(1)),
+        "title": "章节1",
+        "page": 3,
+    }
     assert bid["sections"][2]["kind"] == "ATTACHMENT"
     project = next(r for _, r in conversion.items if r["type"] == "project")
     assert project["sections"] == [bid["sections"][0]]
