@@ -13,7 +13,7 @@ from typing import LiteralString
 # holders, devices, project team with each member's role), the contact's and the deposit
 # holder's names as given, the lot's reviews, and each bid's document section fingerprints
 # (whether a tender's documents hold the same section; how many suppliers' bids carry it,
-# counted up to 1000). Without details this is the light row of
+# counted up to 100). Without details this is the light row of
 # the bid history.
 # Temporal values come as ISO text: the driver's zoned-datetime decoding dominated the cost.
 _LOT_FACTS_BODY: LiteralString = """
@@ -38,7 +38,7 @@ CALL (l) {
     RETURN collect({uid: h.uid, hash: h.value, kind: r.kind, title: r.title, page: r.page,
                     size: r.size, tender: EXISTS { (h)<-[:HAS_SECTION]-(:Project) },
                     carriers: COUNT { MATCH (h)<-[:HAS_SECTION]-(:Bid)<-[:SUBMITTED]-(o)
-                                      WITH DISTINCT o LIMIT 1000 RETURN o }}) AS sections
+                                      WITH DISTINCT o LIMIT 100 RETURN o }}) AS sections
   }
   RETURN collect({bid: b.uid, supplier: s.uid, price: b.price_exact,
                   currency: b.price_currency, status: b.status,

@@ -38,6 +38,7 @@ REQUIRED = {
     "STAFF_CROSSOVER",
     "GROUP_INSTRUCTION",
     "COBIDDING_COMMUNITY",
+    "MIXED_DOCUMENTS",
 }
 FIXTURES = "".join(
     (Path(__file__).parent / name).read_text(encoding="utf-8")
@@ -46,6 +47,7 @@ FIXTURES = "".join(
         "test_detect_history_rules.py",
         "test_detect_staff_groups.py",
         "test_detect_deposits_platform.py",
+        "test_detect_mixed_documents.py",
     )
 )
 

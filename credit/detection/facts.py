@@ -30,7 +30,7 @@ class Identifier:
 class SectionFact:
     """A section or attachment fingerprint of a bid's documents (`uid` is its hub node):
     whether any tender's documents hold it, and how many suppliers' bids carry it anywhere
-    (counted up to 1000), so that boilerplate can be told from another bidder's material."""
+    (counted up to 100), so that boilerplate can be told from another bidder's material."""
 
     uid: str
     hash: str

@@ -33,8 +33,8 @@ class Settings(DetectorSettings):
     section_weight: float = Field(default=0.5, gt=0, lt=1)  # one shared text section
     attachment_weight: float = Field(default=0.6, gt=0, lt=1)  # one shared attached file
     # A section in the bids of more suppliers than this besides the lot's carriers is a
-    # template of the market, not another bidder's material (the count stops at 1000).
-    max_other_carriers: int = Field(default=2, ge=0, le=900)
+    # template of the market, not another bidder's material (the count stops at 100).
+    max_other_carriers: int = Field(default=2, ge=0, le=90)
     min_size: int = Field(default=0, ge=0)  # sections known to be shorter are ignored
 
 
