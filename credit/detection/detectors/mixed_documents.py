@@ -107,8 +107,8 @@ def _lot(lot: LotFacts, settings: Settings) -> Iterator[Finding]:
             (a, b),
             confidence,
             f"2 bidders of lot {lot.key} share {len(shared)} document "
-            f"{'/'.join(kinds)}(s) found neither in the tender documents nor in other bids "
-            f"({round(share * 100)}% of the smaller bid's own material)",
+            f"{'/'.join(kinds)}(s) that are neither in the tender documents nor a template "
+            f"of other bids ({round(share * 100)}% of the smaller bid's own material)",
             nodes=[*(material[a][d].uid for d in shared), *(x.uid for x in bids)],
             edges=[*edges, *bid_edges(lot, bids)],
             facts={
