@@ -11,7 +11,9 @@ from typing import LiteralString
 # Lots with their project, buyers, priced bids and award; with `$details` also each bid's
 # shared identifiers (preparer, agent, contact, phone, e-mail, deposit account and its
 # holders, devices, project team with each member's role), the contact's and the deposit
-# holder's names as given, and the lot's reviews. Without details this is the light row of
+# holder's names as given, the lot's reviews, and each bid's document section fingerprints
+# (whether a tender's documents hold the same section; how many suppliers' bids carry it,
+# counted up to 100). Without details this is the light row of
 # the bid history.
 # Temporal values come as ISO text: the driver's zoned-datetime decoding dominated the cost.
 _LOT_FACTS_BODY: LiteralString = """
@@ -30,13 +32,21 @@ CALL (l) {
     RETURN collect({rel: type(r), uid: h.uid, kind: coalesce(r.role, h.kind), value: h.value,
                     holders: [(h)<-[:HOLDS_ACCOUNT]-(o:Organization|Person) | o.uid]}) AS ids
   }
+  CALL (b) {
+    MATCH (b)-[r:HAS_SECTION]->(h:Section)
+    WHERE $details
+    RETURN collect({uid: h.uid, hash: h.value, kind: r.kind, title: r.title, page: r.page,
+                    size: r.size, tender: EXISTS { (h)<-[:HAS_SECTION]-(:Project) },
+                    carriers: COUNT { MATCH (h)<-[:HAS_SECTION]-(:Bid)<-[:SUBMITTED]-(o)
+                                      WITH DISTINCT o LIMIT 100 RETURN o }}) AS sections
+  }
   RETURN collect({bid: b.uid, supplier: s.uid, price: b.price_exact,
                   currency: b.price_currency, status: b.status,
                   submitted_at: toString(b.submitted_at), fingerprint: b.file_fingerprint,
                   contact_name: CASE WHEN $details THEN b.contact_name END,
                   holder_name: CASE WHEN $details THEN b.deposit_holder_name END,
                   supplier_name: CASE WHEN $details THEN s.name END,
-                  ids: ids}) AS bids
+                  ids: ids, sections: sections}) AS bids
 }
 CALL (l) {
   MATCH (a:Award)-[:AWARD_OF]->(l)

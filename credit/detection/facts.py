@@ -27,6 +27,22 @@ class Identifier:
 
 
 @dataclass(frozen=True, slots=True)
+class SectionFact:
+    """A section or attachment fingerprint of a bid's documents (`uid` is its hub node):
+    whether any tender's documents hold it, and how many suppliers' bids carry it anywhere
+    (counted up to 100), so that boilerplate can be told from another bidder's material."""
+
+    uid: str
+    hash: str
+    kind: str
+    title: str | None = None
+    page: int | None = None
+    size: int | None = None
+    tender: bool = False
+    carriers: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class BidFact:
     uid: str
     supplier: str
@@ -39,6 +55,7 @@ class BidFact:
     contact_name: str | None = None  # the contact as open data names one (OCDS contactPoint)
     holder_name: str | None = None  # the deposit account holder's name on the payment
     supplier_name: str | None = None
+    sections: tuple[SectionFact, ...] = ()
 
     @property
     def priced(self) -> bool:
@@ -78,7 +95,10 @@ class LotFacts:
         """The lot as the bid history holds it: no identifiers, no reviews."""
         return replace(
             self,
-            bids=tuple(replace(b, identifiers=()) if b.identifiers else b for b in self.bids),
+            bids=tuple(
+                replace(b, identifiers=(), sections=()) if b.identifiers or b.sections else b
+                for b in self.bids
+            ),
             reviews=(),
         )
 

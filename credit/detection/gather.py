@@ -18,6 +18,7 @@ from credit.detection.facts import (
     LotFacts,
     Membership,
     ReviewFact,
+    SectionFact,
     SuccessorLink,
     Tie,
 )
@@ -114,6 +115,24 @@ def _bid(row: Any) -> BidFact:
                     for i in row["ids"]
                 ),
                 key=lambda i: (i.rel, i.uid),
+            )
+        ),
+        sections=tuple(
+            sorted(
+                (
+                    SectionFact(
+                        uid=x["uid"],
+                        hash=x["hash"],
+                        kind=x["kind"] or "SECTION",
+                        title=x["title"],
+                        page=x["page"],
+                        size=x["size"],
+                        tender=bool(x["tender"]),
+                        carriers=int(x["carriers"]),
+                    )
+                    for x in row.get("sections") or ()
+                ),
+                key=lambda x: x.uid,
             )
         ),
     )

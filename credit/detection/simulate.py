@@ -18,6 +18,7 @@ the same market.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from collections.abc import Iterable, Iterator
@@ -115,6 +116,7 @@ class _Lot:
     bids: list[_Bid] = field(default_factory=list)
     reviewers: list[_Person] = field(default_factory=list)
     planted: bool = False  # owned by one plant; other plants keep off
+    tender_sections: list[Record] = field(default_factory=list)  # the tender's own sections
 
     @property
     def suppliers(self) -> list[_Org]:
@@ -399,6 +401,43 @@ class Market:
         self.plant_near_misses()
         self.plant_staff_and_groups()
         self.plant_deposits_and_platform()
+        self.plant_mixed_documents()
+
+    def plant_mixed_documents(self) -> None:
+        """One bidder's documents contain another's sections or attachment (Order 87 Art. 37
+        item 5); every bid of those lots has its own sections and copies the tender's forms.
+        Near-misses: lots whose bids share only the tender's sections, and lots whose bids all
+        carry one template that circulates in the market."""
+        rng = self.rng
+        template = _section("template:承诺函")
+        for i in range(self.plants):
+            lot = self.free_lot()
+            self.fingerprint(lot)
+            a, b = rng.sample(lot.bids, 2)
+            a.status = b.status = "VALID"
+            own = a.extra["sections"]
+            if rng.random() < 0.3:  # another bidder's licence scan in the bid
+                copied = [{"kind": "ATTACHMENT", "hash": own[-1]["hash"], "title": "资质证书"}]
+            else:
+                copied = [dict(x) for x in rng.sample(own[3:-1], rng.randint(1, 3))]
+            b.extra["sections"] = [*b.extra["sections"], *copied]
+            self.truth.add(
+                Truth("MIXED_DOCUMENTS", lot.id, tuple(sorted((a.supplier.uscc, b.supplier.uscc))))
+            )
+            self.fingerprint(self.free_lot())  # the tender's forms in every bid
+            for bid in self.fingerprint(self.free_lot()).bids:  # a market template in every bid
+                bid.extra["sections"] = [*bid.extra["sections"], template | {"page": 2 + i % 3}]
+
+    def fingerprint(self, lot: _Lot) -> _Lot:
+        """The lot's tender documents have three sections (forms, terms) that every bid
+        copies; each bid adds five sections and a licence scan of its own."""
+        lot.tender_sections = [_section(f"{lot.project}:form:{k}") for k in range(3)]
+        for j, bid in enumerate(lot.bids):
+            key = f"{lot.id}:{j}:{bid.supplier.uscc}"
+            mine = [_section(f"{key}:{k}") | {"page": 4 + k} for k in range(5)]
+            scan = _section(f"{key}:licence") | {"kind": "ATTACHMENT", "title": "营业执照"}
+            bid.extra["sections"] = [*lot.tender_sections, *mine, scan]
+        return lot
 
     def replace_rep(self, org: _Org, person: _Person, since: date) -> None:
         """`person` becomes the legal representative of `org` from `since`."""
@@ -1123,6 +1162,7 @@ class Market:
                 ocid=f"ocds-sim001-{lot.project}",
                 category=lot.category,
                 published_on=(lot.day - timedelta(days=20)).isoformat(),
+                sections=lot.tender_sections or None,
             )
             yield _rec(
                 "lot",
@@ -1179,6 +1219,12 @@ class Market:
                     lot=lot.id,
                     reviewed_on=lot.day.isoformat(),
                 )
+
+
+def _section(key: str) -> Record:
+    """A section fingerprint, made up from a key as a document's text would give it."""
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return {"kind": "SECTION", "hash": f"sha256:{digest}", "title": f"章节{digest[:6]}"}
 
 
 def _rec(record_type: str, /, **fields: Any) -> Record:

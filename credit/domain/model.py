@@ -15,7 +15,17 @@ from typing import Literal
 # What the other end of a relationship is: a kind's uid prefix, "party" (an organisation or a
 # person, by reference), or "hub" (a shared identifier node: phone, e-mail, account, device).
 Target = Literal[
-    "org", "person", "party", "group", "project", "lot", "bid", "award", "hub", "identity"
+    "org",
+    "person",
+    "party",
+    "group",
+    "project",
+    "lot",
+    "bid",
+    "award",
+    "hub",
+    "identity",
+    "section",
 ]
 
 
@@ -129,6 +139,13 @@ KINDS: tuple[Kind, ...] = (
         (
             Link("PURCHASED_BY", "purchaser", "org", forward="purchaser"),
             Link("RUN_BY", "agency", "org", forward="agency"),
+            Link(
+                "HAS_SECTION",
+                "sections",
+                "section",
+                many=True,
+                doc="a section of the tender documents, fingerprinted (boilerplate for bids)",
+            ),
         ),
         graphql="Project",
         doc="A procurement project of a purchaser, run by an agency or by itself.",
@@ -182,6 +199,7 @@ KINDS: tuple[Kind, ...] = (
             Link("DEPOSIT_FROM", "deposit_account", "hub", doc="the account the deposit came from"),
             Link("TEAM_MEMBER", "team", "party", many=True, doc="the project team, with a role"),
             Link("CREATED_ON", "devices", "hub", many=True, doc="machine, IP, MAC, certificate"),
+            Link("HAS_SECTION", "sections", "section", many=True, doc="a section fingerprint"),
         ),
         graphql="Bid",
         doc="A supplier's (or a consortium's) bid for a lot.",

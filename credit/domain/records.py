@@ -157,6 +157,14 @@ class TeamRole(StrEnum):
     MEMBER = "MEMBER"
 
 
+class SectionKind(StrEnum):
+    """What a document fingerprint covers: a normalised section of a document's text, or a
+    whole attachment (a licence scan, a certificate, a drawing)."""
+
+    SECTION = "SECTION"
+    ATTACHMENT = "ATTACHMENT"
+
+
 class Acceptance(StrEnum):
     PENDING = "PENDING"
     PASSED = "PASSED"
@@ -378,6 +386,28 @@ def _period(field: str, start: date | None, end: date | None) -> None:
         )
 
 
+# "<algorithm>:<lowercase hex digest>", as credit.domain.fingerprints makes it (sha256 of the
+# normalised text) and as e-bidding platforms publish file hashes ("md5:...").
+Fingerprint = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9-]{2,16}:[0-9a-f]{16,128}$")
+]
+
+
+class DocumentSection(Strict):
+    """One section or attachment of a bid's (or the tender's) documents, by its content hash:
+    shared sections show mixed-up bid documents (Order 87 Art. 37 item 5) without the
+    documents themselves leaving the trading centre."""
+
+    kind: SectionKind = SectionKind.SECTION
+    hash: Fingerprint
+    title: Name | None = None
+    page: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    size: Annotated[int, Field(ge=0)] | None = None  # normalised characters, or bytes of a file
+
+
+Sections = Annotated[list[DocumentSection], Field(max_length=1000)]
+
+
 class Project(Provenance):
     type: Literal["project"] = "project"
     id: RecordId
@@ -389,6 +419,8 @@ class Project(Provenance):
     category: ProcurementCategory | None = None
     budget: Money | None = None
     published_on: date
+    # The tender documents' own sections: boilerplate every bid may copy, never evidence.
+    sections: Sections = []
 
 
 class Lot(Provenance):
@@ -438,6 +470,7 @@ class Bid(Provenance):
     devices: Annotated[list[Device], Field(max_length=10)] = []
     team: Annotated[list[TeamMember], Field(max_length=30)] = []
     file_fingerprint: Short | None = None
+    sections: Sections = []  # the bid documents' sections and attachments, fingerprinted
 
     @model_validator(mode="after")
     def _one_bidder(self) -> Self:

@@ -6,7 +6,8 @@ Our graph is keyed by USCC, so a party becomes an organisation only with a valid
 identifier; everything that depends on a party without one is skipped and counted. OCDS 1.0
 organisations embedded in place of party references are read as parties too. A party's
 contactPoint stays on the organisation (phones, e-mails) and becomes the contact (name, phone,
-e-mail) of each of its bids in that release.
+e-mail) of each of its bids in that release. Documents with a `hash` are section
+fingerprints (credit/formats/documents.py says which fields carry them and why).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from credit.domain.records import BidStatus, OrgRole, ProcurementCategory, ProcurementMethod
+from credit.formats import documents
 from credit.formats.common import (
     Conversion,
     ConversionReport,
@@ -364,6 +366,8 @@ class _Converter:
         budget, _ = money(tender.get("value"))
         if budget:
             fields["budget"] = budget
+        if found := documents.sections(tender.get("documents"), self.report, "project", ocid):
+            fields["sections"] = found
         self.report.map("project")
         self.conversion.add(self._record("project", fields, ocid, version), ocid)
         return True
@@ -469,7 +473,9 @@ class _Converter:
         submitted = moment(bid.get("date"))
         if submitted is None:
             return None, "date.missing"
+        found = documents.sections(bid.get("documents"), self.report, "bid", example)
         return {
+            **({"sections": found} if found else {}),
             "lot": lot,
             "supplier": tenderers[0],
             "consortium_members": tenderers[1:],

@@ -107,6 +107,26 @@ def _clean(props: Props) -> Props:
     return out
 
 
+def _sections(write: GraphWrite, sections: list[r.DocumentSection]) -> None:
+    """Each section fingerprint is a shared hub (`section:<hash>`), so the same material in
+    two bids, or in a bid and the tender documents, shows as one node; the edge keeps where it
+    is in this document. A fingerprint listed twice counts once, at its first place."""
+    seen: set[str] = set()
+    for section in sections:
+        if section.hash in seen:
+            continue
+        seen.add(section.hash)
+        hub = f"section:{section.hash}"
+        write.hubs.append(NodeWrite(hub, ("Identifier", "Section"), {"value": section.hash}))
+        props = {
+            "kind": section.kind.value,
+            "title": section.title,
+            "page": section.page,
+            "size": section.size,
+        }
+        write.edges.append(EdgeWrite("HAS_SECTION", write.uid, hub, _clean(props)))
+
+
 class Mapper:
     """Maps records to graph writes; holds the deployment secret that salts identity hashes."""
 
@@ -162,6 +182,9 @@ class Mapper:
         """The relationships of the record's reference fields, as its description gives them
         (names, directions, one or many); the refs say which field named each other end."""
         for link in kind.links:
+            if link.target == "section":
+                _sections(write, getattr(record, link.field))
+                continue
             if link.target == "hub" or "." in link.field:
                 continue  # identifier hubs and nested fields are mapped by the kind itself
             value = getattr(record, link.field)
@@ -344,6 +367,7 @@ class Mapper:
                 )
             )
             write.edges.append(EdgeWrite("CREATED_ON", uid, hub))
+        _sections(write, rec.sections)
         return write
 
     def _review(self, rec: r.Review) -> GraphWrite:

@@ -15,6 +15,7 @@ import { bi, errorBox, facts, field, inlineForm, fill, h, loading, replace, tabl
 import { type GEdge, type GNode, GraphView, visibleProperties } from "../graph";
 import { flagStatus, kind, label, money, textOf, when } from "../labels";
 import { FLAG_FIELDS, type FlagSummary } from "./report";
+import { sharedSections } from "./sections";
 
 Chart.register(ScatterController, PointElement, LinearScale, Tooltip, Legend, Title);
 
@@ -228,6 +229,13 @@ function reviewForm(flag: FlagDetail, done: (notice: HTMLElement) => void): HTML
   return form;
 }
 
+/** The shared document sections of a mixed-up documents flag, named by bidder. */
+function sectionsRow(flag: FlagDetail): [Node, HTMLElement][] {
+  const names = new Map(flag.suppliers.map((s) => [s.uscc, s.name] as [string, string]));
+  const shown = sharedSections(flag.facts, names);
+  return shown ? [[bi("共用章节", "Shared sections"), shown]] : [];
+}
+
 function flagDetail(main: HTMLElement, id: string): void {
   const body = h("div", {}, loading());
   main.append(h("h1", {}, bi("预警", "Flag")), h("p", {}, h("a", { href: "#/flags" }, bi("← 返回列表", "Back to the queue"))), body);
@@ -251,6 +259,7 @@ function flagDetail(main: HTMLElement, id: string): void {
             [bi("供应商", "Suppliers"), h("span", {}, flag.suppliers.map((s, i) => [i ? "、" : "", h("a", { href: `#/report/${s.uscc}` }, s.name)]))],
             [bi("标段", "Lot"), flag.lot ? h("a", { href: `#/lot/${flag.lot.lotId}` }, `${flag.lot.name}（${flag.lot.lotId}）`) : "—"],
             [bi("事实", "Facts"), h("code", { class: "facts-json" }, JSON.stringify(flag.facts))],
+            ...sectionsRow(flag),
             [bi("首次 / 最近发现", "First / last seen"), `${when(flag.firstSeen)} / ${when(flag.lastSeen)}`],
           ]),
         ),

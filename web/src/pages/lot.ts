@@ -6,6 +6,7 @@
 import { CHECK_CACHE, gql } from "../api";
 import { bi, errorBox, facts, field, fill, h, inlineForm, loading, replace, table } from "../dom";
 import { decision, label, money, pairOf, textOf, when } from "../labels";
+import { sharedSections } from "./sections";
 import { CHECK_REF_FIELDS, type CheckRef, FLAG_FIELDS, type FlagSummary, type Reason, checkRecordBox, datesRoute, flagsTable, reasonsTable } from "./report";
 
 interface Bidder {
@@ -63,7 +64,7 @@ const CHECK = `query($id: ID!, $asOf: Date, $knownAt: DateTime) { lotEligibility
   conflicts { code supplierIds via legalBasis message } checkRecord { ${CHECK_REF_FIELDS} } } }`;
 const FLAGS = `query($id: ID!) { lotFlags(lotId: $id) { ran
   screens { bids coefficientOfVariation relativeDistance kurtosis skewness spread }
-  flags { ${FLAG_FIELDS} } } }`;
+  flags { ${FLAG_FIELDS} facts } } }`;
 
 const CACHE = CHECK_CACHE;
 const RANK: Record<Verdict, number> = { EXCLUDE: 0, REVIEW: 1, CLEAR: 2 };
@@ -227,7 +228,7 @@ export function lotPage(main: HTMLElement, arg: string): void {
 
   const lot = gql<{ lot: LotInfo | null }>(LOT, { id: lotId }).then((d) => d.lot);
   const flags = lot.then((found) =>
-    found ? gql<{ lotFlags: { ran: boolean; screens: Screens | null; flags: FlagSummary[] } }>(FLAGS, { id: lotId }).then((d) => d.lotFlags) : null,
+    found ? gql<{ lotFlags: { ran: boolean; screens: Screens | null; flags: (FlagSummary & { facts?: Record<string, unknown> })[] } }>(FLAGS, { id: lotId }).then((d) => d.lotFlags) : null,
   );
 
   const fileCheck = async (): Promise<LotCheck> => {
@@ -347,6 +348,8 @@ export function lotPage(main: HTMLElement, arg: string): void {
     const s = lotFlags.screens;
     return [
       flagsTable(lotFlags.flags, bi("本标段预警", "Flags of this lot"), names),
+      // mixed-up bid documents: which sections the bidders share, and where
+      lotFlags.flags.filter((f) => f.status !== "DISMISSED").map((f) => sharedSections(f.facts, names)),
       h("h3", {}, bi("报价统计筛查", "Bid screens")),
       s
         ? facts([
