@@ -42,7 +42,7 @@ def market_lots(market: Market) -> list[LotFacts]:
 
 
 def test_clubs_merged_into_a_large_community_are_found_by_splitting_it() -> None:
-    market = Market(102, 600)
+    market = Market(103, 600)
     market.build()
     planted = {
         frozenset(f"org:{s}" for s in t.suppliers)
