@@ -100,6 +100,12 @@ def detect(
     )
 
 
+class EvalRoute(StrEnum):
+    OURS = "ours"
+    OCDS = "ocds"
+    BOTH = "both"
+
+
 class ExportFormat(StrEnum):
     JSONL = "jsonl"
 
@@ -181,11 +187,26 @@ def evaluate(
             min=0, help="lots of a market without collusion for the accidental-flag rate (0: skip)"
         ),
     ] = 20_000,
+    route: Annotated[
+        EvalRoute,
+        typer.Option(
+            help="ours: our record format; ocds: OCDS releases + BODS statements written from "
+            "the market and read by the open-data readers; both: one table each"
+        ),
+    ] = EvalRoute.BOTH,
 ) -> None:
     """Load each simulated market into the configured database (emptied first), scan it and
     print precision, recall and F1 per pattern, over all the markets together, and next to
-    them the accidental flags per 100,000 lots of a market without collusion (price patterns)."""
-    from credit.detection.evaluate import accidental_flags, combine, evaluate_market, table
+    them the accidental flags per 100,000 lots of a market without collusion (price patterns).
+    With the OCDS route the market is first written as OCDS + BODS (DIR/ocds/)."""
+    from credit.detection.evaluate import (
+        CARRIED_BY,
+        Route,
+        accidental_flags,
+        combine,
+        evaluate_market,
+        table,
+    )
     from credit.detection.registry import DETECTORS
     from credit.services import get_intake, get_mapper, get_store
     from credit.settings import get_settings
@@ -199,22 +220,32 @@ def evaluate(
         )
         raise typer.Exit(2)
     settings = _settings(settings_file)
-    runs = []
-    for directory in directories:
-        started = time.monotonic()
-        scores = evaluate_market(get_store(), get_intake(), get_mapper(), directory, settings)
-        runs.append(scores)
-        hits = sum(s.matched for s in scores.values())
-        typer.echo(
-            f"{directory}: {hits} of {sum(s.truth for s in scores.values())} true cases found, "
-            f"{sum(s.flagged for s in scores.values())} flags, {time.monotonic() - started:.0f}s",
-            err=True,
-        )
+    routes = [Route(route.value)] if route is not EvalRoute.BOTH else list(Route)
     accidental = accidental_flags(settings, null_lots) if null_lots else None
-    text = table(combine(runs), [d.id for d in DETECTORS], accidental)
+    order = [d.id for d in DETECTORS]
+    sections = []
+    for way in routes:
+        runs = []
+        for directory in directories:
+            started = time.monotonic()
+            scores = evaluate_market(
+                get_store(), get_intake(), get_mapper(), directory, settings, way
+            )
+            runs.append(scores)
+            hits = sum(s.matched for s in scores.values())
+            typer.echo(
+                f"{directory} ({way.value}): {hits} of {sum(s.truth for s in scores.values())} "
+                f"true cases found, {sum(s.flagged for s in scores.values())} flags, "
+                f"{time.monotonic() - started:.0f}s",
+                err=True,
+            )
+        title = "our record format" if way is Route.OURS else "OCDS 1.1 + BODS 0.4"
+        carried = CARRIED_BY if way is Route.OCDS else None
+        sections.append(f"## Route: {title}\n\n{table(combine(runs), order, accidental, carried)}")
+    text = "\n".join(sections)
     typer.echo(text)
     if report is not None:
-        command = "credit evaluate " + " ".join(str(d) for d in directories)
+        command = f"credit evaluate --route {route.value} " + " ".join(str(d) for d in directories)
         report.write_text(
             f"Detection evaluation on {len(directories)} simulated market(s), settings "
             f"{settings.version}.\n\n```\n{command}\n```\n\n{text}",

@@ -2,10 +2,12 @@
 (entityStatement, personStatement, ownershipOrControlStatement) are read as well.
 
 Entities become organisations only with a valid `CN-USCC` identifier (our natural key); people
-are keyed by their first identifier, else by this source and their record id, and hashed on
-intake. Each direct interest becomes one tie; indirect and unknown interests are skipped and
-counted, since the graph has no way to mark a tie as indirect and a guessed direct tie would
-wrongly link companies. Of several statements about one record only the latest is read.
+with a valid `CHN-IDCARD` identifier are keyed by that identity number (as our own records and
+OCDS bids key them), others by their first identifier, else by this source and their record id;
+all are hashed on intake. Each direct interest becomes one tie; indirect and unknown interests
+are skipped and counted, since the graph has no way to mark a tie as indirect and a guessed
+direct tie would wrongly link companies. Of several statements about one record only the latest
+is read.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from credit.domain.identifiers import IdentifierError, validate_identity_number
 from credit.domain.records import OrgRole, TieKind
 from credit.formats.common import (
     Conversion,
@@ -39,6 +42,7 @@ _INTERESTS = {
     "boardChair": TieKind.DIRECTOR_OF,
     "seniorManagingOfficial": TieKind.LEGAL_REP_OF,
 }
+PERSON_SCHEME = "CHN-IDCARD"  # BODS personal identifiers: {ISO 3166-1 alpha-3}-IDCARD
 _PERSON_ONLY = {TieKind.DIRECTOR_OF, TieKind.LEGAL_REP_OF}
 _STATEMENT_TYPES = {
     "entityStatement": "entity",
@@ -138,6 +142,16 @@ def _person_identifier(details: dict[str, Any]) -> dict[str, str] | None:
     return None
 
 
+def _identity_number(identifier: dict[str, str]) -> str | None:
+    """A valid resident identity number under BODS's `CHN-IDCARD` scheme, else None."""
+    if identifier["scheme"] != PERSON_SCHEME:
+        return None
+    try:
+        return validate_identity_number(identifier["id"].upper())
+    except IdentifierError:
+        return None
+
+
 def _share(interest: dict[str, Any]) -> tuple[Decimal | None, str]:
     """Share as a fraction: the exact figure, else the middle of the range; with a note."""
     share = obj(interest.get("share"))
@@ -235,6 +249,11 @@ class _Converter:
         if identifier is None:
             identifier = {"scheme": self.source.upper()[:40], "id": statement.key[:100]}
         self.report.map("person")
+        number = _identity_number(identifier)
+        if number is not None:  # the person our own records and OCDS bids key by this number
+            self.ends["person", statement.key] = {"person": number}
+            self._add("person", {"id_number": number, "name": name}, statement)
+            return
         self.ends["person", statement.key] = {"person_key": identifier}
         self._add("person", {"identifier": identifier, "name": name}, statement)
 

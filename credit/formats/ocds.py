@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from credit.domain.records import BidStatus, OrgRole, ProcurementCategory, ProcurementMethod
-from credit.formats import documents
+from credit.formats import documents, ocds_ext
 from credit.formats.common import (
     Conversion,
     ConversionReport,
@@ -206,7 +206,8 @@ class _Converter:
         self.orgs: dict[str, dict[str, Any]] = {}
         # party key -> its contactPoint in the release being read, as bid fields: in OCDS a
         # party's contact in a release is its contact for that contracting process
-        self.contacts: dict[str, dict[str, str]] = {}
+        self.contacts: dict[str, dict[str, Any]] = {}
+        self.people: dict[str, dict[str, Any]] = {}  # people our extension fields name
 
     def run(self, releases: list[tuple[str, dict[str, Any]]]) -> Conversion:
         for ocid, release in releases:
@@ -214,6 +215,9 @@ class _Converter:
         for uscc, org in self.orgs.items():
             org["roles"] = sorted(org["roles"])
             self.conversion.add(org, f"party {org['external_id']} (USCC {uscc})")
+        for number, person in self.people.items():
+            origin = f"person ...{number[-4:]} named in a bid"
+            self.conversion.add(self._record("person", person, None, 1), origin)
         return self.conversion
 
     def _record(
@@ -255,7 +259,7 @@ class _Converter:
             uscc = self._party(party, roles.get(key, set()), f"{ocid} party {key}", version)
             if uscc:
                 usccs[key] = uscc
-                self.contacts[key] = _contact(party.get("contactPoint"))
+                self.contacts[key] = self._contact(party.get("contactPoint"))
         return usccs
 
     def _party(
@@ -483,7 +487,23 @@ class _Converter:
             "submitted_at": submitted,
             "status": status or BidStatus.VALID,
             **self.contacts.get(keys[0], {}),  # the lead tenderer's contact answers for the bid
+            **self._extension(bid),
         }, ""
+
+    def _extension(self, bid: dict[str, Any]) -> dict[str, Any]:
+        """Our extension's bid fields (credit.formats.ocds_ext), and the people they name."""
+        fields, people = ocds_ext.read_bid(bid)
+        self._met(people)
+        return fields
+
+    def _contact(self, point: Any) -> dict[str, Any]:
+        fields, people = ocds_ext.contact_person(point)
+        self._met(people)
+        return _contact(point) | fields
+
+    def _met(self, people: list[dict[str, Any]]) -> None:
+        for person in people:
+            self.people.setdefault(person["id_number"], person)
 
     def _awards(
         self,

@@ -38,6 +38,9 @@ class Settings(DetectorSettings):
     min_exclusivity: float = 0.4  # share of the members' co-bidding that is with one another
     min_win_share: float = 0.8  # share of those lots a member won
     resolution: float = 1.0  # Louvain's resolution: above 1, smaller communities
+    # Louvain on one region's year merged a club of 4-5 into a community of 25-40 bidders,
+    # whose core missed it: a community with more members that is not flagged is split again
+    split_above: int = 8
     seed: int = 1  # Louvain's seed: the same history gives the same communities
 
 
@@ -84,6 +87,10 @@ def communities(lots: Sequence[LotFacts], settings: Settings) -> list[Community]
 
 
 def _market(region: str, period: str, lots: list[LotFacts], settings: Settings) -> list[Community]:
+    """Louvain's communities of the region's network for the period; a community that is not
+    flagged and has more than `split_above` members is split again by Louvain on its own
+    subgraph, and so on: one pass over a region's year merges a club of four or five into a
+    community of dozens of the trade's bidders, whose core the club is not."""
     graph: nx.Graph[str] = nx.Graph()
     bidders = {lot.uid: sorted({b.supplier for b in lot.priced}) for lot in lots}
     for suppliers in bidders.values():
@@ -92,50 +99,67 @@ def _market(region: str, period: str, lots: list[LotFacts], settings: Settings) 
             graph.add_edge(a, b, weight=weight + 1)
     if graph.number_of_edges() == 0:
         return []
-    parts = nx.community.louvain_communities(
-        graph, weight="weight", resolution=settings.resolution, seed=settings.seed
-    )
     found = []
-    for part in parts:
-        members = frozenset(part)
-        together = [lot for lot in lots if len(members.intersection(bidders[lot.uid])) >= 2]
-        # The core: members on at least a third of the community's lots (Louvain also
-        # attaches a bidder met once).
-        turnout = {m: sum(m in bidders[lot.uid] for lot in together) for m in members}
-        members = frozenset(m for m, n in turnout.items() if n >= max(2, len(together) / 3))
-        if len(members) < settings.min_members:
-            continue
-        together = [lot for lot in lots if len(members.intersection(bidders[lot.uid])) >= 2]
-        if len(together) < settings.min_lots:
-            continue
-        inside = graph.subgraph(members).size(weight="weight")
-        touching = sum(d for _, d in graph.degree(members, weight="weight")) - inside
-        exclusivity = inside / touching if touching else 0.0
-        cohesion = sum(len(members.intersection(bidders[lot.uid])) for lot in together) / (
-            len(together) * len(members)
+    work = [graph]
+    while work:
+        network = work.pop()
+        parts = nx.community.louvain_communities(
+            network, weight="weight", resolution=settings.resolution, seed=settings.seed
         )
-        won = [lot.winner for lot in together if lot.winner in members]
-        win_share = len(won) / len(together)
-        if (
-            cohesion < settings.min_cohesion
-            or exclusivity < settings.min_exclusivity
-            or win_share < settings.min_win_share
-        ):
-            continue
-        found.append(
-            Community(
-                region,
-                period,
-                tuple(sorted(members)),
-                tuple(sorted(together, key=lambda lot: (lot.day, lot.uid))),
-                cohesion,
-                exclusivity,
-                win_share,
-                _price_cv(together, members),
-                len(set(won)),
-            )
-        )
-    return found
+        for part in parts:
+            community = _community(region, period, frozenset(part), lots, bidders, graph, settings)
+            if community is not None:
+                found.append(community)
+            elif len(parts) > 1 and len(part) > settings.split_above:
+                work.append(network.subgraph(part))
+    return sorted(found, key=lambda c: c.members)
+
+
+def _community(
+    region: str,
+    period: str,
+    part: frozenset[str],
+    lots: list[LotFacts],
+    bidders: dict[str, list[str]],
+    graph: nx.Graph[str],
+    settings: Settings,
+) -> Community | None:
+    """The part's core as a community if it passes every threshold, else None."""
+    together = [lot for lot in lots if len(part.intersection(bidders[lot.uid])) >= 2]
+    # The core: members on at least a third of the community's lots (Louvain also attaches a
+    # bidder met once).
+    turnout = {m: sum(m in bidders[lot.uid] for lot in together) for m in part}
+    members = frozenset(m for m, n in turnout.items() if n >= max(2, len(together) / 3))
+    if len(members) < settings.min_members:
+        return None
+    together = [lot for lot in lots if len(members.intersection(bidders[lot.uid])) >= 2]
+    if len(together) < settings.min_lots:
+        return None
+    inside = graph.subgraph(members).size(weight="weight")
+    touching = sum(d for _, d in graph.degree(members, weight="weight")) - inside
+    exclusivity = inside / touching if touching else 0.0
+    cohesion = sum(len(members.intersection(bidders[lot.uid])) for lot in together) / (
+        len(together) * len(members)
+    )
+    won = [lot.winner for lot in together if lot.winner in members]
+    win_share = len(won) / len(together)
+    if (
+        cohesion < settings.min_cohesion
+        or exclusivity < settings.min_exclusivity
+        or win_share < settings.min_win_share
+    ):
+        return None
+    return Community(
+        region,
+        period,
+        tuple(sorted(members)),
+        tuple(sorted(together, key=lambda lot: (lot.day, lot.uid))),
+        cohesion,
+        exclusivity,
+        win_share,
+        _price_cv(together, members),
+        len(set(won)),
+    )
 
 
 def _price_cv(lots: Sequence[LotFacts], members: frozenset[str]) -> float:
