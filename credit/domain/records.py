@@ -46,9 +46,7 @@ def _checked(check: Callable[[str], str]) -> AfterValidator:
 Uscc = Annotated[str, _checked(validate_uscc), Field(json_schema_extra={"format": "cn-uscc"})]
 # An organisation as records refer to it: a USCC, or `SCHEME-id` for one identified in another
 # scheme of org-id.guide (UA-EDR-00032945): credit.domain.identifiers.validate_org_key.
-OrgKey = Annotated[
-    str, _checked(validate_org_key), Field(json_schema_extra={"format": "org-key"})
-]
+OrgKey = Annotated[str, _checked(validate_org_key), Field(json_schema_extra={"format": "org-key"})]
 IdNumber = Annotated[
     str, _checked(validate_identity_number), Field(json_schema_extra={"format": "cn-ric"})
 ]

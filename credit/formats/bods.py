@@ -26,9 +26,9 @@ from credit.formats.common import (
     load_documents,
     obj,
     objects,
-    source_name,
     org_fields,
     org_key_of,
+    source_name,
     version_of,
 )
 

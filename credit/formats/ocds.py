@@ -26,11 +26,11 @@ from credit.formats.common import (
     money,
     obj,
     objects,
+    org_fields,
+    org_key_of,
     record_id,
     source_name,
     strings,
-    org_fields,
-    org_key_of,
     version_of,
 )
 
