@@ -17,6 +17,7 @@ from credit.intake.pipeline import Intake
 from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import GraphQLClient, ingest
+from tests.detect_fixtures import buyer, load, lot_flags, suppliers, tender
 from tests.formats_support import counts, land
 
 PROZORRO = Path(__file__).resolve().parent / "fixtures" / "ocds" / "prozorro-sample-releases.jsonl"
@@ -187,3 +188,13 @@ def test_a_real_prozorro_sample_lands_under_ua_edr_with_its_bids(
     )
     assert (bids[0]["bids"], bids[0]["schemes"]) == (12, ["UA-EDR"])
     assert bids[0]["lots"] == 5
+
+
+@pytest.mark.parametrize("prices", [{1: "0", 2: "0", 3: "0"}, {1: "0", 2: "0", 3: "150000"}])
+def test_zero_prices_as_real_open_data_publishes_them_neither_crash_nor_flag(
+    intake: Intake, store: GraphStore, prices: dict[int, str]
+) -> None:
+    """Armenian releases publish bids of 0 AMD: no evidence of a tie, and no division by 0."""
+    load(intake, [*suppliers(1, 2, 3), buyer(), *tender("L1", prices)])
+    found = {flag.pattern for flag in lot_flags(store, "L1")}
+    assert not found & {"IDENTICAL_PRICES", "REGULAR_PRICE_DIFFERENCE"}
