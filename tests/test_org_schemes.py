@@ -17,7 +17,7 @@ from credit.intake.pipeline import Intake
 from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import GraphQLClient, ingest
-from tests.detect_fixtures import buyer, load, lot_flags, suppliers, tender
+from tests.detect_fixtures import buyer, load, lot_flags, scanned, suppliers, tender
 from tests.formats_support import counts, land
 
 PROZORRO = Path(__file__).resolve().parent / "fixtures" / "ocds" / "prozorro-sample-releases.jsonl"
@@ -198,3 +198,19 @@ def test_zero_prices_as_real_open_data_publishes_them_neither_crash_nor_flag(
     load(intake, [*suppliers(1, 2, 3), buyer(), *tender("L1", prices)])
     found = {flag.pattern for flag in lot_flags(store, "L1")}
     assert not found & {"IDENTICAL_PRICES", "REGULAR_PRICE_DIFFERENCE"}
+
+
+def test_a_bidder_quoting_0_across_lots_keeps_no_price_ratio(
+    intake: Intake, store: GraphStore
+) -> None:
+    """A 0 against another bidder's price in lot after lot is a missing price, not a fixed
+    ratio of 0 between two bidders (as real Armenian releases showed)."""
+    lots = [
+        tender(f"L{n}", {1: price, 2: "0", 3: other})
+        for n, (price, other) in enumerate(
+            [("100000", "131700"), ("153000", "171900"), ("211000", "260300"), ("98000", "120700")]
+        )
+    ]
+    load(intake, [*suppliers(1, 2, 3), buyer(), *(r for lot in lots for r in lot)])
+    flagged = [flag.suppliers for flag in scanned(store, "REGULAR_PRICE_DIFFERENCE")]
+    assert not [s for s in flagged if f"org:{f.make_uscc(2)}" in s]
