@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from credit.decisions import reasons_once
+from credit.domain.identifiers import is_uscc_key, key_scheme
 from credit.domain.records import ExternalList, PenaltyType, RecordStatus
 from credit.legal import text
 from credit.periods import period_end
@@ -122,6 +123,7 @@ def assess_supplier(
             ),
             *_network_reasons(facts.network, as_of, policy, known_at),
             *_consortium_reasons(facts.consortium_members, as_of, policy, known_at),
+            *_needs_uscc(facts),
         ],
         key=lambda r: (-_RANK[r.decision], r.code, r.record_ids, r.message),
     )
@@ -133,6 +135,26 @@ def assess_supplier(
         as_of=as_of,
         policy_version=policy.version,
         known_at=known_at,
+    )
+
+
+def _needs_uscc(facts: SupplierFacts) -> Iterator[Reason]:
+    """Caiku [2016] No. 125's three lists are kept and queried by USCC: for an organisation
+    identified in another scheme (open data from other countries) the lists could not be
+    queried by code, and the answer says so rather than passing it as unlisted."""
+    if not facts.id.startswith("org:") or is_uscc_key(facts.id):
+        return
+    key = facts.id.removeprefix("org:")
+    yield Reason(
+        code="LIST_CHECK_NEEDS_USCC",
+        decision=Decision.REVIEW,
+        legal_basis=_LIST_BASIS,
+        message=f"{facts.name} is identified as {key} ({key_scheme(key)}), not by a USCC; the "
+        "courts' dishonest-debtor list, the major tax-violation list and the government-"
+        "procurement serious-dishonesty list are kept by USCC, so this rule needs a USCC and "
+        "they were not checked by code: query them by name and keep the query record.",
+        record_ids=(),
+        until=None,
     )
 
 
@@ -350,7 +372,8 @@ def _consortium_reasons(
             code="CONSORTIUM_MEMBER_INELIGIBLE" if ineligible else "CONSORTIUM_MEMBER_NEEDS_REVIEW",
             decision=result.decision,
             legal_basis=_CONSORTIUM_BASIS,
-            message=f"Consortium member {member.name} ({member.uscc}) "
+            message=f"Consortium member {member.name} "
+            f"({member.uscc or member.id.removeprefix('org:')}) "
             + ("is ineligible" if ineligible else "needs review")
             + f": {', '.join(r.code for r in decisive)}.",
             record_ids=tuple(sorted({i for r in decisive for i in r.record_ids})),

@@ -20,26 +20,58 @@ from tests.formats_support import counts, json_values, land
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "bods"
 HANDMADE = FIXTURES / "cn-handmade-0.4.json"
-_NO_USCC = "subject.entity.not_mapped:identifier.not_cn_uscc"
+_NO_ID = "identifier.missing"
 
-# file -> ((entities seen, mapped), (people seen, mapped), interests seen, interest skips)
-REAL: dict[str, tuple[tuple[int, int], tuple[int, int], int, dict[str, int]]] = {
-    "2-single-update-0.2.json": ((1, 0), (1, 1), 2, {_NO_USCC: 2}),
-    "3-joint-ownership-0.3.json": ((2, 0), (2, 2), 3, {_NO_USCC: 3}),
-    "tecido.json": ((2, 0), (1, 1), 5, {_NO_USCC: 5}),
-    "fermcat.json": ((1, 0), (3, 3), 5, {_NO_USCC: 5}),
+# file -> ((entities seen, mapped), (people seen, mapped), interests (seen, mapped),
+#          entity skips, interest skips). Entities identified in an org-id.guide scheme land
+# under it (GB-COH 07444723, MX-RFC ...); a scheme outside the org-id.guide code form (IRL-BAU),
+# an identifier that breaks its scheme's rule (GB-COH XE-08-A) or none at all is refused.
+REAL: dict[
+    str, tuple[tuple[int, int], tuple[int, int], tuple[int, int], dict[str, int], dict[str, int]]
+] = {
+    "2-single-update-0.2.json": ((1, 1), (1, 1), (2, 1), {}, {"interestedParty.unspecified": 1}),
+    "3-joint-ownership-0.3.json": (
+        (2, 1),
+        (2, 2),
+        (3, 0),
+        {_NO_ID: 1},
+        {
+            f"interestedParty.entity.not_mapped:{_NO_ID}": 1,
+            f"subject.entity.not_mapped:{_NO_ID}": 2,
+        },
+    ),
+    "tecido.json": (
+        (2, 0),
+        (1, 1),
+        (5, 0),
+        {"identifier.scheme_missing": 2},
+        {"subject.entity.not_mapped:identifier.scheme_missing": 5},
+    ),
+    "fermcat.json": (
+        (1, 0),
+        (3, 3),
+        (5, 0),
+        {"org_key.scheme": 1},
+        {"subject.entity.not_mapped:org_key.scheme": 5},
+    ),
     "mixed-direct-and-indirect-ownership.json": (
         (2, 0),
         (1, 1),
-        4,
-        {_NO_USCC: 2, "directOrIndirect.indirect:not_kept": 1, "type.unmapped:missing": 1},
+        (4, 0),
+        {"org_key.id": 2},
+        {
+            "subject.entity.not_mapped:org_key.id": 2,
+            "directOrIndirect.indirect:not_kept": 1,
+            "type.unmapped:missing": 1,
+        },
     ),
     "nomination.json": (
-        (2, 0),
+        (2, 1),
         (2, 2),
-        4,
+        (4, 0),
+        {_NO_ID: 1},
         {
-            _NO_USCC: 1,
+            f"interestedParty.entity.not_mapped:{_NO_ID}": 1,
             "directOrIndirect.indirect:not_kept": 1,
             "type.unmapped:nominator": 1,
             "type.unmapped:nominee": 1,
@@ -50,14 +82,14 @@ REAL: dict[str, tuple[tuple[int, int], tuple[int, int], int, dict[str, int]]] = 
 
 @pytest.mark.parametrize("name", sorted(REAL))
 def test_the_standards_examples_convert_with_the_expected_counts(name: str, intake: Intake) -> None:
-    entities, people, interests, skips = REAL[name]
+    entities, people, interests, entity_skips, skips = REAL[name]
     conversion = bods.read(FIXTURES / name)
     assert conversion.report is not None
-    assert counts(conversion) == {"entity": entities, "person": people, "interest": (interests, 0)}
-    assert conversion.report.skips("entity") == {"identifier.not_cn_uscc": entities[0]}
+    assert counts(conversion) == {"entity": entities, "person": people, "interest": interests}
+    assert conversion.report.skips("entity") == entity_skips
     assert conversion.report.skips("interest") == skips
     report = land(intake, conversion)
-    assert (report.errors, report.changed) == ([], people[1])
+    assert (report.errors, report.changed) == ([], entities[1] + people[1] + interests[1])
 
 
 def test_only_the_latest_statement_of_a_record_is_read() -> None:
@@ -82,16 +114,15 @@ def test_handmade_statements_report_every_skip_with_its_reason() -> None:
     conversion = bods.read(HANDMADE)
     report = conversion.report
     assert report is not None
-    assert counts(conversion) == {"entity": (5, 3), "person": (3, 2), "interest": (17, 8)}
-    assert report.skips("entity") == {"identifier.not_cn_uscc": 1, "uscc.check_character": 1}
+    # Acme Holdings Ltd (GB-COH 01234567) lands under its scheme with its two interests
+    assert counts(conversion) == {"entity": (5, 4), "person": (3, 2), "interest": (17, 10)}
+    assert report.skips("entity") == {"uscc.check_character": 1}
     assert report.skips("person") == {"personType.anonymousPerson": 1}
     assert report.skips("interest") == {
         "directOrIndirect.indirect:not_kept": 1,
         "directOrIndirect.unknown:not_kept": 1,
-        "interestedParty.entity.not_mapped:identifier.not_cn_uscc": 1,
         "interestedParty.person.not_mapped:personType.anonymousPerson": 1,
         "seniorManagingOfficial.held_by_an_entity": 1,
-        "subject.entity.not_mapped:identifier.not_cn_uscc": 1,
         "subject.entity.not_mapped:uscc.check_character": 1,
         "subject.not_an_entity": 1,
         "type.unmapped:settlor": 1,
@@ -107,15 +138,16 @@ def test_handmade_statements_land_as_ownership_and_control(
 ) -> None:
     report = land(intake, bods.read(HANDMADE))
     assert report.errors == []
-    assert report.changed == 13
+    assert report.changed == 16
     rows = store.read(
-        "MATCH (a)-[t]->(o:Organization) WHERE t.source = 'bods'"
+        "MATCH (a)-[t]->(o:Organization) WHERE t.source = 'bods' AND o.uscc IS NOT NULL"
         " RETURN coalesce(a.name, a.uscc) AS holder, type(t) AS kind, o.uscc AS org,"
         " t.share AS share, toString(t.valid_from) AS since, toString(t.valid_to) AS until"
         " ORDER BY holder, kind, org"
     )
     a, b = f.make_uscc(921), f.make_uscc(922)
     assert [tuple(r.values()) for r in rows] == [
+        ("Acme Holdings Ltd", "OWNS", a, 0.1, None, None),  # a GB-COH holder, kept under it
         ("张三", "DIRECTOR_OF", a, None, "2020-01-01", None),
         ("张三", "LEGAL_REP_OF", a, None, "2020-01-01", None),
         ("张三", "OWNS", a, 0.6, "2020-01-01", None),
@@ -132,10 +164,10 @@ def test_handmade_statements_land_as_ownership_and_control(
 
 
 def test_a_second_ingest_of_the_same_statements_changes_nothing(intake: Intake) -> None:
-    assert land(intake, bods.read(HANDMADE)).changed == 13
+    assert land(intake, bods.read(HANDMADE)).changed == 16
     again = land(intake, bods.read(HANDMADE))
     assert again.errors == []
-    assert (again.changed, again.unchanged) == (0, 10)  # the 3 organisations are now known
+    assert (again.changed, again.unchanged) == (0, 12)  # the 4 organisations are now known
 
 
 _KEYS = [

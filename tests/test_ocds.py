@@ -1,6 +1,6 @@
-"""OCDS intake: real public data converts with the expected counts (nothing lands, since it has
-no Chinese USCCs) and never crashes; the hand-made Chinese package lands its projects, lots,
-bids, awards and contracts once, and a repeat changes nothing."""
+"""OCDS intake: real public data converts with the expected counts, its parties kept under their
+own schemes (AM-TIN, UA-EDR), and never crashes; the hand-made Chinese package lands its
+projects, lots, bids, awards and contracts once, and a repeat changes nothing."""
 
 from __future__ import annotations
 
@@ -25,27 +25,34 @@ HANDMADE = FIXTURES / "cn-handmade-release-package.json"
 OCID = "ocds-213czf-cn-2025-0001"
 
 
-def test_real_armenian_package_is_counted_and_skipped_for_want_of_a_uscc(intake: Intake) -> None:
+def test_real_armenian_package_lands_its_parties_under_am_tin(
+    intake: Intake, store: GraphStore
+) -> None:
     conversion = ocds.read(FIXTURES / "armeps-release-package-sample.json")
     report = conversion.report
     assert report is not None
     assert counts(conversion) == {
-        "party": (17, 0),
-        "project": (6, 0),
-        "lot": (7, 0),
-        "bid": (13, 0),
+        "party": (17, 17),
+        "project": (6, 6),
+        "lot": (7, 7),
+        "bid": (13, 12),
         "award": (5, 0),
         "contract": (5, 0),
     }
-    assert report.skips("party") == {"identifier.not_cn_uscc": 17}
-    assert report.skips("project") == {"buyer.not_mapped": 6}
-    assert report.skips("bid") == {"tenderer.not_mapped": 13}
+    assert report.skips("party") == {}
+    assert report.skips("bid") == {"value.missing": 1}
+    assert report.skips("award") == {"relatedLots.unknown_lot": 5}
     assert report.skips("contract") == {"award.not_mapped": 5}
     assert report.noted["bid", "status.nonstandard:qualified->VALID"] == 12
     assert report.noted["bid", "status.nonstandard:not-qualified->DISQUALIFIED"] == 1
     assert report.noted["bid", "relatedLot.nonstandard_field"] == 13
     assert report.errors == []
-    assert land(intake, conversion).received == 0
+    landed = land(intake, conversion)
+    assert (landed.errors, landed.changed) == ([], 16 + 6 + 7 + 12)  # 16 organisations
+    schemes = store.read(
+        "MATCH (o:Organization) RETURN o.scheme AS scheme, o.uscc AS uscc, count(*) AS n"
+    )
+    assert [tuple(r.values()) for r in schemes] == [("AM-TIN", None, 16)]
 
 
 def test_real_prozorro_release_with_embedded_organisations_is_read_as_parties() -> None:
@@ -53,16 +60,17 @@ def test_real_prozorro_release_with_embedded_organisations_is_read_as_parties() 
     report = conversion.report
     assert report is not None
     assert counts(conversion) == {
-        "party": (3, 0),
-        "project": (1, 0),
-        "lot": (1, 0),
-        "bid": (2, 0),
-        "award": (2, 0),
-        "contract": (1, 0),
+        "party": (3, 3),
+        "project": (1, 1),
+        "lot": (1, 1),
+        "bid": (2, 2),
+        "award": (2, 1),
+        "contract": (1, 1),
     }
-    assert report.skips("award") == {"status.unsuccessful": 1, "supplier.not_mapped": 1}
+    assert report.skips("award") == {"status.unsuccessful": 1}
     assert report.noted["bid", "status.nonstandard:active->VALID"] == 2
-    assert conversion.items == []
+    orgs = sorted(r["identifier"]["id"] for _, r in conversion.items if r["type"] == "organization")
+    assert orgs == ["05536797", "1992916539", "30374983"]  # a sole trader's 10-digit number too
 
 
 def test_handmade_package_reports_every_skip_with_its_reason() -> None:
@@ -70,20 +78,19 @@ def test_handmade_package_reports_every_skip_with_its_reason() -> None:
     report = conversion.report
     assert report is not None
     assert counts(conversion) == {
-        "party": (12, 9),
+        "party": (12, 10),
         "project": (2, 2),
         "lot": (3, 3),
-        "bid": (13, 7),
+        "bid": (13, 8),
         "award": (4, 3),
         "contract": (3, 1),
     }
-    assert report.skips("party") == {
-        "identifier.not_cn_uscc": 1,
+    assert report.skips("party") == {  # the GB-COH party lands under its scheme
         "uscc.check_character": 1,
         "roles.none_mapped": 1,
     }
     assert report.skips("bid") == {
-        "tenderer.not_mapped": 2,
+        "tenderer.not_mapped": 1,
         "value.missing": 1,
         "date.missing": 1,
         "relatedLots.several:value_cannot_be_split": 1,
@@ -94,7 +101,7 @@ def test_handmade_package_reports_every_skip_with_its_reason() -> None:
     assert report.noted["party", "role.unmapped:payer"] == 1
     assert report.noted["project", "release.superseded_by_later_release"] == 1
     assert report.examples["bid", "value.missing"] == [f"{OCID} bid b8"]
-    assert len(conversion.items) == 22
+    assert len(conversion.items) == 24
 
 
 def test_handmade_package_lands_projects_with_ocid_lots_bids_and_awards(
@@ -102,7 +109,7 @@ def test_handmade_package_lands_projects_with_ocid_lots_bids_and_awards(
 ) -> None:
     report = land(intake, ocds.read(HANDMADE))
     assert report.errors == []
-    assert report.changed == 22
+    assert report.changed == 24
     projects = store.read(
         "MATCH (p:Project)-[:PURCHASED_BY]->(b:Purchaser) OPTIONAL MATCH (p)-[:RUN_BY]->(a:Agency)"
         " RETURN p.ocid AS ocid, p.method AS method, p.category AS category,"
@@ -137,6 +144,7 @@ def test_handmade_package_lands_projects_with_ocid_lots_bids_and_awards(
         (f"{OCID}/2", f"{OCID}/bid/b3", "385000.00", "VALID"),
         (f"{OCID}/2", f"{OCID}/bid/b4", "390000.00", "VALID"),
         (f"{OCID}/2", f"{OCID}/bid/b5", "395000.00", "WITHDRAWN"),
+        (f"{OCID}/2", f"{OCID}/bid/b6", "52000.00", "VALID"),  # GB-COH-01234567's bid
         ("ocds-213czf-cn-2025-0002/1", "ocds-213czf-cn-2025-0002/bid/d1", "280000.00", "VALID"),
         (
             "ocds-213czf-cn-2025-0002/1",
@@ -175,10 +183,10 @@ def test_handmade_package_lands_projects_with_ocid_lots_bids_and_awards(
 
 
 def test_a_second_ingest_of_the_same_package_changes_nothing(intake: Intake) -> None:
-    assert land(intake, ocds.read(HANDMADE)).changed == 22
+    assert land(intake, ocds.read(HANDMADE)).changed == 24
     again = land(intake, ocds.read(HANDMADE))
     assert again.errors == []
-    assert (again.changed, again.unchanged) == (0, 16)  # the 6 organisations are now known
+    assert (again.changed, again.unchanged) == (0, 17)  # the 7 organisations are now known
 
 
 def test_known_organisations_are_referenced_not_rewritten(
@@ -359,8 +367,8 @@ def test_cli_ingests_ocds_with_a_source_and_reports_the_conversion(
 ) -> None:
     done = run_cli("ingest", "--format", "ocds", "--source", "xihu-gp", str(HANDMADE))
     assert done.returncode == 0, done.stderr
-    assert "22 received, 22 changed, 0 unchanged, 0 rejected" in done.stdout
-    assert "  bid: 13 seen, 7 mapped" in done.stdout
+    assert "24 received, 24 changed, 0 unchanged, 0 rejected" in done.stdout
+    assert "  bid: 13 seen, 8 mapped" in done.stdout
     assert f"  skipped 1: value.missing (e.g. {OCID} bid b8)" in done.stdout
     project = store.node(f"project:{OCID}")
     assert project is not None

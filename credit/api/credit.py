@@ -19,7 +19,7 @@ from credit.api.types import Organization, Person, ctx
 from credit.checks import log as check_log
 from credit.checks import merkle, signing
 from credit.domain import ids
-from credit.domain.identifiers import IdentifierError, validate_uscc
+from credit.domain.identifiers import IdentifierError, validate_org_key
 from credit.eligibility import Decision, Eligibility, Reason
 from credit.intake.mapping import org_uid
 from credit.participation import Affected, Conflict
@@ -334,8 +334,9 @@ def _instant(known_at: datetime | None) -> datetime | None:
 
 
 def _org(uscc: str) -> str:
+    """A USCC, or SCHEME-id for an organisation identified in another org-id.guide scheme."""
     try:
-        return org_uid(validate_uscc(uscc))
+        return org_uid(validate_org_key(uscc))
     except IdentifierError as exc:
         raise bad_input("uscc", exc.rule, str(exc)) from None
 

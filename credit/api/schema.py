@@ -57,7 +57,7 @@ from credit.api.types import (
 from credit.api.units import UnitQuery
 from credit.domain import ids
 from credit.domain import records as r
-from credit.domain.identifiers import IdentifierError, validate_uscc
+from credit.domain.identifiers import IdentifierError, validate_org_key
 from credit.intake.mapping import org_uid
 from credit.intake.pipeline import IntakeReport
 from credit.intake.service import ingest
@@ -223,7 +223,10 @@ class Query(
             problem=report.problem,
         )
 
-    @strawberry.field(description="An organisation by USCC or by id.")
+    @strawberry.field(
+        description="An organisation by USCC (or SCHEME-id for one identified in another "
+        "org-id.guide scheme, e.g. UA-EDR-00032945) or by id."
+    )
     async def organization(
         self, info: Info, uscc: str | None = None, id: strawberry.ID | None = None
     ) -> Organization | None:
@@ -231,7 +234,7 @@ class Query(
             raise bad_input("uscc", "one_of", "give exactly one of uscc and id")
         if uscc is not None:
             try:
-                uid = org_uid(validate_uscc(uscc))
+                uid = org_uid(validate_org_key(uscc))
             except IdentifierError as exc:
                 raise bad_input("uscc", exc.rule, str(exc)) from None
         else:

@@ -29,6 +29,7 @@ from credit.detection.registry import DetectionSettings, default_settings
 from credit.domain import ids, model
 from credit.domain import records as r
 from credit.intake.pipeline import Intake
+from credit.domain.identifiers import USCC_SCHEME
 from credit.policy import Policy
 from credit.security import visibility as vis
 from credit.security.audit import AuditLog
@@ -285,7 +286,13 @@ class Person(Node):
 @strawberry.type
 @linked("violations", "listings", "bids")
 class Organization(Node):
-    uscc: str
+    uscc: str | None = strawberry.field(
+        description="The USCC; none for an organisation identified in another scheme."
+    )
+    scheme: str = strawberry.field(
+        description="The org-id.guide scheme of its key: CN-USCC, or UA-EDR, GB-COH ... for "
+        "open data from other countries (the key is then the id after org:)."
+    )
     name: str
     roles: list[r.OrgRole]
     region: str | None
@@ -298,7 +305,8 @@ class Organization(Node):
         p = node.props
         return Organization(
             id=strawberry.ID(node.uid),
-            uscc=p["uscc"],
+            uscc=p.get("uscc"),
+            scheme=p.get("scheme") or USCC_SCHEME,
             name=p["name"],
             roles=[r.OrgRole(x) for x in p.get("roles", [])],
             region=p.get("region"),
@@ -571,6 +579,8 @@ def _is_person(root: Any) -> bool:
     subject = getattr(root, "subject_id", None)
     if isinstance(subject, str):
         return subject.startswith(vis.PERSON_PREFIX)
+    if isinstance(root, Organization):
+        return False  # also one without a USCC (identified in another scheme)
     if hasattr(root, "uscc"):
         return root.uscc is None
     return True

@@ -1,5 +1,9 @@
 """National identifiers: validated on intake, and identity numbers never kept in clear.
 
+Organisations are keyed by the USCC when Chinese, else by `SCHEME-id` with an org-id.guide
+scheme code (`UA-EDR-00032945`, `GB-COH-01234567`): the key of an open-data party from any
+country, checked by the scheme's own rule where one is known.
+
 Validation is memoised: one intake file names the same parties in many records.
 
 USCC (GB 32100-2015) and resident identity numbers (GB 11643) are checked with python-stdnum.
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from functools import lru_cache
 
 from stdnum.cn import ric, uscc
@@ -108,3 +113,79 @@ def hash_identity_number(number: str, secret: str) -> str:
 def mask_identity_number(number: str) -> str:
     """Show the region and the last four characters only, as disclosure rules expect."""
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+USCC_SCHEME = "CN-USCC"
+# org-id.guide list codes: a two-letter country (or XI/XM/XE... for international lists),
+# a hyphen and the list's own letters and digits.
+_SCHEME = re.compile(r"^[A-Z]{2}-[A-Z0-9]{2,12}$")
+_KEY = re.compile(r"^([A-Z]{2}-[A-Z0-9]{2,12})-(.+)$")
+_GENERIC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\-]{0,79}$")
+# The schemes whose identifier form is known: (pattern, what the rule says). UA-EDR carries the
+# 8-digit EDRPOU code of a legal entity, and for a sole trader (ФОП) the 10-digit taxpayer
+# number, which ProZorro publishes under the same scheme.
+_SCHEME_RULES: dict[str, tuple[re.Pattern[str], str]] = {
+    "UA-EDR": (re.compile(r"^(\d{8}|\d{10})$"), "8 digits (EDRPOU), or 10 for a sole trader"),
+    "AM-TIN": (re.compile(r"^\d{8}$"), "8 digits (ՀՎՀՀ)"),
+    "GB-COH": (re.compile(r"^[A-Z0-9]{8}$"), "8 letters or digits (Companies House number)"),
+    "MD-IDNO": (re.compile(r"^\d{13}$"), "13 digits"),
+    "GE-GNCTR": (re.compile(r"^\d{9}$"), "9 digits"),
+}
+
+
+def org_key(scheme: str, identifier: str) -> str:
+    """The organisation key for an identifier in a scheme: the USCC itself for `CN-USCC`
+    (check character verified), else `SCHEME-id` checked by the scheme's rule."""
+    scheme = scheme.strip().upper()
+    identifier = identifier.strip()
+    if scheme == USCC_SCHEME:
+        return validate_uscc(identifier.upper())
+    if not scheme:
+        raise IdentifierError("org_key.scheme", "an organisation identifier needs its scheme")
+    if not _SCHEME.match(scheme):
+        raise IdentifierError(
+            "org_key.scheme",
+            f"{scheme!r} is not an org-id.guide scheme code (like UA-EDR, GB-COH or CN-USCC)",
+        )
+    rule = _SCHEME_RULES.get(scheme)
+    if rule is not None:
+        if scheme == "GB-COH":
+            identifier = identifier.upper()
+        if not rule[0].match(identifier):
+            raise IdentifierError("org_key.id", f"a {scheme} identifier is {rule[1]}")
+    elif not _GENERIC_ID.match(identifier):
+        raise IdentifierError(
+            "org_key.id",
+            "an identifier has 1-80 letters, digits, '.', '_', '/' or '-', starting with a "
+            "letter or digit",
+        )
+    return f"{scheme}-{identifier}"
+
+
+@lru_cache(maxsize=200_000)
+def validate_org_key(value: str) -> str:
+    """An organisation key as written in records and API arguments: a bare USCC, or
+    `SCHEME-id` (a `CN-USCC-` prefix is read as the bare USCC). Returns the canonical key."""
+    value = value.strip()
+    match = _KEY.match(value.upper())
+    if match is None:
+        if "-" in value:
+            raise IdentifierError(
+                "org_key.scheme",
+                "an organisation key is a USCC or SCHEME-id with an org-id.guide scheme code "
+                "(like UA-EDR-00032945)",
+            )
+        return validate_uscc(value)
+    scheme = match.group(1)
+    return org_key(scheme, value[len(scheme) + 1 :])
+
+
+def key_scheme(key: str) -> str:
+    """The scheme of a canonical organisation key (a bare USCC is `CN-USCC`)."""
+    match = _KEY.match(key)
+    return match.group(1) if match else USCC_SCHEME
+
+
+def is_uscc_key(key: str) -> bool:
+    """Whether a canonical organisation key (or an `org:` uid) is a Chinese USCC."""
+    return key_scheme(key.removeprefix("org:")) == USCC_SCHEME

@@ -24,7 +24,13 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from credit.domain.identifiers import IdentifierError, validate_identity_number, validate_uscc
+from credit.domain.identifiers import (
+    IdentifierError,
+    org_key,
+    validate_identity_number,
+    validate_org_key,
+    validate_uscc,
+)
 
 
 def _checked(check: Callable[[str], str]) -> AfterValidator:
@@ -38,6 +44,9 @@ def _checked(check: Callable[[str], str]) -> AfterValidator:
 
 
 Uscc = Annotated[str, _checked(validate_uscc), Field(json_schema_extra={"format": "cn-uscc"})]
+# An organisation as records refer to it: a USCC, or `SCHEME-id` for one identified in another
+# scheme of org-id.guide (UA-EDR-00032945): credit.domain.identifiers.validate_org_key.
+OrgKey = Annotated[str, _checked(validate_org_key), Field(json_schema_extra={"format": "org-key"})]
 IdNumber = Annotated[
     str, _checked(validate_identity_number), Field(json_schema_extra={"format": "cn-ric"})
 ]
@@ -245,7 +254,7 @@ class ComplaintOutcome(StrEnum):
 
 
 class OrgRef(Strict):
-    org: Uscc
+    org: OrgKey
 
 
 class PersonRef(Strict):
@@ -280,9 +289,32 @@ PERSON = (PersonRef, PersonKeyRef)
 # --- records --------------------------------------------------------------------------------
 
 
+class OrgIdentifier(Strict):
+    """An organisation's identifier in an org-id.guide scheme other than the USCC (open data
+    from other countries: UA-EDR, AM-TIN, GB-COH ...); checked by the scheme's rule."""
+
+    scheme: Annotated[str, StringConstraints(max_length=20)]
+    id: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+
+    @model_validator(mode="after")
+    def _valid(self) -> Self:
+        try:
+            org_key(self.scheme, self.id)
+        except IdentifierError as exc:
+            raise PydanticCustomError(exc.rule, str(exc)) from exc
+        return self
+
+    @property
+    def key(self) -> str:
+        return org_key(self.scheme, self.id)
+
+
 class Organization(Provenance):
+    """An organisation, keyed by its USCC or, outside China, by its identifier's scheme."""
+
     type: Literal["organization"] = "organization"
-    uscc: Uscc
+    uscc: Uscc | None = None
+    identifier: OrgIdentifier | None = None
     name: Name
     roles: Annotated[list[OrgRole], Field(min_length=1, max_length=3)]
     region: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] | None = None
@@ -292,10 +324,24 @@ class Organization(Provenance):
     emails: Annotated[list[Short], Field(max_length=20)] = []
     bank_accounts: Annotated[list[Short], Field(max_length=20)] = []
 
+    @model_validator(mode="after")
+    def _one_key(self) -> Self:
+        if (self.uscc is None) == (self.identifier is None):
+            raise PydanticCustomError("organization.key", "give exactly one of uscc and identifier")
+        return self
+
+    @property
+    def key(self) -> str:
+        """The organisation key: the USCC, else `SCHEME-id` (a CN-USCC identifier is a USCC)."""
+        if self.uscc is not None:
+            return self.uscc
+        assert self.identifier is not None  # _one_key
+        return self.identifier.key
+
 
 class ExpertProfile(Strict):
     specialties: Annotated[list[Short], Field(min_length=1, max_length=20)]
-    employer: Uscc | None = None
+    employer: OrgKey | None = None
     active: bool = True
 
 
@@ -412,8 +458,8 @@ class Project(Provenance):
     type: Literal["project"] = "project"
     id: RecordId
     name: Name
-    purchaser: Uscc
-    agency: Uscc | None = None
+    purchaser: OrgKey
+    agency: OrgKey | None = None
     ocid: Short | None = None
     method: ProcurementMethod = ProcurementMethod.OPEN_TENDERING
     category: ProcurementCategory | None = None
@@ -449,9 +495,9 @@ class Bid(Provenance):
     type: Literal["bid"] = "bid"
     id: RecordId
     lot: RecordId
-    supplier: Uscc | None = None
+    supplier: OrgKey | None = None
     supplier_person: IdNumber | None = None
-    consortium_members: Annotated[list[Uscc], Field(max_length=10)] = []
+    consortium_members: Annotated[list[OrgKey], Field(max_length=10)] = []
     price: Money
     submitted_at: datetime
     status: BidStatus = BidStatus.VALID
@@ -490,7 +536,7 @@ class Award(Provenance):
     id: RecordId
     lot: RecordId
     bid: RecordId | None = None
-    supplier: Uscc
+    supplier: OrgKey
     amount: Money
     awarded_on: date
 
@@ -596,7 +642,7 @@ class ExternalListing(Provenance):
 class Complaint(Provenance):
     type: Literal["complaint"] = "complaint"
     id: RecordId
-    complainant: Uscc
+    complainant: OrgKey
     lot: RecordId
     filed_on: date
     grounds: Text
@@ -613,7 +659,7 @@ class Evaluation(Provenance):
     type: Literal["evaluation"] = "evaluation"
     id: RecordId
     subject: PartyRef
-    rater: Uscc
+    rater: OrgKey
     project: RecordId
     score: Annotated[int, Field(ge=0, le=100)]
     rated_on: date

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from credit.formats import bods, ocds
-from credit.formats.common import Conversion, ConversionReport, OptionError
+from credit.formats.common import Conversion, ConversionReport, OptionError, fields_key
 from credit.intake.mapping import org_uid
 from credit.intake.pipeline import read_jsonl
 from credit.sync import external
@@ -57,7 +57,7 @@ def leave_known_organizations(
     if conversion.report is None:
         return
     orgs = {
-        position: org_uid(record["uscc"])
+        position: org_uid(fields_key(record))
         for position, record in conversion.items
         if record.get("type") == "organization"
     }

@@ -1,13 +1,14 @@
 """BODS (Beneficial Ownership Data Standard) 0.4 statements to our records; the 0.2/0.3 shapes
 (entityStatement, personStatement, ownershipOrControlStatement) are read as well.
 
-Entities become organisations only with a valid `CN-USCC` identifier (our natural key); people
-with a valid `CHN-IDCARD` identifier are keyed by that identity number (as our own records and
-OCDS bids key them), others by their first identifier, else by this source and their record id;
-all are hashed on intake. Each direct interest becomes one tie; indirect and unknown interests
-are skipped and counted, since the graph has no way to mark a tie as indirect and a guessed
-direct tie would wrongly link companies. Of several statements about one record only the latest
-is read.
+Entities become organisations under a valid `CN-USCC` identifier, else under an identifier in
+another org-id.guide scheme (GB-COH, UA-EDR ...), as the OCDS reader keys parties; people with
+a valid `CHN-IDCARD` identifier are keyed by that identity number (as our own records and OCDS
+bids key them), others by their first identifier, else by this source and their record id; all
+are hashed on intake. Each direct interest becomes one tie; indirect and unknown interests are
+skipped and counted, since the graph has no way to mark a tie as indirect and a guessed direct
+tie would wrongly link companies. Of several statements about one record only the latest is
+read.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from credit.formats.common import (
     load_documents,
     obj,
     objects,
+    org_fields,
+    org_key_of,
     source_name,
-    uscc_of,
     version_of,
 )
 
@@ -216,12 +218,12 @@ class _Converter:
 
     def _entity(self, statement: _Statement) -> None:
         details = statement.details
-        uscc, reason = uscc_of(objects(details.get("identifiers")))
+        uscc, reason = org_key_of(objects(details.get("identifiers")))
         name = clip(details.get("name"), 200)
         if uscc is None or name is None:
             self._unmapped("entity", statement, reason or "name.missing")
             return
-        fields: dict[str, Any] = {"uscc": uscc, "name": name, "roles": [OrgRole.SUPPLIER]}
+        fields: dict[str, Any] = {**org_fields(uscc), "name": name, "roles": [OrgRole.SUPPLIER]}
         address = next(
             (clip(a.get("address"), 2000) for a in objects(details.get("addresses"))), None
         )

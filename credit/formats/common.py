@@ -19,10 +19,16 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from credit.domain.identifiers import IdentifierError, validate_uscc
+from credit.domain.identifiers import (
+    USCC_SCHEME,
+    IdentifierError,
+    is_uscc_key,
+    key_scheme,
+    org_key,
+    validate_uscc,
+)
 from credit.domain.records import Source
 
-USCC_SCHEME = "CN-USCC"
 MAX_EXAMPLES = 3
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9._:/\-]+")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -180,6 +186,43 @@ def uscc_of(identifiers: list[Any]) -> tuple[str | None, str]:
         except IdentifierError as exc:
             reason = exc.rule
     return None, reason
+
+
+def org_key_of(identifiers: list[Any]) -> tuple[str | None, str]:
+    """The organisation key among `{scheme, id}` identifiers (a valid USCC first, else the
+    first identifier valid in its org-id.guide scheme), or None and the rule that refused it."""
+    uscc, reason = uscc_of(identifiers)
+    if uscc is not None:
+        return uscc, ""
+    reason = "" if reason == "identifier.not_cn_uscc" else reason
+    for ident in identifiers:
+        if not isinstance(ident, dict) or ident.get("scheme") == USCC_SCHEME:
+            continue
+        scheme, value = clip(ident.get("scheme"), 40), clip(ident.get("id"), 200)
+        if scheme is None or value is None:
+            reason = reason or ("identifier.scheme_missing" if value else "identifier.id_missing")
+            continue
+        try:
+            return org_key(scheme, value), ""
+        except IdentifierError as exc:
+            reason = reason or exc.rule
+    return None, reason or "identifier.missing"
+
+
+def org_fields(key: str) -> dict[str, Any]:
+    """An organisation record's key fields: `uscc` for a Chinese key, else `identifier`."""
+    if is_uscc_key(key):
+        return {"uscc": key}
+    scheme = key_scheme(key)
+    return {"identifier": {"scheme": scheme, "id": key[len(scheme) + 1 :]}}
+
+
+def fields_key(record: dict[str, Any]) -> str:
+    """The organisation key of an organisation record built with org_fields."""
+    if "uscc" in record:
+        return str(record["uscc"])
+    ident = record["identifier"]
+    return org_key(ident["scheme"], ident["id"])
 
 
 def day(value: Any) -> str | None:

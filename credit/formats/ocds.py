@@ -2,8 +2,9 @@
 
 Reads release packages, record packages (the compiled release, else the latest release), JSON
 Lines of releases and single releases; several releases of one ocid give way to the latest.
-Our graph is keyed by USCC, so a party becomes an organisation only with a valid `CN-USCC`
-identifier; everything that depends on a party without one is skipped and counted. OCDS 1.0
+A party becomes an organisation under its valid `CN-USCC` identifier, else under its identifier
+in another org-id.guide scheme (UA-EDR, AM-TIN, GB-COH ...); everything that depends on a party
+without a valid identifier is skipped and counted. OCDS 1.0
 organisations embedded in place of party references are read as parties too. A party's
 contactPoint stays on the organisation (phones, e-mails) and becomes the contact (name, phone,
 e-mail) of each of its bids in that release. Documents with a `hash` are section
@@ -27,10 +28,11 @@ from credit.formats.common import (
     money,
     obj,
     objects,
+    org_fields,
+    org_key_of,
     record_id,
     source_name,
     strings,
-    uscc_of,
     version_of,
 )
 
@@ -214,7 +216,8 @@ class _Converter:
             self._release(ocid, release)
         for uscc, org in self.orgs.items():
             org["roles"] = sorted(org["roles"])
-            self.conversion.add(org, f"party {org['external_id']} (USCC {uscc})")
+            label = f"USCC {uscc}" if "uscc" in org else uscc
+            self.conversion.add(org, f"party {org['external_id']} ({label})")
         for number, person in self.people.items():
             origin = f"person ...{number[-4:]} named in a bid"
             self.conversion.add(self._record("person", person, None, 1), origin)
@@ -266,7 +269,7 @@ class _Converter:
         self, party: dict[str, Any], roles: set[str], example: str, version: int
     ) -> str | None:
         identifiers = [party.get("identifier"), *objects(party.get("additionalIdentifiers"))]
-        uscc, reason = uscc_of(identifiers)
+        uscc, reason = org_key_of(identifiers)
         ident = obj(party.get("identifier"))
         name = clip(party.get("name") or ident.get("legalName"), 200)
         ours = _our_roles(roles)
@@ -293,7 +296,7 @@ class _Converter:
         if org is None:
             org = self.orgs[uscc] = self._record(
                 "organization",
-                {"uscc": uscc, "name": name, "roles": set()},
+                {**org_fields(uscc), "name": name, "roles": set()},
                 party.get("id") or uscc,
                 version,
             )

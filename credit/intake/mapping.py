@@ -19,7 +19,7 @@ from typing import Any
 
 from credit.domain import ids, model
 from credit.domain import records as r
-from credit.domain.identifiers import hash_identity_number, mask_identity_number
+from credit.domain.identifiers import hash_identity_number, key_scheme, mask_identity_number
 
 Props = dict[str, Any]
 _MONEY = frozenset({"budget", "price", "amount", "fine"})  # stored as _amount, _exact, _currency
@@ -239,11 +239,12 @@ class Mapper:
                 write.edges.append(EdgeWrite(rel, write.uid, hub))
 
     def _organization(self, rec: r.Organization) -> GraphWrite:
-        uid = org_uid(rec.uscc)
+        key = rec.key
+        uid = org_uid(key)
         labels = ("Organization", *sorted(role.title() for role in rec.roles))
         props = _clean(
             {
-                "key": rec.uscc,
+                "key": key,
                 "uscc": rec.uscc,
                 "name": rec.name,
                 "roles": sorted(rec.roles),
@@ -252,6 +253,8 @@ class Mapper:
                 "address": rec.address,
             }
         )
+        if rec.uscc is None:  # open data from elsewhere: UA-EDR, GB-COH ... (none means CN-USCC)
+            props["scheme"] = key_scheme(key)
         write = GraphWrite(uid, NodeWrite(uid, labels, props))
         self._contact_hubs(write, rec.phones, rec.emails, rec.bank_accounts)
         if rec.address:

@@ -38,7 +38,9 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
         for bid in bids:
             same[bid.price].append(bid)
         for price, tied in sorted(same.items()):
-            if len(tied) < 2:
+            # a price of 0 is how some open data publishes a bid without its price (Armenian
+            # releases): no evidence of a tie, and no spread to measure one against
+            if len(tied) < 2 or price <= 0 or sigma <= 0:
                 continue
             unit = float(granularity([price]))
             chance = math.comb(len(bids), len(tied)) * min(1.0, DIFFERENCE * unit / sigma) ** (

@@ -198,7 +198,9 @@ class _Offset:
 def _offsets(history: History, facts: Facts, settings: Settings) -> Iterator[_Offset]:
     joint: dict[tuple[str, str], list[tuple[LotFacts, Decimal, Decimal]]] = defaultdict(list)
     for lot in history.ordered:
-        bids = [b for b in list(lot.contenders) if facts.in_focus([b.supplier])]
+        # a price of 0 is a bid published without its price (real Armenian releases), not an
+        # offset: against it every price keeps the "ratio" 0
+        bids = [b for b in list(lot.contenders) if b.price > 0 and facts.in_focus([b.supplier])]
         for x, y in combinations(sorted(bids, key=lambda b: b.supplier), 2):
             joint[(x.supplier, y.supplier)].append((lot, x.price, y.price))
     for pair, rows in sorted(joint.items()):
