@@ -76,6 +76,7 @@ def measure(workers: int, digits: int) -> dict[str, Any]:
         [sys.executable, __file__, "--one", str(workers), "--region-digits", str(digits)],
         stdout=subprocess.PIPE,
         text=True,
+        env={**os.environ, "DASK_LOGGING__DISTRIBUTED": "error"},
     )
     assert proc.stdout is not None
     output = proc.stdout.read()
@@ -196,9 +197,9 @@ def main() -> None:
     market = dict(get_store().read(MARKET)[0])
     single = measure(0, args.region_digits)
     runs = [single] + [measure(w, args.region_digits) for w in args.workers]
+    reference = single["flags"]
     for run in runs:
-        run["same_flags"] = run["flags"] == single["flags"]
-        del run["flags"]
+        run["same_flags"] = run.pop("flags") == reference
     today = datetime.now(UTC).date().isoformat()
     out = args.out or RESULTS / f"{today}-scan-distributed"
     results = {

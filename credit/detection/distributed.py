@@ -590,7 +590,7 @@ def local_cluster(workers: int) -> Any:
         n_workers=workers,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: other clusters may hold the default one
         memory_limit=0,  # measured, not capped: a capped worker is restarted mid-task
     )
 
