@@ -97,49 +97,50 @@ def measure(workers: int, digits: int) -> dict[str, Any]:
 def project(market: dict[str, Any], run: dict[str, Any], single: dict[str, Any]) -> dict[str, Any]:
     """From the 1-worker run's per-partition costs: time and memory at L and nationally.
 
-    Work (task seconds) and a partition's lots grow with the bids; a region's share of the
-    market stays what the generator gives it, so the largest partition grows with the market
-    at the same region level. Per-worker memory is the idle worker plus the largest partition's
-    lots times the measured memory per loaded lot."""
+    CPU seconds, not wall time, carry the work over (the machine is shared): the distributed
+    scan's work relative to the single-process scan's, measured here, times the single-process
+    scan's CPU at L. The largest partition keeps its share of the lots at the same region
+    level (a region's share is the generator's, not the scale's). A worker's memory is an idle
+    worker plus the largest partition's lots at the single-process scan's memory per lot at L,
+    an upper bound (it holds every lot's facts and the lot phase's caches)."""
     usage = run["usage"]
     history = [u for u in usage if u["task"] != "lots"]
-    lot_tasks = [u for u in usage if u["task"] == "lots"]
     largest = max(history, key=lambda u: u["lots"])
-    first_history = min((u["peak_mb"] for u in history), default=0.0)
-    base = min((u["peak_mb"] for u in lot_tasks), default=first_history)
-    per_lot_mb = max(0.0, (max(u["peak_mb"] for u in usage) - base) / max(1, largest["lots"]))
-    task_seconds = sum(u["seconds"] for u in usage)
-    serial = max(0.0, run["seconds"] - task_seconds)  # plan, merge, second pass wait, writes
+    idle = min(u["peak_mb"] for u in usage)
+    task_cpu = sum(u["cpu_seconds"] for u in usage)
     share = largest["lots"] / max(1, market["lots"])
+    work = (task_cpu + run["driver_cpu_seconds"]) / max(0.1, single["driver_cpu_seconds"])
+    driver = run["driver_cpu_seconds"] / max(0.1, single["driver_cpu_seconds"])
+    l_cpu = 976.9  # the single-process scan's own CPU seconds at L (2026-11-29-L.json)
+    mb_per_lot = L["mb"] / L["lots"]
     out: dict[str, Any] = {
         "measured": {
-            "task_seconds": round(task_seconds, 1),
-            "driver_serial_seconds": round(serial, 1),
+            "single_process_cpu_seconds": single["driver_cpu_seconds"],
+            "worker_task_cpu_seconds": round(task_cpu, 1),
+            "driver_cpu_seconds": run["driver_cpu_seconds"],
+            "work_ratio_to_single_process": round(work, 2),
+            "lots_read_by_tasks_per_lot": round(
+                sum(u["lots"] for u in usage) / max(1, market["lots"]), 2
+            ),
             "largest_partition": largest["task"],
-            "largest_partition_lots": largest["lots"],
             "largest_partition_share_of_lots": round(share, 3),
-            "idle_worker_mb": base,
-            "mb_per_loaded_lot": round(per_lot_mb, 4),
-            "single_process_seconds": single["seconds"],
+            "idle_worker_mb": idle,
+            "mb_per_lot_at_L_single_process": round(mb_per_lot, 4),
         }
     }
-    for name, factor, partitions in (
-        ("L", L["bids"] / market["bids"], run["stats"]["homes"]),
-        ("national_10xL", 10 * L["bids"] / market["bids"], None),
-        ("national_25xL", 25 * L["bids"] / market["bids"], None),
-    ):
+    for name, factor, split in (("L", 1, 1), ("national_10xL", 10, 10), ("national_25xL", 25, 10)):
         # nationally a province is too large a partition: cities (--region-digits 4), about
-        # ten to a province, so the largest partition holds about a tenth of its province
-        split = 1.0 if partitions is not None else 10.0
-        lots = largest["lots"] * factor / split
+        # ten to a province, so the largest partition holds about a tenth of its province's
+        lots = L["lots"] * factor * share / split
+        cpu = l_cpu * factor
         out[name] = {
-            "bids": round(market["bids"] * factor),
-            "region_digits": 2 if partitions is not None else 4,
+            "bids": L["bids"] * factor,
+            "region_digits": 2 if split == 1 else 4,
             "largest_partition_lots": round(lots),
-            "worker_peak_mb": round(base + per_lot_mb * lots),
+            "worker_peak_mb": round(idle + mb_per_lot * lots),
             **{
-                f"hours_{w}_workers": round((task_seconds * factor / w + serial * factor) / 3600, 2)
-                for w in (2, 8, 32)
+                f"hours_{w}_workers": round((cpu * (work - driver) / w + cpu * driver) / 3600, 2)
+                for w in (1, 2, 8, 32)
             },
         }
     return out
@@ -188,9 +189,18 @@ def main() -> None:
     parser.add_argument("--region-digits", type=int, default=2)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--reproject", type=Path, help="redo the projection of a results JSON")
     args = parser.parse_args()
     if args.one is not None:
         print(json.dumps(one(args.one, args.region_digits)))
+        return
+    if args.reproject is not None:
+        done = json.loads(args.reproject.read_text(encoding="utf-8"))
+        runs = done["runs"]
+        done["projection"] = project(
+            done["market"], next(r for r in runs if r["workers"] == 1), runs[0]
+        )
+        write(args.reproject.with_suffix(""), done)
         return
     from credit.services import get_store
 

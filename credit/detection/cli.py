@@ -118,8 +118,8 @@ def detect(
             raise typer.Exit(1) from None
         typer.echo(
             f"history on {stats.homes} home and {stats.markets} market partitions; second "
-            f"pass over {stats.second_pass_suppliers} suppliers kept "
-            f"{stats.second_pass_findings} crossing finding(s)",
+            f"pass over {stats.second_pass_suppliers} suppliers in {stats.second_pass_tasks} "
+            f"task(s) kept {stats.second_pass_findings} crossing finding(s)",
             err=True,
         )
     for bar in bars.values():

@@ -20,9 +20,9 @@ History phase, partitioned by region the way cartels are bounded:
   each supplier's regular purchasers and wins there. From those the driver knows, for every
   finding, the suppliers that decide it (its `need`, below); a finding is kept from a task
   only if its need lies inside that task's suppliers. The suppliers with a pair across homes,
-  with their neighbours, and the pairs of a purchaser's regular bidder and frequent winner
-  from different homes, form one more focus set, scanned the same way: that pass finds the
-  groups that cross partitions.
+  each with its neighbours, and the pairs of a purchaser's regular bidder and frequent winner
+  from different homes, are the seeds of a second pass, packed into tasks no larger than the
+  largest home and scanned the same way: that pass finds the groups that cross partitions.
 
 Why `need` suffices: a rotation ring is a clique of pairs and every larger ring containing it
 lies among the suppliers paired with all of its members; a cover-bidding flag is a winner with
@@ -144,9 +144,10 @@ class Usage:
     peak_mb: float
     lots: int
     suppliers: int = 0
+    cpu_seconds: float = 0.0  # the worker process's CPU time over the task
 
 
-def _usage(task: str, started: float, lots: int, suppliers: int = 0) -> Usage:
+def _usage(task: str, started: float, lots: int, suppliers: int = 0, cpu: float = 0.0) -> Usage:
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return Usage(
         task=task,
@@ -155,6 +156,7 @@ def _usage(task: str, started: float, lots: int, suppliers: int = 0) -> Usage:
         peak_mb=round(peak_kb / 1024, 1),
         lots=lots,
         suppliers=suppliers,
+        cpu_seconds=round(time.process_time() - cpu, 3),
     )
 
 
@@ -170,7 +172,7 @@ class LotChunk:
 def lot_task(conn: Connection, settings: DetectionSettings, pages: list[list[str]]) -> LotChunk:
     """The lot detectors on some pages of lots; each page's results keep only the lots their
     findings name, so little goes back to the driver."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     store = _store(conn)
     detectors = settings.enabled(Phase.LOT)
     out = []
@@ -180,7 +182,7 @@ def lot_task(conn: Connection, settings: DetectionSettings, pages: list[list[str
         out.append(
             replace(results, known={u: x.light() for u, x in results.known.items() if u in named})
         )
-    return LotChunk(out, _usage("lots", started, sum(len(p) for p in pages)))
+    return LotChunk(out, _usage("lots", started, sum(len(p) for p in pages), cpu=cpu))
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,7 @@ def home_task(
 ) -> HistoryResult:
     """The history detectors other than the market ones, with `suppliers` as focus, over
     their whole history; `listed` are those of them the successor detector reads."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     store = _store(conn)
     detectors = [d for d in settings.enabled(Phase.HISTORY) if RULES.get(d.id) != Rule.MARKET]
     needs = _needs(detectors)
@@ -223,7 +225,7 @@ def home_task(
         regulars=(
             list(_regulars(history, focus, settings)) if "BID_SUPPRESSION" in enabled else []
         ),
-        usage=_usage(f"home {key}", started, len(lots), len(suppliers)),
+        usage=_usage(f"home {key}", started, len(lots), len(suppliers), cpu),
     )
 
 
@@ -231,7 +233,7 @@ def market_task(
     conn: Connection, settings: DetectionSettings, key: str, purchasers: list[str], digits: int
 ) -> HistoryResult:
     """The market detectors over every lot of one region's purchasers."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     store = _store(conn)
     detectors = [d for d in settings.enabled(Phase.HISTORY) if RULES.get(d.id) == Rule.MARKET]
     lots = {
@@ -241,7 +243,11 @@ def market_task(
     }
     findings = _run(detectors, Facts(history=History(lots)), settings)
     return HistoryResult(
-        findings, _named(findings, lots), [], [], _usage(f"market {key}", started, len(lots))
+        findings,
+        _named(findings, lots),
+        [],
+        [],
+        _usage(f"market {key}", started, len(lots), cpu=cpu),
     )
 
 
@@ -323,6 +329,7 @@ class PartitionStats:
     markets: int = 0
     crossing_suppliers: int = 0
     second_pass_suppliers: int = 0
+    second_pass_tasks: int = 0
     second_pass_findings: int = 0  # kept from the second pass and from no home
     usage: list[Usage] = field(default_factory=list)
 
@@ -370,14 +377,17 @@ def crossing(
     neighbours: Neighbours,
     regulars: Iterable[tuple[str, str, int, int]],
     settings: DetectionSettings,
-) -> set[str]:
-    """The second pass's focus: suppliers paired across homes with their neighbours, and the
-    regular bidders and frequent winners of one purchaser that live in different homes."""
+) -> list[set[str]]:
+    """The seeds of the second pass, each a set that holds the need of the findings it is
+    for: a supplier paired across homes with its neighbours (every ring, cover or offset it
+    is in needs no more), and a regular bidder of a purchaser with the frequent winners there
+    that live in another home (a suppression pair needs only itself)."""
     homes = plan.homes
-    focus: set[str] = set()
-    for a, others in neighbours.of.items():
-        if any(homes.get(b) != homes.get(a) for b in others):
-            focus |= neighbours.closed(a)
+    seeds: list[set[str]] = [
+        neighbours.closed(a)
+        for a, others in sorted(neighbours.of.items(), key=lambda x: (homes.get(x[0], ""), x[0]))
+        if any(homes.get(b) != homes.get(a) for b in others)
+    ]
     enabled = {d.id for d in settings.enabled(Phase.HISTORY)}
     if "BID_SUPPRESSION" in enabled:
         config: Any = settings.of("BID_SUPPRESSION")
@@ -388,12 +398,28 @@ def crossing(
                 regular[purchaser].add(supplier)
             if won >= config.min_lots:
                 winning[purchaser].add(supplier)
-        for purchaser, winners in winning.items():
-            for bidder in regular.get(purchaser, ()):
+        for purchaser, winners in sorted(winning.items()):
+            for bidder in sorted(regular.get(purchaser, ())):
                 apart = {w for w in winners if homes.get(w) != homes.get(bidder)}
                 if apart:
-                    focus |= {bidder, *apart}
-    return focus
+                    seeds.append({bidder, *apart})
+    return seeds
+
+
+def packed(seeds: Iterable[set[str]], cap: int) -> list[set[str]]:
+    """Seeds packed into focus sets of at most `cap` suppliers (a larger seed alone), so no
+    second-pass task reads more than the largest home: a task keeps the findings whose need
+    it holds, and each finding's need is inside one of its seeds."""
+    tasks: list[set[str]] = []
+    current: set[str] = set()
+    for seed in seeds:
+        if current and len(current | seed) > cap:
+            tasks.append(current)
+            current = set()
+        current |= seed
+    if current:
+        tasks.append(current)
+    return tasks
 
 
 class DaskEngine:
@@ -517,30 +543,37 @@ class DaskEngine:
         neighbours = Neighbours(p for r in results.values() for p in r.pairs)
         for key, result in results.items():
             self._take(result, kept, lots, _inside(neighbours, set(by_home[key])))
-        second = crossing(
+        seeds = crossing(
             layout, neighbours, (x for r in results.values() for x in r.regulars), settings
         )
+        tasks = packed(seeds, max((len(m) for m in by_home.values()), default=1))
         self.stats.crossing_suppliers = sum(
             1
             for a, others in neighbours.of.items()
             if any(layout.homes.get(b) != layout.homes.get(a) for b in others)
         )
-        self.stats.second_pass_suppliers = len(second)
-        if second:
-            members = sorted(second)
-            result = submit(
-                home_task,
-                self.conn,
-                settings,
-                "second pass",
-                members,
-                sorted(second & layout.listed),
-                least,
-                pure=False,
-            ).result()
-            before = len(kept)
-            self._take(result, kept, lots, _inside(neighbours, second))
-            self.stats.second_pass_findings = len(kept) - before
+        self.stats.second_pass_suppliers = len(set().union(*tasks))
+        self.stats.second_pass_tasks = len(tasks)
+        second = [
+            (
+                focus,
+                submit(
+                    home_task,
+                    self.conn,
+                    settings,
+                    f"second pass {n}",
+                    sorted(focus),
+                    sorted(focus & layout.listed),
+                    least,
+                    pure=False,
+                ),
+            )
+            for n, focus in enumerate(tasks, start=1)
+        ]
+        before = len(kept)
+        for focus, future in second:
+            self._take(future.result(), kept, lots, _inside(neighbours, focus))
+        self.stats.second_pass_findings = len(kept) - before
         return sorted(kept.values(), key=lambda f: f.uid), lots
 
     def _take(
