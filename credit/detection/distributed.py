@@ -303,6 +303,7 @@ class Plan:
     homes: dict[str, str] = field(default_factory=dict)  # supplier -> home region
     listed: set[str] = field(default_factory=set)  # suppliers (the successor detector's)
     purchasers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    bids: dict[str, int] = field(default_factory=dict)  # supplier -> its bids: its history's size
 
 
 def plan(store: GraphStore, digits: int) -> Plan:
@@ -316,6 +317,7 @@ def plan(store: GraphStore, digits: int) -> Plan:
             found.homes[uid] = (
                 min(regions, key=lambda r: (-regions[r], r)) if regions else NO_REGION
             )
+            found.bids[uid] = len(purchasers)
             if supplier:
                 found.listed.add(uid)
     return found
@@ -406,17 +408,21 @@ def crossing(
     return seeds
 
 
-def packed(seeds: Iterable[set[str]], cap: int) -> list[set[str]]:
-    """Seeds packed into focus sets of at most `cap` suppliers (a larger seed alone), so no
-    second-pass task reads more than the largest home: a task keeps the findings whose need
-    it holds, and each finding's need is inside one of its seeds."""
+def packed(seeds: Iterable[set[str]], size: Mapping[str, int], cap: int) -> list[set[str]]:
+    """Seeds packed into focus sets whose suppliers made at most `cap` bids between them (a
+    larger seed alone), so no second-pass task reads more history than the largest home: a
+    task keeps the findings whose need it holds, and each finding's need is inside a seed."""
     tasks: list[set[str]] = []
     current: set[str] = set()
+    weight = 0
     for seed in seeds:
-        if current and len(current | seed) > cap:
+        extra = sum(size.get(s, 0) for s in seed - current)
+        if current and weight + extra > cap:
             tasks.append(current)
-            current = set()
+            current, weight = set(), 0
+            extra = sum(size.get(s, 0) for s in seed)
         current |= seed
+        weight += extra
     if current:
         tasks.append(current)
     return tasks
@@ -546,7 +552,8 @@ class DaskEngine:
         seeds = crossing(
             layout, neighbours, (x for r in results.values() for x in r.regulars), settings
         )
-        tasks = packed(seeds, max((len(m) for m in by_home.values()), default=1))
+        largest = max((sum(layout.bids.get(s, 0) for s in m) for m in by_home.values()), default=1)
+        tasks = packed(seeds, layout.bids, largest)
         self.stats.crossing_suppliers = sum(
             1
             for a, others in neighbours.of.items()
