@@ -181,7 +181,7 @@ def write(out: Path, results: dict[str, Any]) -> None:
             f"| {u['task']} | {u['lots']} | {u['suppliers']} | {u['seconds']} | {u['peak_mb']} |"
         )
     lines += ["", "## Projection", "", "```", json.dumps(results["projection"], indent=2), "```"]
-    lines += ["", *results["notes"]]
+    lines += ["", *(f"- {note}" for note in results["notes"])]
     out.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
