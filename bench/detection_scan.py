@@ -78,7 +78,7 @@ def run_scan() -> Scan:
     """Run the command as an operator would, and measure that process alone."""
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "credit.cli", "detect", "--all", "--restart"],
+        [sys.executable, "-m", "credit.cli", "detect", "--all", "--restart", "--cluster", "none"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -150,8 +150,9 @@ def main() -> None:
     }
     targets = []
     notes = [
-        "`credit detect --all --restart` as a subprocess: every lot detector batch by batch "
-        "(reads of the next batch overlap the detectors on this one), then the history "
+        "`credit detect --all --restart --cluster none` as a subprocess: every lot detector "
+        "batch by batch (reads of the next batch overlap the detectors on this one), then the "
+        "history "
         "detectors over all lots; peak RSS is that process's.",
         f"command output: {scan.output}",
     ]

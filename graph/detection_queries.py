@@ -130,9 +130,7 @@ LOT_BIDDER_MEMBERSHIPS: LiteralString = _BIDDERS_OF_LOT + _MEMBERSHIPS_BODY
 # with their light facts (LOT_FACTS without details) in the same round trip (`$details`
 # false). What the per-buyer detectors count over the rest of the lot's purchaser's and
 # agency's lots comes from BUYER_STATS_OF_LOT, so a large buyer costs a count, not its history.
-_NEIGHBOURHOOD_OF_LOT: LiteralString = (
-    _BIDDERS_OF_LOT
-    + """
+_LOTS_OF_PARTIES: LiteralString = """
 MATCH (s:Entity {uid: uid})
 WITH s
 CALL (s) {
@@ -143,8 +141,10 @@ CALL (s) {
   RETURN l.uid AS uid
 }
 WITH DISTINCT uid"""
-)
+_NEIGHBOURHOOD_OF_LOT: LiteralString = _BIDDERS_OF_LOT + _LOTS_OF_PARTIES
 HISTORY_OF_LOT: LiteralString = _NEIGHBOURHOOD_OF_LOT + _LOT_FACTS_BODY
+# The same for a set of suppliers (a partition of the distributed scan): their whole history.
+HISTORY_OF_SUPPLIERS: LiteralString = "UNWIND $uids AS uid" + _LOTS_OF_PARTIES + _LOT_FACTS_BODY
 
 # How many lots of each trade each purchaser put out: the market a supplier bids in.
 _MARKET_SIZES_BODY: LiteralString = """
@@ -164,9 +164,7 @@ WITH DISTINCT purchaser.uid AS uid"""
 # per buyer, the lots it put out (as purchaser or agency, once per role) with a winner and a
 # priced bid, and, as purchaser, what fixes the day of each lot with a winner (its deadline,
 # else its bids' submission times, else the publication day; as LOT_FACTS gives them).
-BUYER_STATS_OF_LOT: LiteralString = """
-MATCH (:Entity {uid: $lot})<-[:HAS_LOT]-(:Project)-[:PURCHASED_BY|RUN_BY]->(buyer:Organization)
-WITH DISTINCT buyer
+_BUYER_STATS_BODY: LiteralString = """
 MATCH (buyer)<-[role:PURCHASED_BY|RUN_BY]-(p:Project)-[:HAS_LOT]->(l:Lot)
 WHERE EXISTS { (l)<-[:AWARD_OF]-(:Award)-[:WON_BY]->(:Organization) }
 WITH buyer, role, p, l,
@@ -182,6 +180,45 @@ RETURN buyer.uid AS buyer, count(CASE WHEN priced THEN 1 END) AS awarded,
             ELSE [] END]
        END) AS decided
 """
+BUYER_STATS_OF_LOT: LiteralString = (
+    """
+MATCH (:Entity {uid: $lot})<-[:HAS_LOT]-(:Project)-[:PURCHASED_BY|RUN_BY]->(buyer:Organization)
+WITH DISTINCT buyer"""
+    + _BUYER_STATS_BODY
+)
+# The same counts for given buyers (the buyers of a partition's history).
+BUYER_STATS: LiteralString = (
+    """
+UNWIND $uids AS uid
+MATCH (buyer:Entity {uid: uid})
+WITH DISTINCT buyer"""
+    + _BUYER_STATS_BODY
+)
+# The market sizes of given purchasers.
+MARKET_SIZES: LiteralString = "UNWIND $uids AS uid" + _MARKET_SIZES_BODY
+
+# The distributed scan's plan: each organisation that bid (or is a supplier, which the
+# successor detector reads even without bids), page by page, with the purchaser of each of its
+# bids; the driver puts it in the region where it bids most.
+BIDDERS_PAGE: LiteralString = """
+MATCH (s:Entity)
+WHERE s.uid STARTS WITH 'org:' AND s.uid > $after
+  AND (s:Supplier OR EXISTS { (s)-[:SUBMITTED]->(:Bid) })
+WITH s ORDER BY s.uid LIMIT $limit
+RETURN s.uid AS uid, s:Supplier AS supplier,
+       [(s)-[:SUBMITTED]->(:Bid)-[:FOR_LOT]->(:Lot)<-[:HAS_LOT]-(:Project)-[:PURCHASED_BY]
+        ->(p:Organization) | p.uid] AS purchasers
+"""
+
+# The lots of given purchasers with their light facts (a region's market, for the detectors
+# that read a whole region and period).
+LOTS_OF_PURCHASERS: LiteralString = (
+    """
+UNWIND $uids AS buyer
+MATCH (:Entity {uid: buyer})<-[:PURCHASED_BY]-(:Project)-[:HAS_LOT]->(l:Lot)
+WITH DISTINCT l.uid AS uid"""
+    + _LOT_FACTS_BODY
+)
 
 LOTS_PAGE: LiteralString = """
 MATCH (l:Entity)

@@ -4,6 +4,7 @@ simulate and evaluate. Imports are inside the commands, so `credit --help` stays
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from enum import StrEnum
@@ -49,6 +50,22 @@ def detect(
     restart: Annotated[bool, typer.Option(help="with --all: start over, not resume")] = False,
     batch: Annotated[int, typer.Option(help="with --all: lots per batch")] = 500,
     settings_file: SettingsOption = None,
+    cluster: Annotated[
+        str,
+        typer.Option(
+            help="with --all: 'local' starts a Dask cluster on this machine, 'none' scans in "
+            "this process, anything else is the address of a running Dask scheduler"
+        ),
+    ] = "local",
+    workers: Annotated[
+        int, typer.Option(min=1, help="with --cluster local: worker processes")
+    ] = max(1, os.cpu_count() or 1),
+    region_digits: Annotated[
+        int,
+        typer.Option(
+            min=2, max=6, help="with a cluster: digits of the division that make a region"
+        ),
+    ] = 2,
 ) -> None:
     """Run the collusion and conflict detectors on one lot or on the whole graph."""
     from credit.detection.scan import DetectionError, detect_lot, scan_all
@@ -89,7 +106,24 @@ def detect(
         else:
             bars[phase].update(done)
 
-    report = scan_all(store, settings, progress=progress, batch=batch, restart=restart)
+    if cluster == "none":
+        report = scan_all(store, settings, progress=progress, batch=batch, restart=restart)
+    else:
+        from credit.detection.distributed import PartitionError, scan_on_cluster
+
+        try:
+            report, stats = scan_on_cluster(
+                store, settings, cluster, workers, region_digits, progress, batch, restart
+            )
+        except PartitionError as exc:
+            typer.echo(f"{exc.field}: {exc.rule}: {exc}", err=True)
+            raise typer.Exit(1) from None
+        typer.echo(
+            f"history on {stats.homes} home and {stats.markets} market partitions; second "
+            f"pass over {stats.second_pass_suppliers} suppliers in {stats.second_pass_tasks} "
+            f"task(s) kept {stats.second_pass_findings} crossing finding(s)",
+            err=True,
+        )
     for bar in bars.values():
         bar.close()
     w = report.flags

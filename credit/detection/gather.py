@@ -159,6 +159,10 @@ def lot_markets(store: GraphStore, lot_uid: str) -> dict[tuple[str | None, str],
 
 def lot_buyer_stats(store: GraphStore, lot_uid: str) -> dict[str, BuyerStats]:
     """History.buyer_stats for the lot's purchaser and agency, counted in the graph."""
+    return _buyer_stats(store.read(dq.BUYER_STATS_OF_LOT, lot=lot_uid))
+
+
+def _buyer_stats(rows: Iterable[Any]) -> dict[str, BuyerStats]:
     return {
         row["buyer"]: BuyerStats(
             decided_days=tuple(
@@ -169,8 +173,56 @@ def lot_buyer_stats(store: GraphStore, lot_uid: str) -> dict[str, BuyerStats]:
             ),
             awarded=int(row["awarded"]),
         )
-        for row in store.read(dq.BUYER_STATS_OF_LOT, lot=lot_uid)
+        for row in rows
     }
+
+
+def supplier_history(store: GraphStore, uids: Iterable[str]) -> dict[str, LotFacts]:
+    """Every lot these suppliers bid for or won (light facts): a partition's history."""
+    found: dict[str, LotFacts] = {}
+    for chunk in batches(sorted(set(uids))):
+        for row in store.read(dq.HISTORY_OF_SUPPLIERS, uids=chunk, details=False):
+            if row["uid"] not in found:
+                found[row["uid"]] = _lot(row)
+    return found
+
+
+def purchaser_lots(store: GraphStore, uids: Iterable[str]) -> dict[str, LotFacts]:
+    """Every lot of these purchasers (light facts): a region's market."""
+    found: dict[str, LotFacts] = {}
+    for chunk in batches(sorted(set(uids))):
+        for row in store.read(dq.LOTS_OF_PURCHASERS, uids=chunk, details=False):
+            found[row["uid"]] = _lot(row)
+    return found
+
+
+def market_sizes(store: GraphStore, uids: Iterable[str]) -> dict[tuple[str | None, str], int]:
+    """Lots per (category, purchaser) for these purchasers, counted over the whole graph."""
+    found: dict[tuple[str | None, str], int] = {}
+    for chunk in batches(sorted(set(uids))):
+        for row in store.read(dq.MARKET_SIZES, uids=chunk):
+            found[(row["category"], row["buyer"])] = int(row["lots"])
+    return found
+
+
+def buyer_stats(store: GraphStore, uids: Iterable[str]) -> dict[str, BuyerStats]:
+    """History.buyer_stats for these buyers, counted over the whole graph."""
+    found: dict[str, BuyerStats] = {}
+    for chunk in batches(sorted(set(uids))):
+        found |= _buyer_stats(store.read(dq.BUYER_STATS, uids=chunk))
+    return found
+
+
+def bidders(store: GraphStore, size: int = BATCH) -> Iterator[list[tuple[str, bool, list[str]]]]:
+    """Each organisation that bid or is a supplier, a page at a time: (uid, is a supplier,
+    the purchaser of each of its bids)."""
+    after = ""
+    while True:
+        rows = store.read(dq.BIDDERS_PAGE, after=after, limit=size)
+        if not rows:
+            return
+        yield [(r["uid"], bool(r["supplier"]), list(r["purchasers"])) for r in rows]
+        after = rows[-1]["uid"]
 
 
 def all_lots(store: GraphStore, after: str = "", size: int = BATCH) -> Iterator[list[str]]:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from credit.detection.detector import AnyDetector, Phase, Reads
 from credit.detection.detectors.bid_screens import Screen, screen
@@ -106,7 +106,7 @@ def _page_facts(
     )
 
 
-def _read_ahead(
+def read_ahead(
     store: GraphStore, pages: Iterable[list[str]], needs: set[Reads]
 ) -> Iterator[tuple[list[str], Facts]]:
     """Each page of lots with its facts, the next page read while the caller works on this
@@ -211,14 +211,65 @@ class ScanReport:
     seconds: float = 0.0
 
 
+class Engine(Protocol):
+    """Where the scan's two phases run: this process (`LocalEngine`) or a cluster
+    (credit/detection/distributed.py). Either writes the same flags."""
+
+    def lot_phase(
+        self,
+        store: GraphStore,
+        settings: DetectionSettings,
+        report: ScanReport,
+        cursor: str,
+        batch: int,
+        progress: Progress | None,
+    ) -> dict[str, LotFacts]: ...
+
+    def history_phase(
+        self,
+        store: GraphStore,
+        settings: DetectionSettings,
+        report: ScanReport,
+        progress: Progress | None,
+        known: dict[str, LotFacts],
+    ) -> None: ...
+
+
+class LocalEngine:
+    """Both phases in this process, the history detectors over the whole bid history at once."""
+
+    def lot_phase(
+        self,
+        store: GraphStore,
+        settings: DetectionSettings,
+        report: ScanReport,
+        cursor: str,
+        batch: int,
+        progress: Progress | None,
+    ) -> dict[str, LotFacts]:
+        return _lot_phase(store, settings, report, cursor, batch, progress)
+
+    def history_phase(
+        self,
+        store: GraphStore,
+        settings: DetectionSettings,
+        report: ScanReport,
+        progress: Progress | None,
+        known: dict[str, LotFacts],
+    ) -> None:
+        _history_phase(store, settings, report, progress, known)
+
+
 def scan_all(
     store: GraphStore,
     settings: DetectionSettings,
     progress: Progress | None = None,
     batch: int = 500,
     restart: bool = False,
+    engine: Engine | None = None,
 ) -> ScanReport:
     """Scan the whole graph; resumes an unfinished scan unless `restart`."""
+    engine = engine or LocalEngine()
     started = time.perf_counter()
     if restart:
         store.write(dq.RUN_ABANDON, now=now())
@@ -235,17 +286,18 @@ def scan_all(
     phase = run["phase"]
     known: dict[str, LotFacts] = {}
     if phase == "lots":
-        known = _lot_phase(store, settings, report, str(run["cursor"]), batch, progress)
+        known = engine.lot_phase(store, settings, report, str(run["cursor"]), batch, progress)
         phase = "history"
-        _progress(store, report, phase, "")
+        record_progress(store, report, phase, "")
     if phase == "history":
-        _history_phase(store, settings, report, progress, known)
+        engine.history_phase(store, settings, report, progress, known)
     store.write(dq.RUN_FINISH, id=report.run, now=now(), flags=report.findings, lots=report.lots)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _progress(store: GraphStore, report: ScanReport, phase: str, cursor: str) -> None:
+def record_progress(store: GraphStore, report: ScanReport, phase: str, cursor: str) -> None:
+    """The run's cursor, so that an interrupted scan resumes after the last page written."""
     store.write(
         dq.RUN_PROGRESS,
         id=report.run,
@@ -269,31 +321,41 @@ def _lot_phase(
     the history phase need not read them again."""
     detectors = settings.enabled(Phase.LOT)
     needs = _needs(detectors)
-    patterns = _patterns(detectors)
     total = count_lots(store)
     seen: dict[str, LotFacts] = {}
     if progress:
         progress("lots", report.lots, total)
-    for page, facts in _read_ahead(store, all_lots(store, after=cursor, size=batch), needs):
-        lots = facts.lots
-        findings = _run(detectors, facts, settings)
-        results = LotResults(
-            lots=page,
-            patterns=patterns,
-            findings=findings,
-            known={x.uid: x for x in lots},
-            screens=[s for x in lots if (s := screen(x)) is not None],
-            version=settings.version,
-        )
-        written, _ = write_lot_results(store, results, now())
-        report.flags.add(written)
-        report.lots += len(page)
-        report.findings += len(findings)
-        _progress(store, report, "lots", page[-1])
-        seen.update((x.uid, x.light()) for x in lots)
+    for page, facts in read_ahead(store, all_lots(store, after=cursor, size=batch), needs):
+        results = lot_results(page, facts, detectors, settings)
+        write_page(store, report, results)
+        seen.update((x.uid, x.light()) for x in facts.lots)
         if progress:
             progress("lots", len(page), total)
     return seen
+
+
+def lot_results(
+    page: list[str], facts: Facts, detectors: Sequence[AnyDetector], settings: DetectionSettings
+) -> LotResults:
+    """The lot detectors on one page of lots, with the lots' bid screens."""
+    lots = facts.lots
+    return LotResults(
+        lots=page,
+        patterns=_patterns(detectors),
+        findings=_run(detectors, facts, settings),
+        known={x.uid: x for x in lots},
+        screens=[s for x in lots if (s := screen(x)) is not None],
+        version=settings.version,
+    )
+
+
+def write_page(store: GraphStore, report: ScanReport, results: LotResults) -> None:
+    """One page's flags, retirements and screens, then the run's cursor past it."""
+    written, _ = write_lot_results(store, results, now())
+    report.flags.add(written)
+    report.lots += len(results.lots)
+    report.findings += len(results.findings)
+    record_progress(store, report, "lots", results.lots[-1])
 
 
 def _history_phase(
@@ -324,9 +386,21 @@ def _history_phase(
             successors += load_successors(store, page)
     history = History(lots)
     findings = _run(detectors, Facts(history=history, successors=successors), settings)
+    write_history(store, settings, report, findings, lots)
+
+
+def write_history(
+    store: GraphStore,
+    settings: DetectionSettings,
+    report: ScanReport,
+    findings: Sequence[Finding],
+    lots: Mapping[str, LotFacts],
+) -> None:
+    """The history findings as flags, in one transaction; history flags no longer found are
+    retired (only a full scan sees the whole history)."""
     at = now()
     report.flags.add(write_findings(store, findings, lots, settings.version, at))
     report.flags.retired += retire_history_flags(
-        store, _patterns(detectors), [f.uid for f in findings], at
+        store, _patterns(settings.enabled(Phase.HISTORY)), [f.uid for f in findings], at
     )
     report.findings += len(findings)

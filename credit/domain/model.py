@@ -73,15 +73,16 @@ KINDS: tuple[Kind, ...] = (
         "organization",
         "org",
         ("Organization",),
-        "uscc",
-        ("uscc", "name", "roles", "region", "registered_on", "address"),
+        "key",
+        ("key", "uscc", "scheme", "name", "roles", "region", "registered_on", "address"),
         (
             *_CONTACT_HUBS,
             Link("HOLDS_ACCOUNT", "bank_accounts", "hub", many=True, doc="a bank account (hub)"),
             Link("LOCATED_AT", "address", "hub", doc="its registered address (hub)"),
         ),
         graphql="Organization",
-        doc="A supplier, purchaser or agency (roles add the labels Supplier, Purchaser, Agency).",
+        doc="A supplier, purchaser or agency (roles add the labels Supplier, Purchaser, Agency), "
+        "keyed by its USCC, or by `SCHEME-id` for open data of other countries (UA-EDR, GB-COH).",
     ),
     Kind(
         "person",
