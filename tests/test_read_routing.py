@@ -45,11 +45,14 @@ def _query_modules(tree: ast.Module) -> dict[str, ModuleType]:
 
 def _statement(node: ast.expr, modules: dict[str, ModuleType]) -> str | None:
     """The Cypher text a `q.NAME` argument stands for."""
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        if (module := modules.get(node.value.id)) is not None:
-            value = getattr(module, node.attr)
-            assert isinstance(value, str), node.attr
-            return value
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and (module := modules.get(node.value.id)) is not None
+    ):
+        value = getattr(module, node.attr)
+        assert isinstance(value, str), node.attr
+        return value
     return None
 
 
