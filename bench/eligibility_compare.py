@@ -40,6 +40,7 @@ from typing import Any, LiteralString
 import httpx
 from neo4j import GraphDatabase, ManagedTransaction
 
+from credit.checks.signing import Signer
 from credit.security.auth import create_token
 from credit.security.permissions import Role
 from credit.settings import Settings, get_settings
@@ -56,12 +57,15 @@ OURS = (
     "checkRecord { id contentHash requestedAt } } }"
 )
 
-# The floor (issue 21.5, an honest one): what our check does in the database, run bare with the
-# driver in one write transaction: the one statement it reads with (graph/queries.py
-# SUPPLIER_FACTS) and the check record it files (CHECK_RECORD_FILE: the next log index under the
-# log head's lock), its content the facts read. No signature is computed (a fixed one of the
-# right size is stored), no decision, audit event, token or GraphQL.
+# The floor (issue 21.5, an honest one): what our supplier check does in the database, run bare
+# with the driver in one write transaction: the statements it reads with (graph/queries.py
+# SUPPLIER_FACTS: records and network; OPEN_NAME_MATCHES: list screening; LIST_FRESHNESS: how
+# current the lists are) and the check record it files (CHECK_RECORD_FILE: the next log index
+# under the log head's lock), its content what was read. No signature is computed (a fixed one
+# of the right size is stored), no decision, audit event, token or GraphQL.
 FLOOR = q.SUPPLIER_FACTS
+FLOOR_SCREENING = q.OPEN_NAME_MATCHES
+FLOOR_FRESHNESS = q.LIST_FRESHNESS
 FLOOR_FILE = q.CHECK_RECORD_FILE
 FLOOR_SIGNATURE = "0" * 144  # an SM2 signature's length in hex
 SAMPLE: LiteralString = "MATCH (s:Supplier) RETURN s.uscc AS uscc ORDER BY s.uid"
@@ -145,8 +149,12 @@ def bolt_floor(uri: str, user: str, database: str, uids: list[str], as_of: date)
     with GraphDatabase.driver(uri, auth=(user, password), max_connection_pool_size=64) as driver:
 
         def work(tx: ManagedTransaction, uid: str) -> None:
-            facts = tx.run(FLOOR, uids=[uid], as_of=as_of).single(strict=True).data()
-            content = json.dumps(facts, sort_keys=True, ensure_ascii=False, default=str)
+            read = {
+                "facts": tx.run(FLOOR, uids=[uid], as_of=as_of).single(strict=True).data(),
+                "matches": tx.run(FLOOR_SCREENING, uids=[uid], as_of=as_of).data(),
+                "lists": tx.run(FLOOR_FRESHNESS).data(),
+            }
+            content = json.dumps(read, sort_keys=True, ensure_ascii=False, default=str)
             digest = hashlib.sha256(content.encode()).hexdigest()
             tx.run(
                 FLOOR_FILE,
@@ -294,6 +302,8 @@ def _our_api(
 ) -> Iterator[tuple[str, str]]:
     """Our API as deployed: production mode, RS256 tokens verified with a public key."""
     private, public = _keys(workdir)
+    check_key = workdir / "check-signing-key.json"  # production signs with its own SM2 key
+    Signer.generate().write(check_key)
     signer = Settings(jwt_algorithm="RS256", jwt_private_key_file=private)
     token = create_token(signer, [Role.PURCHASER], "bench purchaser", timedelta(hours=2))
     port = _port()
@@ -304,6 +314,7 @@ def _our_api(
         CREDIT_SECRET_KEY=settings.effective_secret(),
         CREDIT_JWT_ALGORITHM="RS256",
         CREDIT_JWT_PUBLIC_KEY_FILE=str(public),
+        CREDIT_CHECK_SIGNING_KEY_FILE=str(check_key),
         NEO4J_URI=conn[0],
         NEO4J_USER=conn[1],
         NEO4J_PASSWORD=conn[2],
@@ -361,7 +372,7 @@ def _same_data(
                 FLOOR, uids=[f"org:{uscc}"], as_of=as_of, database_=database, routing_="r"
             ).records
             body = {"query": query, "variables": ngql_variables(uscc, as_of)}
-            orgs = httpx.post(url, json=body, timeout=30).json()["data"]["organizations"]
+            orgs = httpx.post(url, json=body, timeout=120).json()["data"]["organizations"]
             if _facts_floor(rows[0]) != _facts_ngql(orgs[0]):
                 differ += 1
     return differ
@@ -537,10 +548,11 @@ def main(argv: list[str] | None = None) -> None:
         "RS256 bearer token, permission table, audit trail, check record filed per call; the "
         "per-principal rate limit lifted so the bench measures the path, not the limiter.",
         "bolt (the honest floor, issue 21.5): one write transaction running the Cypher "
-        "statement our check reads with (graph/queries.py SUPPLIER_FACTS: the supplier's "
-        "records and its network) and the check-record filing (CHECK_RECORD_FILE, the next log "
-        "index under the head's lock) with the facts as content, bare with the Python driver, "
-        "a thread per concurrent caller, in its own process; no signature computed, no audit.",
+        "statements our supplier check runs (graph/queries.py SUPPLIER_FACTS: the supplier's "
+        "records and its network; OPEN_NAME_MATCHES; LIST_FRESHNESS) and its check-record "
+        "filing (CHECK_RECORD_FILE, the next log index under the head's lock) with what was "
+        "read as content, bare with the Python driver, a thread per concurrent caller, in its "
+        "own process; no signature computed, no decision, no audit event.",
         "neo4j_graphql: @neo4j/graphql on Apollo Server (bench/neo4j-graphql), one request "
         "fetching the same supplier data (bench/neo4j-graphql/eligibility-query.graphql); it "
         "computes no decision and writes no check record or audit event. "
