@@ -364,8 +364,11 @@ def main() -> None:
     tag = f"{today}-{scale}"
     os.environ["CREDIT_INSTANCE"] = args.instance  # this process's own reads (marker, warm-up)
     os.environ.pop("NEO4J_URI", None)
-    env = _env(args.instance)
     wanted = set(args.parts.split(",")) if args.parts else {p.name for p in PARTS}
+    if "eligibility_compare" in wanted and "CREDIT_NEO4J_PLUGINS" not in os.environ:
+        # @neo4j/graphql needs APOC on whatever instance is named, not only on `bench`.
+        os.environ["CREDIT_NEO4J_PLUGINS"] = "apoc"
+    env = _env(args.instance)
     command = shlex.join([Path(sys.executable).name, *sys.argv])
 
     _log(f"starting instance {args.instance}")

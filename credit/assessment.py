@@ -47,7 +47,7 @@ from credit.legal import text
 from credit.participation import Bidder, Conflict, conflicts, reasons_for
 from credit.policy import Policy, SubjectType
 from credit.scoring import CreditRecord, Score, canonical_json, compute_score
-from credit.store import GraphStore, day_of, native
+from credit.store import GraphStore, InTransaction, day_of, native
 from credit.sync import feed, matching
 from graph import queries as q
 
@@ -413,7 +413,24 @@ def check_supplier(
     known_at: datetime | None = None,
 ) -> SupplierCheck:
     """One supplier (organisation or natural person); with a lot, also the Art. 18 and
-    Art. 22 para 2 conflicts with the lot's other bidders (as if it bid, when it has not)."""
+    Art. 22 para 2 conflicts with the lot's other bidders (as if it bid, when it has not).
+    Read and filed in one transaction (the hot path: one commit, no separate reads)."""
+    return store.transaction(
+        lambda tx: _check_supplier(
+            InTransaction(store, tx), policy, supplier_uid, as_of, lot_uid, requested_by, known_at
+        )
+    )
+
+
+def _check_supplier(
+    store: GraphStore,
+    policy: Policy,
+    supplier_uid: str,
+    as_of: date | None,
+    lot_uid: str | None,
+    requested_by: str,
+    known_at: datetime | None,
+) -> SupplierCheck:
     day, source = check_day(store, lot_uid, as_of)
     policy = policy.on(day)
     members: dict[str, list[str]] = {}
@@ -545,7 +562,7 @@ def all_supplier_facts(
     own records only (no network of companies behind them) and no name in the facts."""
     people = [u for u in uids if u.startswith("person:")]
     facts = supplier_facts(store, [u for u in uids if u not in people], as_of, members)
-    for uid, subject in load_records(store, people).items():
+    for uid, subject in (load_records(store, people) if people else {}).items():
         facts[uid] = SupplierFacts(id=uid, uscc="", name=uid, records=subject.records)
     return facts
 

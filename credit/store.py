@@ -379,3 +379,19 @@ class GraphStore:
         while self.write(q.WIPE_BATCH)[0]["deleted"]:
             pass
         self.write(q.RESET_HEADS, genesis=GENESIS)
+
+
+class InTransaction(GraphStore):
+    """The store seen from inside one open write transaction: its reads and writes run there.
+    An eligibility check reads and files its record this way, in one transaction as raw Bolt
+    would (issue 21.5), and the record states exactly what that transaction read."""
+
+    def __init__(self, store: GraphStore, tx: ManagedTransaction) -> None:
+        super().__init__(store.driver, store.database)
+        self.tx = tx
+
+    def read(self, cypher: LiteralString, **params: Any) -> list[Any]:
+        return list(self.tx.run(cypher, params))
+
+    def write(self, cypher: LiteralString, **params: Any) -> list[Any]:
+        return list(self.tx.run(cypher, params))

@@ -605,17 +605,32 @@ RETURN w {.*} AS w
 ORDER BY w.id
 """
 
-WEBHOOK_DELIVERED: LiteralString = """
+# A batch is delivered under a lease (credit/sync/webhooks.py): taken only while the cursor is
+# still where the deliverer read it, the subscription due and no other lease running; the lock is
+# taken first (the dummy SET) so two deliverers on any hosts cannot both see it free.
+WEBHOOK_CLAIM: LiteralString = """
 MATCH (w:WebhookSubscription {id: $id})
-SET w.cursor = $cursor, w.attempts = 0, w.last_error = null, w.last_status = $status,
+SET w.locked_at = datetime()
+WITH w
+WHERE w.active AND w.cursor = $cursor AND w.next_attempt_at <= $now
+  AND (w.lease_until IS NULL OR w.lease_until <= $now)
+SET w.lease = $lease, w.lease_until = $until
+RETURN w.id AS id
+"""
+
+WEBHOOK_DELIVERED: LiteralString = """
+MATCH (w:WebhookSubscription {id: $id}) WHERE w.lease = $lease
+SET w.lease = null, w.lease_until = null,
+    w.cursor = $cursor, w.attempts = 0, w.last_error = null, w.last_status = $status,
     w.delivered_at = $now, w.next_attempt_at = $now
 CREATE (d:WebhookDelivery {subscription: $id, first_seq: $first, last_seq: $last,
         status: $status, ok: true, at: $now})
 """
 
 WEBHOOK_FAILED: LiteralString = """
-MATCH (w:WebhookSubscription {id: $id})
-SET w.attempts = $attempts, w.last_error = $error, w.last_status = $status,
+MATCH (w:WebhookSubscription {id: $id}) WHERE w.lease = $lease
+SET w.lease = null, w.lease_until = null,
+    w.attempts = $attempts, w.last_error = $error, w.last_status = $status,
     w.next_attempt_at = $next_at
 CREATE (d:WebhookDelivery {subscription: $id, first_seq: $first, last_seq: $last,
         status: $status, ok: false, error: $error, attempt: $attempts, at: $now})
@@ -813,4 +828,23 @@ ORDER BY upcoming DESC,
          l.bid_deadline DESC, l.uid
 SKIP $skip
 LIMIT $limit
+"""
+
+# --- limits shared by several API instances (credit/security/limits.py) -------------------------
+
+# Take up to $want units (at least $need, else none) from a token bucket, refilled at $rate per
+# millisecond up to $burst on the database's clock (one clock for every host). The dummy SET takes
+# the node's write lock before its level is read, so concurrent takers queue and none is lost.
+RATE_BUCKET_TAKE: LiteralString = """
+MERGE (b:RateBucket {key: $key})
+  ON CREATE SET b.tokens = toFloat($burst), b.at = timestamp()
+SET b.locked_at = timestamp()
+WITH b, timestamp() AS now
+WITH b, now, b.tokens + (now - b.at) * $rate AS refilled
+WITH b, now, CASE WHEN refilled > $burst THEN toFloat($burst) ELSE refilled END AS level
+WITH b, now, level,
+     CASE WHEN level >= $want THEN $want WHEN level >= $need THEN toInteger(floor(level)) ELSE 0 END
+       AS granted
+SET b.tokens = level - granted, b.at = now
+RETURN granted, level
 """

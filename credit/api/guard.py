@@ -233,7 +233,8 @@ class AccessGuard(SchemaExtension):
             plan = self.plans.get(ec.query or "", document, ec.variables, ec.operation_name)
             denial = check(plan, self.table, principal)
             if denial is None and plan.cost <= self.max_cost:  # each root field takes a unit
-                wait = _charge(ec.context, _operation_count(document, ec.operation_name) - 1)
+                count = _operation_count(document, ec.operation_name) - 1
+                wait = await _charge(ec.context, count)
                 if wait > 0:
                     ec.result = _rate_limited(ec.context, wait)
                     outcome = "denied"
@@ -324,11 +325,12 @@ def _mark_audited(context: Any) -> None:
         setattr(state, AUDITED, True)
 
 
-def _charge(context: Any, count: int) -> float:
-    """Take `count` more units of the caller's rate allowance (the HTTP request took one):
-    0 if allowed, else the seconds to wait. Outside HTTP (no gate) nothing is charged."""
+async def _charge(context: Any, count: int) -> float:
+    """Take `count` more units of the caller's rate allowance (the HTTP request took one;
+    shared by every instance): 0 if allowed, else the seconds to wait. Outside HTTP (no gate)
+    nothing is charged."""
     charge = getattr(_state(context), CHARGE, None)
-    return float(charge(count)) if count > 0 and charge is not None else 0.0
+    return float(await charge(count)) if count > 0 and charge is not None else 0.0
 
 
 def _rate_limited(context: Any, wait: float) -> ExecutionResult:

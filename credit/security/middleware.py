@@ -28,6 +28,7 @@ from credit.security.auth import (
     session_key,
     verify_credential,
 )
+from credit.security.limits import SharedRateLimiter
 from credit.security.permissions import Principal
 from credit.settings import Settings
 from credit.store import GraphStore
@@ -190,8 +191,13 @@ class SecurityMiddleware:
         self.settings = settings
         self.store = store
         self.audit = audit
-        self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
-        self.failures = RateLimiter(settings.auth_failures_per_minute, settings.auth_failure_burst)
+        # Shared by every process and host of the deployment (credit/security/limits.py).
+        self.limiter = SharedRateLimiter(
+            store, "api", settings.rate_limit_per_minute, settings.rate_limit_burst
+        )
+        self.failures = SharedRateLimiter(
+            store, "signin", settings.auth_failures_per_minute, settings.auth_failure_burst, lease=1
+        )
 
     async def _record(
         self, scope: Scope, principal: Principal | None, outcome: str, digest: str
@@ -271,7 +277,7 @@ class SecurityMiddleware:
             principal = await self._authenticate(authorization, api_key)
         except AuthError as exc:
             if presented:
-                self.failures.take(address)
+                await self._count_failure(address)
             await self._refuse(
                 scope,
                 send,
@@ -282,21 +288,16 @@ class SecurityMiddleware:
             )
             return
         except Exception as exc:
-            if (outage := translate(exc)) is None:
-                raise
             # An API key or a session is looked up in the graph, and Neo4j is down.
-            await self._refuse(
-                scope,
-                send,
-                None,
-                outage.status,
-                _error(outage.code, outage.message),
-                [(b"retry-after", str(outage.retry_after).encode())],
-            )
+            await self._refuse_outage(scope, send, None, exc)
             return
 
         PRINCIPAL_ID.set(principal.subject)
-        wait = self.limiter.take(principal.subject)
+        try:
+            wait = await self.limiter.take(principal.subject)
+        except Exception as exc:  # the shared buckets are in the graph too
+            await self._refuse_outage(scope, send, principal, exc)
+            return
         if wait > 0:
             await self._refuse(
                 scope,
@@ -339,7 +340,7 @@ class SecurityMiddleware:
         state = scope.setdefault("state", {})
         state["principal"] = principal
         state[AUDITED] = False
-        state[CHARGE] = lambda count: self.limiter.take(principal.subject, count)
+        state[CHARGE] = lambda count: self.limiter.take(principal.subject, count)  # awaitable
         answer = _Answer(send_with_headers, state)
         try:
             await self.app(scope, downstream, answer.send)
@@ -351,6 +352,29 @@ class SecurityMiddleware:
             # the gate records it, so no answered request is missing from the trail.
             outcome = _outcome(answer.status, answer.errors)
             await self._record(scope, principal, outcome, answer.digest.hexdigest())
+
+    async def _refuse_outage(
+        self, scope: Scope, send: Send, principal: Principal | None, exc: Exception
+    ) -> None:
+        if (outage := translate(exc)) is None:
+            raise exc
+        await self._refuse(
+            scope,
+            send,
+            principal,
+            outage.status,
+            _error(outage.code, outage.message),
+            [(b"retry-after", str(outage.retry_after).encode())],
+        )
+
+    async def _count_failure(self, address: str) -> None:
+        """A failed sign-in takes a unit of the address's shared allowance; while Neo4j is away
+        the failure cannot be counted (nor can any key be looked up)."""
+        try:
+            await self.failures.take(address)
+        except Exception as exc:
+            if translate(exc) is None:
+                raise
 
     async def _authenticate(self, authorization: str | None, api_key: str | None) -> Principal:
         if needs_lookup(authorization, api_key):  # API keys are checked against the graph

@@ -5,6 +5,9 @@ signature over "<timestamp>.<body>" (receivers reject timestamps outside a repla
 a failed delivery is retried with exponential backoff and the cursor only moves on a 2xx,
 so nothing is lost; the change ids let the receiver drop what it already has. Where a batch may
 go is decided by credit/sync/destinations.py, at registration and again at each delivery.
+Several deliverers (`credit webhooks run` on several hosts) may run at once: each batch is sent
+under a lease on its subscription, taken by compare-and-set on the cursor, so one deliverer
+sends it and the others pass it by.
 """
 
 from __future__ import annotations
@@ -119,7 +122,9 @@ def deliver_due(
     rules = policy or policy_from_settings()
     attempts = []
     for row in store.read(q.WEBHOOKS_DUE, now=moment):
-        attempts.append(_deliver(store, deployment_secret, row["w"], moment, timeout, rules))
+        attempt = _deliver(store, deployment_secret, row["w"], moment, timeout, rules)
+        if attempt is not None:
+            attempts.append(attempt)
     return attempts
 
 
@@ -196,10 +201,22 @@ def _deliver(
     now: datetime,
     timeout: float,
     policy: destinations.Policy,
-) -> Attempt:
+) -> Attempt | None:
+    """Send the next batch, or None when another deliverer holds the subscription's lease or
+    has moved its cursor since it was read."""
     page = feed.read(store, int(sub["cursor"]), BATCH)
     if not page.items:
         return Attempt(sub["id"], None, None, None, None)
+    lease = uuid.uuid4().hex
+    # Held for longer than the POST can take; a deliverer that dies holding it delays the
+    # subscription until then, and the batch is sent again (at least once, never in parallel).
+    until = now + timedelta(seconds=2 * timeout + 30)
+    claimed = store.write(
+        q.WEBHOOK_CLAIM, id=sub["id"], cursor=int(sub["cursor"]), now=now, lease=lease, until=until
+    )
+    if not claimed:
+        return None
+    sub = {**sub, "lease": lease}
     body = json.dumps(
         {"subscription": sub["id"], "items": [i.model_dump(mode="json") for i in page.items]},
         ensure_ascii=False,
@@ -229,6 +246,7 @@ def _deliver(
         store.write(
             q.WEBHOOK_DELIVERED,
             id=sub["id"],
+            lease=lease,
             cursor=last,
             now=now,
             first=first,
@@ -255,6 +273,7 @@ def _failed(
     store.write(
         q.WEBHOOK_FAILED,
         id=sub["id"],
+        lease=sub["lease"],
         attempts=attempts,
         error=error,
         status=status,
