@@ -192,7 +192,7 @@ def load(
     import tempfile
 
     from credit.db import get_driver, make_driver
-    from credit.intake.bulk import BulkRefused, CsvFiles, bulk_load
+    from credit.intake.bulk import BulkRefused, CsvFiles, bulk_load, target_problem
     from credit.services import get_mapper
     from credit.store import GraphStore
     from graph.migrate import apply_migrations
@@ -203,13 +203,19 @@ def load(
         raise typer.BadParameter(f"choose one of {', '.join(READERS)}", param_hint="--format")
     inst = _local_instance_for("load --bulk")
     settings = get_settings()
-    echo = lambda m: typer.echo(m, err=True)  # noqa: E731
+
+    def echo(message: str) -> None:
+        typer.echo(message, err=True)
+
     launcher.start(inst, log=echo)
     store = GraphStore(get_driver(), settings.neo4j_database)
-    store.driver.verify_connectivity()
+    refused = target_problem(store)
+    if refused is not None:
+        typer.echo(f"credit: {refused}", err=True)
+        raise typer.Exit(1)
 
     def run_import(csv: CsvFiles) -> dict[str, float]:
-        steps = {}
+        steps: dict[str, float] = {}
         mark = time.perf_counter()
         echo(f"stopping Neo4j '{inst.name}' (neo4j-admin database import runs offline)")
         launcher.stop(inst)

@@ -188,7 +188,7 @@ class MemoryGraph(GraphStore):
         at = datetime.now(UTC)
         for uid in sorted(relevant):
             record = dict(self.entities[uid].props)
-            subjects = sorted(
+            subjects: Sequence[str | None] = sorted(
                 r.end for r in self.owned.get(uid, ()) if r.type in SUBJECT_EDGES and r.start == uid
             )
             for subject in subjects or [None]:
