@@ -108,7 +108,6 @@ def main() -> None:
                 "summary": online_line,
                 "counts": _counts(store),
             }
-            store.wipe()
     records = records or int(received)
     scale = L_SUPPLIERS / args.suppliers
     growing = validate + csv + imported
@@ -174,6 +173,7 @@ def main() -> None:
     }
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(figures, indent=2))
+    store.wipe()  # after the results are safe: a small heap may take several tries
 
 
 if __name__ == "__main__":

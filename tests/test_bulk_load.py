@@ -36,22 +36,24 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _market(path: Path) -> None:
-    """A small demo market, the examples of every record type, a later state of one violation
-    (a feed event that is not a creation) and three records the intake rejects."""
+def _market(first: Path, second: Path) -> None:
+    """A small demo market, the examples of every record type and one violation twice (two
+    states in one batch); then, in a second file, a later state of that violation (a feed event
+    that is not a creation) and three records the intake rejects."""
     lines = [json.dumps(r, ensure_ascii=False) for r in generate(suppliers=100, seed=7)]
     lines += (ROOT / "schema" / "examples" / "records.jsonl").read_text("utf-8").splitlines()
     violation = next(json.loads(x) for x in lines if '"type": "violation"' in x)
-    lines.append(
-        json.dumps({**violation, "penalty_content": "更正：" + violation["penalty_content"]})
-    )
     bid = next(json.loads(x) for x in lines if '"type": "bid"' in x)
-    lines += [
+    amended = {**violation, "penalty_content": "更正：" + violation["penalty_content"]}
+    lines.append(json.dumps(amended, ensure_ascii=False))
+    first.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    later = [
+        json.dumps({**amended, "penalty_content": "再" + amended["penalty_content"]}),
         '{"type": "organization", "uscc": "91110000000000000X", "name": "坏", "roles": []}',
         json.dumps({**bid, "id": "B-NOWHERE", "lot": "no-such-lot"}, ensure_ascii=False),
         "not json",
     ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    second.write_text("\n".join(later) + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -83,15 +85,16 @@ def _credit(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 
 
 @pytest.fixture(scope="module")
-def market(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("bulk") / "market.jsonl"
-    _market(path)
-    return path
+def market(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    folder = tmp_path_factory.mktemp("bulk")
+    paths = [folder / "market.jsonl", folder / "later.jsonl"]
+    _market(*paths)
+    return [str(p) for p in paths]
 
 
 @pytest.fixture(scope="module")
-def bulk_loaded(bulk_env: dict[str, str], market: Path) -> subprocess.CompletedProcess[str]:
-    return _credit(bulk_env, "load", "--bulk", str(market))
+def bulk_loaded(bulk_env: dict[str, str], market: list[str]) -> subprocess.CompletedProcess[str]:
+    return _credit(bulk_env, "load", "--bulk", *market)
 
 
 def _bulk_store() -> GraphStore:
@@ -121,9 +124,9 @@ def _described(store: GraphStore, uids: list[str]) -> dict[str, Any]:
 
 
 def test_bulk_load_builds_the_graph_and_feed_the_online_intake_builds(
-    store: GraphStore, market: Path, bulk_env: dict[str, str], bulk_loaded: Any
+    store: GraphStore, market: list[str], bulk_env: dict[str, str], bulk_loaded: Any
 ) -> None:
-    online = run_cli("ingest", str(market))
+    online = run_cli("ingest", *market)
     assert online.returncode == 1, online.stderr  # three records are rejected
     assert bulk_loaded.returncode == 1, bulk_loaded.stderr
     assert "stopping Neo4j 'bulktest' (neo4j-admin database import runs offline)" in (
@@ -160,9 +163,9 @@ def test_bulk_load_builds_the_graph_and_feed_the_online_intake_builds(
 
 
 def test_bulk_load_refuses_a_database_that_holds_data(
-    bulk_env: dict[str, str], market: Path, bulk_loaded: Any
+    bulk_env: dict[str, str], market: list[str], bulk_loaded: Any
 ) -> None:
-    again = _credit(bulk_env, "load", "--bulk", str(market))
+    again = _credit(bulk_env, "load", "--bulk", *market)
     assert again.returncode == 1
     refusals = [line for line in again.stderr.splitlines() if "not empty" in line]
     assert refusals == [refusals[0]] and refusals[0].startswith("credit: the target database")

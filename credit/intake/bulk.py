@@ -117,45 +117,51 @@ class MemoryGraph(GraphStore):
                 )
         changed: dict[str, None] = {}
         details: list[Changed] = []
+        # Each statement reads every row's condition before any row writes (the planner puts
+        # an eager barrier before the SETs): a record twice in one batch is "created" twice.
+        before: dict[str, dict[str, Any]] = {}
+        passing = []
         for w in writes:
-            if w.node is None:
-                continue
-            prov, content_hash = w.provenance, w.content_hash
-            node = self.entities.setdefault(w.uid, Node({"Entity"}, {"uid": w.uid}))
-            props = node.props
-            created = "content_hash" not in props
-            if not created and not _newer(props, content_hash, prov):
-                continue
-            previous = {k: props.get(k) for k in ("status", "retracted_on", "version")}
-            before = _lifecycle(props)
+            if w.node is not None:
+                node = self.entities.setdefault(w.uid, Node({"Entity"}, {"uid": w.uid}))
+                state = before.setdefault(w.uid, dict(node.props))
+                if "content_hash" not in state or _newer(state, w.content_hash, w.provenance):
+                    passing.append(w)
+        for w in passing:
+            assert w.node is not None
+            prov, state, node = w.provenance, before[w.uid], self.entities[w.uid]
+            props, created = node.props, "content_hash" not in state
             props["first_received_at"] = props.get("first_received_at") or props.get(
                 "received_at", now
             )
             _merge(props, w.node.props)
             _merge(props, prov)
-            props |= {"uid": w.uid, "content_hash": content_hash, "received_at": now}
+            props |= {"uid": w.uid, "content_hash": w.content_hash, "received_at": now}
             node.labels |= set(w.node.labels)
             node.labels -= OPTIONAL_LABELS - set(w.node.labels)
             if all(props.get(k) is None for k in ("status", "retracted_on", "suspended_on")):
                 props.pop("status_recorded_at", None)
-            elif created or before != _lifecycle(props):
+            elif created or _lifecycle(state) != _lifecycle(props):
                 props["status_recorded_at"] = now
             self.owned.pop(w.uid, None)  # its relationships are written anew below
             changed[w.uid] = None
+            previous = {k: state.get(k) for k in ("status", "retracted_on", "version")}
             details.append(Changed(w.uid, prov["record_type"], created, previous))
+        rel_before: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+        rel_passing = []
         for w in writes:
-            if w.edge_record is None:
+            e = w.edge_record
+            if e is None or e.start not in self.entities or e.end not in self.entities:
                 continue
-            e, prov = w.edge_record, w.provenance
-            if e.start not in self.entities or e.end not in self.entities:
-                continue
-            rel = self.edge_records.setdefault(
-                (e.type, e.start, e.end, w.uid), Rel(e.type, e.start, e.end, {"uid": w.uid})
-            )
-            if "content_hash" in rel.props and not _newer(rel.props, w.content_hash, prov):
-                continue
-            _merge(rel.props, e.props)
-            _merge(rel.props, prov)
+            key = (e.type, e.start, e.end, w.uid)
+            rel = self.edge_records.setdefault(key, Rel(e.type, e.start, e.end, {"uid": w.uid}))
+            state = rel_before.setdefault(key, dict(rel.props))
+            if "content_hash" not in state or _newer(state, w.content_hash, w.provenance):
+                rel_passing.append((w, rel))
+        for w, rel in rel_passing:
+            assert w.edge_record is not None
+            _merge(rel.props, w.edge_record.props)
+            _merge(rel.props, w.provenance)
             rel.props |= {"content_hash": w.content_hash, "received_at": now}
             changed[w.uid] = None
         by_uid = {w.uid: w for w in writes}
