@@ -34,6 +34,7 @@ from credit.operations.backup import graph_state
 from credit.services import get_store
 from credit.settings import get_settings
 from credit.store import GraphStore
+from graph.bulk_queries import DELETE_RELATIONSHIPS
 
 SEED = 20151
 L_SUPPLIERS = 200_000
@@ -64,6 +65,14 @@ def _run(*args: str) -> tuple[str, float]:
     return done.stdout.strip().splitlines()[-1], wall
 
 
+def _empty(store: GraphStore) -> None:
+    """Empty the database, relationships in small transactions first (a small heap cannot
+    delete the hubs' relationships with their nodes in one)."""
+    with store.driver.session(database=store.database) as session:
+        session.run(DELETE_RELATIONSHIPS).consume()
+    store.wipe()
+
+
 def _counts(store: GraphStore) -> dict[str, Any]:
     state = graph_state(store)
     return {"labels": state.labels, "relationships": state.relationships, "feed": state.feed_head}
@@ -84,7 +93,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = args.input or Path(tmp) / "market.jsonl"
         records = write_market(path, args.suppliers) if args.input is None else None
-        store.wipe()
+        _empty(store)
         store.driver.close()  # the bulk load restarts the database under it
         bulk_line, bulk_wall = _run("load", "--bulk", str(path))
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -98,7 +107,7 @@ def main() -> None:
         bulk_counts = _counts(store)
         online: dict[str, Any] = {}
         if not args.skip_online:
-            store.wipe()
+            _empty(store)
             online_line, online_wall = _run("ingest", str(path))
             found = _ONLINE.search(online_line)
             assert found, online_line
@@ -173,7 +182,7 @@ def main() -> None:
     }
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(figures, indent=2))
-    store.wipe()  # after the results are safe: a small heap may take several tries
+    _empty(store)  # after the results are safe
 
 
 if __name__ == "__main__":

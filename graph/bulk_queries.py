@@ -32,3 +32,11 @@ RETURN c.seq AS seq, c.kind AS kind, c.record AS record, c.subject AS subject,
        c.payload AS payload
 ORDER BY seq
 """
+
+# Emptying a large graph (bench/bulk_load.py): relationships first, in small transactions, so
+# that a hub with hundreds of thousands of them never sits in one transaction's memory; then
+# GraphStore.wipe removes the nodes. Auto-commit only (CALL ... IN TRANSACTIONS).
+DELETE_RELATIONSHIPS: LiteralString = """
+MATCH ()-[r]->()
+CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS
+"""
