@@ -265,7 +265,7 @@ def load(
                 typer.echo(f"credit: {exc}", err=True)
                 raise typer.Exit(1) from None
     for item in result.files:
-        for error in item.report.errors:
+        for error in [*item.report.errors, *item.report.conflicts]:
             origin = item.origins.get(error.line)
             typer.echo(f"{error} [{origin}]" if origin else str(error), err=True)
         typer.echo(f"{item.path}: {item.report.summary()}")

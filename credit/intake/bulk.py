@@ -31,7 +31,7 @@ from typing import Any, LiteralString
 from neo4j import ManagedTransaction
 
 from credit.formats import READERS, leave_known_organizations
-from credit.intake.mapping import GraphWrite, Mapper
+from credit.intake.mapping import EdgeWrite, GraphWrite, Mapper, NodeWrite
 from credit.intake.pipeline import (
     _RANK,
     Intake,
@@ -69,12 +69,38 @@ class BulkRefused(RuntimeError):
 
 
 class Rel:
-    """One relationship: its type, end points' uids and properties."""
+    """One relationship: its type, end points' uids and properties. A record's relationship
+    (CREATE_EDGES) keeps the mapper's properties, the record's provenance and its uid apart,
+    shared with the record's other relationships, and joins them only when written out."""
 
-    __slots__ = ("end", "props", "start", "type")
+    __slots__ = ("end", "owner", "props", "prov", "start", "type")
 
-    def __init__(self, type_: str, start: str, end: str, props: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        type_: str,
+        start: str,
+        end: str,
+        props: dict[str, Any],
+        prov: dict[str, Any] | None = None,
+        owner: str | None = None,
+    ) -> None:
         self.type, self.start, self.end, self.props = type_, start, end, props
+        self.prov, self.owner = prov, owner
+
+    def source(self) -> Any:
+        if self.prov is not None and self.prov.get("source") is not None:
+            return self.prov["source"]
+        return self.props.get("source")
+
+
+def rel_properties(rel: Rel, received_at: datetime) -> dict[str, Any]:
+    """A relationship's stored properties (CREATE_EDGES' `SET x = row.props, x.received_at`)."""
+    if rel.owner is None:
+        return rel.props
+    assert rel.prov is not None
+    props = _present({**rel.props, **rel.prov, "owner": rel.owner})
+    props["received_at"] = received_at
+    return props
 
 
 class Node:
@@ -278,7 +304,8 @@ class MemoryGraph(GraphStore):
             return
         kept = []
         for rel in rels:
-            if (rel.start == uid or rel.end == uid) and rel.props.get("source", source) == source:
+            mine = rel.source() is None or rel.source() == source
+            if (rel.start == uid or rel.end == uid) and mine:
                 self.pairs[(rel.type, rel.start, rel.end)] -= 1
             else:
                 kept.append(rel)
@@ -318,19 +345,17 @@ class MemoryGraph(GraphStore):
     def _edges_of(self, uids: Iterable[str], by_uid: dict[str, GraphWrite]) -> list[Rel]:
         """apply()'s edges_of: each record's relationships, carrying its provenance and uid."""
         return [
-            Rel(
-                e.type,
-                e.start,
-                e.end,
-                _present({**e.props, **by_uid[uid].provenance, "owner": uid}),
-            )
+            Rel(e.type, e.start, e.end, e.props, by_uid[uid].provenance, uid)
             for uid in uids
             for e in by_uid[uid].edges
         ]
 
+    def properties(self, rel: Rel) -> dict[str, Any]:
+        return rel_properties(rel, self.received_at)
+
     def _add(self, rel: Rel) -> None:
-        rel.props["received_at"] = self.received_at
-        self.owned.setdefault(rel.props["owner"], []).append(rel)
+        assert rel.owner is not None
+        self.owned.setdefault(rel.owner, []).append(rel)
         self.pairs[(rel.type, rel.start, rel.end)] += 1
 
     def _create_edges(self, uids: list[str], by_uid: dict[str, GraphWrite]) -> None:
@@ -406,18 +431,22 @@ class MemoryGraph(GraphStore):
         ]
         for rel in creatable:
             self._add(rel)
-            applied.changed.add(rel.props["owner"])
+            applied.changed.add(str(rel.owner))
 
     def _publish(self, details: list[Changed]) -> None:
         """The events FEED_RECORD_STATE + record_event give inside the online transaction.
-        A published record's subject relationships (AGAINST, LISTS) are its own."""
+        A published record's subject relationships (AGAINST, LISTS) are its own (it has two
+        when two sources' first versions met in one batch)."""
         relevant = {c.uid: c for c in details if c.record_type in PUBLISHED_TYPES}
         at = datetime.now(UTC)
         for uid in sorted(relevant):
             record = dict(self.entities[uid].props)
-            subjects: Sequence[str | None] = sorted(
-                r.end for r in self.owned.get(uid, ()) if r.type in SUBJECT_EDGES and r.start == uid
-            )
+            # newest first, the order in which Neo4j walks a node's relationships
+            subjects: Sequence[str | None] = [
+                r.end
+                for r in reversed(self.owned.get(uid, ()))
+                if r.type in SUBJECT_EDGES and r.start == uid
+            ]
             for subject in subjects or [None]:
                 props, labels = None, None
                 if subject is not None:
@@ -449,21 +478,53 @@ class Prepared:
     write: GraphWrite
 
 
+# A write as plain tuples: pickled and unpickled in C, several times faster than dataclasses.
+Packed = tuple[Any, ...]
+
+
+def _pack(write: GraphWrite) -> Packed:
+    n, e = write.node, write.edge_record
+    return (
+        write.uid,
+        None if n is None else (n.uid, n.labels, n.props),
+        None if e is None else (e.type, e.start, e.end, e.props),
+        [(x.type, x.start, x.end, x.props) for x in write.edges],
+        [(h.uid, h.labels, h.props) for h in write.hubs],
+        write.refs,
+        write.provenance,
+        write.content_hash,
+    )
+
+
+def _unpack(rank: int, packed: Packed) -> Prepared:
+    uid, n, e, edges, hubs, refs, provenance, digest = packed
+    write = GraphWrite(
+        uid,
+        None if n is None else NodeWrite(*n),
+        None if e is None else EdgeWrite(*e),
+        [EdgeWrite(*x) for x in edges],
+        [NodeWrite(*x) for x in hubs],
+        refs,
+        provenance,
+    )
+    vars(write)[HASH_KEY] = digest
+    return Prepared(rank, write)
+
+
 _WORKER_MAPPER: Mapper | None = None  # set before the workers fork; each inherits it
+Outcome = tuple[int, int, Packed] | tuple[int, list[IntakeError]]
 
 
-def _prepare(chunk: list[tuple[int, Any]]) -> list[tuple[int, Prepared | list[IntakeError]]]:
+def _prepare(chunk: list[tuple[int, Any]]) -> list[Outcome]:
     """What Intake._stage does to each record (allowed_source aside: a bulk load has none)."""
     assert _WORKER_MAPPER is not None
-    out: list[tuple[int, Prepared | list[IntakeError]]] = []
+    out: list[Outcome] = []
     for line, raw in chunk:
         parsed = raw if _is_rejection(raw) else validate_record(line, raw)
         if isinstance(parsed, list):
             out.append((line, parsed))
-            continue
-        write = _WORKER_MAPPER.map(parsed)
-        vars(write)[HASH_KEY] = write.content_hash
-        out.append((line, Prepared(_RANK[parsed.type], write)))
+        else:
+            out.append((line, _RANK[parsed.type], _pack(_WORKER_MAPPER.map(parsed))))
     return out
 
 
@@ -503,7 +564,12 @@ def prepared(
             pending.append(pool.apply_async(_prepare, (chunk,)))
         if not pending:
             return
-        yield from pending.popleft().get()
+        for outcome in pending.popleft().get():
+            if len(outcome) == 2:
+                yield outcome
+            else:
+                line, rank, packed = outcome
+                yield line, _unpack(rank, packed)
 
 
 # -- the importer's CSV files ----------------------------------------------------------------
@@ -584,6 +650,21 @@ class _Group:
     rows: list[Row]
     relationship: bool
     skip: frozenset[str] = frozenset()  # a property already written as the id column
+    rels: list[Rel] | None = None  # a relationship type's, whose rows its writer builds
+    received_at: datetime | None = None
+
+
+def _rows(group: _Group) -> list[Row]:
+    if group.rels is None:
+        return group.rows
+    assert group.received_at is not None
+    return [
+        (
+            rel_properties(rel, group.received_at),
+            f"{_quoted(rel.start)},{_quoted(rel.end)},{_quoted(rel.type)}",
+        )
+        for rel in group.rels
+    ]
 
 
 def _write_group(folder: Path, group: _Group) -> tuple[list[Path], bool]:
@@ -591,7 +672,8 @@ def _write_group(folder: Path, group: _Group) -> tuple[list[Path], bool]:
     into one file per combination, since a header gives each column one type."""
     types: dict[str, set[str]] = defaultdict(set)
     seen: dict[str, set[type]] = defaultdict(set)
-    for props, _ in group.rows:
+    rows = _rows(group)
+    for props, _ in rows:
         for key, value in props.items():
             if key in group.skip:
                 continue
@@ -601,10 +683,10 @@ def _write_group(folder: Path, group: _Group) -> tuple[list[Path], bool]:
     split = sorted(k for k, t in types.items() if len(t) > 1)
     parts: dict[tuple[str, ...], list[Row]] = defaultdict(list)
     if split:
-        for row in group.rows:
+        for row in rows:
             parts[tuple(csv_type(row[0][k]) if k in row[0] else "" for k in split)].append(row)
     else:
-        parts[()] = group.rows
+        parts[()] = rows
     paths, multiline = [], False
     for i, (signature, part) in enumerate(sorted(parts.items())):
         chosen = dict(zip(split, signature, strict=True))
@@ -671,14 +753,13 @@ def _groups(graph: MemoryGraph) -> list[_Group]:
             for c in graph.changes
         ]
         groups.append(_Group("n-Change", ["id:ID(Change)", ":LABEL"], rows, False))
-    by_type: dict[str, list[Row]] = defaultdict(list)
+    by_type: dict[str, list[Rel]] = defaultdict(list)
     for rel in graph.relationships():
-        by_type[rel.type].append(
-            (rel.props, f"{_quoted(rel.start)},{_quoted(rel.end)},{_quoted(rel.type)}")
-        )
-    for rel_type, rows in sorted(by_type.items()):
+        by_type[rel.type].append(rel)
+    leading = [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"]
+    for rel_type, rels in sorted(by_type.items()):
         groups.append(
-            _Group(f"r-{rel_type}", [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"], rows, True)
+            _Group(f"r-{rel_type}", leading, [], True, UID - UID, rels, graph.received_at)
         )
     return groups
 
@@ -691,7 +772,7 @@ def write_csv(graph: MemoryGraph, folder: Path, workers: int = 1) -> CsvFiles:
     folder.mkdir(parents=True, exist_ok=True)
     out = CsvFiles()
     groups = _groups(graph)
-    order = sorted(range(len(groups)), key=lambda i: -len(groups[i].rows))
+    order = sorted(range(len(groups)), key=lambda i: -len(groups[i].rels or groups[i].rows))
     written: dict[int, list[Path]] = {}
     if workers > 1 and len(groups) > 1:
         _GROUPS, _FOLDER = groups, folder
@@ -708,7 +789,7 @@ def write_csv(graph: MemoryGraph, folder: Path, workers: int = 1) -> CsvFiles:
             out.multiline = out.multiline or multiline
     for index, group in enumerate(groups):
         (out.relationships if group.relationship else out.nodes).extend(written[index])
-        out.counts[group.name] = len(group.rows)
+        out.counts[group.name] = len(group.rels or group.rows)
     heads = folder / "n-heads.csv"
     heads.write_text(
         ":ID(Head),:LABEL,id:long,seq:long,hash:string\n"
