@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import resource
 import subprocess
@@ -98,7 +99,9 @@ def main() -> None:
         records = write_market(path, args.suppliers) if args.input is None else None
         _empty(store)
         store.driver.close()  # the bulk load restarts the database under it
+        load_before = os.getloadavg()
         bulk_line, bulk_wall = _run("load", "--bulk", str(path))
+        load_after = os.getloadavg()
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         match = _BULK.search(bulk_line)
         assert match, bulk_line
@@ -141,6 +144,9 @@ def main() -> None:
             },
             "per_record_ms_growing_steps": round(1000 * growing / records, 4),
             "peak_rss_mb_load_and_importer": round(peak_mb),
+            "workers": os.cpu_count(),
+            "load_average_1_5_15_before": [round(x, 1) for x in load_before],
+            "load_average_1_5_15_after": [round(x, 1) for x in load_after],
             "counts": bulk_counts,
         },
         "projected_L": {
