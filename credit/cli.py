@@ -279,7 +279,9 @@ def load(
         f"{result.seconds['validate_and_map']:.1f}s, CSV {result.seconds['write_csv']:.1f}s, "
         f"neo4j-admin import {result.seconds['import']:.1f}s, stop and start "
         f"{result.seconds['stop'] + result.seconds['start']:.1f}s, migrations "
-        f"{result.seconds['migrate']:.1f}s)"
+        f"{result.seconds['migrate']:.1f}s; CPU validate and map "
+        f"{result.cpu_seconds['validate_and_map']:.1f}s, "
+        f"CSV {result.cpu_seconds['write_csv']:.1f}s, import {result.cpu_seconds['import']:.1f}s)"
     )
     raise typer.Exit(result.exit_code)
 
