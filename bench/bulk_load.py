@@ -70,8 +70,8 @@ def _run(*args: str) -> tuple[str, float]:
 def _empty(store: GraphStore) -> None:
     """Empty the database, relationships in small transactions first (a small heap cannot
     delete the hubs' relationships with their nodes in one)."""
-    with store.driver.session(database=store.database) as session:
-        session.run(DELETE_RELATIONSHIPS).consume()
+    while store.write(DELETE_RELATIONSHIPS)[0]["deleted"]:
+        pass
     store.wipe()
 
 
@@ -102,6 +102,7 @@ def main() -> None:
         store.driver.close()  # the bulk load restarts the database under it
         load_before = os.getloadavg()
         bulk_line, bulk_wall = _run("load", "--bulk", str(path))
+        print(bulk_line, file=sys.stderr, flush=True)  # kept even if a later step fails
         load_after = os.getloadavg()
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         match = _BULK.search(bulk_line)

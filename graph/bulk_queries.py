@@ -33,12 +33,14 @@ RETURN c.seq AS seq, c.kind AS kind, c.record AS record, c.subject AS subject,
 ORDER BY seq
 """
 
-# Emptying a large graph (bench/bulk_load.py): relationships first, in small transactions, so
-# that a hub with hundreds of thousands of them never sits in one transaction's memory; then
-# GraphStore.wipe removes the nodes. Auto-commit only (CALL ... IN TRANSACTIONS).
+# Emptying a large graph (bench/bulk_load.py): relationships first, a batch a transaction until
+# none is left, so that neither a hub with hundreds of thousands of them nor a slow machine
+# keeps one transaction past the server's timeout; then GraphStore.wipe removes the nodes.
 DELETE_RELATIONSHIPS: LiteralString = """
 MATCH ()-[r]->()
-CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS
+WITH r LIMIT 10000
+DELETE r
+RETURN count(*) AS deleted
 """
 
 # The whole graph of intake (entities, the values set aside, every relationship between them),
