@@ -206,6 +206,7 @@ def load(
     )
     from credit.services import get_mapper
     from credit.store import GraphStore
+    from graph.bulk_queries import HUBS_WITHOUT_FIRST_RECEIPT
     from graph.migrate import apply_migrations
 
     if not bulk:
@@ -240,6 +241,8 @@ def load(
         steps["start"], mark = time.perf_counter() - mark, time.perf_counter()
         with make_driver(settings) as fresh:  # the old driver's connections died with it
             done = apply_migrations(fresh, settings.neo4j_database)
+            with fresh.session(database=settings.neo4j_database) as session:
+                session.run(HUBS_WITHOUT_FIRST_RECEIPT).consume()
         steps["migrate"] = time.perf_counter() - mark
         echo(f"{len(done)} migration(s) applied over the imported graph")
         return steps

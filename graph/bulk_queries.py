@@ -54,3 +54,12 @@ GRAPH_RELATIONSHIPS: LiteralString = """
 MATCH (a:Entity)-[r]->(b:Entity)
 RETURN type(r) AS type, a.uid AS start, b.uid AS end, properties(r) AS props
 """
+
+# Migration 0014 gives every entity without a first receipt its last one; online, the
+# migrations run before any data, and shared-identifier hubs (UPSERT_HUBS) never get one. Run
+# over an imported graph, the backfill would give the hubs one: the bulk load takes it back,
+# so the two builds stay the same. Auto-commit only (CALL ... IN TRANSACTIONS).
+HUBS_WITHOUT_FIRST_RECEIPT: LiteralString = """
+MATCH (n:Identifier) WHERE n.first_received_at IS NOT NULL AND n.content_hash IS NULL
+CALL (n) { REMOVE n.first_received_at } IN TRANSACTIONS OF 10000 ROWS
+"""
