@@ -50,6 +50,7 @@ class Part:
     name: str
     owner: str
     scratch: bool = False  # runs on the scratch instance, which it empties
+    full_scale: bool = False  # a scratch part given the run's scale, not the intake's market
 
 
 PARTS = (
@@ -58,6 +59,7 @@ PARTS = (
     Part("detection_scan", "DETECT"),
     Part("scores", "SCALE"),
     Part("intake_compare", "SCALE", scratch=True),
+    Part("bulk_load", "SCALE", scratch=True, full_scale=True),
 )
 
 MARKER_READ = "MATCH (m:BenchDataset) RETURN m {.*} AS m"
@@ -197,6 +199,7 @@ def run_part(
     tag: str,
     timeout: float,
     intake_suppliers: int,
+    suppliers: int,
 ) -> dict[str, Any]:
     script = ROOT / "bench" / f"{part.name}.py"
     entry: dict[str, Any] = {"owner": part.owner, "script": f"bench/{part.name}.py"}
@@ -206,7 +209,11 @@ def run_part(
         out = Path(tmp) / "result.json"
         argv = [sys.executable, str(script), "--out", str(out)]
         if part.scratch:
-            argv += ["--wipe", "--suppliers", str(intake_suppliers)]
+            argv += [
+                "--wipe",
+                "--suppliers",
+                str(suppliers if part.full_scale else intake_suppliers),
+            ]
         entry["command"] = shlex.join(argv).replace(str(out), "OUT.json")
         _log(f"part {part.name}: {entry['command']}")
         outcome = run_measured(
@@ -390,13 +397,19 @@ def main() -> None:
     }
     scratch_name, scratch_port = args.scratch.split(":")
     scratch_env = _env(scratch_name, int(scratch_port))
-    if "intake_compare" in wanted:
-        _log(f"starting scratch instance {scratch_name} for the intake comparison")
+    if {"intake_compare", "bulk_load"} & set(wanted):
+        _log(f"starting scratch instance {scratch_name} for the intake comparisons")
         start_instance(scratch_env)
     for part in PARTS:
         if part.name in wanted:
             results["parts"][part.name] = run_part(
-                part, env, scratch_env, tag, args.part_timeout, min(suppliers, INTAKE_SUPPLIERS)
+                part,
+                env,
+                scratch_env,
+                tag,
+                args.part_timeout,
+                min(suppliers, INTAKE_SUPPLIERS),
+                suppliers,
             )
     results["targets"] = [
         {"part": name, **t}

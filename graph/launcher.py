@@ -393,3 +393,25 @@ def load(inst: Instance, folder: Path, database: str = "neo4j") -> None:
     admin(
         inst, "database", "load", f"--from-path={folder}", "--overwrite-destination=true", database
     )
+
+
+def import_full(
+    inst: Instance,
+    nodes: list[Path],
+    relationships: list[Path],
+    options: tuple[str, ...] = (),
+    database: str = "neo4j",
+) -> None:
+    """`neo4j-admin database import full` of CSV files (headers in each file) into a stopped
+    instance's database, replacing it."""
+    admin(
+        inst,
+        "database",
+        "import",
+        "full",
+        *(f"--nodes={path}" for path in nodes),
+        *(f"--relationships={path}" for path in relationships),
+        "--overwrite-destination=true",
+        *options,
+        database,
+    )

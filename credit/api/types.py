@@ -28,8 +28,8 @@ from strawberry.types import Info
 from credit.detection.registry import DetectionSettings, default_settings
 from credit.domain import ids, model
 from credit.domain import records as r
-from credit.intake.pipeline import Intake
 from credit.domain.identifiers import USCC_SCHEME
+from credit.intake.pipeline import Intake
 from credit.policy import Policy
 from credit.security import visibility as vis
 from credit.security.audit import AuditLog

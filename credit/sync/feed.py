@@ -140,30 +140,39 @@ def publish_record_changes(tx: ManagedTransaction, changes: list[Changed]) -> No
     relevant = {c.uid: c for c in changes if c.record_type in PUBLISHED_TYPES}
     if not relevant:
         return
-    events = []
-    for row in tx.run(q.FEED_RECORD_STATE, uids=sorted(relevant)):
-        record, change = native(row["record"]), relevant[row["uid"]]
-        subject = _subject(row["subject"], row["subject_labels"])
-        if change.record_type == "violation":
-            assert subject is not None, "a violation always has its subject"
-            events.append(
-                Event(
-                    _violation_kind(change, record),
-                    row["uid"],
-                    subject_uid(row),
-                    penalty(record, subject).model_dump(mode="json"),
-                )
-            )
-        else:
-            events.append(
-                Event(
-                    _listing_kind(change, record),
-                    row["uid"],
-                    subject_uid(row),
-                    listing(record, subject).model_dump(mode="json"),
-                )
-            )
+    events = [
+        record_event(
+            relevant[row["uid"]], native(row["record"]), row["subject"], row["subject_labels"]
+        )
+        for row in tx.run(q.FEED_RECORD_STATE, uids=sorted(relevant))
+    ]
     append(tx, events)
+
+
+def record_event(
+    change: Changed,
+    record: dict[str, Any],
+    subject_props: dict[str, Any] | None,
+    subject_labels: Sequence[str] | None,
+) -> Event:
+    """The event of one changed violation or listing, from its committed state and its subject
+    (also used by the bulk load, which builds the same feed without a database)."""
+    subject = _subject(subject_props, subject_labels)
+    subject_id = subject_props.get("uid") if subject_props else None
+    if change.record_type == "violation":
+        assert subject is not None, "a violation always has its subject"
+        return Event(
+            _violation_kind(change, record),
+            change.uid,
+            subject_id,
+            penalty(record, subject).model_dump(mode="json"),
+        )
+    return Event(
+        _listing_kind(change, record),
+        change.uid,
+        subject_id,
+        listing(record, subject).model_dump(mode="json"),
+    )
 
 
 def subject_uid(row: Any) -> str | None:

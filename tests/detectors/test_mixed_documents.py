@@ -18,7 +18,9 @@ def with_sections(b: BidFact, *sections: SectionFact) -> BidFact:
     return replace(b, sections=sections)
 
 
-def pair(a: tuple[SectionFact, ...], b: tuple[SectionFact, ...], same: bool = False) -> list[BidFact]:
+def pair(
+    a: tuple[SectionFact, ...], b: tuple[SectionFact, ...], same: bool = False
+) -> list[BidFact]:
     second = 1 if same else 2
     return [
         with_sections(bid(1, 100, uid="bid:a"), *a),
