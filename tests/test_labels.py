@@ -147,3 +147,25 @@ def test_region_codes_of_the_demo_market_have_names() -> None:
             assert f"{code[:2]}0000" in regions, code
             municipality = code[:2] in ("11", "12", "31", "50")  # no prefecture between
             assert municipality or f"{code[:4]}00" in regions, code
+
+
+def test_every_eligibility_and_conflict_reason_code_has_a_label() -> None:
+    """The codes a lot check or a supplier check can give as reasons: literal ones in the
+    eligibility rules, one per three-list listing, and the Art. 18 conflicts."""
+    from pathlib import Path
+    from typing import get_args
+
+    from credit.participation import ConflictCode
+
+    root = Path(__file__).resolve().parent.parent / "credit"
+    literal = {
+        code
+        for path in (root / "eligibility.py", root / "agency.py")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "code=" in line
+        for code in re.findall(r'"([A-Z][A-Z0-9_]+)"', line)
+    }
+    assert {"ACTIVE_PROCUREMENT_BAN", "CONSORTIUM_MEMBER_NEEDS_REVIEW", "AGENCY_BAN"} <= literal
+    codes = {*literal, *get_args(ConflictCode), *(f"LISTED_{x.value}" for x in r.ExternalList)}
+    missing = sorted(c for c in codes if c not in catalogue()["reason"])
+    assert not missing, f"reason: no label for {missing}"

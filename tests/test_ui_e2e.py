@@ -182,6 +182,10 @@ def test_a_lot_check_shows_each_bidder_the_art18_conflict_the_flags_and_the_reco
     expect(bidders.filter(has_text=f"测试供应商{BANNED}有限公司")).to_contain_text("不合格")
     check = page.get_by_test_id("lot-check")
     expect(check).to_contain_text("第十八条")
+    # the reasons and the Art. 18 finding read in Chinese first, the API's English beside
+    expect(check).to_contain_text("单位负责人或法定代表人为同一人")
+    expect(check).to_contain_text("has the same responsible person")
+    expect(bidders.filter(has_text=f"测试供应商{BANNED}有限公司")).to_contain_text("含首尾两日")
     expect(check.get_by_test_id("check-id")).to_contain_text(re.compile(r"\S+"))
     expect(check.get_by_test_id("check-signature")).to_contain_text(re.compile(r"^[0-9a-f]{100,}$"))
     expect(page.get_by_role("link", name=re.compile("same account")).first).to_be_visible()

@@ -72,7 +72,7 @@ def _say(slot: str, value: str) -> str:
 
 
 @cache
-def _templates() -> list[tuple[re.Pattern[str], list[str], str]]:
+def _templates() -> list[tuple[re.Pattern[str], list[str], str, int]]:
     made = []
     for en, (zh, _) in catalogue().get("phrase", {}).items():
         slots: list[str] = []
@@ -83,24 +83,26 @@ def _templates() -> list[tuple[re.Pattern[str], list[str], str]]:
                 parts.append(f"({_SLOTS.get(m.group(1), '.+?')})")
             else:
                 parts.append(re.escape(part))
-        made.append((re.compile("".join(parts) + r"(?=, |$)"), slots, zh))
+        literal = len(re.sub(r"\{[a-z]+\d*\}", "", en))  # the more it spells out, the better
+        made.append((re.compile("".join(parts) + r"(?=, |$)"), slots, zh, literal))
     return made
 
 
 def phrase(text: str) -> str | None:
     """An English sentence of the API in Chinese, if the catalogue's templates say it; parts
-    joined by ", " are said one by one (the longest template first)."""
+    joined by ", " are said one by one (the longest match first, then the template that
+    spells out most)."""
     said, rest, any_ = [], text, False
     while rest:
-        best: tuple[int, str] | None = None
-        for regex, slots, zh in _templates():
-            if (m := regex.match(rest)) and (best is None or m.end() > best[0]):
+        best: tuple[int, int, str] | None = None
+        for regex, slots, zh, literal in _templates():
+            if (m := regex.match(rest)) and (best is None or (m.end(), literal) > best[:2]):
                 out = zh
                 for slot, value in zip(slots, m.groups(), strict=True):
                     out = out.replace("{" + slot + "}", _say(slot, value), 1)
-                best = (m.end(), out)
+                best = (m.end(), literal, out)
         any_ = any_ or best is not None
         end = best[0] if best else (rest.find(", ") if ", " in rest else len(rest))
-        said.append(best[1] if best else rest[:end])
+        said.append(best[2] if best else rest[:end])
         rest = rest[end:].removeprefix(", ")
     return "，".join(said) if any_ else None

@@ -113,7 +113,8 @@ const TEMPLATES = Object.entries(groups.phrase ?? {}).map(([en, [zh]]) => {
       return `(${SLOTS[slot[1]!]?.[0] ?? ".+?"})`;
     })
     .join("");
-  return { regex: new RegExp(`^${source}(?=, |$)`), names, zh };
+  const literal = en.replace(/\{[a-z]+\d*\}/g, "").length; // the more it spells out, the better
+  return { regex: new RegExp(`^${source}(?=, |$)`), names, zh, literal };
 });
 
 function fill(zh: string, names: string[], values: string[]): string {
@@ -121,16 +122,18 @@ function fill(zh: string, names: string[], values: string[]): string {
 }
 
 /** An English sentence of the API in Chinese, if the catalogue's templates say it; parts
- * joined by ", " are said one by one (the longest template first). */
+ * joined by ", " are said one by one (the longest match first, then the template that spells out most). */
 export function phrase(text: string): string | null {
   const said: string[] = [];
   let rest = text;
   let any = false;
   while (rest) {
-    let best: { length: number; zh: string } | null = null;
+    let best: { length: number; literal: number; zh: string } | null = null;
     for (const t of TEMPLATES) {
       const m = t.regex.exec(rest);
-      if (m && (!best || m[0].length > best.length)) best = { length: m[0].length, zh: fill(t.zh, t.names, m.slice(1)) };
+      if (m && (!best || m[0].length > best.length || (m[0].length === best.length && t.literal > best.literal))) {
+        best = { length: m[0].length, literal: t.literal, zh: fill(t.zh, t.names, m.slice(1)) };
+      }
     }
     if (best) any = true;
     const length = best?.length ?? (rest.includes(", ") ? rest.indexOf(", ") : rest.length);

@@ -104,7 +104,7 @@ export function reasonsTable(reasons: Reason[]): HTMLElement {
   return table(
     bi("理由", "Reasons"),
     [bi("结论", "Decision"), bi("说明", "Reason"), bi("法律依据", "Legal basis"), bi("有效至", "Until"), bi("依据记录", "Records")],
-    reasons.map((r) => [decision(r.decision), h("span", {}, h("strong", {}, label("reason", r.code)), h("br", {}), r.message), r.legalBasis, day(r.until), r.recordIds.join(", ") || "—"]),
+    reasons.map((r) => [decision(r.decision), h("span", {}, h("strong", {}, label("reason", r.code)), h("br", {}), sentence(r.message)), r.legalBasis, day(r.until), r.recordIds.join(", ") || "—"]),
     bi("无不利记录。", "No adverse records."),
   );
 }
