@@ -865,3 +865,33 @@ def test_the_report_reads_in_chinese_regions_reasons_and_caps(
     expect(details).to_contain_text("有效 Active")  # the record's status from the catalogue
     expect(details).to_contain_text("严重程度")  # property keys in Chinese
     assert "ban_end" not in details.inner_text()
+
+
+def test_at_390_px_the_flag_filter_and_the_reasons_table_fit_the_screen(
+    intake: Intake, store: GraphStore, app_url: str, browser: Browser
+) -> None:
+    flagged_market(intake)
+    lot_flags(store, "L2")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        sign_in(page, app_url, store, Role.SUPERVISOR, "监管员王")
+        page.goto(f"{app_url}/ui/#/flags")
+        expect(page.get_by_test_id("flag-count")).to_be_visible()
+        for control in (page.get_by_label("模式"), page.get_by_role("button", name="筛选")):
+            box = control.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 390, box
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the flag queue is {width} px wide at 390"
+        page.screenshot(path=str(ARTIFACTS / "flags-390px.png"), full_page=True)
+
+        page.goto(f"{app_url}/ui/#/report/{f.make_uscc(13)}/check")
+        expect(page.get_by_test_id("eligibility")).to_contain_text("不合格")
+        reasons = page.get_by_role("table").filter(has_text="理由").first
+        box = reasons.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390, box
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the credit report is {width} px wide at 390"
+        page.screenshot(path=str(ARTIFACTS / "report-390px.png"), full_page=True)
+    finally:
+        context.close()
