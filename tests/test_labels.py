@@ -125,7 +125,7 @@ def test_every_score_reason_reads_in_chinese_from_the_catalogues_phrases() -> No
 
 def test_findings_read_in_chinese_and_unknown_sentences_stay_as_they_are() -> None:
     assert phrase("2 bidders of lot L2 share the same deposit account; the same IP address") == (
-        "标段 L2 的 2 家投标人共用：同一保证金账户；同一 IP 地址"
+        "标段 L2 的 2 家投标人共用：同一保证金账户、同一 IP 地址"
     )
     assert (
         phrase(
@@ -169,3 +169,19 @@ def test_every_eligibility_and_conflict_reason_code_has_a_label() -> None:
     codes = {*literal, *get_args(ConflictCode), *(f"LISTED_{x.value}" for x in r.ExternalList)}
     missing = sorted(c for c in codes if c not in catalogue()["reason"])
     assert not missing, f"reason: no label for {missing}"
+
+
+def test_listed_words_read_one_by_one_and_a_word_with_and_stays_whole() -> None:
+    assert (
+        phrase(
+            "a bid of lot X-1 names as its contact and preparer someone who works for another "
+            "bidder of the lot"
+        )
+        == "标段 X-1 的一份投标将另一投标人的人员列为其联系人、编制人"
+    )
+    assert (
+        phrase(
+            "2 bidders of lot L share the same contact person (name and phone); the same IP address"
+        )
+        == "标段 L 的 2 家投标人共用：同一联系人（姓名与电话）、同一 IP 地址"
+    )

@@ -66,8 +66,13 @@ def _say(slot: str, value: str) -> str:
     if kind in group:
         found = pair(group[kind], value.upper() if kind == "severity" else value)
         return found[0] if found else value
-    if kind == "term":
-        return "；".join((pair("term", t) or (t, ""))[0] for t in re.split(r"; |, ", value))
+    if kind == "term":  # words of the catalogue, listed with "; ", ", " or " and "
+        words = [
+            w
+            for part in re.split(r"; |, ", value)
+            for w in ([part] if pair("term", part) else part.split(" and "))
+        ]
+        return "、".join((pair("term", w) or (w, ""))[0] for w in words)
     return value
 
 

@@ -119,6 +119,7 @@ export class GraphView {
             height: "mapData(degree, 1, 12, 20, 48)",
           },
         },
+        { selector: "node.hub.own", style: { "background-color": "#8a7d6e", width: 16, height: 16 } },
         { selector: "node.root", style: { "border-width": 4, "border-color": "#111111" } },
         { selector: "node.flagged", style: { "border-width": 4, "border-color": "#c05600", "border-style": "dashed" } },
         {

@@ -99,7 +99,16 @@ const SLOTS: Record<string, [string, (v: string) => string]> = {
   category: ["[A-Z_]+", (v) => pairOf("category", v)[0]],
   list: ["[A-Z_]+", (v) => pairOf("list", v)[0]],
   cap: ["[a-z_.]+", (v) => pairOf("cap", v)[0]],
-  term: [".+?", (v) => v.split(/; |, /).map((t) => groups.term?.[t]?.[0] ?? t).join("；")],
+  // words of the catalogue, listed with "; ", ", " or " and "
+  term: [
+    ".+?",
+    (v) =>
+      v
+        .split(/; |, /)
+        .flatMap((part) => (groups.term?.[part] ? [part] : part.split(" and ")))
+        .map((w) => groups.term?.[w]?.[0] ?? w)
+        .join("、"),
+  ],
 };
 
 const TEMPLATES = Object.entries(groups.phrase ?? {}).map(([en, [zh]]) => {

@@ -101,7 +101,8 @@ export function networkPage(main: HTMLElement, arg: string): void {
     { class: "legend", "aria-label": "图例 Legend" },
     h("li", {}, h("span", { class: "swatch banned" }), bi("禁止参加 / 名单内", "Banned or listed")),
     h("li", {}, h("span", { class: "swatch flagged" }), bi("有预警", "Flagged")),
-    h("li", {}, h("span", { class: "swatch hub" }), bi("共用电话、账户、设备等", "Shared phone, account, device")),
+    h("li", {}, h("span", { class: "swatch hub" }), bi("多家单位共用的电话、账户、设备等", "Phone, account, device shared by several organisations")),
+    h("li", {}, h("span", { class: "swatch own" }), bi("仅一家单位使用", "Used by one organisation only")),
     h("li", {}, h("span", { class: "swatch root" }), bi("起点", "Start")),
   );
   const canvas = h("div", {
@@ -170,7 +171,17 @@ export function networkPage(main: HTMLElement, arg: string): void {
     });
     return orgs.size;
   }
-  const rank = (n: GNode): number => (HUB_KINDS.has(n.kind) ? -sharedBy(n.id) : 0);
+  // Hubs shared by several organisations first (most shared first), then the rest; an
+  // identifier only one organisation uses (its own phone on its own bids) comes last.
+  const rank = (n: GNode): number => {
+    if (!HUB_KINDS.has(n.kind)) return 0;
+    const shared = sharedBy(n.id);
+    return shared > 1 ? -shared : 1;
+  };
+
+  /** After the shared hubs: organisations and people, their records, then the procurement. */
+  const KIND_ORDER = ["org", "person", "violation", "listing", "group", "lot", "project", "award", "contract", "bid", "review"];
+  const kindOrder = (n: GNode): number => (KIND_ORDER.indexOf(n.kind) + KIND_ORDER.length + 1) % (KIND_ORDER.length + 1);
 
   function renderList(): void {
     // Enter on a node re-renders the list: the focus stays on that node's button
@@ -180,8 +191,9 @@ export function networkPage(main: HTMLElement, arg: string): void {
       .allNodes()
       .filter((n) => !view.cy.getElementById(n.id).hasClass("hidden"))
       .filter((n) => !needle || (n.name ?? n.id).toLowerCase().includes(needle))
-      // hubs shared by several organisations first, then by kind and name
-      .sort((a, b) => Math.min(rank(a), -1) - Math.min(rank(b), -1) || rank(a) - rank(b) || a.kind.localeCompare(b.kind) || label(a).localeCompare(label(b)));
+      .sort((a, b) => rank(a) - rank(b) || kindOrder(a) - kindOrder(b) || label(a).localeCompare(label(b)));
+    // drawn as hubs only when shared: one organisation's own identifiers stay small
+    view.cy.batch(() => shown.filter((n) => HUB_KINDS.has(n.kind)).forEach((n) => view.cy.getElementById(n.id).toggleClass("own", sharedBy(n.id) < 2)));
     replace(
       list,
       shown.map((n) => {
