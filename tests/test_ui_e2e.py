@@ -712,8 +712,7 @@ def test_the_explorer_puts_hubs_shared_by_several_organisations_first(
     expect(nodes.filter(has_text="0021")).not_to_contain_text("家共用")
     expect(nodes.last).to_contain_text("0021")  # one organisation's own phone comes last
     own = page.evaluate(
-        "() => document.querySelector('[data-testid=graph]').cy.nodes('.hub.own')"
-        ".map(n => n.id())"
+        "() => document.querySelector('[data-testid=graph]').cy.nodes('.hub.own').map(n => n.id())"
     )
     assert len(own) == 1 and "9999" not in own[0], own  # drawn small, not as a shared hub
     expect(page.get_by_label("法定代表人")).to_have_count(0)  # only the types present
