@@ -155,7 +155,10 @@ export function networkPage(main: HTMLElement, arg: string): void {
     );
     renderList();
   }
-  unfold.addEventListener("change", applyFilter);
+  unfold.addEventListener("change", () => {
+    applyFilter();
+    void view.layout(false); // what unfolds (or folds) gets a place of its own
+  });
   from.addEventListener("change", applyFilter);
   to.addEventListener("change", applyFilter);
   listFilter.addEventListener("input", renderList);
