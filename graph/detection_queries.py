@@ -330,6 +330,19 @@ ORDER BY f.confidence DESC, f.uid
 LIMIT $limit
 """
 
+# How many flags the review queue's filter matches in all (FLAGS_PAGE's filter, no page).
+FLAGS_COUNT: LiteralString = """
+MATCH (f:Flag)
+WHERE ($pattern IS NULL OR f.pattern = $pattern)
+  AND ($status IS NULL OR f.status = $status)
+  AND ($lot IS NULL OR $lot IN f.lots)
+  AND ($supplier IS NULL OR $supplier IN f.suppliers)
+  AND ($buyer IS NULL OR $buyer IN f.buyers)
+  AND ($min_confidence IS NULL OR f.confidence >= $min_confidence)
+  AND (f.current OR NOT $current_only)
+RETURN count(f) AS total
+"""
+
 FLAGS_EXPORT: LiteralString = """
 MATCH (f:Flag)
 WHERE f.uid > $after AND (f.current OR NOT $current_only)

@@ -139,6 +139,7 @@ def test_a_purchaser_finds_a_supplier_and_prints_its_credit_report_to_an_a4_pdf(
     row.get_by_role("link", name=re.compile("信用报告")).click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"测试供应商{BANNED}有限公司")
+    page.get_by_test_id("run-check").click()  # the check is filed when asked for
     expect(page.get_by_test_id("eligibility")).to_contain_text("不合格")
     expect(page.get_by_role("cell", name=re.compile("第七十七条")).first).to_be_visible()
     expect(page.locator("ol.timeline li")).not_to_have_count(0)
@@ -181,6 +182,10 @@ def test_a_lot_check_shows_each_bidder_the_art18_conflict_the_flags_and_the_reco
     expect(bidders.filter(has_text=f"测试供应商{BANNED}有限公司")).to_contain_text("不合格")
     check = page.get_by_test_id("lot-check")
     expect(check).to_contain_text("第十八条")
+    # the reasons and the Art. 18 finding read in Chinese first, the API's English beside
+    expect(check).to_contain_text("单位负责人或法定代表人为同一人")
+    expect(check).to_contain_text("has the same responsible person")
+    expect(bidders.filter(has_text=f"测试供应商{BANNED}有限公司")).to_contain_text("含首尾两日")
     expect(check.get_by_test_id("check-id")).to_contain_text(re.compile(r"\S+"))
     expect(check.get_by_test_id("check-signature")).to_contain_text(re.compile(r"^[0-9a-f]{100,}$"))
     expect(page.get_by_role("link", name=re.compile("same account")).first).to_be_visible()
@@ -213,9 +218,9 @@ def test_a_supervisor_explores_and_expands_the_network_by_mouse_and_keyboard(
     page.keyboard.press("Enter")  # expand by keyboard: its bid appears
     expect(nodes.filter(has_text=f"L1-B{LINKED_B}")).to_have_count(1)
 
-    page.get_by_label("LEGAL_REP_OF").uncheck()  # filter by relationship type
+    page.get_by_label("法定代表人").uncheck()  # filter by relationship type (LEGAL_REP_OF)
     expect(nodes.filter(has_text="王老板")).to_have_count(0)
-    page.get_by_label("LEGAL_REP_OF").check()
+    page.get_by_label("法定代表人").check()
     page.get_by_label("至").fill("2020-01-01")  # time window: the bids of 2025 leave
     expect(nodes.filter(has_text=f"L1-B{LINKED_B}")).to_have_count(0)
     page.get_by_label("至").fill("")
@@ -319,6 +324,8 @@ def test_a_purchaser_signs_in_and_checks_a_lot_with_the_keyboard_alone(
     expect(page.get_by_test_id("bidder")).to_have_count(3)
     page.get_by_role("link", name=re.compile("测试供应商1有限公司")).first.focus()
     page.keyboard.press("Enter")
+    page.get_by_test_id("run-check").focus()
+    page.keyboard.press("Enter")
     expect(page.get_by_test_id("eligibility")).to_be_visible()
 
 
@@ -329,14 +336,14 @@ MM = 72 / 25.4  # points per millimetre
 FOOTER_MARGIN_MM = 22  # the A4 page's bottom margin in web/src/style.css, where the footer sits
 
 
-def flagged_market(intake: Intake) -> None:
+def flagged_market(intake: Intake, **supplier: Any) -> None:
     """Lot L2 of purchaser 90: bidders 11 and 12 pay their deposits from one account (a flag,
     no Art. 18 tie); bidder 13 is banned; bidder 14 is clean."""
     deposit = {"deposit_account": "6228 0000 2222"}
     load(
         intake,
         [
-            *suppliers(11, 12, 13, 14),
+            *suppliers(11, 12, 13, 14, **supplier),
             buyer(),
             f.violation(
                 "V13", 13, decided_on="2025-03-01", ban_start="2025-03-01", ban_end=_day(300)
@@ -480,7 +487,7 @@ def test_going_back_keeps_the_lot_check_and_files_no_new_record(
     assert len(sent) == 1
 
     page.get_by_role("link", name=f"测试供应商{BANNED}有限公司").first.click()
-    expect(page.get_by_test_id("eligibility")).to_be_visible()
+    expect(page.get_by_test_id("check-not-run")).to_be_visible()  # opening a report files nothing
     page.go_back()
     expect(page.get_by_test_id("check-filed")).to_contain_text("未重新归档")
     assert page.get_by_test_id("check-id").inner_text() == filed
@@ -544,7 +551,7 @@ def test_the_a4_printout_leads_with_the_verdict_and_its_footer_never_overlaps(
         ],
     )
     sign_in(page, app_url, store, Role.PURCHASER, "采购员李")
-    page.goto(f"{app_url}/ui/#/report/{f.make_uscc(BANNED)}")
+    page.goto(f"{app_url}/ui/#/report/{f.make_uscc(BANNED)}/check")
     expect(page.get_by_test_id("eligibility")).to_contain_text("不合格")
     expect(page.locator("ol.timeline li")).not_to_have_count(0)
     check_id = page.get_by_test_id("check-id").inner_text()
@@ -703,7 +710,12 @@ def test_the_explorer_puts_hubs_shared_by_several_organisations_first(
     expect(nodes.first).to_contain_text("9999")
     expect(nodes.first).to_contain_text("2 家共用")
     expect(nodes.filter(has_text="0021")).not_to_contain_text("家共用")
-    expect(page.get_by_label("LEGAL_REP_OF")).to_have_count(0)  # only the types present
+    expect(nodes.last).to_contain_text("0021")  # one organisation's own phone comes last
+    own = page.evaluate(
+        "() => document.querySelector('[data-testid=graph]').cy.nodes('.hub.own').map(n => n.id())"
+    )
+    assert len(own) == 1 and "9999" not in own[0], own  # drawn small, not as a shared hub
+    expect(page.get_by_label("法定代表人")).to_have_count(0)  # only the types present
     expect(page.locator(".types")).to_contain_text("联系电话")  # relationship types in Chinese
 
     nodes.filter(has_text="9999").focus()
@@ -712,3 +724,179 @@ def test_the_explorer_puts_hubs_shared_by_several_organisations_first(
     expect(page.get_by_test_id("details-title").locator("..")).to_contain_text("2 家单位共用")
     expect(page.get_by_test_id("nothing-new")).to_contain_text("没有新的节点")
     expect(nodes.filter(has_text="9999")).to_be_focused()  # Enter keeps the focus on the node
+
+    expect(page.get_by_test_id("folded")).to_contain_text("已并入所属标段")  # bids fold into LX
+    expect(nodes.filter(has_text="LX-B22")).to_have_count(0)
+    page.get_by_label("单独显示").check()  # asked for: the bids are nodes again
+    expect(nodes.filter(has_text="LX-B22")).to_have_count(1)
+    expect(page.get_by_test_id("folded")).to_have_text("")
+
+
+def test_the_explorer_folds_bids_awards_and_contracts_into_their_lot_unless_asked(
+    intake: Intake, store: GraphStore, app_url: str, page: Page
+) -> None:
+    """From lot L1 at depth 2 a supervisor sees the bidders, the shared deposit account and
+    the winner tied to the lot, not one node per bid and award; the account hangs on both
+    bidders that paid from it. Expanding a bid-only neighbour says what was folded."""
+    market(intake)
+    sign_in(page, app_url, store, Role.SUPERVISOR, "监管员王")
+    page.goto(f"{app_url}/ui/#/network/lot:L1@2")
+    nodes = page.get_by_test_id("node-list").get_by_role("button")
+    expect(nodes.filter(has_text="1111")).to_have_count(1)  # the shared deposit account
+    expect(nodes.first).to_contain_text("2 家共用")
+    for n in (LINKED_A, LINKED_B, BANNED):
+        expect(nodes.filter(has_text=f"测试供应商{n}有限公司")).to_have_count(1)
+    expect(nodes.filter(has_text="L1-B")).to_have_count(0)  # no bid nodes
+    expect(page.get_by_test_id("folded")).to_contain_text("已并入所属标段")
+    edges = page.evaluate(
+        "() => document.querySelector('[data-testid=graph]').cy.edges('.folded:visible')"
+        ".map(e => [e.data('type'), e.source().id(), e.target().id()])"
+    )
+    payers = {s for kind, s, _ in edges if kind == "DEPOSIT_FROM"}  # the account hangs on both
+    assert payers == {f"org:{f.make_uscc(LINKED_A)}", f"org:{f.make_uscc(LINKED_B)}"}, edges
+    assert ("SUBMITTED", f"org:{f.make_uscc(BANNED)}", "lot:L1") in [tuple(e) for e in edges]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "explorer-folded.png"), full_page=True)
+
+    page.get_by_label("单独显示").check()
+    expect(nodes.filter(has_text="L1-B")).not_to_have_count(0)
+    page.get_by_label("单独显示").uncheck()
+    expect(nodes.filter(has_text="L1-B")).to_have_count(0)
+
+
+def test_a_credit_report_files_a_check_only_when_asked_and_keeps_it_on_return(
+    intake: Intake, store: GraphStore, app_url: str, page: Page
+) -> None:
+    market(intake)
+    sign_in(page, app_url, store, Role.PURCHASER, "采购员李")
+    sent: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            sent.append(r.url)
+            if r.url.endswith("/graphql") and "supplierEligibility" in (r.post_data or "")
+            else None
+        ),
+    )
+    page.goto(f"{app_url}/ui/#/report/{f.make_uscc(BANNED)}")
+    expect(page.get_by_test_id("check-not-run")).to_be_visible()
+    expect(page.get_by_test_id("download-pdf")).to_be_disabled()  # no check, nothing to file
+    expect(page.get_by_test_id("grade")).to_be_visible()  # the rest of the report is there
+    assert sent == []
+
+    page.get_by_test_id("run-check").click()
+    expect(page.get_by_test_id("check-filed")).to_contain_text("本次查询已归档")
+    filed = page.get_by_test_id("check-id").inner_text()
+    expect(page.get_by_test_id("download-pdf")).to_be_enabled()
+    assert len(sent) == 1
+
+    page.get_by_role("link", name=re.compile("^查询")).click()
+    expect(page.get_by_label("单位名称")).to_be_visible()
+    page.go_back()  # returning keeps the result
+    expect(page.get_by_test_id("check-filed")).to_contain_text("未重新归档")
+    assert page.get_by_test_id("check-id").inner_text() == filed
+    page.reload()
+    expect(page.get_by_test_id("check-filed")).to_contain_text("未重新归档")
+    assert len(sent) == 1
+
+    page.get_by_test_id("run-again").click()  # asked for again: a new record
+    expect(page.get_by_test_id("check-filed")).to_contain_text("本次查询已归档")
+    expect(page.get_by_test_id("check-id")).not_to_have_text(filed)
+    assert len(sent) == 2
+
+
+def test_the_flag_queue_shows_the_total_and_a_purchaser_counts_only_its_own(
+    intake: Intake, store: GraphStore, app_url: str, page: Page
+) -> None:
+    market(intake)
+    flagged_market(intake)
+    found = [*lot_flags(store, "L1"), *lot_flags(store, "L2")]
+    assert len(found) >= 3
+    api = supervisor_api(app_url)
+    one = api.ok("{ flags(first: 1) { totalCount nodes { id } pageInfo { hasNextPage } } }")
+    assert one["flags"]["totalCount"] == len(found)  # all of them, not the page of one
+    assert len(one["flags"]["nodes"]) == 1 and one["flags"]["pageInfo"]["hasNextPage"]
+    deposit = api.ok(
+        '{ flags(first: 1, filter: { pattern: "SAME_DEPOSIT_ACCOUNT" }) { totalCount } }'
+    )
+    assert deposit["flags"]["totalCount"] == sum(x.pattern == "SAME_DEPOSIT_ACCOUNT" for x in found)
+    stranger = GraphQLClient(app_url, token_for(Role.PURCHASER, org=f.make_uscc(OTHER_BUYER)))
+    assert stranger.ok("{ flags { totalCount } }")["flags"]["totalCount"] == 0
+
+    sign_in(page, app_url, store, Role.SUPERVISOR, "监管员王")
+    page.get_by_role("link", name=re.compile("预警复核")).click()
+    expect(page.get_by_test_id("flag-count")).to_contain_text(f"共 {len(found)} 条")
+    page.get_by_label("模式").select_option("SAME_DEPOSIT_ACCOUNT")
+    page.get_by_role("button", name="筛选").click()
+    expect(page.get_by_test_id("flag-count")).to_contain_text(
+        f"共 {deposit['flags']['totalCount']} 条"
+    )
+    # the finding reads in Chinese first, the API's English beside
+    expect(page.get_by_role("table")).to_contain_text("待复核 Open")
+    page.get_by_test_id("flag-link").first.click()
+    expect(page.get_by_test_id("flag-status")).to_contain_text("共用：同一保证金账户")
+    expect(page.get_by_test_id("flag-status")).to_contain_text("share the same deposit account")
+
+
+def test_the_report_reads_in_chinese_regions_reasons_and_caps(
+    intake: Intake, store: GraphStore, app_url: str, page: Page
+) -> None:
+    """A region as its GB/T 2260 names, score reasons and findings in Chinese with the API's
+    English beside, and no raw codes in the report's text."""
+    flagged_market(intake, region="330106")
+    lot_flags(store, "L2")
+    sign_in(page, app_url, store, Role.SUPERVISOR, "监管员王")
+    page.goto(f"{app_url}/ui/#/report/{f.make_uscc(13)}/check")
+    expect(page.get_by_test_id("eligibility")).to_contain_text("不合格")
+    expect(page.get_by_test_id("region")).to_contain_text("浙江省杭州市西湖区")
+    expect(page.get_by_test_id("region")).to_contain_text("Xihu District, Hangzhou, Zhejiang")
+    timeline = page.locator("ol.timeline")
+    expect(timeline).to_contain_text("违法行为：")
+    expect(timeline).to_contain_text(re.compile("全额计分|线性衰减"))
+    expect(
+        page.get_by_role("definition").filter(has_text="禁止参加或名单期间等级封顶")
+    ).to_be_visible()
+    text = page.locator("main").inner_text()
+    assert "330106" not in text.replace(f.make_uscc(13), "")  # the region is named, not coded
+    assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d", text), "no fractions of a second"
+
+    page.goto(f"{app_url}/ui/#/lot/L2/check")
+    flags_table = page.get_by_role("table").filter(has_text="本标段预警")
+    expect(flags_table).to_contain_text("标段 L2 的 2 家投标人共用")
+
+    page.goto(f"{app_url}/ui/#/network/org:{f.make_uscc(13)}@1")
+    page.get_by_test_id("node-list").get_by_role("button").filter(has_text="违法记录").first.click()
+    details = page.locator(".details")
+    expect(details).to_contain_text("有效 Active")  # the record's status from the catalogue
+    expect(details).to_contain_text("严重程度")  # property keys in Chinese
+    assert "ban_end" not in details.inner_text()
+
+
+def test_at_390_px_the_flag_filter_and_the_reasons_table_fit_the_screen(
+    intake: Intake, store: GraphStore, app_url: str, browser: Browser
+) -> None:
+    flagged_market(intake)
+    lot_flags(store, "L2")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        sign_in(page, app_url, store, Role.SUPERVISOR, "监管员王")
+        page.goto(f"{app_url}/ui/#/flags")
+        expect(page.get_by_test_id("flag-count")).to_be_visible()
+        for control in (page.get_by_label("模式"), page.get_by_role("button", name="筛选")):
+            box = control.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 390, box
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the flag queue is {width} px wide at 390"
+        page.screenshot(path=str(ARTIFACTS / "flags-390px.png"), full_page=True)
+
+        page.goto(f"{app_url}/ui/#/report/{f.make_uscc(13)}/check")
+        expect(page.get_by_test_id("eligibility")).to_contain_text("不合格")
+        reasons = page.get_by_role("table").filter(has_text="理由").first
+        box = reasons.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390, box
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the credit report is {width} px wide at 390"
+        page.screenshot(path=str(ARTIFACTS / "report-390px.png"), full_page=True)
+    finally:
+        context.close()

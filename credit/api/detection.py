@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -360,6 +360,18 @@ class FlagReviewResult:
     drafts: list[ViolationDraft]
 
 
+@strawberry.type(description="A page of the flag queue, and how many flags match in all.")
+class FlagConnection(Connection[Flag]):
+    counter: strawberry.Private[Callable[[], int]]
+
+    @strawberry.field(
+        description="How many flags match the filter in all (the caller's visible ones), "
+        "not the page size; counted only when asked for."
+    )
+    async def total_count(self) -> int:
+        return await asyncio.to_thread(self.counter)
+
+
 def _after(cursor: str | None) -> tuple[float, str] | None:
     value = decode_cursor(cursor, "flags")
     if value is None:
@@ -383,7 +395,7 @@ class DetectionQuery:
         filter: FlagFilter | None = None,
         first: int = 50,
         after: str | None = None,
-    ) -> Connection[Flag]:
+    ) -> FlagConnection:
         c = ctx(info)
         size = page_size(first, c.max_page_size)
         f = filter or FlagFilter()
@@ -399,7 +411,12 @@ class DetectionQuery:
         found = await asyncio.to_thread(
             flag_store.flags_page, c.store, query, _after(after), size + 1
         )
-        return connection(found, size, "flags", lambda x: f"{x.confidence!r}|{x.uid}", Flag.of)
+        page = connection(found, size, "flags", lambda x: f"{x.confidence!r}|{x.uid}", Flag.of)
+        return FlagConnection(
+            edges=page.edges,
+            page_info=page.page_info,
+            counter=lambda: flag_store.flags_count(c.store, query),
+        )
 
     @strawberry.field(description="One flag, with its evidence subgraph and reviews.")
     async def flag(self, info: Info, id: strawberry.ID) -> Flag | None:

@@ -286,6 +286,21 @@ def flags_page(
     return [StoredFlag.of(r["f"]) for r in rows]
 
 
+def flags_count(store: GraphStore, query: FlagQuery) -> int:
+    """How many flags the queue's filter matches, for "N in all" beside a page."""
+    rows = store.read(
+        dq.FLAGS_COUNT,
+        pattern=query.pattern,
+        status=query.status.value if query.status else None,
+        lot=query.lot,
+        supplier=query.supplier,
+        buyer=query.buyer,
+        min_confidence=query.min_confidence,
+        current_only=query.current_only,
+    )
+    return int(rows[0]["total"]) if rows else 0
+
+
 def export(
     store: GraphStore, current_only: bool = True, status: FlagStatus | None = None, size: int = 1000
 ) -> Iterable[StoredFlag]:

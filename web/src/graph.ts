@@ -1,7 +1,7 @@
 // The graph view shared by the network explorer and a flag's evidence: Cytoscape with node
 // kinds as colours and shapes, shared identifiers (phones, accounts, devices, addresses,
 // e-mails) drawn as hubs sized by how many they connect, and banned / flagged entities marked.
-import { textOf } from "./labels";
+import { pairOf, propertyValue, textOf } from "./labels";
 import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from "cytoscape";
 import fcose from "cytoscape-fcose";
 
@@ -25,7 +25,10 @@ export interface GEdge {
 }
 
 export const HUB_KINDS = new Set(["phone", "email", "bankaccount", "device", "address"]);
-const INTERNAL = new Set(["uid", "source", "version", "received_at", "record_type", "owner"]);
+/** Bids, awards and contracts fold into their lot unless the user asks for them. */
+export const FOLD_KINDS = new Set(["bid", "award", "contract"]);
+const OWNER_TYPES = new Set(["SUBMITTED", "WON_BY"]); // whose bid or award it is
+const INTERNAL = new Set(["uid", "source", "version", "received_at", "first_received_at", "record_type", "owner", "owner_source", "id_hash"]);
 const DATE_KEYS = ["valid_from", "submitted_at", "decided_on", "awarded_on", "signed_on", "listed_on", "bid_deadline", "reviewed_on"];
 const END_KEYS = ["valid_to", "ban_end", "publication_end", "valid_until", "retracted_on"];
 
@@ -46,7 +49,7 @@ const COLOURS: Record<string, string> = {
 export function visibleProperties(props: Record<string, unknown>): [string, string][] {
   return Object.entries(props)
     .filter(([k, v]) => !INTERNAL.has(k) && v !== null && v !== "")
-    .map(([k, v]) => [textOf("property", k), Array.isArray(v) ? v.join(", ") : typeof v === "object" ? JSON.stringify(v) : String(v)]);
+    .map(([k, v]) => [textOf("property", k), propertyValue(k, v)]);
 }
 
 function firstDate(props: Record<string, unknown>, keys: string[]): string | null {
@@ -116,6 +119,7 @@ export class GraphView {
             height: "mapData(degree, 1, 12, 20, 48)",
           },
         },
+        { selector: "node.hub.own", style: { "background-color": "#8a7d6e", width: 16, height: 16 } },
         { selector: "node.root", style: { "border-width": 4, "border-color": "#111111" } },
         { selector: "node.flagged", style: { "border-width": 4, "border-color": "#c05600", "border-style": "dashed" } },
         {
@@ -132,7 +136,7 @@ export class GraphView {
             "target-arrow-shape": "triangle",
             "curve-style": "bezier",
             "arrow-scale": 0.7,
-            label: "data(type)",
+            label: "data(label)",
             "font-size": 7,
             color: "#4a4a4a",
             "text-rotation": "autorotate",
@@ -140,6 +144,7 @@ export class GraphView {
         },
         { selector: "edge.control", style: { "line-color": "#6b3fa0", "target-arrow-color": "#6b3fa0", width: 2.5 } },
         { selector: "edge.against", style: { "line-color": "#b00020", "target-arrow-color": "#b00020", width: 2.5 } },
+        { selector: "edge.folded", style: { "line-style": "dashed" } },
         { selector: ".hidden", style: { display: "none" } },
       ],
     });
@@ -186,7 +191,7 @@ export class GraphView {
         : e.type === "AGAINST" || e.type === "LISTS"
           ? "against"
           : "";
-      fresh.push({ group: "edges", data: { id: `e:${e.id}`, source: e.source, target: e.target, type: e.type }, classes: kind });
+      fresh.push({ group: "edges", data: { id: `e:${e.id}`, source: e.source, target: e.target, type: e.type, label: pairOf("relationship", e.type)[0] }, classes: kind });
     }
     this.cy.add(fresh);
     this.cy.nodes().forEach((n) => {
@@ -214,8 +219,10 @@ export class GraphView {
     return [...banned];
   }
 
-  /** Show only these relationship types and what falls in the time window. */
-  filter(types: Set<string>, from: string, to: string, keep: string): void {
+  /** Show only these relationship types and what falls in the time window. With `fold`, a
+   * bid, award or contract whose lot is shown is drawn as dashed edges instead of a node: its
+   * supplier to the lot, and what it names (phone, account, device, preparer) to its supplier. */
+  filter(types: Set<string>, from: string, to: string, keep: string, fold = false): string[] {
     const inWindow = (props: Record<string, unknown>): boolean => {
       const start = firstDate(props, DATE_KEYS);
       const end = firstDate(props, END_KEYS);
@@ -223,17 +230,88 @@ export class GraphView {
       if (to && start !== null && start > to) return false;
       return true;
     };
+    const folded: string[] = [];
     this.cy.batch(() => {
+      this.cy.remove("edge.folded");
       this.cy.elements().removeClass("hidden");
       for (const e of this.edges.values()) {
         if (!types.has(e.type) || !inWindow(e.properties)) this.cy.getElementById(`e:${e.id}`).addClass("hidden");
       }
+      if (fold) folded.push(...this.fold(keep, inWindow));
       for (const n of this.nodes.values()) {
         const el = this.cy.getElementById(n.id);
+        if (el.hasClass("hidden")) continue;
         const visibleEdges = el.connectedEdges().filter((x) => !x.hasClass("hidden"));
         if (n.id !== keep && (!inWindow(n.properties) || visibleEdges.length === 0)) el.addClass("hidden");
       }
     });
+    return folded;
+  }
+
+  /** The ids of the shown edges of a node with their other ends. */
+  private links(id: string): { edge: GEdge; other: string }[] {
+    return this.cy
+      .getElementById(id)
+      .connectedEdges()
+      .filter((x) => !x.hasClass("hidden") && !x.hasClass("folded"))
+      .map((x) => {
+        const edge = this.edges.get(x.id().slice(2))!;
+        return { edge, other: edge.source === id ? edge.target : edge.source };
+      });
+  }
+
+  private fold(keep: string, inWindow: (props: Record<string, unknown>) => boolean): string[] {
+    const kindOf = (id: string): string => this.nodes.get(id)?.kind ?? "";
+    const lotOf = (id: string, seen = new Set<string>()): string | null => {
+      seen.add(id);
+      const near = this.links(id);
+      const lot = near.find((l) => kindOf(l.other) === "lot");
+      if (lot) return lot.other;
+      for (const l of near) if (FOLD_KINDS.has(kindOf(l.other)) && !seen.has(l.other)) return lotOf(l.other, seen) ?? null;
+      return null;
+    };
+    const ownerOf = (id: string, seen = new Set<string>()): { org: string; type: string } | null => {
+      seen.add(id);
+      const near = this.links(id);
+      const own = near.find((l) => OWNER_TYPES.has(l.edge.type) && kindOf(l.other) === "org");
+      if (own) return { org: own.other, type: own.edge.type };
+      for (const l of near) if (FOLD_KINDS.has(kindOf(l.other)) && !seen.has(l.other)) return ownerOf(l.other, seen);
+      return null;
+    };
+    const made = new Set<string>();
+    const fresh: ElementDefinition[] = [];
+    const link = (source: string, target: string, type: string, props: Record<string, unknown>): void => {
+      const id = `fold:${source}|${target}|${type}`;
+      if (source === target || made.has(id)) return;
+      made.add(id);
+      fresh.push({ group: "edges", data: { id, source, target, type, label: pairOf("relationship", type)[0], props }, classes: "folded" });
+    };
+    const plan: { id: string; lot: string; owner: { org: string; type: string } | null; near: { edge: GEdge; other: string }[] }[] = [];
+    for (const n of this.nodes.values()) {
+      if (!FOLD_KINDS.has(n.kind) || n.id === keep) continue;
+      const lot = lotOf(n.id);
+      if (lot) plan.push({ id: n.id, lot, owner: ownerOf(n.id), near: this.links(n.id) });
+    }
+    for (const p of plan) {
+      const node = this.nodes.get(p.id)!;
+      if (inWindow(node.properties)) {
+        if (p.owner) link(p.owner.org, p.lot, p.owner.type, node.properties);
+        for (const { edge, other } of p.near) {
+          if (other === p.lot || other === p.owner?.org || FOLD_KINDS.has(kindOf(other))) continue;
+          link(p.owner?.org ?? p.lot, other, edge.type, node.properties);
+        }
+      }
+      const el = this.cy.getElementById(p.id);
+      el.addClass("hidden");
+      el.connectedEdges().addClass("hidden");
+    }
+    this.cy.add(fresh);
+    return plan.map((p) => p.id);
+  }
+
+  /** Types of the edges shown, folded ones included. */
+  shownTypes(): string[] {
+    return [...new Set(this.cy.edges().filter((e) => !e.hasClass("hidden")).map((e) => String(e.data("type"))))];
   }
 
   /** Lay out what is visible: from scratch the first time, incrementally after an expansion. */

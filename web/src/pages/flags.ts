@@ -13,7 +13,7 @@ import {
 import { gql, hasRole } from "../api";
 import { bi, errorBox, facts, field, inlineForm, fill, h, loading, replace, table } from "../dom";
 import { type GEdge, type GNode, GraphView, visibleProperties } from "../graph";
-import { flagStatus, kind, label, money, textOf, when } from "../labels";
+import { beijingToday, flagStatus, kind, label, money, sentence, textOf, when } from "../labels";
 import { FLAG_FIELDS, type FlagSummary } from "./report";
 import { sharedSections } from "./sections";
 
@@ -38,7 +38,7 @@ interface FlagDetail extends FlagSummary {
 }
 
 const QUEUE = `query($filter: FlagFilter, $after: String) { flags(filter: $filter, first: 50, after: $after) {
-  nodes { ${FLAG_FIELDS} suppliers { name } } pageInfo { hasNextPage endCursor } } }`;
+  totalCount nodes { ${FLAG_FIELDS} suppliers { name } } pageInfo { hasNextPage endCursor } } }`;
 const DETECTORS = `{ detectors { id title } }`;
 const FLAG = `query($id: ID!) { flag(id: $id) { ${FLAG_FIELDS} facts lastSeen reviewedBy reviewedAt reviewReason
   suppliers { id uscc name bids { price { amount currency } submittedAt lot { lotId } } }
@@ -84,7 +84,7 @@ export function flagsPage(main: HTMLElement, arg: string): void {
     replace(results, loading());
     try {
       const { flags } = await gql<{
-        flags: { nodes: (FlagSummary & { suppliers: { name: string }[] })[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+        flags: { totalCount: number; nodes: (FlagSummary & { suppliers: { name: string }[] })[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
       }>(QUEUE, { filter, after });
       if (mine !== generation) return;
       rows.push(
@@ -103,7 +103,7 @@ export function flagsPage(main: HTMLElement, arg: string): void {
       replace(
         results,
         table(
-          bi(`预警：已显示 ${rows.length} 条${flags.pageInfo.hasNextPage ? "，还有更多" : "（全部）"}`, `${rows.length} flags shown${flags.pageInfo.hasNextPage ? ", more to load" : " (all)"}`),
+          h("span", { "data-testid": "flag-count" }, bi(`预警：共 ${flags.totalCount} 条，已显示 ${rows.length} 条`, `${flags.totalCount} flags in all, ${rows.length} shown`)),
           [bi("模式", "Pattern"), bi("状态", "Status"), bi("置信度", "Confidence"), bi("供应商", "Suppliers"), bi("标段", "Lot"), bi("首次发现", "First seen")],
           rows,
           bi("没有符合条件的预警。", "No flags match."),
@@ -159,7 +159,7 @@ function bidChart(flag: FlagDetail): HTMLElement {
       },
     },
   });
-  const rows = flag.suppliers.flatMap((s) => s.bids.map((b) => [s.name, b.lot?.lotId ?? "—", b.submittedAt.slice(0, 16), money(b.price)]));
+  const rows = flag.suppliers.flatMap((s) => s.bids.map((b) => [s.name, b.lot?.lotId ?? "—", when(b.submittedAt), money(b.price)]));
   return h(
     "div",
     {},
@@ -250,15 +250,15 @@ function flagDetail(main: HTMLElement, id: string): void {
         h(
           "section",
           { class: "card", "aria-labelledby": "flag-h" },
-          h("h2", { id: "flag-h" }, flag.title || flag.pattern, " ", flagStatus(flag.status)),
-          h("p", { "data-testid": "flag-status", "data-status": flag.status }, flag.message),
+          h("h2", { id: "flag-h" }, label("pattern", flag.pattern), " ", flagStatus(flag.status)),
+          h("p", { "data-testid": "flag-status", "data-status": flag.status }, sentence(flag.message)),
           facts([
             [bi("模式", "Pattern"), label("pattern", flag.pattern)],
             [bi("法律依据", "Legal basis"), flag.legalBasis],
             [bi("置信度", "Confidence"), `${Math.round(flag.confidence * 100)}%`],
             [bi("供应商", "Suppliers"), h("span", {}, flag.suppliers.map((s, i) => [i ? "、" : "", h("a", { href: `#/report/${s.uscc}` }, s.name)]))],
             [bi("标段", "Lot"), flag.lot ? h("a", { href: `#/lot/${flag.lot.lotId}` }, `${flag.lot.name}（${flag.lot.lotId}）`) : "—"],
-            [bi("事实", "Facts"), h("code", { class: "facts-json" }, JSON.stringify(flag.facts))],
+            [bi("事实", "Facts"), h("details", {}, h("summary", {}, bi("技术细节（检测器记录的事实）", "Details (the facts the detector recorded)")), h("code", { class: "facts-json" }, JSON.stringify(flag.facts)))],
             ...sectionsRow(flag),
             [bi("首次 / 最近发现", "First / last seen"), `${when(flag.firstSeen)} / ${when(flag.lastSeen)}`],
           ]),
@@ -280,7 +280,7 @@ function flagDetail(main: HTMLElement, id: string): void {
           replace(nodeInfo, h("h3", {}, kind(n.kind), "：", n.name ?? n.id), facts(visibleProperties(n.properties).map(([k, v]): [string, string] => [k, v]))),
         );
         view.add(flag.evidence.nodes, flag.evidence.edges);
-        view.markBanned(new Date().toISOString().slice(0, 10));
+        view.markBanned(beijingToday());
         void view.layout();
       }, 0); // once `fill` has put the container in the page
       return parts;

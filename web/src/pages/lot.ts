@@ -5,7 +5,7 @@
 // result is kept for the tab, so going Back shows it again without filing another record.
 import { CHECK_CACHE, gql } from "../api";
 import { bi, errorBox, facts, field, fill, h, inlineForm, loading, replace, table } from "../dom";
-import { decision, label, money, pairOf, textOf, when } from "../labels";
+import { decision, label, money, pairOf, sentence, textOf, when } from "../labels";
 import { sharedSections } from "./sections";
 import { CHECK_REF_FIELDS, type CheckRef, FLAG_FIELDS, type FlagSummary, type Reason, checkRecordBox, datesRoute, flagsTable, reasonsTable } from "./report";
 
@@ -177,7 +177,7 @@ function bidderRow(row: Row, names: Map<string, string>): HTMLElement {
           [bi("与", "With"), bi("说明", "Finding"), bi("法律依据", "Legal basis")],
           row.conflicts.map((c) => [
             c.supplierIds.filter((s) => orgKey(s) !== orgKey(b.supplierId)).map((s) => names.get(orgKey(s)) ?? s).join("、"),
-            c.message,
+            sentence(c.message),
             c.legalBasis,
           ]),
           "",

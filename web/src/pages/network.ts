@@ -1,10 +1,12 @@
 // The violation-network explorer: start from any entity, expand a node by clicking it (or
 // Enter on it in the node list), filter by relationship type, depth and time window; banned
-// and flagged entities are marked, shared identifiers are hubs, details show in a side panel.
+// and flagged entities are marked, shared identifiers are hubs (those shared by several
+// organisations first), details show in a side panel. Bids, awards and contracts fold into
+// their lot (dashed edges) unless the user asks to see them.
 import { gql } from "../api";
 import { bi, errorBox, facts, field, inlineForm, h, replace } from "../dom";
 import { type GEdge, type GNode, GraphView, HUB_KINDS, label, visibleProperties } from "../graph";
-import { kind, textOf } from "../labels";
+import { beijingToday, kind, textOf } from "../labels";
 
 interface Subgraph {
   nodes: GNode[];
@@ -53,7 +55,7 @@ async function flaggedOrgs(nodes: GNode[]): Promise<string[]> {
 
 export function networkPage(main: HTMLElement, arg: string): void {
   const [startArg = "", depthArg = "2"] = arg.split("@");
-  const today = new Date().toISOString().slice(0, 10);
+  const today = beijingToday();
   const startInput = h("input", { id: "start", name: "start", required: true, value: startArg, autocomplete: "off" });
   const depthSelect = h(
     "select",
@@ -85,12 +87,22 @@ export function networkPage(main: HTMLElement, arg: string): void {
     h("label", { for: "to" }, bi("至", "To")),
     to,
   );
+  const unfold = h("input", { id: "unfold", type: "checkbox" });
+  const foldNote = h("p", { class: "hint", "data-testid": "folded" });
+  const folding = h(
+    "fieldset",
+    {},
+    h("legend", {}, bi("投标、中标与合同", "Bids, awards and contracts")),
+    h("div", { class: "check" }, unfold, h("label", { for: "unfold" }, bi("单独显示（默认并入所属标段）", "Show them (folded into their lot by default)"))),
+    foldNote,
+  );
   const legend = h(
     "ul",
     { class: "legend", "aria-label": "图例 Legend" },
     h("li", {}, h("span", { class: "swatch banned" }), bi("禁止参加 / 名单内", "Banned or listed")),
     h("li", {}, h("span", { class: "swatch flagged" }), bi("有预警", "Flagged")),
-    h("li", {}, h("span", { class: "swatch hub" }), bi("共用电话、账户、设备等", "Shared phone, account, device")),
+    h("li", {}, h("span", { class: "swatch hub" }), bi("多家单位共用的电话、账户、设备等", "Phone, account, device shared by several organisations")),
+    h("li", {}, h("span", { class: "swatch own" }), bi("仅一家单位使用", "Used by one organisation only")),
     h("li", {}, h("span", { class: "swatch root" }), bi("起点", "Start")),
   );
   const canvas = h("div", {
@@ -112,7 +124,7 @@ export function networkPage(main: HTMLElement, arg: string): void {
     listFilter,
     list,
   );
-  main.append(status, h("div", { class: "explorer" }, h("div", { class: "controls" }, types, window_, legend), canvas, side));
+  main.append(status, h("div", { class: "explorer" }, h("div", { class: "controls" }, types, window_, folding, legend), canvas, side));
 
   // Ask for the data first: the graph view is built while the API answers.
   const first = resolveStart(startArg).then(async (id) => ({ id, sub: await fetchSub(id, Number(depthArg) || 2) }));
@@ -130,14 +142,23 @@ export function networkPage(main: HTMLElement, arg: string): void {
     for (const t of view.edgeTypes()) {
       if (known.has(t)) continue;
       const id = `type-${t}`;
-      types.append(h("div", { class: "check" }, h("input", { type: "checkbox", id, value: t, checked: true, onchange: applyFilter }), h("label", { for: id }, textOf("relationship", t), " ", h("code", {}, t))));
+      types.append(h("div", { class: "check" }, h("input", { type: "checkbox", id, value: t, checked: true, onchange: applyFilter }), h("label", { for: id, title: t }, textOf("relationship", t))));
     }
   }
 
+  let folded: string[] = [];
   function applyFilter(): void {
-    view.filter(activeTypes(), from.value, to.value, root);
+    folded = view.filter(activeTypes(), from.value, to.value, root, !unfold.checked);
+    replace(
+      foldNote,
+      folded.length ? bi(`${folded.length} 个投标、中标或合同已并入所属标段（虚线）`, `${folded.length} bids, awards or contracts folded into their lot (dashed)`) : "",
+    );
     renderList();
   }
+  unfold.addEventListener("change", () => {
+    applyFilter();
+    void view.layout(false); // what unfolds (or folds) gets a place of its own
+  });
   from.addEventListener("change", applyFilter);
   to.addEventListener("change", applyFilter);
   listFilter.addEventListener("input", renderList);
@@ -153,7 +174,17 @@ export function networkPage(main: HTMLElement, arg: string): void {
     });
     return orgs.size;
   }
-  const rank = (n: GNode): number => (HUB_KINDS.has(n.kind) ? -sharedBy(n.id) : 0);
+  // Hubs shared by several organisations first (most shared first), then the rest; an
+  // identifier only one organisation uses (its own phone on its own bids) comes last.
+  const rank = (n: GNode): number => {
+    if (!HUB_KINDS.has(n.kind)) return 0;
+    const shared = sharedBy(n.id);
+    return shared > 1 ? -shared : 1;
+  };
+
+  /** After the shared hubs: organisations and people, their records, then the procurement. */
+  const KIND_ORDER = ["org", "person", "violation", "listing", "group", "lot", "project", "award", "contract", "bid", "review"];
+  const kindOrder = (n: GNode): number => (KIND_ORDER.indexOf(n.kind) + KIND_ORDER.length + 1) % (KIND_ORDER.length + 1);
 
   function renderList(): void {
     // Enter on a node re-renders the list: the focus stays on that node's button
@@ -163,8 +194,9 @@ export function networkPage(main: HTMLElement, arg: string): void {
       .allNodes()
       .filter((n) => !view.cy.getElementById(n.id).hasClass("hidden"))
       .filter((n) => !needle || (n.name ?? n.id).toLowerCase().includes(needle))
-      // hubs shared by several organisations first, then by kind and name
-      .sort((a, b) => Math.min(rank(a), -1) - Math.min(rank(b), -1) || rank(a) - rank(b) || a.kind.localeCompare(b.kind) || label(a).localeCompare(label(b)));
+      .sort((a, b) => rank(a) - rank(b) || kindOrder(a) - kindOrder(b) || label(a).localeCompare(label(b)));
+    // drawn as hubs only when shared: one organisation's own identifiers stay small
+    view.cy.batch(() => shown.filter((n) => HUB_KINDS.has(n.kind)).forEach((n) => view.cy.getElementById(n.id).toggleClass("own", sharedBy(n.id) < 2)));
     replace(
       list,
       shown.map((n) => {
@@ -182,12 +214,12 @@ export function networkPage(main: HTMLElement, arg: string): void {
     if (focused) [...list.querySelectorAll<HTMLElement>("button")].find((b) => b.dataset.id === focused)?.focus();
   }
 
-  async function load(id: string, depth: number): Promise<number> {
+  async function load(id: string, depth: number): Promise<string[]> {
     return show(id, await fetchSub(id, depth));
   }
 
-  /** Adds what is new; returns how many nodes that was. */
-  async function show(id: string, neighbourhood: Subgraph): Promise<number> {
+  /** Adds what is new; returns the ids added. */
+  async function show(id: string, neighbourhood: Subgraph): Promise<string[]> {
     performance.mark("network:data");
     const added = view.add(neighbourhood.nodes, neighbourhood.edges, id === root ? undefined : id);
     expanded.add(id);
@@ -210,7 +242,7 @@ export function networkPage(main: HTMLElement, arg: string): void {
         renderList();
       })
       .catch((error) => details.prepend(errorBox(error)));
-    return added.length;
+    return added;
   }
 
   async function open(node: GNode): Promise<void> {
@@ -235,8 +267,20 @@ export function networkPage(main: HTMLElement, arg: string): void {
     if (!expanded.has(node.id)) {
       try {
         const added = await load(node.id, 1);
-        if (added === 0) {
-          details.append(h("p", { class: "hint", role: "status", "data-testid": "nothing-new" }, bi("展开后没有新的节点：与它相连的都已在图中。", "Expanding it added nothing: everything it links to is already shown.")));
+        const shown = added.filter((x) => !view.cy.getElementById(x).hasClass("hidden"));
+        const inLot = added.filter((x) => folded.includes(x));
+        if (shown.length === 0) {
+          details.append(
+            h(
+              "p",
+              { class: "hint", role: "status", "data-testid": "nothing-new" },
+              added.length === 0
+                ? bi("展开后没有新的节点：与它相连的都已在图中。", "Expanding it added nothing: everything it links to is already shown.")
+                : inLot.length
+                  ? bi(`展开后没有新的节点可显示：${inLot.length} 个投标、中标或合同已并入所属标段。`, `Nothing new to show: ${inLot.length} bids, awards or contracts folded into their lot.`)
+                  : bi("展开后没有新的节点可显示：新增的节点被当前筛选隐藏。", "Nothing new to show: the filters hide what it added."),
+            ),
+          );
         }
       } catch (error) {
         details.append(errorBox(error));

@@ -1,9 +1,11 @@
 // The credit report a purchaser files: score and grade with the explanation as a timeline,
 // current eligibility with reasons and legal basis, open and confirmed flags, and the check
-// record (id and SHA-256) that the A4 printout carries.
-import { gql, session } from "../api";
+// record (id and SHA-256) that the A4 printout carries. A supplier check is filed only when the
+// user asks for it ("#/report/USCC/check"); the result is kept for the tab, so returning to the
+// page shows it again without filing another record (as the lot check does).
+import { CHECK_CACHE, gql, session } from "../api";
 import { bi, errorBox, facts, field, fill, h, inlineForm, loading, replace, table } from "../dom";
-import { day, decision, flagStatus, label, money, when } from "../labels";
+import { day, decision, flagStatus, label, money, pairOf, region, sentence, when } from "../labels";
 
 interface Contribution {
   recordId: string;
@@ -102,7 +104,7 @@ export function reasonsTable(reasons: Reason[]): HTMLElement {
   return table(
     bi("理由", "Reasons"),
     [bi("结论", "Decision"), bi("说明", "Reason"), bi("法律依据", "Legal basis"), bi("有效至", "Until"), bi("依据记录", "Records")],
-    reasons.map((r) => [decision(r.decision), h("span", {}, h("strong", {}, label("reason", r.code)), h("br", {}), r.message), r.legalBasis, day(r.until), r.recordIds.join(", ") || "—"]),
+    reasons.map((r) => [decision(r.decision), h("span", {}, h("strong", {}, label("reason", r.code)), h("br", {}), sentence(r.message)), r.legalBasis, day(r.until), r.recordIds.join(", ") || "—"]),
     bi("无不利记录。", "No adverse records."),
   );
 }
@@ -144,12 +146,23 @@ export function flagsTable(flags: FlagSummary[], caption: Node | string, names?:
       ...(names ? [named(f)] : []),
       flagStatus(f.status),
       `${Math.round(f.confidence * 100)}%`,
-      f.message,
+      sentence(f.message),
       f.legalBasis,
       f.lotId ? h("a", { href: `#/lot/${f.lotId}` }, f.lotId.replace(/^lot:/, "")) : "—",
     ]),
     bi("无预警。", "No flags."),
   );
+}
+
+/** "supplier.ban_grade_cap" or "supplier.network.<rule>" as the catalogue says it. */
+function capOf(code: string): [string, string] {
+  const rule = code.split(".").slice(1).join(".");
+  if (rule.startsWith("network.")) {
+    const [zh, en] = pairOf("cap", "network");
+    return [zh, `${en} ${rule.slice(8)}`];
+  }
+  const [zh, en] = pairOf("cap", rule);
+  return en ? [zh, en] : [code, ""];
 }
 
 function timeline(items: Contribution[]): HTMLElement {
@@ -164,7 +177,7 @@ function timeline(items: Contribution[]): HTMLElement {
         "li",
         { class: negative ? "minus" : "plus" },
         h("p", { class: "when" }, `${day(c.countedFrom)} → ${c.countedUntil ? day(c.countedUntil) : "持续 ongoing"}`),
-        h("p", { class: "points" }, h("strong", {}, `${negative ? "" : "+"}${c.points}`), " ", bi("分", "points"), " · ", c.reason),
+        h("p", { class: "points" }, h("strong", {}, `${negative ? "" : "+"}${c.points}`), " ", bi("分", "points"), " · ", sentence(c.reason)),
         h("p", { class: "basis" }, bi("依据", "Basis"), "：", c.basis),
         h("p", { class: "record" }, bi("记录", "Record"), "：", h("code", {}, c.recordId)),
       );
@@ -214,9 +227,15 @@ export function printFooter(text: string): void {
   window.addEventListener("hashchange", () => style?.remove(), { once: true });
 }
 
+const REPORT_CACHE = `${CHECK_CACHE}report:`; // cleared at sign-out with the lot checks
+
 export function reportPage(main: HTMLElement, arg: string): void {
-  const [uscc = "", asOf = "", knownRaw = ""] = arg.split("@");
+  const run = arg.endsWith("/check");
+  const [uscc = "", asOf = "", knownRaw = ""] = (run ? arg.slice(0, -"/check".length) : arg).split("@");
   const knownAt = decodeURIComponent(knownRaw);
+  const here = datesRoute(`#/report/${uscc}`, asOf, knownAt);
+  const key = REPORT_CACHE + `${uscc}@${asOf}@${knownAt}`;
+  if (run) history.replaceState(null, "", here); // Back returns to the result, not to a new check
   const dates = { asOf: asOf || null, knownAt: knownAt || null };
   if (!uscc) {
     main.append(h("h1", {}, bi("信用报告", "Credit report")), h("p", {}, h("a", { href: "#/search" }, bi("先查询供应商。", "Find a supplier first."))));
@@ -278,7 +297,7 @@ export function reportPage(main: HTMLElement, arg: string): void {
     return facts([
       [bi("统一社会信用代码", "USCC"), h("code", {}, o.uscc)],
       [bi("角色", "Roles"), o.roles.map((r) => label("role", r))],
-      [bi("地区", "Region"), o.region ?? "—"],
+      [bi("地区", "Region"), o.region ? h("span", { title: o.region, "data-testid": "region" }, bi(...region(o.region))) : "—"],
       [bi("成立日期", "Registered"), day(o.registeredOn)],
       [bi("地址", "Address"), o.address ?? "—"],
     ]);
@@ -310,25 +329,57 @@ export function reportPage(main: HTMLElement, arg: string): void {
       facts([
         [bi("基础分", "Base"), p.base],
         [bi("计算日期", "As of"), p.asOf],
-        [bi("已知截至", "Known at"), p.knownAt ?? bi("现在已知的全部记录", "everything known now")],
+        [bi("已知截至", "Known at"), p.knownAt ? when(p.knownAt) : bi("现在已知的全部记录", "everything known now")],
         [bi("评分政策版本", "Policy version"), p.policyVersion],
-        [bi("封顶规则", "Capped by"), p.cappedBy.join("；") || "—"],
+        [bi("封顶规则", "Capped by"), p.cappedBy.length ? p.cappedBy.map((c) => h("span", { title: c }, bi(...capOf(c)), " ")) : "—"],
       ]),
     );
   });
   void fill(timeBody, async () => timeline((await profile).explanation));
 
-  void fill(eligBody, async () => {
-    await org;
-    const { supplierEligibility: e } = await gql<{ supplierEligibility: Eligibility }>(ELIGIBILITY, { u: uscc, ...dates });
+  const showCheck = (e: Eligibility, fresh: boolean): HTMLElement[] => {
     checkId = e.checkRecord.id;
+    pdf.disabled = false;
+    print.disabled = false;
     const sig = e.checkRecord.keyId ? ` · ${e.checkRecord.algorithm} ${e.checkRecord.keyId}` : "";
     printFooter(`查询记录 Check record ${e.checkRecord.id} · SHA-256 ${e.checkRecord.contentHash}${sig}`);
+    const again = h("button", { type: "button", class: "secondary no-print", "data-testid": "run-again" }, bi("重新查询（另行归档）", "Check again (files a new record)"));
+    again.addEventListener("click", () => (location.hash = `${here}/check`));
     return [
-      h("p", { class: "decision-line", "data-testid": "eligibility" }, bi("结论", "Decision"), "：", decision(e.decision), ` （${e.asOf}${e.knownAt ? ` · 已知截至 known at ${e.knownAt}` : ""}）`),
+      h("p", { class: "decision-line", "data-testid": "eligibility" }, bi("结论", "Decision"), "：", decision(e.decision), ` （${e.asOf}${e.knownAt ? ` · 已知截至 known at ${when(e.knownAt)}` : ""}）`),
       reasonsTable(e.reasons),
       checkRecordBox(e.checkRecord),
+      h(
+        "p",
+        { class: "actions no-print", "data-testid": "check-filed" },
+        fresh
+          ? bi("本次查询已归档。", "This check has been filed.")
+          : bi("这是本窗口此前归档的查询结果，未重新归档。", "This is the check filed earlier in this tab; nothing new was filed."),
+        again,
+      ),
     ];
+  };
+  const askToRun = (): HTMLElement => {
+    const button = h("button", { type: "button", "data-testid": "run-check" }, bi("查询参与资格并归档", "Check eligibility and file the record"));
+    button.addEventListener("click", () => (location.hash = `${here}/check`));
+    pdf.disabled = true; // the printout a purchaser files carries a check record
+    print.disabled = true;
+    return h(
+      "div",
+      { "data-testid": "check-not-run" },
+      h("p", {}, bi("查询会生成一条查询记录（归档凭证），打印件以其为准。", "Checking files a check record for the procurement file; the printout carries it.")),
+      button,
+    );
+  };
+
+  void fill(eligBody, async () => {
+    await org;
+    const raw = run ? null : sessionStorage.getItem(key);
+    if (raw) return showCheck(JSON.parse(raw) as Eligibility, false);
+    if (!run) return askToRun();
+    const { supplierEligibility: e } = await gql<{ supplierEligibility: Eligibility }>(ELIGIBILITY, { u: uscc, ...dates });
+    sessionStorage.setItem(key, JSON.stringify(e));
+    return showCheck(e, true);
   });
 
   void fill(flagBody, async () => {
