@@ -21,9 +21,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from credit.domain.identifiers import USCC_SCHEME
 from credit.formats import ocds_ext
 from credit.formats.bods import PERSON_SCHEME
-from credit.formats.common import USCC_SCHEME, record_id
+from credit.formats.common import record_id
 
 Record = dict[str, Any]
 RELEASES = "releases.jsonl"

@@ -25,9 +25,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from credit.domain.identifiers import IdentifierError, validate_identity_number, validate_uscc
+from credit.domain.identifiers import (
+    USCC_SCHEME,
+    IdentifierError,
+    validate_identity_number,
+    validate_uscc,
+)
 from credit.formats.bods import PERSON_SCHEME
-from credit.formats.common import USCC_SCHEME, clip, obj, objects
+from credit.formats.common import clip, obj, objects
 
 TEAM_ROLES = {
     "projectManager": "PROJECT_MANAGER",
