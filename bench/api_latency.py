@@ -22,11 +22,11 @@ from typing import Any
 import httpx
 from loadgen import in_own_process
 
+from credit.core.settings import get_settings
+from credit.core.wiring import get_intake, get_store
 from credit.intake.pipeline import Intake
 from credit.security.auth import create_token
 from credit.security.permissions import Role
-from credit.services import get_intake, get_store
-from credit.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"

@@ -8,11 +8,11 @@ from strawberry.fastapi import GraphQLRouter
 
 from credit.api.schema import build_schema
 from credit.api.types import Context
+from credit.core.settings import get_settings
+from credit.core.wiring import get_store
 from credit.policy import load_policy
 from credit.security.audit import AuditLog
 from credit.security.permissions import Principal, Role, load_table
-from credit.services import get_store
-from credit.settings import get_settings
 
 BENCH_PRINCIPAL = Principal("bench", "bench", frozenset({Role.SUPERVISOR}), "bench")
 

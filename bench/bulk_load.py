@@ -29,12 +29,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from credit.db import make_driver
-from credit.demo import generate
+from credit.core.db import make_driver
+from credit.core.settings import get_settings
+from credit.core.store import GraphStore
+from credit.core.wiring import get_store
+from credit.markets.demo import generate
 from credit.operations.backup import graph_state
-from credit.services import get_store
-from credit.settings import get_settings
-from credit.store import GraphStore
 from graph.bulk_queries import DELETE_RELATIONSHIPS
 
 SEED = 20151

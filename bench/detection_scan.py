@@ -25,8 +25,8 @@ from typing import Any
 
 from neo4j.exceptions import Neo4jError
 
-from credit.services import get_store
-from credit.store import GraphStore
+from credit.core.store import GraphStore
+from credit.core.wiring import get_store
 
 MAX_RATIO = 4.5
 RESULTS = Path(__file__).resolve().parent / "results"

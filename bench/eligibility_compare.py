@@ -41,10 +41,12 @@ import httpx
 from neo4j import GraphDatabase, ManagedTransaction
 
 from credit.checks.signing import Signer
+from credit.core.settings import Settings, get_settings
 from credit.security.auth import create_token
 from credit.security.permissions import Role
-from credit.settings import Settings, get_settings
-from graph import queries as q
+from graph import check_queries as check_q
+from graph import credit_queries as credit_q
+from graph import participation_queries as participation_q
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_DIR = ROOT / "bench" / "neo4j-graphql"
@@ -58,15 +60,15 @@ OURS = (
 )
 
 # The floor (issue 21.5, an honest one): what our supplier check does in the database, run bare
-# with the driver in one write transaction: the statements it reads with (graph/queries.py
+# with the driver in one write transaction: the statements it reads with (graph/credit_queries.py
 # SUPPLIER_FACTS: records and network; OPEN_NAME_MATCHES: list screening; LIST_FRESHNESS: how
 # current the lists are) and the check record it files (CHECK_RECORD_FILE: the next log index
 # under the log head's lock), its content what was read. No signature is computed (a fixed one
 # of the right size is stored), no decision, audit event, token or GraphQL.
-FLOOR = q.SUPPLIER_FACTS
-FLOOR_SCREENING = q.OPEN_NAME_MATCHES
-FLOOR_FRESHNESS = q.LIST_FRESHNESS
-FLOOR_FILE = q.CHECK_RECORD_FILE
+FLOOR = credit_q.SUPPLIER_FACTS
+FLOOR_SCREENING = participation_q.OPEN_NAME_MATCHES
+FLOOR_FRESHNESS = participation_q.LIST_FRESHNESS
+FLOOR_FILE = check_q.CHECK_RECORD_FILE
 FLOOR_SIGNATURE = "0" * 144  # an SM2 signature's length in hex
 SAMPLE: LiteralString = "MATCH (s:Supplier) RETURN s.uscc AS uscc ORDER BY s.uid"
 # What one durable write costs here (each check files a record of about this size), measured
@@ -548,8 +550,8 @@ def main(argv: list[str] | None = None) -> None:
         "RS256 bearer token, permission table, audit trail, check record filed per call; the "
         "per-principal rate limit lifted so the bench measures the path, not the limiter.",
         "bolt (the honest floor, issue 21.5): one write transaction running the Cypher "
-        "statements our supplier check runs (graph/queries.py SUPPLIER_FACTS: the supplier's "
-        "records and its network; OPEN_NAME_MATCHES; LIST_FRESHNESS) and its check-record "
+        "statements our supplier check runs (graph/credit_queries.py SUPPLIER_FACTS: the "
+        "supplier's records and its network; OPEN_NAME_MATCHES; LIST_FRESHNESS) and its check-record "
         "filing (CHECK_RECORD_FILE, the next log index under the head's lock) with what was "
         "read as content, bare with the Python driver, a thread per concurrent caller, in its "
         "own process; no signature computed, no decision, no audit event.",

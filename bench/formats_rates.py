@@ -19,9 +19,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from credit.demo import generate
+from credit.core.wiring import get_intake
 from credit.formats import READERS, leave_known_organizations
-from credit.services import get_intake
+from credit.markets.demo import generate
 
 _METHODS = {"OPEN_TENDERING": "open", "SELECTIVE_TENDERING": "selective"}
 _INTERESTS = {

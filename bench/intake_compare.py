@@ -32,13 +32,13 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
-from credit.demo import generate
+from credit.core.settings import get_settings
+from credit.core.store import GraphStore
+from credit.core.wiring import get_mapper, get_store
 from credit.domain.records import RECORD_TYPES
 from credit.intake.mapping import GraphWrite
 from credit.intake.pipeline import read_jsonl, validate_record
-from credit.services import get_mapper, get_store
-from credit.settings import get_settings
-from credit.store import GraphStore
+from credit.markets.demo import generate
 
 TARGET_RATIO = 0.8
 SEED = 20151

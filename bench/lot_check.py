@@ -26,12 +26,12 @@ from typing import Any
 from api_latency import PY, _port, _serve
 from loadgen import in_own_process
 
+from credit.core.settings import get_settings
+from credit.core.store import GraphStore
+from credit.core.wiring import get_intake, get_store
 from credit.intake.pipeline import Intake
 from credit.security.auth import create_token
 from credit.security.permissions import Role
-from credit.services import get_intake, get_store
-from credit.settings import get_settings
-from credit.store import GraphStore
 
 BIDDERS = 20
 TARGET_P99_MS = 100.0

@@ -70,8 +70,8 @@ RULES = (
         "credit/oversight/conflicts.py",
         ("tests/test_oversight_draws.py", "tests/test_oversight_inspections.py"),
     ),
-    Target("eligibility", "credit/eligibility.py", ("tests/test_eligibility_rules.py",)),
-    Target("scoring", "credit/scoring.py", ("tests/test_scoring_rules.py",)),
+    Target("eligibility", "credit/standing/eligibility.py", ("tests/test_eligibility_rules.py",)),
+    Target("scoring", "credit/standing/scoring.py", ("tests/test_scoring_rules.py",)),
     Target("deadlines", "credit/oversight/deadlines.py", ("tests/test_oversight_deadlines.py",)),
     # what several detectors share: shared identifiers and the Art. 18 findings
     Target("detection_common", "credit/detection/common.py", ("tests/detectors",)),

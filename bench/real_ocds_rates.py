@@ -23,10 +23,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from credit.core.settings import get_settings
+from credit.core.wiring import get_store
 from credit.formats import READERS
 from credit.intake.pipeline import read_jsonl
-from credit.services import get_store
-from credit.settings import get_settings
 
 CLI = [sys.executable, "-m", "credit.cli"]
 

@@ -6,7 +6,7 @@ runs every part as its own process and writes bench/results/<date>-<scale>.json 
 
 Scales: S = 50,000 suppliers and 500,000 bids, M = 2S, L = 200,000 suppliers and
 2,000,000 bids; a custom scale has 10 bids a supplier too. The market is our generator
-(credit/demo.py) ingested through our intake (`credit demo`), on the `bench` Neo4j
+(credit/markets/demo.py) ingested through our intake (`credit demo`), on the `bench` Neo4j
 instance (`--instance`; the launcher's defaults for it, overridable with
 CREDIT_NEO4J_PORT/_HEAP/_PAGECACHE/_PLUGINS). A marker node records which market the
 instance holds, so a second run at the same scale skips the build. The intake comparison
@@ -145,7 +145,7 @@ def dataset_key(suppliers: int) -> dict[str, Any]:
 
 def ensure_dataset(suppliers: int, env: dict[str, str], tag: str) -> dict[str, Any]:
     """Build the market unless the instance already holds exactly this one."""
-    from credit.services import get_store
+    from credit.core.wiring import get_store
 
     store = get_store()
     key = dataset_key(suppliers)
@@ -184,7 +184,7 @@ def ensure_dataset(suppliers: int, env: dict[str, str], tag: str) -> dict[str, A
 
 
 def warm_up() -> float:
-    from credit.services import get_store
+    from credit.core.wiring import get_store
 
     started = time.perf_counter()
     for cypher in WARM_UP:
@@ -272,7 +272,7 @@ def versions() -> dict[str, Any]:
     import neo4j
     from neo4j._codec.packstream import v1
 
-    from credit.services import get_store
+    from credit.core.wiring import get_store
 
     server = get_store().read(
         "CALL dbms.components() YIELD name, versions, edition "

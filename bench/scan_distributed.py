@@ -40,9 +40,9 @@ L = {"suppliers": 200_000, "lots": 366_827, "bids": 2_021_139, "seconds": 1131.0
 
 def one(workers: int, digits: int) -> dict[str, Any]:
     """One scan in this process: single-process (0 workers) or on a local cluster."""
+    from credit.core.wiring import get_store
     from credit.detection.registry import default_settings
     from credit.detection.scan import scan_all
-    from credit.services import get_store
 
     store = get_store()
     settings = default_settings()
@@ -204,7 +204,7 @@ def main() -> None:
         )
         write(args.reproject.with_suffix(""), done)
         return
-    from credit.services import get_store
+    from credit.core.wiring import get_store
 
     market = dict(get_store().read(MARKET)[0])
     single = measure(0, args.region_digits)

@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from credit.demo import TODAY
+from credit.markets.reference import TODAY
 
 CREDIT = str(Path(sys.executable).with_name("credit"))
 WINDOW_SECONDS = 3600  # our own bar (the issue sets none): a re-score fits a 1-hour window

@@ -121,10 +121,10 @@ def _prepare(suppliers: int, min_bidders: int) -> Fixture:
     _credit("migrate")
     # about ten bids a supplier, as the benchmarks build it: some lots have 20-30 bidders
     _credit("demo", "--suppliers", str(suppliers), "--bids", str(10 * suppliers), "--if-empty")
+    from credit.core.settings import get_settings
+    from credit.core.wiring import get_store
     from credit.security.auth import create_api_key, create_token
     from credit.security.permissions import Role
-    from credit.services import get_store
-    from credit.settings import get_settings
     from graph import operations_queries as q
 
     store = get_store()
@@ -314,9 +314,9 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=60)
 
+    from credit.core.wiring import get_store
     from credit.operations.backup import feed_gaps
     from credit.security.audit import verify_chain
-    from credit.services import get_store
 
     store = get_store()
     chain = verify_chain(store)

@@ -15,13 +15,13 @@ from typing import Annotated
 
 import typer
 
+from credit.core.settings import get_settings
 from credit.detection.cardinal.cli import indicators as cardinal_indicators
 from credit.detection.cli import register as register_detection
 from credit.formats import READERS
 from credit.observability.progress import Progress
 from credit.operations import database
 from credit.security.permissions import Role
-from credit.settings import get_settings
 
 app = typer.Typer(help="Procurement credit-record system", no_args_is_help=True)
 neo4j_app = typer.Typer(help="The local Neo4j instance (for development and tests)")
@@ -42,7 +42,7 @@ app.add_typer(feed_app, name="feed")
 
 def main() -> None:
     """The `credit` command: a failure of the environment is one line with its fix and its own
-    exit code (credit/failures.py); `--debug` (or CREDIT_DEBUG=1) shows tracebacks instead."""
+    exit code (credit/core/failures.py); `--debug` (or CREDIT_DEBUG=1) shows tracebacks instead."""
     debug = "--debug" in sys.argv[1:] or os.environ.get("CREDIT_DEBUG") == "1"
     sys.argv = [arg for arg in sys.argv if arg != "--debug"]
     if not debug:  # the driver logs every retry; the one line below says it all
@@ -60,8 +60,8 @@ def main() -> None:
 def _failure(exc: Exception) -> tuple[str, int]:
     from pydantic import ValidationError
 
+    from credit.core.failures import EX_CONFIG, EX_DATAERR, EX_SOFTWARE, describe
     from credit.domain.errors import DomainError
-    from credit.failures import EX_CONFIG, EX_DATAERR, EX_SOFTWARE, describe
 
     if isinstance(exc, DomainError):  # the one translation of a refused input for the CLI
         return exc.describe(), EX_DATAERR
@@ -129,9 +129,9 @@ def ingest(
     ] = None,
 ) -> None:
     """Ingest files (our JSON Lines, OCDS or BODS); exit 1 if any record was rejected."""
+    from credit.core.wiring import get_intake
     from credit.formats import OptionError, leave_known_organizations
     from credit.intake.service import ingest as ingest_items
-    from credit.services import get_intake
 
     if fmt not in READERS:
         raise typer.BadParameter(f"choose one of {', '.join(READERS)}", param_hint="--format")
@@ -207,7 +207,9 @@ def load(
     rejected."""
     import tempfile
 
-    from credit.db import get_driver
+    from credit.core.db import get_driver
+    from credit.core.store import GraphStore
+    from credit.core.wiring import get_mapper
     from credit.intake.bulk import (
         BulkRefused,
         CsvFiles,
@@ -215,8 +217,6 @@ def load(
         default_workers,
         target_problem,
     )
-    from credit.services import get_mapper
-    from credit.store import GraphStore
 
     if not bulk:
         raise typer.BadParameter("only --bulk loads exist; `credit ingest` adds to a database")
@@ -292,8 +292,8 @@ def demo(
     out: Annotated[Path | None, typer.Option(help="write the records here instead")] = None,
 ) -> None:
     """Build a plausible synthetic market and ingest it through the normal intake."""
-    from credit.demo import generate
-    from credit.services import get_intake, get_store
+    from credit.core.wiring import get_intake, get_store
+    from credit.markets.demo import generate
 
     if if_empty and out is None and get_store().count_entities() > 0:
         typer.echo("database already has data; demo not loaded")
@@ -333,7 +333,7 @@ def serve(
 
     import uvicorn
 
-    from credit.failures import port_taken
+    from credit.core.failures import port_taken
 
     with socket.socket() as probe:  # say who holds the port, not uvicorn's bare errno
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -353,7 +353,7 @@ def serve(
     os.environ.setdefault("CREDIT_LOG_FORMAT", "json")
     os.environ.setdefault("CREDIT_NEO4J_RETRY_SECONDS", "5")  # UNAVAILABLE soon, not in 30 s
     if workers == 1:  # the app is built here: a database problem is said before serving
-        from credit.services import get_store
+        from credit.core.wiring import get_store
 
         get_store()
 
@@ -389,10 +389,10 @@ def score(
     """Compute and store scores as of a day; grade changes are kept for the change feed."""
     from datetime import date, datetime
 
-    from credit import periods
-    from credit.assessment import count_scored, score_all
+    from credit.core.wiring import get_store
+    from credit.domain import periods
     from credit.policy import load_policy
-    from credit.services import get_store
+    from credit.standing.service import count_scored, score_all
 
     if not all_subjects:
         raise typer.BadParameter("only --all is supported; use creditProfile for one subject")
@@ -427,7 +427,7 @@ def schema_export(
     out_dir: Annotated[Path, typer.Option()] = Path("schema"),
 ) -> None:
     """Write the GraphQL SDL and the record-format JSON Schema."""
-    from credit.contracts import write_contracts
+    from credit.operations.contracts import write_contracts
 
     for path in write_contracts(out_dir):
         typer.echo(f"wrote {path}")
@@ -486,8 +486,8 @@ def apikey_create(
     org: Annotated[str | None, typer.Option(help="USCC of the user's unit", callback=_unit)] = None,
 ) -> None:
     """Create an API key; it is shown once and stored only as a hash."""
+    from credit.core.wiring import get_store
     from credit.security.auth import create_api_key
-    from credit.services import get_store
 
     key_id, key = create_api_key(get_store(), name, role, source, organization=org)
     typer.echo(f"id: {key_id}")
@@ -497,8 +497,8 @@ def apikey_create(
 
 @apikey_app.command("revoke")
 def apikey_revoke(key_id: str) -> None:
+    from credit.core.wiring import get_store
     from credit.security.auth import revoke_api_key
-    from credit.services import get_store
 
     if not revoke_api_key(get_store(), key_id):
         typer.echo(f"no active key {key_id}", err=True)
@@ -513,7 +513,7 @@ def feed_expire(
     """Publish VIOLATION_EXPIRED for records whose publication period has ended."""
     from datetime import date
 
-    from credit.services import get_store
+    from credit.core.wiring import get_store
     from credit.sync.feed import expire
 
     day = date.fromisoformat(as_of) if as_of else date.today()
@@ -527,7 +527,7 @@ def webhooks_run(
 ) -> None:
     """Deliver the change feed to webhook subscribers (retries with backoff; at least once).
     While Neo4j is down it pauses, keeping every subscription's cursor, and resumes by itself."""
-    from credit.services import get_store
+    from credit.core.wiring import get_store
     from credit.sync.webhooks import Attempt, run
 
     def report(attempt: Attempt) -> None:
@@ -547,8 +547,8 @@ def webhooks_run(
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Recompute the audit hash chain; exit 1 if an event was altered or removed."""
+    from credit.core.wiring import get_store
     from credit.security.audit import verify_chain
-    from credit.services import get_store
 
     report = verify_chain(get_store())
     if report.intact:
@@ -590,9 +590,9 @@ def _dump_progress(inst: database.Instance, target: Path) -> Iterator[None]:
 @app.command()
 def backup(file: Annotated[Path, typer.Argument(dir_okay=False)]) -> None:
     """Dump the local Neo4j to FILE (offline: stops and restarts it) with FILE.json beside it."""
+    from credit.core.wiring import get_store
     from credit.operations.backup import BackupError
     from credit.operations.backup import backup as run_backup
-    from credit.services import get_store
 
     inst = database.local_instance_for("backup")
     started = time.monotonic()
@@ -613,9 +613,9 @@ def backup(file: Annotated[Path, typer.Argument(dir_okay=False)]) -> None:
 @app.command()
 def restore(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
     """Replace the local Neo4j's data with FILE (offline) and check it against FILE.json."""
+    from credit.core.wiring import get_store
     from credit.operations.backup import BackupError
     from credit.operations.backup import restore as run_restore
-    from credit.services import get_store
 
     inst = database.local_instance_for("restore")
     started = time.monotonic()
@@ -662,9 +662,9 @@ def draw_verify(file: Path) -> None:
 @draw_app.command("export")
 def draw_export(draw_id: str, out: Annotated[Path, typer.Option()]) -> None:
     """Write a drawn (revealed) draw as its JSON document."""
-    from credit.assessment import AssessmentError
+    from credit.core.wiring import get_store
     from credit.oversight.service import get_draw
-    from credit.services import get_store
+    from credit.standing.service import AssessmentError
 
     try:
         state = get_draw(get_store(), draw_id)
@@ -687,11 +687,11 @@ app.add_typer(check_app, name="checks", hidden=True)  # `credit checks publish-r
 def check_export(record_id: str, out: Annotated[Path, typer.Option()]) -> None:
     """Write a check record as a self-contained evidence file (record, signature, key,
     inclusion proof, signed tree head)."""
-    from credit.assessment import read_check_record
     from credit.checks import evidence
     from credit.checks import log as check_log
     from credit.checks.signing import get_signer
-    from credit.services import get_store
+    from credit.core.wiring import get_store
+    from credit.standing.service import read_check_record
 
     store = get_store()
     record = read_check_record(store, record_id)
@@ -751,7 +751,7 @@ def check_publish_root() -> None:
     """Sign the check-record log's tree head and publish it on the change feed (daily)."""
     from credit.checks import log as check_log
     from credit.checks.signing import get_signer
-    from credit.services import get_store
+    from credit.core.wiring import get_store
 
     try:
         root = check_log.publish_root(get_store(), get_signer())
@@ -795,9 +795,9 @@ def export_public(
     ] = "http://127.0.0.1:8000",
 ) -> None:
     """The public view of today as CSV, JSON Lines and FollowTheMoney entities, with a manifest."""
-    from credit.periods import today
+    from credit.core.wiring import get_store
+    from credit.domain.periods import today
     from credit.public.export import FORMATS, export
-    from credit.services import get_store
 
     try:
         manifest = export(get_store(), out, format or list(FORMATS), today(), base_url)

@@ -1,7 +1,7 @@
 """Every Cypher statement of collusion and conflict detection, by name. Parameters only.
 
 Facts are pulled for many lots or parties at once (`UNWIND`), the detectors compute in Python,
-and flags are written in batches. Same conventions as graph.queries.
+and flags are written in batches. Same conventions as the other graph/*_queries.py modules.
 """
 
 from typing import LiteralString

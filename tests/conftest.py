@@ -23,14 +23,14 @@ os.environ.setdefault("CREDIT_INSTANCE", "test")
 os.environ.setdefault("CREDIT_ENV", "test")
 
 from credit.api.app import create_app
-from credit.db import get_driver
+from credit.core.db import get_driver
+from credit.core.settings import Settings, get_settings
+from credit.core.store import GraphStore
+from credit.core.wiring import get_intake, get_store
 from credit.intake.pipeline import Intake, IntakeReport
 from credit.security.audit import AuditLog
 from credit.security.auth import create_api_key, create_token
 from credit.security.permissions import Role
-from credit.services import get_intake, get_store
-from credit.settings import Settings, get_settings
-from credit.store import GraphStore
 from graph.migrate import apply_migrations
 
 

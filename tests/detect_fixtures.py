@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from credit.core.store import GraphStore
 from credit.detection.flag_store import StoredFlag
 from credit.detection.registry import default_settings
 from credit.detection.scan import detect_lot, scan_all
 from credit.intake.pipeline import Intake
-from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import ingest
 

@@ -25,12 +25,12 @@ from graphql import (
 from graphql.pyutils import Undefined
 
 from credit.api.schema import build_schema
+from credit.core.settings import Environment, Settings, get_settings
+from credit.core.store import GraphStore
+from credit.core.wiring import get_mapper
 from credit.intake.pipeline import Intake
 from credit.security.auth import create_api_key, create_token, revoke_api_key
 from credit.security.permissions import Role, load_table
-from credit.services import get_mapper
-from credit.settings import Environment, Settings, get_settings
-from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import GraphQLClient, ingest, run_cli, serving, token_for
 

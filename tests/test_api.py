@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from credit.core.store import GraphStore
 from credit.intake.pipeline import Intake
-from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import GraphQLClient, ingest
 

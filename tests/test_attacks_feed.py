@@ -14,13 +14,13 @@ from neo4j import Query
 from pydantic import ValidationError
 
 from credit import legal
-from credit.assessment import score_all
+from credit.core.store import GraphStore
 from credit.domain.identifiers import mask_identity_number
 from credit.intake.pipeline import Intake
 from credit.policy import load_policy
 from credit.security.auth import create_api_key
 from credit.security.permissions import Role
-from credit.store import GraphStore
+from credit.standing.service import score_all
 from credit.sync import feed
 from credit.sync.exchange import GradeRecord, Subject
 from graph.migrate import load_migrations

@@ -12,12 +12,12 @@ import jwt
 import pytest
 
 from credit.api.pagination import encode_cursor
+from credit.core.settings import get_settings
+from credit.core.store import GraphStore
 from credit.intake.pipeline import Intake
 from credit.security import auth
 from credit.security.auth import create_api_key, revoke_api_key
 from credit.security.permissions import Role
-from credit.settings import get_settings
-from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import GraphQLClient, ingest, run_cli, serving, token_for
 

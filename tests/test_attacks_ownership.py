@@ -14,12 +14,12 @@ from typing import Any
 
 import httpx
 
+from credit.core.store import GraphStore
 from credit.intake.pipeline import Intake
 from credit.security.audit import verify_chain
 from credit.security.auth import create_api_key
 from credit.security.permissions import Role
-from credit.store import GraphStore
-from graph import queries as q
+from graph import audit_queries as audit_q
 from tests import factories as f
 from tests.conftest import ROOT, GraphQLClient, ingest, token_for
 
@@ -162,7 +162,7 @@ def test_f1_a_supervisor_amends_another_sources_record_with_a_reason_on_the_trai
     assert [(c["record_id"], c["source"]) for c in overturned] == [
         ("violation:V-PROV-1", "province")
     ]
-    events = store.read(q.AUDIT_PAGE, after=0, limit=1000)
+    events = store.read(audit_q.AUDIT_PAGE, after=0, limit=1000)
     tried = [e["e"] for e in events if e["e"]["operation"] == "Mutation.amendRecord"]
     assert [e["outcome"] for e in tried if "SYNC_CLIENT" in e["roles"]] == ["denied"]
     amends = [e for e in tried if "SUPERVISOR" in e["roles"] and e["outcome"] == "ok"]
@@ -276,7 +276,7 @@ def _answered_then_killed(credential: str, query: str, **variables: Any) -> Any:
 
 
 def _events(store: GraphStore) -> list[dict[str, Any]]:
-    return [row["e"] for row in store.read(q.AUDIT_PAGE, after=0, limit=10_000)]
+    return [row["e"] for row in store.read(audit_q.AUDIT_PAGE, after=0, limit=10_000)]
 
 
 def test_f4_an_answered_write_keeps_its_audit_event_when_the_server_is_killed(

@@ -17,10 +17,10 @@ from graphql import (
 )
 
 from credit.api.schema import build_schema
+from credit.core.settings import Settings
+from credit.core.wiring import get_mapper
 from credit.intake.pipeline import Intake
 from credit.security.permissions import Role, load_table
-from credit.services import get_mapper
-from credit.settings import Settings
 from tests import factories as f
 from tests.conftest import GraphQLClient, run_cli
 from tests.detect_fixtures import background, buyer, load, suppliers, tender

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from credit.db import make_driver
+from credit.core.db import make_driver
+from credit.core.settings import Settings
+from credit.core.store import GraphStore
 from credit.operations.backup import feed_gaps, graph_state
-from credit.settings import Settings
-from credit.store import GraphStore
 from tests.conftest import ROOT
 
 INSTANCE = "backuptest"

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from credit.core.store import GraphStore
 from credit.formats import bods
 from credit.intake.pipeline import Intake, validate_record
-from credit.store import GraphStore
 from tests import factories as f
 from tests.formats_support import counts, json_values, land
 

@@ -18,15 +18,15 @@ from typing import Any
 
 import pytest
 
-from credit.db import make_driver
-from credit.demo import generate
+from credit.core.db import make_driver
+from credit.core.settings import Settings
+from credit.core.store import GraphStore, native
+from credit.core.wiring import get_mapper
 from credit.formats import read_records
 from credit.intake.bulk import MemoryGraph, stage
 from credit.intake.pipeline import Intake, IntakeReport
+from credit.markets.demo import generate
 from credit.operations.backup import feed_gaps, graph_state
-from credit.services import get_mapper
-from credit.settings import Settings
-from credit.store import GraphStore, native
 from graph import bulk_queries as bq
 from tests import factories as f
 from tests.conftest import ROOT, run_cli

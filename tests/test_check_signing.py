@@ -16,14 +16,14 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from pydantic import ValidationError
 
-from credit import assessment
 from credit.checks import merkle, signing
 from credit.checks.signing import ALGORITHM, USER_ID, Signer
+from credit.core.settings import Environment, Settings
+from credit.core.store import GraphStore
 from credit.intake.mapping import org_uid
 from credit.intake.pipeline import Intake
 from credit.policy import load_policy
-from credit.settings import Environment, Settings
-from credit.store import GraphStore
+from credit.standing import service as assessment
 from credit.sync import feed
 from tests import factories as f
 from tests.conftest import GraphQLClient, ingest, run_cli

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from credit import failures
-from credit.failures import describe
-from credit.store import GraphStore
+from credit.core import failures
+from credit.core.failures import describe
+from credit.core.store import GraphStore
 from tests.conftest import ROOT
 
 
@@ -80,7 +80,7 @@ def test_debug_shows_the_traceback() -> None:
 
 
 def test_wrong_password_is_one_line(graph_db: GraphStore) -> None:
-    from credit.settings import get_settings
+    from credit.core.settings import get_settings
 
     uri, _, _ = get_settings().connection()
     # another user than the tests' own, so Neo4j's lock-out after failed logins touches no one

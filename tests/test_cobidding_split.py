@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from credit.detection.detectors import cobidding_community
 from credit.detection.facts import BidFact, LotFacts
 from credit.detection.registry import default_settings
-from credit.detection.simulate import Market
+from credit.markets.simulate import Market
 
 
 def market_lots(market: Market) -> list[LotFacts]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from credit.contracts import contracts
+from credit.operations.contracts import contracts
 
 SCHEMA = Path(__file__).resolve().parent.parent / "schema"
 

@@ -14,15 +14,15 @@ from typing import Any
 
 import pytest
 
-from credit import assessment
 from credit.api.app import create_app
+from credit.core.settings import get_settings
+from credit.core.store import GraphStore
+from credit.core.wiring import get_mapper
+from credit.domain.periods import today
 from credit.intake.pipeline import Intake
-from credit.periods import today
 from credit.policy import PolicyError
 from credit.security.permissions import Role
-from credit.services import get_mapper
-from credit.settings import get_settings
-from credit.store import GraphStore
+from credit.standing import service as assessment
 from tests import factories as f
 from tests.conftest import GraphQLClient, ingest, run_cli, serving, token_for
 

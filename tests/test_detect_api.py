@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from credit.core.store import GraphStore
 from credit.detection.registry import DETECTORS
 from credit.intake.pipeline import Intake
 from credit.security.permissions import Role
-from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import GraphQLClient
 from tests.detect_fixtures import BUYER, background, buyer, load, orgs, suppliers, tender, turns

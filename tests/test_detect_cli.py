@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from credit.core.store import GraphStore
+from credit.core.wiring import get_mapper
 from credit.detection.evaluate import evaluate_market
 from credit.detection.registry import DETECTORS, default_settings
-from credit.detection.simulate import Market, simulate
 from credit.intake.pipeline import Intake
-from credit.services import get_mapper
-from credit.store import GraphStore
+from credit.markets.simulate import Market, simulate
 from tests import factories as f
 from tests.conftest import run_cli
 from tests.detect_fixtures import buyer, load, suppliers, tender

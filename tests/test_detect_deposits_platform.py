@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from credit.core.store import GraphStore
+from credit.core.wiring import get_mapper
 from credit.detection.registry import SETTINGS_FILE, load_settings
 from credit.detection.scan import detect_lot
 from credit.intake.pipeline import Intake
-from credit.services import get_mapper
-from credit.store import GraphStore
 from tests import factories as f
 from tests.detect_fixtures import buyer, load, lot_flags, orgs, suppliers, tender
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from credit.core.store import GraphStore
 from credit.detection.flag_store import FlagStatus, ReviewDecision, export, review, reviews
 from credit.detection.flags import finding
 from credit.detection.registry import default_settings
 from credit.detection.scan import detect_lot, scan_all
 from credit.intake.pipeline import Intake
-from credit.store import GraphStore
 from tests import factories as f
 from tests.detect_fixtures import buyer, load, lot_flags, suppliers, tender
 

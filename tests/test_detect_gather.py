@@ -8,11 +8,11 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+from credit.core.store import GraphStore
+from credit.core.wiring import get_mapper
 from credit.detection import gather
 from credit.detection.facts import BidFact, Identifier, LotFacts, ReviewFact, Tie
 from credit.intake.pipeline import Intake
-from credit.services import get_mapper
-from credit.store import GraphStore
 from tests import factories as f
 from tests.detect_fixtures import BUYER, buyer, expert, load, org, suppliers, tender
 

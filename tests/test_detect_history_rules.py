@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from credit.core.store import GraphStore
 from credit.detection.flag_store import StoredFlag
 from credit.detection.flags import Finding
 from credit.detection.registry import default_settings
 from credit.detection.scan import detect_lot
 from credit.intake.pipeline import Intake
-from credit.store import GraphStore
 from tests import factories as f
 from tests.detect_fixtures import (
     BUYER,

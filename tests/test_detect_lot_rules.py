@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from credit.core.store import GraphStore
+from credit.core.wiring import get_mapper
 from credit.detection.flag_store import screen_of
 from credit.intake.pipeline import Intake
-from credit.services import get_mapper
-from credit.store import GraphStore
 from tests import factories as f
 from tests.detect_fixtures import buyer, expert, load, lot_flags, orgs, suppliers, tender
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from credit.core.store import GraphStore
 from credit.detection.detectors import mixed_documents
 from credit.detection.facts import BidFact, Facts, LotFacts, SectionFact
 from credit.detection.registry import default_settings
@@ -25,7 +26,6 @@ from credit.domain.fingerprints import (
 from credit.formats import ocds
 from credit.intake.pipeline import Intake
 from credit.security.permissions import Role
-from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import GraphQLClient, ingest
 from tests.detect_fixtures import BUYER, buyer, load, lot_flags, orgs, suppliers, tender

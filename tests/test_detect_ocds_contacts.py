@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from credit.core.store import GraphStore
 from credit.formats import ocds
 from credit.intake.pipeline import Intake
-from credit.store import GraphStore
 from tests import factories as f
 from tests.detect_fixtures import lot_flags, orgs
 from tests.formats_support import land

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from credit.core.store import GraphStore
+from credit.core.wiring import get_mapper
 from credit.intake.pipeline import Intake
 from credit.security.permissions import Role
-from credit.services import get_mapper
-from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import GraphQLClient
 from tests.detect_fixtures import BUYER, buyer, load, lot_flags, orgs, suppliers, tender

@@ -9,11 +9,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from credit.core.store import GraphStore
 from credit.detection.registry import default_settings
 from credit.detection.scan import scan_all
 from credit.intake.pipeline import Intake
 from credit.security.permissions import Role
-from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import GraphQLClient
 from tests.detect_fixtures import BUYER, background, buyer, load, orgs, suppliers, tender, turns

@@ -11,15 +11,15 @@ from typing import Any
 import pytest
 
 from credit.domain.records import PenaltyType, RecordStatus, Severity
-from credit.eligibility import (
+from credit.policy import load_policy
+from credit.standing.eligibility import (
     Decision,
     Eligibility,
     NetworkLink,
     SupplierFacts,
     assess_supplier,
 )
-from credit.policy import load_policy
-from credit.scoring import CreditRecord
+from credit.standing.scoring import CreditRecord
 
 POLICY = load_policy()
 AS_OF = date(2026, 5, 10)

@@ -6,18 +6,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from credit.core.store import GraphStore
+from credit.core.wiring import get_mapper
 from credit.detection.evaluate import Route, evaluate_market, load_market
 from credit.detection.flag_store import export
 from credit.detection.registry import default_settings
 from credit.detection.scan import scan_all
-from credit.detection.simulate import Market
 from credit.formats import bods, ocds
 from credit.formats.export_ocds import RELEASES, STATEMENTS
 from credit.formats.export_ocds import export as export_ocds
 from credit.intake.mapping import key_uid
 from credit.intake.pipeline import Intake
-from credit.services import get_mapper
-from credit.store import GraphStore
+from credit.markets.simulate import Market
 
 # Lot patterns whose planted lots make the small market: every kind of identity evidence.
 LOT_PATTERNS = (

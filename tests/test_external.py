@@ -8,10 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from credit.core.store import GraphStore
 from credit.intake.pipeline import Intake
 from credit.security.auth import create_api_key
 from credit.security.permissions import Role
-from credit.store import GraphStore
 from credit.sync.external import listing_id
 from tests import factories as f
 from tests.conftest import GraphQLClient, ingest, run_cli

@@ -14,13 +14,13 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 
-from credit.assessment import score_all
+from credit.core.store import GraphStore
+from credit.core.wiring import get_intake
 from credit.intake.pipeline import Intake
 from credit.policy import load_policy
 from credit.security.auth import create_api_key
 from credit.security.permissions import Role
-from credit.services import get_intake
-from credit.store import GraphStore
+from credit.standing.service import score_all
 from credit.sync import feed
 from tests import factories as f
 from tests.conftest import GraphQLClient, ingest, serving, token_for

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from hypothesis_graphql import from_schema
 
 from credit.api.schema import build_schema
+from credit.core.settings import Settings
+from credit.core.store import GraphStore
 from credit.intake.pipeline import Intake
 from credit.security.permissions import Role
-from credit.settings import Settings
-from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import GraphQLClient, ingest
 

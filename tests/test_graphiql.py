@@ -10,10 +10,10 @@ from graphql import parse, validate
 
 from credit.api.graphiql import EXAMPLES, WELCOME
 from credit.api.schema import build_schema
+from credit.core.settings import get_settings
+from credit.core.store import GraphStore
 from credit.security.audit import AuditLog
 from credit.security.permissions import load_table
-from credit.settings import get_settings
-from credit.store import GraphStore
 
 
 def test_every_example_is_valid_against_the_schema(graph_db: GraphStore) -> None:

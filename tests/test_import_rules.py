@@ -28,12 +28,12 @@ RULE_MODULES = sorted(
         *(
             ROOT / name
             for name in (
-                "credit/eligibility.py",
-                "credit/scoring.py",
-                "credit/participation.py",
-                "credit/periods.py",
-                "credit/decisions.py",
-                "credit/agency.py",
+                "credit/standing/eligibility.py",
+                "credit/standing/scoring.py",
+                "credit/standing/participation.py",
+                "credit/domain/periods.py",
+                "credit/standing/decisions.py",
+                "credit/standing/agency.py",
                 "credit/policy/__init__.py",
                 "credit/detection/art18.py",
                 "credit/detection/common.py",
@@ -50,9 +50,9 @@ RULE_MODULES = sorted(
 RULES_MAY_NOT = (
     "graph",
     "neo4j",
-    "credit.store",
-    "credit.db",
-    "credit.services",
+    "credit.core.store",
+    "credit.core.db",
+    "credit.core.wiring",
     "credit.api",
     "credit.cli",
     "fastapi",
@@ -116,9 +116,9 @@ def test_the_check_sees_a_breach() -> None:
     """The walker finds imports inside functions and relative ones (so the tests above can fail)."""
     probe = CREDIT / "api" / "_probe_for_import_rules.py"
     source = "def f():\n    from graph import queries\n    from ..store import X\n"
-    assert breaches(probe, ("graph", "credit.store"), source) == [
+    assert breaches(probe, ("graph", "credit.core.store"), source) == [
         "credit/api/_probe_for_import_rules.py:2 imports graph",
         "credit/api/_probe_for_import_rules.py:2 imports graph.queries",
-        "credit/api/_probe_for_import_rules.py:3 imports credit.store",
-        "credit/api/_probe_for_import_rules.py:3 imports credit.store.X",
+        "credit/api/_probe_for_import_rules.py:3 imports credit.core.store",
+        "credit/api/_probe_for_import_rules.py:3 imports credit.core.store.X",
     ]

@@ -18,11 +18,11 @@ from typing import Any
 
 import httpx
 
+from credit.core.settings import get_settings
+from credit.core.store import GraphStore
 from credit.intake.pipeline import Intake
 from credit.security.auth import create_api_key, revoke_api_key
 from credit.security.permissions import Role
-from credit.settings import get_settings
-from credit.store import GraphStore
 from credit.sync import destinations, webhooks
 from tests import factories as f
 from tests.conftest import ingest, token_for

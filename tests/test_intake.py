@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from credit.core.store import GraphStore
+from credit.core.wiring import get_mapper
 from credit.intake.pipeline import Intake
-from credit.services import get_mapper
-from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import ingest, run_cli
 

@@ -9,10 +9,10 @@ from enum import StrEnum
 
 import pytest
 
-from credit import explore
 from credit.api.errors import bad_input, not_found
 from credit.detection.registry import DETECTORS
 from credit.domain import records as r
+from credit.explore import service as explore
 from credit.labels import catalogue, error_label, phrase, text
 from credit.security.permissions import Role
 
@@ -70,7 +70,7 @@ def _reasons() -> list[str]:
 
     from credit.domain.records import ExternalList, RecordStatus, Severity
     from credit.policy import load_policy
-    from credit.scoring import CreditRecord, compute_score
+    from credit.standing.scoring import CreditRecord, compute_score
 
     policy = load_policy()
     day = date(2025, 1, 10)
@@ -138,7 +138,7 @@ def test_findings_read_in_chinese_and_unknown_sentences_stay_as_they_are() -> No
 
 
 def test_region_codes_of_the_demo_market_have_names() -> None:
-    from credit.demo import _CITIES
+    from credit.markets.reference import _CITIES
 
     regions = catalogue()["region"]
     for city in _CITIES:
@@ -155,7 +155,7 @@ def test_every_eligibility_and_conflict_reason_code_has_a_label() -> None:
     from pathlib import Path
     from typing import get_args
 
-    from credit.participation import ConflictCode
+    from credit.standing.participation import ConflictCode
 
     root = Path(__file__).resolve().parent.parent / "credit"
     literal = {

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from credit.settings import get_settings
+from credit.core.settings import get_settings
 from graph import launcher
 from tests.conftest import run_cli
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from credit.domain.periods import shift_months, today
 from credit.intake.pipeline import Intake
-from credit.periods import shift_months, today
 from tests import factories as f
 from tests.conftest import GraphQLClient, ingest
 

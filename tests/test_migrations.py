@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from credit.db import get_driver
-from credit.settings import get_settings
-from credit.store import GraphStore
+from credit.core.db import get_driver
+from credit.core.settings import get_settings
+from credit.core.store import GraphStore
 from graph.migrate import apply_migrations, load_migrations
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from credit.demo import example_records, generate
+from credit.core.store import GraphStore
 from credit.domain import model
 from credit.domain.records import RECORD_ADAPTER, RECORD_TYPES
 from credit.intake.mapping import GraphWrite, Mapper
+from credit.markets.demo import example_records, generate
 from credit.security.permissions import load_table
-from credit.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 MONEY = {"budget", "price", "amount", "fine"}
@@ -111,7 +111,7 @@ def test_graphql_relationship_fields_come_from_the_links(
     graphql_type: str, fields: set[str]
 ) -> None:
     from credit.api.schema import build_schema
-    from credit.settings import Settings
+    from credit.core.settings import Settings
 
     assert set(model.traversals(graphql_type)) == fields
     shown = build_schema(Settings())._schema.type_map[graphql_type]

@@ -16,8 +16,8 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from credit.core.store import GraphStore
 from credit.security.permissions import Role
-from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import ROOT, token_for
 from tests.test_backup import _free_port

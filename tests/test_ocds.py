@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from credit.core.store import GraphStore
 from credit.formats import Conversion, ocds
 from credit.intake.pipeline import Intake, validate_record
-from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import run_cli
 from tests.formats_support import counts, json_values, land

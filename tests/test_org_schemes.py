@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from credit.core.store import GraphStore
 from credit.domain.identifiers import IdentifierError, validate_org_key
 from credit.formats import ocds
 from credit.intake.pipeline import Intake
-from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import GraphQLClient, ingest
 from tests.detect_fixtures import buyer, load, lot_flags, scanned, suppliers, tender

@@ -24,10 +24,10 @@ from typing import Any
 import httpx
 import pytest
 
-from credit.db import make_driver
+from credit.core.db import make_driver
+from credit.core.settings import Settings
+from credit.core.store import GraphStore
 from credit.operations.backup import feed_gaps, graph_state
-from credit.settings import Settings
-from credit.store import GraphStore
 from credit.sync import webhooks
 from graph import launcher
 from tests.conftest import ROOT

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from credit.core.store import GraphStore
+from credit.core.wiring import get_mapper
 from credit.intake.pipeline import Intake
 from credit.oversight import draws
 from credit.security.permissions import Role
-from credit.services import get_mapper
-from credit.store import GraphStore
 from credit.sync import feed
 from tests import factories as f
 from tests.conftest import GraphQLClient, ingest

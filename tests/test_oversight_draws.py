@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from credit.cli import app
+from credit.domain.periods import window_first_day
 from credit.domain.records import PenaltyType, RecordStatus, Severity
 from credit.oversight import draws
 from credit.oversight.conflicts import (
@@ -24,8 +25,7 @@ from credit.oversight.conflicts import (
     exclusions,
     split,
 )
-from credit.periods import window_first_day
-from credit.scoring import CreditRecord
+from credit.standing.scoring import CreditRecord
 
 AS_OF = date(2026, 6, 1)
 ORGS = [f"org:{i}" for i in range(6)]

@@ -1,5 +1,5 @@
 """Pure rules at their boundaries: Regs Art. 18 and Art. 22 para 2
-(credit.participation), agencies under Law Art. 78 (credit.agency), Administrative
+(credit.standing.participation), agencies under Law Art. 78 (credit.standing.agency), Administrative
 Penalty Law Art. 9 penalties, open name matches and one decision counted once (no database)."""
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from credit.agency import assess_agency
-from credit.decisions import contributions_once, decision_key, reasons_once
 from credit.detection.facts import Tie
 from credit.domain.records import PenaltyType, RecordStatus, Severity
-from credit.eligibility import (
+from credit.policy import load_policy
+from credit.standing.agency import assess_agency
+from credit.standing.decisions import contributions_once, decision_key, reasons_once
+from credit.standing.eligibility import (
     Decision,
     Reason,
     SupplierFacts,
@@ -22,9 +23,8 @@ from credit.eligibility import (
     name_match_reasons,
     penalty_reasons,
 )
-from credit.participation import Bidder, conflicts, reasons_for
-from credit.policy import load_policy
-from credit.scoring import Contribution, CreditRecord, compute_score
+from credit.standing.participation import Bidder, conflicts, reasons_for
+from credit.standing.scoring import Contribution, CreditRecord, compute_score
 from credit.sync.matching import OpenMatch
 
 AS_OF = date(2026, 6, 15)

@@ -13,12 +13,12 @@ from typing import Any
 import httpx
 import pytest
 
-from credit import periods
+from credit.core.store import GraphStore
+from credit.domain import periods
 from credit.intake.pipeline import Intake
 from credit.public.gate import verify_log
 from credit.public.service import PublicService
 from credit.security.permissions import Role
-from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import serving, token_for
 from tests.detect_fixtures import load

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from credit import periods
+from credit.core.store import GraphStore
+from credit.domain import periods
 from credit.intake.pipeline import Intake
-from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import ROOT, serving
 from tests.detect_fixtures import load

@@ -12,8 +12,8 @@ from followthemoney import model
 from typer.testing import CliRunner
 
 from credit.cli import app
+from credit.core.store import GraphStore
 from credit.intake.pipeline import Intake
-from credit.store import GraphStore
 from tests import factories as f
 from tests.detect_fixtures import load
 from tests.test_public_api import BANNED, EXPERT, PUBLIC_IDS, market

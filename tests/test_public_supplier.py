@@ -10,11 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
+from credit.core.store import GraphStore
+from credit.domain.periods import period_end
 from credit.intake.pipeline import Intake
-from credit.periods import period_end
 from credit.security.auth import create_api_key
 from credit.security.permissions import Role
-from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import GraphQLClient, token_for
 from tests.detect_fixtures import load

@@ -11,13 +11,13 @@ import re
 from pathlib import Path
 from types import ModuleType
 
-from credit.settings import get_settings
+from credit.core.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|FOREACH)\b|CALL\s*\{[^}]*IN TRANSACTIONS")
 # Code that opens its own sessions: each names the transaction kind it needs.
 DIRECT_DRIVER_USERS = {
-    "credit/store.py",  # GraphStore.read (execute_read) and write (execute_write)
+    "credit/core/store.py",  # GraphStore.read (execute_read) and write (execute_write)
     "credit/security/audit.py",  # appends to the audit chain (a write)
     "credit/detection/flag_store.py",  # records flags (a write)
     "credit/oversight/service.py",  # reads a plan (execute_read)

@@ -10,15 +10,15 @@ from typing import Any
 
 from distributed import Client
 
+from credit.core.settings import get_settings
+from credit.core.store import GraphStore
+from credit.core.wiring import get_intake
 from credit.detection.distributed import Connection, DaskEngine, Plan, local_cluster, plan
 from credit.detection.flag_store import export
 from credit.detection.registry import default_settings
 from credit.detection.scan import scan_all
-from credit.detection.simulate import simulate
 from credit.intake.pipeline import read_jsonl
-from credit.services import get_intake
-from credit.settings import get_settings
-from credit.store import GraphStore
+from credit.markets.simulate import simulate
 from tests.conftest import run_cli
 
 

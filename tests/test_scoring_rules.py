@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from credit.domain.periods import period_end, within, within_years_before
 from credit.domain.records import (
     ExternalList,
     PenaltyType,
@@ -19,9 +20,8 @@ from credit.domain.records import (
     Severity,
     ViolationCategory,
 )
-from credit.periods import period_end, within, within_years_before
 from credit.policy import Policy, PolicyError, SubjectType, Weighting, load_policy
-from credit.scoring import (
+from credit.standing.scoring import (
     CreditRecord,
     NetworkLink,
     Score,
@@ -653,7 +653,7 @@ def test_the_recusal_window_counts_three_years_back_from_the_check_day() -> None
 
 
 def test_today_is_the_day_in_china_not_the_servers_utc_day() -> None:
-    from credit import periods
+    from credit.domain import periods
 
     # 2026-12-06 17:30 UTC is already 2026-12-07 01:30 in China
     late = datetime(2026, 12, 6, 17, 30, tzinfo=UTC)

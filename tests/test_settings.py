@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from credit.settings import Environment, Settings
+from credit.core.settings import Environment, Settings
 
 STRONG = "kkkkkkkk" + "Zq93-xv8Lr2nB7wPe4Ts0yHu"
 RS256: dict[str, Any] = {"jwt_algorithm": "RS256", "jwt_public_key_file": Path("/keys/pub.pem")}

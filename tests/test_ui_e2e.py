@@ -20,12 +20,12 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pypdf import PdfReader
 
+from credit.core.store import GraphStore
+from credit.core.wiring import get_mapper
+from credit.domain.periods import today
 from credit.intake.pipeline import Intake
-from credit.periods import today
 from credit.security.auth import create_api_key
 from credit.security.permissions import Role
-from credit.services import get_mapper
-from credit.store import GraphStore
 from tests import factories as f
 from tests.conftest import ROOT, GraphQLClient, serving, token_for
 from tests.detect_fixtures import BUYER, buyer, load, lot_flags, suppliers, tender

@@ -7,9 +7,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from credit.core.store import GraphStore
 from credit.intake.pipeline import Intake
 from credit.security.permissions import Role
-from credit.store import GraphStore
 from tests import factories as f
 from tests.detect_fixtures import BUYER, buyer, load, lot_flags, suppliers, tender
 from tests.test_detect_mixed_documents import fields

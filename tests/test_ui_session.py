@@ -11,10 +11,10 @@ import jwt
 import pytest
 
 from credit.api.app import create_app
+from credit.core.settings import get_settings
+from credit.core.store import GraphStore
 from credit.security.auth import create_api_key
 from credit.security.permissions import Role, load_table
-from credit.settings import get_settings
-from credit.store import GraphStore
 from credit.ui import ui_dir
 from tests.conftest import GraphQLClient, run_cli, token_for
 from tests.factories import make_uscc

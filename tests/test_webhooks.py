@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
+from credit.core.settings import get_settings
+from credit.core.store import GraphStore
 from credit.intake.pipeline import Intake
 from credit.security.auth import create_api_key
 from credit.security.permissions import Role
-from credit.settings import get_settings
-from credit.store import GraphStore
 from credit.sync import destinations, webhooks
 from tests import factories as f
 from tests.conftest import GraphQLClient, ingest

@@ -23,6 +23,8 @@ from credit.api.sync import sync_router
 from credit.api.types import Context
 from credit.checks.log import signing_keys
 from credit.checks.signing import load_signer
+from credit.core.settings import Environment, Settings, get_settings
+from credit.core.wiring import get_store
 from credit.domain.errors import DomainError
 from credit.observability import logs, metrics
 from credit.observability.http import ObservabilityMiddleware
@@ -32,8 +34,6 @@ from credit.public.supplier import supplier_router
 from credit.security.audit import AuditLog
 from credit.security.middleware import SecurityMiddleware
 from credit.security.permissions import load_table
-from credit.services import get_store
-from credit.settings import Environment, Settings, get_settings
 from credit.ui import mount_ui, session_router
 
 

@@ -1,6 +1,6 @@
 """GraphQL for credit: eligibility of a supplier or a whole lot, credit profiles, check records.
 
-Resolvers only translate: the decisions come from credit.assessment and the pure rules."""
+Resolvers only translate: the decisions come from credit.standing.service and the pure rules."""
 
 from __future__ import annotations
 
@@ -13,18 +13,18 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from credit import assessment, periods
 from credit.api.errors import bad_input
 from credit.api.types import Organization, Person, ctx
 from credit.checks import log as check_log
 from credit.checks import merkle, signing
-from credit.domain import ids
+from credit.domain import ids, periods
 from credit.domain.identifiers import IdentifierError, validate_org_key
-from credit.eligibility import Decision, Eligibility, Reason
 from credit.intake.mapping import org_uid
-from credit.participation import Affected, Conflict
-from credit.scoring import Contribution
 from credit.security.permissions import Role
+from credit.standing import service as assessment
+from credit.standing.eligibility import Decision, Eligibility, Reason
+from credit.standing.participation import Affected, Conflict
+from credit.standing.scoring import Contribution
 
 strawberry.enum(Decision, description="ELIGIBLE, INELIGIBLE or REVIEW (a person must decide)")
 

@@ -6,9 +6,9 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from graphql import GraphQLError
 
+from credit.core.failures import UNAVAILABLE as UNAVAILABLE  # re-exported: the HTTP layer reads it
+from credit.core.failures import translate
 from credit.domain.errors import DomainError
-from credit.failures import UNAVAILABLE as UNAVAILABLE  # re-exported: the HTTP layer reads it
-from credit.failures import translate
 from credit.intake.pipeline import IntakeError
 from credit.labels import error_label
 

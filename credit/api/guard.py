@@ -37,8 +37,8 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from credit.core.failures import translate
 from credit.domain import ids
-from credit.failures import translate
 from credit.security.audit import AuditEvent, AuditLog, result_hash
 from credit.security.middleware import AUDITED, CHARGE
 from credit.security.permissions import OperationPlan, PermissionTable, check, plan_document

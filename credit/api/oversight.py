@@ -15,6 +15,7 @@ from strawberry.types import Info
 
 from credit.api.errors import bad_input
 from credit.api.types import ctx
+from credit.core.wiring import get_mapper
 from credit.domain import ids
 from credit.domain.identifiers import IdentifierError, validate_identity_number, validate_uscc
 from credit.domain.records import ComplaintOutcome
@@ -23,7 +24,6 @@ from credit.oversight.config import load_plan_rules
 from credit.oversight.deadlines import Deadline, Step, StepState, Unit
 from credit.security import visibility as vis
 from credit.security.permissions import Role
-from credit.services import get_mapper
 from credit.sync.exchange import InspectionPlanRecord
 
 T = TypeVar("T")

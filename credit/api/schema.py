@@ -22,7 +22,6 @@ from strawberry.extensions import (
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from credit import explore
 from credit.api.credit import CreditQuery
 from credit.api.detection import DetectionMutation, DetectionQuery
 from credit.api.errors import bad_input, rejected_record
@@ -55,9 +54,12 @@ from credit.api.types import (
     ctx,
 )
 from credit.api.units import UnitQuery
+from credit.core.settings import Environment, Settings
+from credit.core.store import StoredNode
 from credit.domain import ids
 from credit.domain import records as r
 from credit.domain.identifiers import IdentifierError, validate_org_key
+from credit.explore import service as explore
 from credit.intake.mapping import org_uid
 from credit.intake.pipeline import IntakeReport
 from credit.intake.service import ingest
@@ -65,8 +67,6 @@ from credit.observability.graphql import Observe
 from credit.security.audit import AuditLog, verify_chain
 from credit.security.audit import search as audit_search
 from credit.security.permissions import PermissionTable, Role, load_table
-from credit.settings import Environment, Settings
-from credit.store import StoredNode
 from credit.sync import external
 
 MAX_RECORDS_PER_CALL = 1000

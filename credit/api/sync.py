@@ -18,10 +18,10 @@ from credit.api.errors import bad_input, not_found
 from credit.api.gate import authorise_and_audit
 from credit.api.pagination import decode_cursor, decode_position, encode_cursor, page_size
 from credit.api.types import ctx
+from credit.core.store import GraphStore, native
 from credit.domain.errors import DomainError
 from credit.security.audit import AuditLog
 from credit.security.permissions import Role, load_table
-from credit.store import GraphStore, native
 from credit.sync import feed, matching, webhooks
 
 CURSOR_SCOPE = "changes"

@@ -25,6 +25,9 @@ from strawberry.fastapi import BaseContext
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from credit.core.settings import Settings
+from credit.core.store import GraphStore, StoredNode
+from credit.core.wiring import get_mapper
 from credit.detection.registry import DetectionSettings, default_settings
 from credit.domain import ids, model
 from credit.domain import records as r
@@ -34,9 +37,6 @@ from credit.policy import Policy
 from credit.security import visibility as vis
 from credit.security.audit import AuditLog
 from credit.security.permissions import FieldRule, Mask, PermissionTable, Principal
-from credit.services import get_mapper
-from credit.settings import Settings
-from credit.store import GraphStore, StoredNode
 
 # Registering the domain enums makes them GraphQL enums; they stay defined once.
 strawberry.enum(r.OrgRole)

@@ -30,7 +30,7 @@ class Outcome:
 
 
 def export(record: Any, key: PublicKey, head_key: PublicKey, proof: Inclusion) -> dict[str, Any]:
-    """`record` is a credit.assessment.CheckRecord; `head_key` signed the tree head (the same
+    """`record` is a credit.standing.service.CheckRecord; `head_key` signed the tree head (the same
     key unless it was rotated in between)."""
     return {
         "format": FORMAT,

@@ -18,11 +18,11 @@ from neo4j import ManagedTransaction
 
 from credit.checks import merkle
 from credit.checks.signing import ALGORITHM, PublicKey, Signer, sha256_hex, sm3_hex
-from credit.scoring import canonical_json
-from credit.store import GraphStore
+from credit.core.store import GraphStore
+from credit.standing.scoring import canonical_json
 from credit.sync import feed
 from credit.sync.exchange import CheckLogRootRecord
-from graph import queries as q
+from graph import check_queries as check_q
 
 LOG_NAME = "procurement-credit-check-records"
 
@@ -48,7 +48,7 @@ def file_record(store: GraphStore, signer: Signer, content: str, params: dict[st
     signature = signer.sign(data)
     digest, sm3_digest = sha256_hex(data), sm3_hex(data)
     rows = store.write(
-        q.CHECK_RECORD_FILE,
+        check_q.CHECK_RECORD_FILE,
         content=content,
         hash=digest,
         sm3=sm3_digest,
@@ -93,8 +93,8 @@ def sign_tree_head(signer: Signer, tree_size: int, root: bytes) -> TreeHead:
 
 
 def _leaves(run: Any) -> list[bytes]:
-    size = int(run(q.CHECK_LOG_SIZE)[0]["size"])
-    rows = run(q.CHECK_LOG_LEAVES, size=size)
+    size = int(run(check_q.CHECK_LOG_SIZE)[0]["size"])
+    rows = run(check_q.CHECK_LOG_LEAVES, size=size)
     if [r["i"] for r in rows] != list(range(size)):
         raise LogIntegrityError(f"the log of {size} records has missing or repeated indices")
     return [bytes.fromhex(r["leaf"]) for r in rows]
@@ -118,7 +118,7 @@ def _root(props: Any) -> TreeHead | None:
 
 
 def latest_root(store: GraphStore) -> TreeHead | None:
-    rows = store.read(q.CHECK_LOG_LATEST_ROOT)
+    rows = store.read(check_q.CHECK_LOG_LATEST_ROOT)
     return _root(rows[0]["root"]) if rows else None
 
 
@@ -131,7 +131,7 @@ def publish_root(store: GraphStore, signer: Signer) -> CheckLogRootRecord:
             return list(tx.run(cypher, params))
 
         leaves = _leaves(run)
-        previous_rows = run(q.CHECK_LOG_LATEST_ROOT)
+        previous_rows = run(check_q.CHECK_LOG_LATEST_ROOT)
         previous = _root(previous_rows[0]["root"]) if previous_rows else None
         proof: list[bytes] = []
         if previous is not None:
@@ -149,12 +149,12 @@ def publish_root(store: GraphStore, signer: Signer) -> CheckLogRootRecord:
         head = sign_tree_head(signer, len(leaves), merkle.root(leaves))
         key = signer.public
         tx.run(
-            q.CHECK_SIGNING_KEY_MERGE,
+            check_q.CHECK_SIGNING_KEY_MERGE,
             key_id=key.key_id,
             algorithm=key.algorithm,
             public_key=key.public_key,
         ).consume()
-        tx.run(q.CHECK_LOG_ROOT_CREATE, head.as_json()).consume()
+        tx.run(check_q.CHECK_LOG_ROOT_CREATE, head.as_json()).consume()
         record = CheckLogRootRecord(
             tree_size=head.tree_size,
             root_hash=head.root_hash,
@@ -219,7 +219,7 @@ def inclusion(store: GraphStore, signer: Signer, log_index: int) -> Inclusion:
 def signing_keys(store: GraphStore, current: Signer) -> list[dict[str, Any]]:
     """Every key that ever signed a check record or a tree head, newest last; the current one
     is listed even before its first signature."""
-    rows = store.read(q.CHECK_SIGNING_KEYS)
+    rows = store.read(check_q.CHECK_SIGNING_KEYS)
     keys = [
         {
             **PublicKey(r["key_id"], r["algorithm"], r["public_key"]).as_json(),
@@ -235,7 +235,7 @@ def signing_keys(store: GraphStore, current: Signer) -> list[dict[str, Any]]:
 
 
 def public_key(store: GraphStore, key_id: str) -> PublicKey | None:
-    rows = store.read(q.CHECK_SIGNING_KEY, key_id=key_id)
+    rows = store.read(check_q.CHECK_SIGNING_KEY, key_id=key_id)
     if not rows:
         return None
     return PublicKey(rows[0]["key_id"], rows[0]["algorithm"], rows[0]["public_key"])

@@ -23,7 +23,7 @@ from typing import Any
 
 from gmssl_pyx import sm2_key_generate, sm2_sign, sm2_verify, sm3_hash
 
-from credit.settings import Settings, get_settings
+from credit.core.settings import Settings, get_settings
 
 ALGORITHM = "SM2-SM3"
 USER_ID = b"1234567812345678"  # GB/T 35276 default signer id

@@ -1,5 +1,5 @@
 """The lot detectors of participation conflicts (SAME_CONTROLLER, DIRECT_HOLDING,
-COMMON_CONTROLLER) read the one rule, credit.participation, and turn its conflicts
+COMMON_CONTROLLER) read the one rule, credit.standing.participation, and turn its conflicts
 into flags with their evidence: the ties behind them and the bids of the lot."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from credit.detection.common import bid_edges
 from credit.detection.facts import Facts, LotFacts, Tie
 from credit.detection.flags import Edge, Finding, finding
-from credit.participation import MIN_SHARE, Bidder, Conflict, ConflictCode, conflicts
+from credit.standing.participation import MIN_SHARE, Bidder, Conflict, ConflictCode, conflicts
 
 
 def lot_conflicts(facts: Facts, lot: LotFacts, min_share: float = MIN_SHARE) -> list[Conflict]:

@@ -68,9 +68,9 @@ def detect(
     ] = 2,
 ) -> None:
     """Run the collusion and conflict detectors on one lot or on the whole graph."""
+    from credit.core.wiring import get_store
     from credit.detection.scan import DetectionError, detect_lot, scan_all
     from credit.observability.progress import Progress
-    from credit.services import get_store
 
     if (lot is None) == (not all_lots):
         raise typer.BadParameter("give exactly one of --lot ID and --all")
@@ -154,10 +154,10 @@ def flags_export(
     """One flag per line: pattern, ocid, lot, suppliers (USCC), confidence, basis and more.
     People are masked as for a caller without the supervisor role: a reviewer's id is a
     pseudonym, and a flag about a person (kinship, employment) says its title only."""
+    from credit.core.settings import get_settings
+    from credit.core.wiring import get_store
     from credit.detection.flag_store import FlagStatus, export
     from credit.security import visibility as vis
-    from credit.services import get_store
-    from credit.settings import get_settings
 
     try:
         wanted = FlagStatus(status.upper()) if status else None
@@ -200,7 +200,7 @@ def simulate(
     suppliers: Annotated[int, typer.Option()] = 600,
 ) -> None:
     """Write a simulated market with planted cases of every pattern, and its truth.jsonl."""
-    from credit.detection.simulate import simulate as build
+    from credit.markets.simulate import simulate as build
 
     records, cases = build(seed, out, suppliers)
     typer.echo(f"seed {seed}: {records} records and {cases} true cases in {out}")
@@ -233,6 +233,8 @@ def evaluate(
     print precision, recall and F1 per pattern, over all the markets together, and next to
     them the accidental flags per 100,000 lots of a market without collusion (price patterns).
     With the OCDS route the market is first written as OCDS + BODS (DIR/ocds/)."""
+    from credit.core.settings import get_settings
+    from credit.core.wiring import get_intake, get_mapper, get_store
     from credit.detection.evaluate import (
         CARRIED_BY,
         Route,
@@ -242,8 +244,6 @@ def evaluate(
         table,
     )
     from credit.detection.registry import DETECTORS
-    from credit.services import get_intake, get_mapper, get_store
-    from credit.settings import get_settings
 
     config = get_settings()
     if not force and (config.neo4j_uri or config.instance == "main"):

@@ -47,6 +47,8 @@ from typing import Any
 
 from neo4j import GraphDatabase
 
+from credit.core.settings import Settings
+from credit.core.store import GraphStore
 from credit.detection.detector import Phase, Reads
 from credit.detection.detectors.cobidding_community import region_of
 from credit.detection.facts import Facts, History, LotFacts
@@ -73,8 +75,6 @@ from credit.detection.scan import (
     write_history,
     write_page,
 )
-from credit.settings import Settings
-from credit.store import GraphStore
 
 NO_REGION = "-"
 
@@ -649,8 +649,8 @@ def scan_on_cluster(
     scheduler's address); the workers reach Neo4j with this process's connection settings."""
     from distributed import Client
 
+    from credit.core.settings import get_settings
     from credit.detection.scan import scan_all
-    from credit.settings import get_settings
 
     _check_rules(settings)
     conn = Connection.of(get_settings())

@@ -22,6 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from credit.core.store import GraphStore
 from credit.detection.facts import BidFact, Facts, LotFacts
 from credit.detection.flag_store import StoredFlag, export
 from credit.detection.registry import DETECTORS, DetectionSettings
@@ -31,7 +32,6 @@ from credit.formats.export_ocds import RELEASES, REMAINDER, STATEMENTS
 from credit.formats.export_ocds import export as export_ocds
 from credit.intake.mapping import Mapper, key_uid, org_uid
 from credit.intake.pipeline import Intake, read_jsonl
-from credit.store import GraphStore
 
 MIN_OVERLAP = 0.5
 # In-lot price patterns whose accidental rate is measured on a market without collusion.
@@ -219,7 +219,7 @@ def accidental_flags(
     """Expected flags per 100,000 lots of a market without collusion, per price pattern: lots
     drawn as `credit simulate` draws its background lots (bidder counts, budgets, prices
     rounded to 100 yuan, the yuan or the cent), run through the pattern's in-lot detector."""
-    from credit.detection.simulate import background_quotes
+    from credit.markets.simulate import background_quotes
 
     rng = random.Random(seed)  # noqa: S311 - a simulated market, not a secret
     market = [_null_lot(n, background_quotes(rng)) for n in range(lots)]

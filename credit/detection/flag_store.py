@@ -14,6 +14,7 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from credit.core.store import GraphStore, native, native_value
 from credit.detection.detector import AnyDetector
 from credit.detection.detectors.bid_screens import Screen
 from credit.detection.facts import LotFacts
@@ -21,7 +22,6 @@ from credit.detection.flags import Finding, canonical
 from credit.detection.registry import REGISTRY
 from credit.domain import ids
 from credit.domain.errors import DomainError
-from credit.store import GraphStore, native, native_value
 from credit.sync import feed
 from credit.sync.exchange import FlagRecord
 from graph import detection_queries as dq

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, LiteralString, TypeVar
 
+from credit.core.store import GraphStore, day_of
 from credit.detection.facts import (
     BidFact,
     BuyerStats,
@@ -22,7 +23,6 @@ from credit.detection.facts import (
     SuccessorLink,
     Tie,
 )
-from credit.store import GraphStore, day_of
 from graph import detection_queries as dq
 
 T = TypeVar("T")

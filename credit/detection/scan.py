@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
+from credit.core.store import GraphStore
 from credit.detection.detector import AnyDetector, Phase, Reads
 from credit.detection.detectors.bid_screens import Screen, screen
 from credit.detection.facts import Facts, History, LotFacts, Tie
@@ -50,7 +51,6 @@ from credit.detection.gather import (
 )
 from credit.detection.registry import DetectionSettings
 from credit.domain.errors import DomainError
-from credit.store import GraphStore
 from graph import detection_queries as dq
 
 Progress = Callable[[str, int, int], object]  # phase, items just done, phase total

@@ -3,7 +3,7 @@
 The records go through the same `Intake` as `credit ingest` (validation, reference checks,
 dependency order, versions, ownership, the same per-record errors), but its store is
 `MemoryGraph`, which does in memory what `GraphStore.apply`'s statements do in Neo4j
-(graph/queries.py UPSERT_HUBS, UPSERT_NODES, UPSERT_EDGE_RECORDS, CREATE_EDGES,
+(graph/intake_queries.py UPSERT_HUBS, UPSERT_NODES, UPSERT_EDGE_RECORDS, CREATE_EDGES,
 CONTRIBUTE_NODES, CONTRIBUTE_EDGES) and builds the change-feed events the online intake would
 have appended (credit/sync/feed.py `record_event`, sequence 1..N in write order).
 Validation and mapping, the costly part, run in worker processes over chunks of the input; their
@@ -32,6 +32,17 @@ from typing import Any, LiteralString, NamedTuple, cast
 
 from neo4j import ManagedTransaction
 
+from credit.core.store import (
+    EDITABLE_SOURCES,
+    GENESIS,
+    OPTIONAL_LABELS,
+    SHARED_TYPES,
+    Applied,
+    Changed,
+    ChangeHook,
+    Conflict,
+    GraphStore,
+)
 from credit.formats import READERS, leave_known_organizations
 from credit.intake.mapping import GraphWrite, Mapper
 from credit.intake.pipeline import (
@@ -43,17 +54,6 @@ from credit.intake.pipeline import (
     _is_rejection,
     _Staged,
     validate_record,
-)
-from credit.store import (
-    EDITABLE_SOURCES,
-    GENESIS,
-    OPTIONAL_LABELS,
-    SHARED_TYPES,
-    Applied,
-    Changed,
-    ChangeHook,
-    Conflict,
-    GraphStore,
 )
 from credit.sync.feed import PUBLISHED_TYPES, record_event
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from credit.core.store import GraphStore, native
 from credit.intake.mapping import GraphWrite
 from credit.intake.pipeline import Intake, IntakeError, validate_record
-from credit.store import GraphStore, native
 from credit.sync.feed import publish_record_changes
-from graph import queries as q
+from graph import intake_queries as intake_q
 
 MAX_REASON = 2000
 
@@ -44,9 +44,9 @@ def _refuse(field: str, rule: str, message: str) -> AmendRefused:
 
 def _stored(store: GraphStore, write: GraphWrite) -> tuple[str, int] | None:
     if write.edge_record is not None:
-        rows = store.read(q.EDGE_RECORD_OWNER, uid=write.uid, type=write.edge_record.type)
+        rows = store.read(intake_q.EDGE_RECORD_OWNER, uid=write.uid, type=write.edge_record.type)
     else:
-        rows = store.read(q.RECORD_OWNER, uid=write.uid)
+        rows = store.read(intake_q.RECORD_OWNER, uid=write.uid)
     if not rows or rows[0]["owner"] is None:
         return None
     return str(rows[0]["owner"]), int(rows[0]["version"] or 1)
@@ -103,7 +103,7 @@ class ConflictingValue:
 
 def conflicting_values(store: GraphStore, record: str, limit: int) -> list[ConflictingValue]:
     """Values other sources gave for `record` that differ from its owner's, oldest first."""
-    rows = store.read(q.CONFLICTING_VALUES, record=record, limit=limit)
+    rows = store.read(intake_q.CONFLICTING_VALUES, record=record, limit=limit)
     out = []
     for row in rows:
         v = native(row["v"])

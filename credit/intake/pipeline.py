@@ -25,9 +25,9 @@ from typing import Any
 from neo4j.exceptions import Neo4jError
 from pydantic import ValidationError
 
+from credit.core.store import Applied, GraphStore
 from credit.domain.records import RECORD_ADAPTER, RECORD_TYPES, Record
 from credit.intake.mapping import GraphWrite, Mapper
-from credit.store import Applied, GraphStore
 from credit.sync.feed import publish_record_changes
 
 MAX_LINE_BYTES = 64 * 1024

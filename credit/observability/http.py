@@ -10,11 +10,11 @@ import logging
 import time
 from typing import Any
 
-from credit.failures import translate
+from credit.core.failures import translate
+from credit.core.store import GraphStore
 from credit.observability import metrics
 from credit.observability.logs import OPERATION, PRINCIPAL_ID, REQUEST_ID, request_id_from
 from credit.security.middleware import SECURITY_HEADERS, ASGIApp, Message, Receive, Scope, Send
-from credit.store import GraphStore
 
 log = logging.getLogger("credit.http")
 

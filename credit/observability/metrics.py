@@ -24,7 +24,7 @@ from prometheus_client import (
     multiprocess,
 )
 
-from credit.store import GraphStore
+from credit.core.store import GraphStore
 from graph import observability_queries as oq
 
 log = logging.getLogger(__name__)

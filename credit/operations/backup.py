@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from credit.core.store import GraphStore
 from credit.security.audit import verify_chain
-from credit.store import GraphStore
 from graph import launcher
 from graph import operations_queries as q
 

@@ -10,8 +10,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from credit.failures import EX_CONFIG, EnvironmentFailure
-from credit.settings import get_settings
+from credit.core.failures import EX_CONFIG, EnvironmentFailure
+from credit.core.settings import get_settings
 from graph import launcher
 from graph.migrate import Migration, apply_migrations
 
@@ -40,7 +40,7 @@ def status() -> tuple[str, str]:
 
 def migrate() -> list[Migration]:
     """Apply the migrations not yet applied; the ones applied now."""
-    from credit.db import get_driver
+    from credit.core.db import get_driver
 
     return apply_migrations(get_driver(), get_settings().neo4j_database)
 
@@ -67,7 +67,7 @@ def import_offline(
     import full` the CSV files, start it again and apply the migrations over the imported
     graph (hubs get their first receipt, which the online intake sets as it writes). Seconds
     per step."""
-    from credit.db import make_driver
+    from credit.core.db import make_driver
     from graph.bulk_queries import HUBS_WITHOUT_FIRST_RECEIPT
 
     settings = get_settings()

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from credit.domain.periods import window_first_day
 from credit.domain.records import PenaltyType, ViolationCategory
 from credit.legal import text
-from credit.periods import window_first_day
-from credit.scoring import CreditRecord, withdrawn
+from credit.standing.scoring import CreditRecord, withdrawn
 
 RECUSAL_YEARS = 3
 CONTROL_SHARE = Decimal("0.5")  # a controlling shareholder holds more than half

@@ -25,7 +25,7 @@ from datetime import date
 from decimal import Decimal
 
 from credit.oversight.conflicts import Exclusion, PersonFacts, Procurement, exclusions
-from credit.scoring import shift_months
+from credit.standing.scoring import shift_months
 
 ALGORITHM = "ES-HMAC-SHA256-v1"
 

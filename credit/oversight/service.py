@@ -14,14 +14,14 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
-from credit.assessment import AssessmentError, load_records
+from credit.core.store import GraphStore, native
 from credit.domain import ids
 from credit.domain.records import ComplaintOutcome
 from credit.intake.pipeline import Intake, IntakeReport
 from credit.oversight import draws, inspections
 from credit.oversight.conflicts import KinTie, OrgTie, PersonFacts, Procurement, split
 from credit.oversight.deadlines import STEP_FIELDS, CaseDates, CaseError, Deadline, check, deadlines
-from credit.store import GraphStore, native
+from credit.standing.service import AssessmentError, load_records
 from credit.sync import feed
 from credit.sync.exchange import ChangeKind, InspectedTarget, InspectionPlanRecord, Subject
 from graph import oversight_queries as q

@@ -20,9 +20,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from credit.core.store import GraphStore
 from credit.legal import text
 from credit.public import repository, rules
-from credit.store import GraphStore
 
 FORMATS = ("csv", "jsonl", "ftm")
 FILES = {

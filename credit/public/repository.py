@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from credit.core.store import GraphStore, native
 from credit.public import rules
-from credit.store import GraphStore, native
 from graph import public_queries as pq
 
 

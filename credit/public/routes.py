@@ -9,12 +9,12 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from credit.core.settings import Settings
+from credit.core.store import GraphStore
 from credit.public.gate import PublicAuditLog, PublicGate, _env_int, audit_path
 from credit.public.graphql import public_graphql_router
 from credit.public.rules import PublicInputError, search_params
 from credit.public.service import Answer, PublicService
-from credit.settings import Settings
-from credit.store import GraphStore
 from credit.ui import CONTENT_SECURITY_POLICY, ui_dir
 
 

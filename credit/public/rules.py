@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from credit.domain.errors import DomainError
-from credit.periods import period_end, window_first_day
+from credit.domain.periods import period_end, window_first_day
 from credit.sync.exchange import Subject
 
 PUBLISHED_PERSON_BASIS = (

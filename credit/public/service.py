@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from credit import periods
+from credit.core.store import GraphStore
+from credit.domain import periods
 from credit.legal import text
 from credit.public import repository, rules
-from credit.store import GraphStore
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,15 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 
-from credit import assessment, periods
 from credit.api.gate import authorise_and_audit
+from credit.core.store import GraphStore, native, native_value
+from credit.domain import periods
 from credit.legal import text
 from credit.policy import Policy
 from credit.public import rules
 from credit.security.audit import AuditLog
 from credit.security.permissions import PermissionTable
-from credit.store import GraphStore, native, native_value
+from credit.standing import service as assessment
 from graph import public_queries as pq
 
 ROUTE = "GET /supplier/report"

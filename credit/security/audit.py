@@ -3,7 +3,7 @@
 Events form a hash chain (each event's hash covers the previous one's), so a deleted or altered
 event breaks verification. No answered request leaves the trail:
 - a mutation's write events commit in the write's own transaction (`AuditScope`, installed
-  per request as `credit.store.WRITE_AUDIT`), naming the uids written and refused;
+  per request as `credit.core.store.WRITE_AUDIT`), naming the uids written and refused;
 - every request's event (reads included) is durable before its answer leaves: requests hand
   their events to one writer thread, which appends whatever has queued up in one transaction
   (group commit) and then releases the requests whose events it holds.
@@ -28,10 +28,10 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
-from credit.failures import translate
+from credit.core.failures import translate
+from credit.core.store import GENESIS, WRITE_AUDIT, GraphStore, TransactionAudit
 from credit.observability.logs import current_request_id
-from credit.store import GENESIS, WRITE_AUDIT, GraphStore, TransactionAudit
-from graph import queries as q
+from graph import audit_queries as audit_q
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +83,8 @@ def result_hash(payload: Any) -> str:
 def append_in(tx: ManagedTransaction, batch: Sequence[AuditEvent]) -> None:
     """Append events to the chain inside `tx` (see AUDIT_STAGE for the lock order)."""
     events = [as_stored(asdict(e)) for e in batch]
-    tx.run(q.AUDIT_STAGE, rows=events).consume()
-    head = tx.run(q.AUDIT_LOCK_HEAD).single(strict=True)
+    tx.run(audit_q.AUDIT_STAGE, rows=events).consume()
+    head = tx.run(audit_q.AUDIT_LOCK_HEAD).single(strict=True)
     seq, prev = int(head["seq"]), str(head["hash"])
     seals = []
     for event in events:
@@ -92,7 +92,7 @@ def append_in(tx: ManagedTransaction, batch: Sequence[AuditEvent]) -> None:
         digest = chain_hash(prev, event)
         seals.append({"id": event["id"], "seq": seq, "prev_hash": prev, "hash": digest})
         prev = digest
-    tx.run(q.AUDIT_SEAL, rows=seals, seq=seq, hash=prev).consume()
+    tx.run(audit_q.AUDIT_SEAL, rows=seals, seq=seq, hash=prev).consume()
 
 
 Notify = Callable[[BaseException | None], None]
@@ -271,7 +271,7 @@ def verify_chain(store: GraphStore) -> ChainReport:
     prev_hash, expected_seq, count = GENESIS, 1, 0
     after = 0
     while True:
-        rows = store.read(q.AUDIT_PAGE, after=after, limit=5000)
+        rows = store.read(audit_q.AUDIT_PAGE, after=after, limit=5000)
         if not rows:
             break
         for row in rows:
@@ -285,7 +285,7 @@ def verify_chain(store: GraphStore) -> ChainReport:
             if props["prev_hash"] != prev_hash or chain_hash(prev_hash, event) != props["hash"]:
                 return ChainReport(count, False, seq, f"event {seq} was altered")
             prev_hash, expected_seq, count, after = props["hash"], seq + 1, count + 1, seq
-    head = store.read(q.AUDIT_HEAD)
+    head = store.read(audit_q.AUDIT_HEAD)
     if head and int(head[0]["seq"]) != count:
         return ChainReport(
             count, False, count + 1, "events after the last readable one are missing"
@@ -305,7 +305,7 @@ def search(
 ) -> list[dict[str, Any]]:
     """Audit events newest first, narrowed by whichever filters are given."""
     rows = store.read(
-        q.AUDIT_SEARCH,
+        audit_q.AUDIT_SEARCH,
         target=target,
         actor=actor,
         operation=operation,

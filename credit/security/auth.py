@@ -23,10 +23,10 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
+from credit.core.settings import Settings
+from credit.core.store import GraphStore
 from credit.security.permissions import Principal, Role
-from credit.settings import Settings
-from credit.store import GraphStore
-from graph import queries as q
+from graph import key_queries as key_q
 
 API_KEY_PREFIX = "ck_"
 USER_PREFIX, KEY_PREFIX = "user:", "apikey:"
@@ -172,7 +172,7 @@ def session_key(principal: Principal) -> str | None:
 
 def check_session_key(store: GraphStore, key_id: str) -> None:
     """A session lives only as long as its key: one indexed read per request."""
-    rows = store.read(q.API_KEY_BY_ID, id=key_id)
+    rows = store.read(key_q.API_KEY_BY_ID, id=key_id)
     if not rows:
         raise AuthError("unknown API key")
     if rows[0]["k"].get("revoked_at") is not None:
@@ -197,7 +197,7 @@ def create_api_key(
     key_id = secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
     store.write(
-        q.API_KEY_CREATE,
+        key_q.API_KEY_CREATE,
         id=key_id,
         name=name,
         role=role.value,
@@ -209,7 +209,7 @@ def create_api_key(
 
 
 def revoke_api_key(store: GraphStore, key_id: str) -> bool:
-    return bool(store.write(q.API_KEY_REVOKE, id=key_id))
+    return bool(store.write(key_q.API_KEY_REVOKE, id=key_id))
 
 
 def verify_api_key(store: GraphStore, presented: str) -> Principal:
@@ -217,7 +217,7 @@ def verify_api_key(store: GraphStore, presented: str) -> Principal:
     key_id, _, secret = body.partition("_")
     if not key_id or not secret or len(presented) > 200:
         raise AuthError("malformed API key")
-    rows = store.read(q.API_KEY_BY_ID, id=key_id)
+    rows = store.read(key_q.API_KEY_BY_ID, id=key_id)
     if not rows or not hmac.compare_digest(rows[0]["k"]["hash"], _key_hash(secret)):
         raise AuthError("unknown API key")
     key = rows[0]["k"]

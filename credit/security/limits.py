@@ -1,7 +1,7 @@
 """Rate limits that hold across API processes and hosts.
 
-The buckets live in Neo4j (graph/queries.py RATE_BUCKET_TAKE), the store every instance already
-shares, so no second service has to be started, backed up or secured (README: Several
+The buckets live in Neo4j (graph/limit_queries.py RATE_BUCKET_TAKE), the store every
+instance already shares, so no second service has to be started, backed up or secured (README: Several
 instances). A database write per request would sit on the hot path, so each process leases a
 few units at a time and spends them locally; a lease lapses after `lease_seconds` (its unspent
 units are not given back), so the instances together never pass the limit and a quiet process
@@ -15,8 +15,8 @@ import asyncio
 import threading
 import time
 
-from credit.store import GraphStore
-from graph import queries as q
+from credit.core.store import GraphStore
+from graph import limit_queries as limit_q
 
 
 class SharedRateLimiter:
@@ -76,7 +76,7 @@ class SharedRateLimiter:
         if need > ceiling:  # the shared bucket cannot have refilled enough yet
             return self._wait(ceiling, need)
         rows = self.store.write(
-            q.RATE_BUCKET_TAKE,
+            limit_q.RATE_BUCKET_TAKE,
             key=f"{self.scope}:{key}",
             need=need,
             want=max(need, self.lease),

@@ -16,7 +16,9 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-from credit.failures import translate
+from credit.core.failures import translate
+from credit.core.settings import Settings
+from credit.core.store import GraphStore
 from credit.observability.logs import PRINCIPAL_ID, current_request_id
 from credit.observability.metrics import count_errors
 from credit.security.audit import AuditEvent, AuditLog, result_hash
@@ -30,8 +32,6 @@ from credit.security.auth import (
 )
 from credit.security.limits import SharedRateLimiter
 from credit.security.permissions import Principal
-from credit.settings import Settings
-from credit.store import GraphStore
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -19,7 +19,7 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
-from credit.store import Changed, GraphStore, native
+from credit.core.store import Changed, GraphStore, native
 from credit.sync.exchange import (
     ChangeEnvelope,
     ChangeKind,
@@ -28,7 +28,7 @@ from credit.sync.exchange import (
     PenaltyRecord,
     Subject,
 )
-from graph import queries as q
+from graph import feed_queries as feed_q
 
 PUBLISHED_TYPES = frozenset({"violation", "external_listing"})
 MAX_PAGE = 1000
@@ -144,7 +144,7 @@ def publish_record_changes(tx: ManagedTransaction, changes: list[Changed]) -> No
         record_event(
             relevant[row["uid"]], native(row["record"]), row["subject"], row["subject_labels"]
         )
-        for row in tx.run(q.FEED_RECORD_STATE, uids=sorted(relevant))
+        for row in tx.run(feed_q.FEED_RECORD_STATE, uids=sorted(relevant))
     ]
     append(tx, events)
 
@@ -193,7 +193,7 @@ def append(tx: ManagedTransaction, events: Sequence[Event]) -> None:
         }
         for e in events
     ]
-    tx.run(q.FEED_APPEND, events=rows, at=datetime.now(UTC).isoformat()).consume()
+    tx.run(feed_q.FEED_APPEND, events=rows, at=datetime.now(UTC).isoformat()).consume()
 
 
 def grade_events(rows: Sequence[dict[str, Any]], subjects: dict[str, Any]) -> list[Event]:
@@ -225,14 +225,14 @@ def expire(store: GraphStore, as_of: date, batch: int = 500) -> int:
     """Publish VIOLATION_EXPIRED for records whose publication period ended before `as_of`."""
     total = 0
     while True:
-        uids = [r["uid"] for r in store.read(q.FEED_EXPIRING, as_of=as_of, limit=batch)]
+        uids = [r["uid"] for r in store.read(feed_q.FEED_EXPIRING, as_of=as_of, limit=batch)]
         if not uids:
             return total
 
         def work(tx: ManagedTransaction, uids: list[str] = uids) -> None:
-            tx.run(q.FEED_MARK_EXPIRED, uids=uids, as_of=as_of).consume()
+            tx.run(feed_q.FEED_MARK_EXPIRED, uids=uids, as_of=as_of).consume()
             events = []
-            for row in tx.run(q.FEED_RECORD_STATE, uids=uids):
+            for row in tx.run(feed_q.FEED_RECORD_STATE, uids=uids):
                 subject = _subject(row["subject"], row["subject_labels"])
                 assert subject is not None
                 payload = penalty(native(row["record"]), subject).model_dump(mode="json")
@@ -251,7 +251,7 @@ class Page:
 
 
 def read(store: GraphStore, after: int, limit: int) -> Page:
-    rows = store.read(q.FEED_PAGE, after=after, limit=min(limit, MAX_PAGE) + 1)
+    rows = store.read(feed_q.FEED_PAGE, after=after, limit=min(limit, MAX_PAGE) + 1)
     items = [
         ChangeEnvelope(
             id=c["id"],

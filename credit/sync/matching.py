@@ -18,10 +18,11 @@ from typing import Any
 from neo4j import ManagedTransaction
 from rapidfuzz import fuzz
 
-from credit.explore import lucene_phrase
-from credit.store import Changed, GraphStore
+from credit.core.store import Changed, GraphStore
+from credit.explore.service import lucene_phrase
 from credit.sync import feed
-from graph import queries as q
+from graph import matching_queries as matching_q
+from graph import participation_queries as participation_q
 
 THRESHOLD = 85.0
 CANDIDATES = 20
@@ -79,11 +80,11 @@ class Outcome:
 def propose(store: GraphStore, listing_uids: list[str]) -> Outcome:
     """Propose organisations for name-only listings; apply remembered decisions."""
     proposed = linked = 0
-    for row in store.read(q.UNMATCHED_LISTINGS, uids=listing_uids):
+    for row in store.read(matching_q.UNMATCHED_LISTINGS, uids=listing_uids):
         key = normalise(row["name"])
         decisions = {
             d["org"]: d["accepted"]
-            for d in store.read(q.MATCH_DECISIONS, source=row["source"], name_key=key)
+            for d in store.read(matching_q.MATCH_DECISIONS, source=row["source"], name_key=key)
         }
         accepted = [org for org, ok in decisions.items() if ok]
         if accepted:
@@ -105,7 +106,7 @@ def propose(store: GraphStore, listing_uids: list[str]) -> Outcome:
             and (s := score(row["name"], str(node.props["name"]))) >= THRESHOLD
         ]
         if rows:
-            store.write(q.MATCH_PROPOSE, rows=rows)
+            store.write(matching_q.MATCH_PROPOSE, rows=rows)
             proposed += len(rows)
     return Outcome(proposed, linked)
 
@@ -114,7 +115,7 @@ def _link(store: GraphStore, listing: str, org: str, by: str) -> None:
     """Link in one transaction with its feed event: the listing now names a supplier."""
 
     def work(tx: ManagedTransaction) -> None:
-        tx.run(q.MATCH_LINK, listing=listing, org=org, by=by).consume()
+        tx.run(matching_q.MATCH_LINK, listing=listing, org=org, by=by).consume()
         feed.publish_record_changes(
             tx, [Changed(listing, "external_listing", False, {"retracted_on": None})]
         )
@@ -123,7 +124,9 @@ def _link(store: GraphStore, listing: str, org: str, by: str) -> None:
 
 
 def decide(store: GraphStore, candidate_id: str, accept: bool, by: str, reason: str) -> bool:
-    rows = store.write(q.MATCH_DECIDE, id=candidate_id, accept=accept, by=by, reason=reason)
+    rows = store.write(
+        matching_q.MATCH_DECIDE, id=candidate_id, accept=accept, by=by, reason=reason
+    )
     if not rows:
         return False
     if accept:
@@ -142,7 +145,7 @@ def candidates(
             "org_name": row["org_name"],
             "org_uscc": row["org_uscc"],
         }
-        for row in store.read(q.MATCH_CANDIDATES, status=status, after=after, limit=limit)
+        for row in store.read(matching_q.MATCH_CANDIDATES, status=status, after=after, limit=limit)
     ]
 
 
@@ -167,7 +170,7 @@ class OpenMatch:
 def open_matches(store: GraphStore, uids: list[str], as_of: date) -> dict[str, list[OpenMatch]]:
     """Subject -> its open name-match candidates whose listing stands on `as_of`."""
     found: dict[str, list[OpenMatch]] = {}
-    for row in store.read(q.OPEN_NAME_MATCHES, uids=uids, as_of=as_of):
+    for row in store.read(participation_q.OPEN_NAME_MATCHES, uids=uids, as_of=as_of):
         found.setdefault(row["uid"], []).append(
             OpenMatch(
                 candidate=row["candidate"],
@@ -194,5 +197,5 @@ def list_freshness(store: GraphStore) -> list[dict[str, Any]]:
             "last_received": row["last_received"],
             "entries": row["entries"],
         }
-        for row in store.read(q.LIST_FRESHNESS)
+        for row in store.read(participation_q.LIST_FRESHNESS)
     ]

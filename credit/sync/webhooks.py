@@ -29,12 +29,12 @@ from typing import Any
 import httpx
 from cryptography.fernet import Fernet, InvalidToken
 
+from credit.core.failures import translate
+from credit.core.settings import Environment, get_settings
+from credit.core.store import GraphStore
 from credit.domain.errors import DomainError
-from credit.failures import translate
-from credit.settings import Environment, get_settings
-from credit.store import GraphStore
 from credit.sync import destinations, feed
-from graph import queries as q
+from graph import webhook_queries as webhook_q
 
 SIGNATURE_HEADER = "X-Credit-Signature"
 TIMESTAMP_HEADER = "X-Credit-Timestamp"
@@ -97,7 +97,7 @@ def register(
         raise WebhookError("secret", "min_length", "a webhook secret has at least 16 characters")
     sub_id = f"webhook:{uuid.uuid4().hex}"
     token = _fernet(deployment_secret).encrypt(secret.encode()).decode()
-    store.write(q.WEBHOOK_CREATE, id=sub_id, url=url, secret=token, owner=owner)
+    store.write(webhook_q.WEBHOOK_CREATE, id=sub_id, url=url, secret=token, owner=owner)
     return sub_id
 
 
@@ -121,7 +121,7 @@ def deliver_due(
     moment = now or datetime.now(UTC)
     rules = policy or policy_from_settings()
     attempts = []
-    for row in store.read(q.WEBHOOKS_DUE, now=moment):
+    for row in store.read(webhook_q.WEBHOOKS_DUE, now=moment):
         attempt = _deliver(store, deployment_secret, row["w"], moment, timeout, rules)
         if attempt is not None:
             attempts.append(attempt)
@@ -212,7 +212,12 @@ def _deliver(
     # subscription until then, and the batch is sent again (at least once, never in parallel).
     until = now + timedelta(seconds=2 * timeout + 30)
     claimed = store.write(
-        q.WEBHOOK_CLAIM, id=sub["id"], cursor=int(sub["cursor"]), now=now, lease=lease, until=until
+        webhook_q.WEBHOOK_CLAIM,
+        id=sub["id"],
+        cursor=int(sub["cursor"]),
+        now=now,
+        lease=lease,
+        until=until,
     )
     if not claimed:
         return None
@@ -244,7 +249,7 @@ def _deliver(
         return _failed(store, sub, now, None, _error_category(exc), first, last)
     if 200 <= response.status_code < 300:
         store.write(
-            q.WEBHOOK_DELIVERED,
+            webhook_q.WEBHOOK_DELIVERED,
             id=sub["id"],
             lease=lease,
             cursor=last,
@@ -271,7 +276,7 @@ def _failed(
     attempts = int(sub.get("attempts") or 0) + 1
     delay = min(MAX_BACKOFF_S, BASE_BACKOFF_S * 2 ** (attempts - 1))
     store.write(
-        q.WEBHOOK_FAILED,
+        webhook_q.WEBHOOK_FAILED,
         id=sub["id"],
         lease=sub["lease"],
         attempts=attempts,
@@ -286,7 +291,7 @@ def _failed(
 
 
 def subscriptions(store: GraphStore, owner: str | None) -> list[dict[str, Any]]:
-    return [r["w"] for r in store.read(q.WEBHOOKS_LIST, owner=owner)]
+    return [r["w"] for r in store.read(webhook_q.WEBHOOKS_LIST, owner=owner)]
 
 
 def run(

@@ -16,10 +16,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from credit.api.gate import authorise_and_audit
+from credit.core.settings import PROJECT_ROOT, Settings
 from credit.security.audit import AuditLog
 from credit.security.auth import AuthError, create_token
 from credit.security.permissions import PermissionTable
-from credit.settings import PROJECT_ROOT, Settings
 
 SESSION_ROUTE = "POST /auth/session"
 # Everything is bundled: scripts, styles, fonts and images come from this origin only.

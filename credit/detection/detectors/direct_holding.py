@@ -6,7 +6,7 @@ and the company it holds are one bid in two envelopes. Implementing Regulations 
 suppliers with a direct holding or management relationship from the same lot. A stake of
 half or less is not a direct holding by itself (Company Law Art. 265: more than 50%) and is
 not flagged; a stake of unrecorded size is left to the eligibility check's review. The rule is
-credit.participation's; a confirmed flag drafts the declaration that the bids are invalid.
+credit.standing.participation's; a confirmed flag drafts the declaration that the bids are invalid.
 """
 
 from __future__ import annotations

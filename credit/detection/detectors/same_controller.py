@@ -7,7 +7,7 @@ bars such suppliers from the same lot outright, whatever their prices. Only ties
 the lot's bid date count: a legal representative who left before it is not a link, and a
 person behind two companies that never bid for the same lot is not flagged here. A common
 actual controller with different responsible persons is not Art. 18: COMMON_CONTROLLER flags
-it. The rule is credit.participation's, the same the eligibility checks apply; a confirmed
+it. The rule is credit.standing.participation's, the same the eligibility checks apply; a confirmed
 flag drafts the declaration that the bids are invalid, not a violation.
 """
 

@@ -1,7 +1,7 @@
 """The graph-store layer: the only code that talks to Neo4j for intake and lookups.
 
 Writes go through managed write transactions, reads through managed read transactions (routed
-to readers on a cluster). Every statement comes from graph.queries.
+to readers on a cluster). Every statement comes from graph/<feature>_queries.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from typing import Any, LiteralString, TypeVar
 from neo4j import Driver, ManagedTransaction
 
 from credit.intake.mapping import GraphWrite
-from graph import queries as q
+from graph import check_queries as check_q
+from graph import intake_queries as intake_q
+from graph import read_queries as read_q
 
 T = TypeVar("T")
 OPTIONAL_LABELS = frozenset({"Supplier", "Agency", "Purchaser", "Expert"})
@@ -151,7 +153,7 @@ class GraphStore:
         wanted = sorted(set(uids))
         found: set[str] = set()
         for i in range(0, len(wanted), 5000):
-            rows = self.read(q.EXISTING_UIDS, uids=wanted[i : i + 5000])
+            rows = self.read(intake_q.EXISTING_UIDS, uids=wanted[i : i + 5000])
             found.update(row["uid"] for row in rows)
         return found
 
@@ -245,10 +247,10 @@ class GraphStore:
             details: list[Changed] = []
             contributions: list[dict[str, Any]] = []
             if hubs:
-                tx.run(q.UPSERT_HUBS, rows=list(hubs.values())).consume()
+                tx.run(intake_q.UPSERT_HUBS, rows=list(hubs.values())).consume()
             if nodes:
                 rows = {row["uid"]: row for row in nodes}
-                for r in tx.run(q.UPSERT_NODES, rows=nodes, editable=EDITABLE_SOURCES):
+                for r in tx.run(intake_q.UPSERT_NODES, rows=nodes, editable=EDITABLE_SOURCES):
                     uid = r["uid"]
                     record_type = by_uid[uid].provenance["record_type"]
                     if r["owner"] is not None:
@@ -262,14 +264,16 @@ class GraphStore:
                             Changed(uid, record_type, bool(r["created"]), native(r["previous"]))
                         )
             if edge_records:
-                result = tx.run(q.UPSERT_EDGE_RECORDS, rows=edge_records, editable=EDITABLE_SOURCES)
+                result = tx.run(
+                    intake_q.UPSERT_EDGE_RECORDS, rows=edge_records, editable=EDITABLE_SOURCES
+                )
                 for r in result:
                     if r["owner"] is not None:
                         applied.refused[r["uid"]] = r["owner"]
                     elif r["changed"]:
                         applied.changed.add(r["uid"])
             if edges := edges_of(sorted(applied.changed)):
-                tx.run(q.CREATE_EDGES, rows=edges).consume()
+                tx.run(intake_q.CREATE_EDGES, rows=edges).consume()
             if contributions:
                 self._contribute(tx, contributions, edges_of, applied)
             if on_changed is not None and details:
@@ -287,7 +291,7 @@ class GraphStore:
     ) -> None:
         """Another source's record of a shared entity: add what is missing, keep aside what
         conflicts with the owner's values."""
-        for r in tx.run(q.CONTRIBUTE_NODES, rows=rows):
+        for r in tx.run(intake_q.CONTRIBUTE_NODES, rows=rows):
             if r["added"]:
                 applied.changed.add(r["uid"])
             if r["conflicts"]:
@@ -297,16 +301,16 @@ class GraphStore:
                 ]
         uids = [row["uid"] for row in rows]
         if edges := edges_of(uids):
-            applied.changed.update(r["uid"] for r in tx.run(q.CONTRIBUTE_EDGES, rows=edges))
+            applied.changed.update(r["uid"] for r in tx.run(intake_q.CONTRIBUTE_EDGES, rows=edges))
 
     # -- lookups -------------------------------------------------------------------------
 
     def node(self, uid: str) -> StoredNode | None:
-        rows = self.read(q.NODE_BY_UID, uid=uid)
+        rows = self.read(read_q.NODE_BY_UID, uid=uid)
         return _node(rows[0]) if rows else None
 
     def nodes(self, uids: Sequence[str]) -> dict[str, StoredNode]:
-        rows = self.read(q.NODES_BY_UID, uids=list(uids))
+        rows = self.read(read_q.NODES_BY_UID, uids=list(uids))
         return {n.uid: n for n in map(_node, rows)}
 
     def unit_lots(
@@ -314,18 +318,18 @@ class GraphStore:
     ) -> list[StoredNode]:
         """Lots of projects bought by `purchaser` or run by `agency` (org uids)."""
         rows = self.read(
-            q.UNIT_LOTS, purchaser=purchaser, agency=agency, now=now, skip=skip, limit=limit
+            check_q.UNIT_LOTS, purchaser=purchaser, agency=agency, now=now, skip=skip, limit=limit
         )
         return [_node(r) for r in rows]
 
     def page(self, prefix: str, label: str | None, after: str, limit: int) -> list[StoredNode]:
-        rows = self.read(q.NODES_PAGE, prefix=prefix, label=label, after=after, limit=limit)
+        rows = self.read(read_q.NODES_PAGE, prefix=prefix, label=label, after=after, limit=limit)
         return [_node(r) for r in rows]
 
     def neighbours(
         self, uids: Sequence[str], rel_type: str, outgoing: bool
     ) -> dict[str, list[StoredNode]]:
-        cypher = q.OUT_NEIGHBOURS if outgoing else q.IN_NEIGHBOURS
+        cypher = read_q.OUT_NEIGHBOURS if outgoing else read_q.IN_NEIGHBOURS
         grouped: dict[str, list[StoredNode]] = defaultdict(list)
         for row in self.read(cypher, uids=list(uids), type=rel_type):
             grouped[row["parent"]].append(_node(row))
@@ -335,7 +339,7 @@ class GraphStore:
         self, subject: str | None, status: str | None, after: str, limit: int
     ) -> list[StoredNode]:
         rows = self.read(
-            q.VIOLATIONS_PAGE, subject=subject, status=status, after=after, limit=limit
+            read_q.VIOLATIONS_PAGE, subject=subject, status=status, after=after, limit=limit
         )
         return [_node(r) for r in rows]
 
@@ -345,7 +349,7 @@ class GraphStore:
         rows: list[Any] = []
         if lucene_query:
             rows = self.read(
-                q.SEARCH_FULLTEXT,
+                read_q.SEARCH_FULLTEXT,
                 query=lucene_query,
                 labels=labels,
                 skip=skip,
@@ -353,14 +357,19 @@ class GraphStore:
                 window=skip + limit + 500,
             )
         if (not rows and skip == 0) or (not lucene_query):
-            rows = self.read(q.SEARCH_CONTAINS, query=raw, labels=labels, skip=skip, limit=limit)
+            rows = self.read(
+                read_q.SEARCH_CONTAINS, query=raw, labels=labels, skip=skip, limit=limit
+            )
         return [(_node(r), float(r["score"])) for r in rows]
 
     def expand(
         self, frontier: Sequence[str], types: Sequence[str] | None, limit: int
     ) -> list[tuple[StoredEdge, StoredNode]]:
         rows = self.read(
-            q.EXPAND, frontier=list(frontier), types=list(types) if types else None, limit=limit
+            read_q.EXPAND,
+            frontier=list(frontier),
+            types=list(types) if types else None,
+            limit=limit,
         )
         return [
             (
@@ -371,14 +380,14 @@ class GraphStore:
         ]
 
     def count_entities(self) -> int:
-        return int(self.read(q.COUNT_ENTITIES)[0]["n"])
+        return int(self.read(read_q.COUNT_ENTITIES)[0]["n"])
 
     def wipe(self) -> None:
         """Delete all data but the migration history and reset the feed and audit heads
         (test isolation on Community edition, which has one database)."""
-        while self.write(q.WIPE_BATCH)[0]["deleted"]:
+        while self.write(read_q.WIPE_BATCH)[0]["deleted"]:
             pass
-        self.write(q.RESET_HEADS, genesis=GENESIS)
+        self.write(read_q.RESET_HEADS, genesis=GENESIS)
 
 
 class InTransaction(GraphStore):

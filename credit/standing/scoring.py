@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Literal
 
-from credit.decisions import contributions_once
+from credit.domain.periods import day_before, days_between, period_end, shift_months
 from credit.domain.records import (
     ComplaintOutcome,
     ExternalList,
@@ -25,8 +25,8 @@ from credit.domain.records import (
     Severity,
     ViolationCategory,
 )
-from credit.periods import day_before, days_between, period_end, shift_months
 from credit.policy import NetworkRule, Policy, SubjectPolicy, SubjectType
+from credit.standing.decisions import contributions_once
 
 __all__ = ["shift_months"]  # re-exported: callers read month arithmetic from here too
 

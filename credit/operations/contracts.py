@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from credit.api.schema import build_schema
+from credit.core.settings import Settings
 from credit.domain.records import RECORD_ADAPTER
-from credit.settings import Settings
 from credit.sync.exchange import EXCHANGE_MODELS
 from credit.sync.exchange import json_schema as exchange_schema
 

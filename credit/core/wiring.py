@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from credit.db import get_driver
-from credit.failures import EX_TEMPFAIL, EnvironmentFailure
+from credit.core.db import get_driver
+from credit.core.failures import EX_TEMPFAIL, EnvironmentFailure
+from credit.core.settings import get_settings
+from credit.core.store import GraphStore
 from credit.intake.mapping import Mapper
 from credit.intake.pipeline import Intake
-from credit.settings import get_settings
-from credit.store import GraphStore
 from graph.migrate import pending_migrations
 
 

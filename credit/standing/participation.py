@@ -31,8 +31,8 @@ from itertools import combinations
 from typing import Literal
 
 from credit.detection.facts import Tie
-from credit.eligibility import Decision, Reason
 from credit.legal import text
+from credit.standing.eligibility import Decision, Reason
 
 ConflictCode = Literal[
     "SAME_RESPONSIBLE_PERSON",

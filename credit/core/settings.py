@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from credit.failures import EX_UNAVAILABLE, EnvironmentFailure
+from credit.core.failures import EX_UNAVAILABLE, EnvironmentFailure
 from credit.sync.destinations import Policy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@
   suspend it (Administrative Litigation Law Art. 56), a repair ends publication, not the ban;
   only an overturn lifts it.
 - Administrative Penalty Law Art. 9 penalties that restrict the business: REVIEW, as for
-  suppliers (credit.eligibility.penalty_reasons).
+  suppliers (credit.standing.eligibility.penalty_reasons).
 - An entry on an external credit list: REVIEW (Caiku [2016] No. 125 makes the lists bar
   suppliers; for an agency they are for the purchaser to weigh).
 
@@ -18,13 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 
-from credit.decisions import reasons_once
+from credit.domain.periods import period_end
 from credit.domain.records import PenaltyType, RecordStatus
-from credit.eligibility import Decision, Eligibility, Reason, penalty_reasons, with_reasons
 from credit.legal import text
-from credit.periods import period_end
 from credit.policy import Policy
-from credit.scoring import CreditRecord, known, status_on, withdrawn
+from credit.standing.decisions import reasons_once
+from credit.standing.eligibility import Decision, Eligibility, Reason, penalty_reasons, with_reasons
+from credit.standing.scoring import CreditRecord, known, status_on, withdrawn
 
 _BAN_BASIS = text("GPL-78-AGENCY-BAN")
 _APPEAL_BASIS = text("ALL-56-APPEAL")

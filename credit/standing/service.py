@@ -26,14 +26,17 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
-from credit import periods
-from credit.agency import assess_agency
 from credit.checks import log as check_log
 from credit.checks import signing
+from credit.core.store import GraphStore, InTransaction, day_of, native
 from credit.detection.facts import Tie
+from credit.domain import periods
 from credit.domain.errors import DomainError
 from credit.domain.records import PenaltyType, RecordStatus, Severity
-from credit.eligibility import (
+from credit.legal import text
+from credit.policy import Policy, SubjectType
+from credit.standing.agency import assess_agency
+from credit.standing.eligibility import (
     Decision,
     Eligibility,
     NetworkLink,
@@ -43,13 +46,12 @@ from credit.eligibility import (
     name_match_reasons,
     with_reasons,
 )
-from credit.legal import text
-from credit.participation import Bidder, Conflict, conflicts, reasons_for
-from credit.policy import Policy, SubjectType
-from credit.scoring import CreditRecord, Score, canonical_json, compute_score
-from credit.store import GraphStore, InTransaction, day_of, native
+from credit.standing.participation import Bidder, Conflict, conflicts, reasons_for
+from credit.standing.scoring import CreditRecord, Score, canonical_json, compute_score
 from credit.sync import feed, matching
-from graph import queries as q
+from graph import check_queries as check_q
+from graph import credit_queries as credit_q
+from graph import participation_queries as participation_q
 
 
 class AssessmentError(DomainError):
@@ -166,7 +168,7 @@ class SubjectRecords:
 
 
 def load_records(store: GraphStore, uids: Sequence[str]) -> dict[str, SubjectRecords]:
-    rows = store.read(q.SUBJECT_RECORDS, uids=list(dict.fromkeys(uids)))
+    rows = store.read(credit_q.SUBJECT_RECORDS, uids=list(dict.fromkeys(uids)))
     return {
         row["uid"]: SubjectRecords(
             uid=row["uid"],
@@ -183,7 +185,7 @@ def load_network(
     store: GraphStore, uids: Sequence[str], as_of: date
 ) -> dict[str, list[NetworkLink]]:
     links: dict[str, list[NetworkLink]] = defaultdict(list)
-    for row in store.read(q.SUBJECT_NETWORK, uids=list(dict.fromkeys(uids)), as_of=as_of):
+    for row in store.read(credit_q.SUBJECT_NETWORK, uids=list(dict.fromkeys(uids)), as_of=as_of):
         links[row["uid"]].append(_link(row))
     return links
 
@@ -206,7 +208,9 @@ def supplier_facts(
 ) -> dict[str, SupplierFacts]:
     """Facts for suppliers and their consortium members, records and network, in one query."""
     everyone = list(dict.fromkeys([*uids, *(m for ms in members.values() for m in ms)]))
-    rows = {row["uid"]: row for row in store.read(q.SUPPLIER_FACTS, uids=everyone, as_of=as_of)}
+    rows = {
+        row["uid"]: row for row in store.read(credit_q.SUPPLIER_FACTS, uids=everyone, as_of=as_of)
+    }
 
     def facts(uid: str, with_members: bool) -> SupplierFacts:
         row = rows[uid]
@@ -332,7 +336,7 @@ def _file(
 
 
 def read_check_record(store: GraphStore, record_id: str) -> CheckRecord | None:
-    rows = store.read(q.CHECK_RECORD_WITH_KEY, id=record_id)
+    rows = store.read(check_q.CHECK_RECORD_WITH_KEY, id=record_id)
     if not rows:
         return None
     c = rows[0]["c"]
@@ -518,7 +522,7 @@ def lot_participation(
 ) -> LotParticipation:
     """The lot's bids and the conflicts among them, read in two queries; `candidate`, when it
     has not bid, is weighed as a bidder of its own (may it still join?)."""
-    rows = store.read(q.LOT_PARTICIPANTS, lot=lot_uid)
+    rows = store.read(participation_q.LOT_PARTICIPANTS, lot=lot_uid)
     if not rows:
         raise AssessmentError("lotId", "not_found", f"no lot {lot_uid}")
     bidders = [Bidder(r["bid"], r["supplier"], tuple(r["members"])) for r in rows if r["bid"]]
@@ -528,7 +532,9 @@ def lot_participation(
     parties = list(dict.fromkeys(p for b in bidders for p in b.parties))
     ties: dict[str, list[Tie]] = {}
     services: dict[str, list[str]] = {}
-    for row in store.read(q.PARTICIPATION_TIES, uids=parties, project=project, as_of=as_of):
+    for row in store.read(
+        participation_q.PARTICIPATION_TIES, uids=parties, project=project, as_of=as_of
+    ):
         ties[row["uid"]] = [
             Tie(
                 type=t["type"],
@@ -629,7 +635,7 @@ def credit_profile(
 
 def count_scored(store: GraphStore) -> int:
     """How many subjects `score_all` will score (for its progress bar)."""
-    return int(store.read(q.COUNT_SCORED)[0]["n"])
+    return int(store.read(credit_q.COUNT_SCORED)[0]["n"])
 
 
 def score_all(
@@ -646,7 +652,9 @@ def score_all(
     scored = changed = 0
     after = ""
     while True:
-        uids = [r["uid"] for r in store.read(q.SCORE_SUBJECTS_PAGE, after=after, limit=batch)]
+        uids = [
+            r["uid"] for r in store.read(credit_q.SCORE_SUBJECTS_PAGE, after=after, limit=batch)
+        ]
         if not uids:
             return scored, changed
         subjects = load_records(store, uids)
@@ -676,7 +684,7 @@ def score_all(
             )
 
         def work(tx: ManagedTransaction, rows: list[dict[str, Any]] = rows) -> int:
-            moved = [dict(r) for r in tx.run(q.SCORES_STORE, rows=rows)]
+            moved = [dict(r) for r in tx.run(credit_q.SCORES_STORE, rows=rows)]
             subjects = {r["uid"]: (r["subject"], r["labels"]) for r in moved}
             feed.append(tx, feed.grade_events([native(r) for r in moved], subjects))
             return len(moved)

@@ -6,9 +6,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from credit.core.store import GraphStore, StoredEdge, StoredNode
 from credit.domain import model
 from credit.domain.errors import DomainError
-from credit.store import GraphStore, StoredEdge, StoredNode
 
 MAX_DEPTH = 4
 MAX_NODES = 1000

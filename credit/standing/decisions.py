@@ -18,8 +18,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # types only: eligibility and scoring import this module
-    from credit.eligibility import Reason
-    from credit.scoring import Contribution, CreditRecord
+    from credit.standing.eligibility import Reason
+    from credit.standing.scoring import Contribution, CreditRecord
 
 _SPACE = re.compile(r"\s+")
 

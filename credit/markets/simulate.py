@@ -1,6 +1,6 @@
 """A simulated market with planted cases of every detection pattern, and its ground truth.
 
-The demo market (credit.demo) plants rings for show but keeps no ground truth, so this is a
+The demo market (credit.markets.demo) plants rings for show but keeps no ground truth, so this is a
 simpler market built for measuring the detectors: competitive background bidding (local
 suppliers drawn by activity, prices scattered around 90% of the budget, rounded as real bids
 are, the cheapest valid bid wins), people and ties behind every supplier, review panels, and
@@ -30,9 +30,9 @@ from typing import Any
 
 from stdnum.cn import ric, uscc
 
-from credit.demo import TODAY
 from credit.detection.common import years_before
 from credit.domain.identifiers import organization_code_check
+from credit.markets.reference import TODAY
 
 SOURCE = "sim"
 START = date(2021, 1, 4)
@@ -1026,7 +1026,7 @@ class Market:
 
     def _common_controller_truth(self, lot: _Lot, bidders: dict[str, _Org]) -> None:
         """Pairs with a controller (CONTROLS, or a majority) in common but no responsible
-        person in common: credit.participation's COMMON_CONTROLLER."""
+        person in common: credit.standing.participation's COMMON_CONTROLLER."""
 
         def key(party: _Org | _Person) -> str:
             return party.uscc if isinstance(party, _Org) else party.id_number

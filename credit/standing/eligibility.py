@@ -3,7 +3,7 @@
 Every reason names the rule, its legal basis (Chinese first, then English), the records behind
 it and when the bar ends, so a purchaser can file it with the procurement. The overall
 decision is the worst reason: INELIGIBLE over REVIEW over ELIGIBLE. The conflicts among the
-bidders of one lot (Regs Art. 18) are credit.participation's.
+bidders of one lot (Regs Art. 18) are credit.standing.participation's.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from credit.decisions import reasons_once
 from credit.domain.identifiers import is_uscc_key, key_scheme
+from credit.domain.periods import period_end
 from credit.domain.records import ExternalList, PenaltyType, RecordStatus
 from credit.legal import text
-from credit.periods import period_end
 from credit.policy import EligibilityRules, Policy
-from credit.scoring import (
+from credit.standing.decisions import reasons_once
+from credit.standing.scoring import (
     CreditRecord,
     ban_period,
     criminal_not_final,
@@ -29,7 +29,7 @@ from credit.scoring import (
     status_on,
     suspended,
 )
-from credit.scoring import NetworkLink as NetworkLink  # re-exported: scores read links too
+from credit.standing.scoring import NetworkLink as NetworkLink  # re-exported: scores read links too
 
 
 class Decision(StrEnum):

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from neo4j import Driver, GraphDatabase
 
-from credit.settings import Settings, get_settings
+from credit.core.settings import Settings, get_settings
 
 
 def make_driver(settings: Settings) -> Driver:
@@ -29,7 +29,7 @@ def make_driver(settings: Settings) -> Driver:
 @lru_cache(maxsize=1)
 def get_driver() -> Driver:
     """The process's driver, once Neo4j answered: a stopped database or a wrong password is
-    said at once (credit/failures.py) instead of after the driver's 30 s of retries."""
+    said at once (credit/core/failures.py) instead of after the driver's 30 s of retries."""
     driver = make_driver(get_settings())
     try:
         driver.verify_connectivity()

@@ -1,0 +1,1 @@
+"""Search and neighbourhood exploration for supervisors."""
