@@ -552,9 +552,10 @@ def main(argv: list[str] | None = None) -> None:
         "bolt (the honest floor, issue 21.5): one write transaction running the Cypher "
         "statements our supplier check runs (graph/credit_queries.py SUPPLIER_FACTS: the "
         "supplier's records and its network; OPEN_NAME_MATCHES; LIST_FRESHNESS) and its "
-        "check-record filing (CHECK_RECORD_FILE, the next log index under the head's lock) with what was "
-        "read as content, bare with the Python driver, a thread per concurrent caller, in its "
-        "own process; no signature computed, no decision, no audit event.",
+        "check-record filing (CHECK_RECORD_FILE, the next log index under the head's lock) "
+        "with what was read as content, bare with the Python driver, a thread per "
+        "concurrent caller, in its own process; no signature computed, no decision, no audit "
+        "event.",
         "neo4j_graphql: @neo4j/graphql on Apollo Server (bench/neo4j-graphql), one request "
         "fetching the same supplier data (bench/neo4j-graphql/eligibility-query.graphql); it "
         "computes no decision and writes no check record or audit event. "

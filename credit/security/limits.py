@@ -1,12 +1,12 @@
 """Rate limits that hold across API processes and hosts.
 
-The buckets live in Neo4j (graph/limit_queries.py RATE_BUCKET_TAKE), the store every
-instance already shares, so no second service has to be started, backed up or secured
-(README: Several instances). A database write per request would sit on the hot path, so each process leases a
+The buckets live in Neo4j (graph/limit_queries.py RATE_BUCKET_TAKE), the store every instance
+already shares, so no second service has to be started, backed up or secured (README: Several
+instances). A database write per request would sit on the hot path, so each process leases a
 few units at a time and spends them locally; a lease lapses after `lease_seconds` (its unspent
 units are not given back), so the instances together never pass the limit and a quiet process
-holds nothing for long. A refusal also tells the process how low the shared bucket was: until it
-can have refilled, the same request is refused here without asking the database again.
+holds nothing for long. A refusal also tells the process how low the shared bucket was: until
+it can have refilled, the same request is refused here without asking the database again.
 """
 
 from __future__ import annotations
