@@ -134,7 +134,10 @@ def start_instance(env: dict[str, str]) -> str:
 
 def dataset_key(suppliers: int) -> dict[str, Any]:
     """What identifies a market: its size, seed and the generator's source."""
-    generator = hashlib.sha256((ROOT / "credit" / "demo.py").read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256()
+    for part in sorted((ROOT / "credit" / "markets").glob("*.py")):
+        digest.update(part.read_bytes())
+    generator = digest.hexdigest()[:16]
     return {
         "suppliers": suppliers,
         "bids_target": suppliers * BIDS_PER_SUPPLIER,

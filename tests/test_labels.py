@@ -157,7 +157,7 @@ def test_every_eligibility_and_conflict_reason_code_has_a_label() -> None:
 
     from credit.standing.participation import ConflictCode
 
-    root = Path(__file__).resolve().parent.parent / "credit"
+    root = Path(__file__).resolve().parent.parent / "credit" / "standing"
     literal = {
         code
         for path in (root / "eligibility.py", root / "agency.py")
