@@ -21,7 +21,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from credit.core.failures import EX_UNAVAILABLE, EnvironmentFailure
 from credit.sync.destinations import Policy
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 WEAK_SECRETS = frozenset({"", "changeme", "secret", "development", "dev"})
 MIN_SECRET_LENGTH = 32
 
