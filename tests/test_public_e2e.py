@@ -10,28 +10,25 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from credit.core.store import GraphStore
 from credit.domain import periods
 from credit.intake.pipeline import Intake
 from tests import factories as f
+from tests.browser import chromium, tab
 from tests.conftest import ROOT, serving
 from tests.detect_fixtures import load
 from tests.test_public_api import BANNED, TODAY, market
 
 ARTIFACTS = ROOT / "test-artifacts" / "public"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -47,12 +44,8 @@ def site(
 
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    tab = context.new_page()
-    yield tab
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    with tab(browser, ARTIFACTS, request.node.name) as opened:
+        yield opened
 
 
 def test_the_public_list_without_signing_in(site: str, page: Page) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from credit.core.store import GraphStore
@@ -27,12 +27,11 @@ from credit.intake.pipeline import Intake
 from credit.security.auth import create_api_key
 from credit.security.permissions import Role
 from tests import factories as f
+from tests.browser import chromium, tab
 from tests.conftest import ROOT, GraphQLClient, serving, token_for
 from tests.detect_fixtures import BUYER, buyer, load, lot_flags, suppliers, tender
 
 ARTIFACTS = ROOT / "test-artifacts" / "ui"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 A4_POINTS = (595.92, 842.88)
 expect.set_options(timeout=30_000)  # a shared CI machine; waits end as soon as the page is ready
 TODAY = today()  # the day in China, as the server counts it
@@ -45,10 +44,8 @@ def _day(offset: int) -> str:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -60,12 +57,8 @@ def app_url(store: GraphStore) -> Iterator[str]:
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A fresh 1366x768 tab; its screenshot is saved as the test's artifact."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    tab = context.new_page()
-    yield tab
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    with tab(browser, ARTIFACTS, request.node.name) as opened:
+        yield opened
 
 
 def market(intake: Intake) -> None:

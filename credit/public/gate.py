@@ -15,7 +15,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from credit.security.middleware import ASGIApp, Message, RateLimiter, Receive, Scope, Send
+from credit.security.middleware import (
+    ASGIApp,
+    Message,
+    RateLimiter,
+    Receive,
+    Scope,
+    Send,
+    replay,
+)
 
 PUBLIC_PREFIX = "/public"
 MAX_BODY = 16_384  # a public GraphQL query is short
@@ -124,19 +132,6 @@ async def _bounded(receive: Receive) -> bytes | None:
             return b"".join(chunks)
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def again() -> Message:
-        nonlocal sent
-        if sent:
-            return await receive()
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return again
-
-
 class PublicGate:
     def __init__(self, app: ASGIApp, audit: PublicAuditLog) -> None:
         self.app = app
@@ -190,7 +185,7 @@ class PublicGate:
             )
         else:
             await self.app(
-                scope, receive if method != "POST" else _replay(body or b"", receive), answered
+                scope, receive if method != "POST" else replay(body or b"", receive), answered
             )
         query = scope.get("query_string", b"").decode("latin-1")[:200]
         self.audit.append(

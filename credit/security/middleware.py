@@ -420,16 +420,7 @@ class SecurityMiddleware:
                 return 400, _error(
                     "BAD_USER_INPUT", f"body: {rule}: {text}", field="body", rule=rule
                 )
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        return replay
+        return replay(body, receive)
 
 
 class _Answer:
@@ -459,3 +450,17 @@ class _Answer:
 
 class BodyTooLarge(Exception):
     pass
+
+
+def replay(body: bytes, receive: Receive) -> Receive:
+    """A receive channel that hands the app a body already read whole, then the rest as sent."""
+    sent = False
+
+    async def again() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return again
