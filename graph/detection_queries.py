@@ -313,8 +313,9 @@ RETURN f {.*} AS f
 ORDER BY f.confidence DESC, f.uid
 """
 
-# The review queue: most confident first, with a (confidence, uid) keyset cursor.
-FLAGS_PAGE: LiteralString = """
+# The review queue's filter (a parameter left null does not filter), shared by its page and
+# its count so that "N in all" counts what the pages show.
+_FLAGS_FILTERED: LiteralString = """
 MATCH (f:Flag)
 WHERE ($pattern IS NULL OR f.pattern = $pattern)
   AND ($status IS NULL OR f.status = $status)
@@ -323,25 +324,21 @@ WHERE ($pattern IS NULL OR f.pattern = $pattern)
   AND ($buyer IS NULL OR $buyer IN f.buyers)
   AND ($min_confidence IS NULL OR f.confidence >= $min_confidence)
   AND (f.current OR NOT $current_only)
-  AND ($after_confidence IS NULL OR f.confidence < $after_confidence
+"""
+
+# The review queue: most confident first, with a (confidence, uid) keyset cursor.
+FLAGS_PAGE: LiteralString = (
+    _FLAGS_FILTERED
+    + """  AND ($after_confidence IS NULL OR f.confidence < $after_confidence
        OR (f.confidence = $after_confidence AND f.uid > $after_uid))
 RETURN f {.*} AS f
 ORDER BY f.confidence DESC, f.uid
 LIMIT $limit
 """
+)
 
-# How many flags the review queue's filter matches in all (FLAGS_PAGE's filter, no page).
-FLAGS_COUNT: LiteralString = """
-MATCH (f:Flag)
-WHERE ($pattern IS NULL OR f.pattern = $pattern)
-  AND ($status IS NULL OR f.status = $status)
-  AND ($lot IS NULL OR $lot IN f.lots)
-  AND ($supplier IS NULL OR $supplier IN f.suppliers)
-  AND ($buyer IS NULL OR $buyer IN f.buyers)
-  AND ($min_confidence IS NULL OR f.confidence >= $min_confidence)
-  AND (f.current OR NOT $current_only)
-RETURN count(f) AS total
-"""
+# How many flags the review queue's filter matches in all.
+FLAGS_COUNT: LiteralString = _FLAGS_FILTERED + "RETURN count(f) AS total\n"
 
 FLAGS_EXPORT: LiteralString = """
 MATCH (f:Flag)

@@ -139,18 +139,12 @@ def _order(bid: BidFact) -> tuple[Decimal, str]:
     return bid.price, bid.uid
 
 
-@dataclass(frozen=True, slots=True)
-class Tie:
-    """A relationship from a person or company to a party, with its period of validity."""
+class Dated:
+    """A tie, membership or kinship in force from `valid_from` to `valid_to` (None: open)."""
 
-    type: str
-    source: str
-    target: str
-    person: bool
-    uid: str | None = None
-    share: float | None = None
-    valid_from: date | None = None
-    valid_to: date | None = None
+    __slots__ = ()
+    valid_from: date | None
+    valid_to: date | None
 
     def in_force(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -164,7 +158,21 @@ class Tie:
 
 
 @dataclass(frozen=True, slots=True)
-class Membership:
+class Tie(Dated):
+    """A relationship from a person or company to a party, with its period of validity."""
+
+    type: str
+    source: str
+    target: str
+    person: bool
+    uid: str | None = None
+    share: float | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Membership(Dated):
     """An organisation's membership of a group or association (MEMBER_OF), with its period."""
 
     org: str
@@ -174,14 +182,9 @@ class Membership:
     valid_from: date | None = None
     valid_to: date | None = None
 
-    def in_force(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or self.valid_to >= day
-        )
-
 
 @dataclass(frozen=True, slots=True)
-class Kin:
+class Kin(Dated):
     person: str
     relative: str
     kinship: str

@@ -265,6 +265,10 @@ class FlagQuery:
     min_confidence: float | None = None
     current_only: bool = True
 
+    def params(self) -> dict[str, Any]:
+        """The filter's query parameters, the same for a page and for the count."""
+        return {**asdict(self), "status": self.status.value if self.status else None}
+
 
 def flags_page(
     store: GraphStore, query: FlagQuery, after: tuple[float, str] | None, limit: int
@@ -272,13 +276,7 @@ def flags_page(
     """The review queue, most confident first; `after` is the last (confidence, uid) seen."""
     rows = store.read(
         dq.FLAGS_PAGE,
-        pattern=query.pattern,
-        status=query.status.value if query.status else None,
-        lot=query.lot,
-        supplier=query.supplier,
-        buyer=query.buyer,
-        min_confidence=query.min_confidence,
-        current_only=query.current_only,
+        **query.params(),
         after_confidence=after[0] if after else None,
         after_uid=after[1] if after else None,
         limit=limit,
@@ -288,16 +286,7 @@ def flags_page(
 
 def flags_count(store: GraphStore, query: FlagQuery) -> int:
     """How many flags the queue's filter matches, for "N in all" beside a page."""
-    rows = store.read(
-        dq.FLAGS_COUNT,
-        pattern=query.pattern,
-        status=query.status.value if query.status else None,
-        lot=query.lot,
-        supplier=query.supplier,
-        buyer=query.buyer,
-        min_confidence=query.min_confidence,
-        current_only=query.current_only,
-    )
+    rows = store.read(dq.FLAGS_COUNT, **query.params())
     return int(rows[0]["total"]) if rows else 0
 
 

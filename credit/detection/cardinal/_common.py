@@ -11,11 +11,12 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction as _Exact
-from typing import Any
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 # Group -> key (ocid or organization id) -> indicator code -> value.
 Result = dict[str, dict[str, dict[str, float]]]
 # Indicator code -> quartile or fence name -> value (cardinal's ``Meta``).
@@ -137,8 +138,16 @@ class State:
         return False
 
 
+def given(value: T | None, default: T) -> T:
+    """A setting's value, or cardinal's default where it is not set."""
+    return default if value is None else value
+
+
 class Calculator:
     """One indicator's fold/finalize steps (cardinal's ``Calculate`` trait)."""
+
+    def __init__(self, settings: Settings) -> None:
+        del settings  # an indicator without settings of its own
 
     def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
         return None
@@ -316,6 +325,16 @@ def get_sole_winner_and_bids(release: dict[str, Any]) -> tuple[str, list[Any]] |
     return None if supplier_id is None else (supplier_id, details)
 
 
+def priced_bids(bids: Iterable[Any]) -> Iterator[tuple[Any, float, str]]:
+    """Each bid with a numeric ``value/amount`` and a string ``value/currency``, with them."""
+    for bid in bids:
+        value = get_dict(bid, "value")
+        amount = get_number(value, "amount")
+        currency = get_str(value, "currency")
+        if amount is not None and currency is not None:
+            yield bid, amount, currency
+
+
 def get_tenderer_and_value_of_valid_bids(details: list[Any]) -> list[tuple[str, float, str]]:
     tuples = []
     for bid in details:
@@ -351,6 +370,26 @@ def tukey_fences(state: State, code: str, data: Iterable[float], prefix: str = "
     state.set_meta(code, f"{prefix}q1", q1)
     state.set_meta(code, f"{prefix}q3", q3)
     return Fences(q1, mul_add(q3 - q1, -1.5, q1), mul_add(q3 - q1, 1.5, q3))
+
+
+def lower_fence(
+    state: State, code: str, data: Iterable[float], threshold: float | None
+) -> tuple[float, float]:
+    """The lower fence (Tukey's, or the ``threshold``) and Q1, which cardinal requires to be
+    positive before flagging (a dummy 1.0 with a threshold). The caller records the fence."""
+    if threshold is not None:
+        return threshold, 1.0
+    fences = tukey_fences(state, code, data)
+    return fences.lower, fences.q1
+
+
+def upper_fence(
+    state: State, code: str, data: Iterable[float], threshold: float | None, prefix: str = ""
+) -> float:
+    """The upper fence (Tukey's, or the ``threshold``), recorded in the indicator's Meta."""
+    fence = tukey_fences(state, code, data, prefix).upper if threshold is None else threshold
+    state.set_meta(code, f"{prefix}upper_fence", fence)
+    return fence
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,17 @@
 """Percentage difference between the winning bid and the lowest non-winning valid bid.
 
-Shared by R024 and R058; re-implements ``SecondLowestBidRatio`` in cardinal-rs
-``src/indicators/util.rs``.
+Shared by R024 and R058, which flag the processes whose difference is past a fence;
+re-implements ``SecondLowestBidRatio`` in cardinal-rs ``src/indicators/util.rs``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from credit.detection.cardinal._common import (
+    OCID,
+    TENDERER,
     PriceComparisonCalculator,
     State,
     get_sole_winner_and_bids,
@@ -49,3 +52,16 @@ class SecondLowestBidRatio(PriceComparisonCalculator):
         ):
             state.second_lowest_bid_ratios[ocid] = (lowest_amount - winner_amount) / winner_amount
             state.winner_and_lowest_non_winner[ocid] = (winner, lowest)
+
+
+def flag_processes(
+    state: State, code: str, past: Callable[[float], bool], with_lowest: bool
+) -> None:
+    """Flag each process whose ratio is past the fence (value: the ratio) and its winner
+    (``0.0``), and with `with_lowest` its lowest non-winning tenderer too."""
+    for ocid, ratio in state.second_lowest_bid_ratios.items():
+        if past(ratio):
+            state.set_result(OCID, ocid, code, ratio)
+            winner, lowest = state.winner_and_lowest_non_winner[ocid]
+            for tenderer_id in (winner, lowest) if with_lowest else (winner,):
+                state.set_result(TENDERER, tenderer_id, code, 0.0)

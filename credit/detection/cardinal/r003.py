@@ -13,10 +13,12 @@ from typing import Any
 from credit.detection.cardinal._common import (
     OCID,
     Calculator,
+    R003Settings,
     Settings,
     State,
     get_dict,
     get_str,
+    given,
     matches_procurement_method,
     num_days,
     parse_pipe_separated_value,
@@ -28,15 +30,10 @@ DEFAULT_THRESHOLD = 15
 
 class R003(Calculator):
     def __init__(self, settings: Settings) -> None:
-        setting = settings.R003
-        self.threshold = DEFAULT_THRESHOLD
-        self.procurement_methods: set[str] = set()
-        self.procurement_method_details: dict[str, int] = {}
-        if setting is not None:
-            if setting.threshold is not None:
-                self.threshold = setting.threshold
-            self.procurement_methods = parse_pipe_separated_value(setting.procurement_methods)
-            self.procurement_method_details = dict(setting.procurement_method_details or {})
+        setting = settings.R003 or R003Settings()
+        self.threshold = given(setting.threshold, DEFAULT_THRESHOLD)
+        self.procurement_methods = parse_pipe_separated_value(setting.procurement_methods)
+        self.procurement_method_details = dict(setting.procurement_method_details or {})
 
     def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
         tender = get_dict(release, "tender")

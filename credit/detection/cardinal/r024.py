@@ -9,29 +9,22 @@ Re-implements cardinal-rs ``src/indicators/r024.rs``.
 from __future__ import annotations
 
 from credit.detection.cardinal._common import (
-    OCID,
-    TENDERER,
     Calculator,
+    FloatThreshold,
     Settings,
     State,
-    tukey_fences,
+    lower_fence,
 )
+from credit.detection.cardinal._second_lowest import flag_processes
 
 
 class R024(Calculator):
     def __init__(self, settings: Settings) -> None:
-        self.threshold = settings.R024.threshold if settings.R024 is not None else None
+        self.threshold = (settings.R024 or FloatThreshold()).threshold
 
     def finalize(self, state: State) -> None:
-        if self.threshold is None:
-            fences = tukey_fences(state, "R024", state.second_lowest_bid_ratios.values())
-            lower_fence, q1 = fences.lower, fences.q1
-        else:
-            lower_fence, q1 = self.threshold, 1.0  # dummy q1 to pass the guard
-        state.set_meta("R024", "lower_fence", lower_fence)
-        if q1 > 0.0 and lower_fence > 0.0:
-            for ocid, ratio in state.second_lowest_bid_ratios.items():
-                if ratio <= lower_fence:
-                    state.set_result(OCID, ocid, "R024", ratio)
-                    for tenderer_id in state.winner_and_lowest_non_winner[ocid]:
-                        state.set_result(TENDERER, tenderer_id, "R024", 0.0)
+        ratios = state.second_lowest_bid_ratios.values()
+        fence, q1 = lower_fence(state, "R024", ratios, self.threshold)
+        state.set_meta("R024", "lower_fence", fence)
+        if q1 > 0.0 and fence > 0.0:
+            flag_processes(state, "R024", lambda ratio: ratio <= fence, with_lowest=True)

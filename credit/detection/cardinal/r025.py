@@ -13,14 +13,16 @@ from typing import Any
 from credit.detection.cardinal._common import (
     TENDERER,
     Calculator,
+    R025Settings,
     Settings,
     State,
     add_fraction,
     get_list,
     get_sole_winner_and_bids,
     get_str,
+    given,
+    lower_fence,
     quantile,
-    tukey_fences,
 )
 
 DEFAULT_PERCENTILE = 75
@@ -28,10 +30,9 @@ DEFAULT_PERCENTILE = 75
 
 class R025(Calculator):
     def __init__(self, settings: Settings) -> None:
-        setting = settings.R025
-        percentile = setting.percentile if setting is not None else None
-        self.percentile = DEFAULT_PERCENTILE if percentile is None else percentile
-        self.threshold = setting.threshold if setting is not None else None
+        setting = settings.R025 or R025Settings()
+        self.percentile = given(setting.percentile, DEFAULT_PERCENTILE)
+        self.threshold = setting.threshold
 
     def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
         found = get_sole_winner_and_bids(release)
@@ -55,15 +56,12 @@ class R025(Calculator):
     def finalize(self, state: State) -> None:
         fractions = state.r025_tenderer
         upper_fence = quantile((float(d) for _, d in fractions.values()), self.percentile / 100)
-        if self.threshold is None:
-            fences = tukey_fences(state, "R025", (n / d for n, d in fractions.values()))
-            lower_fence, q1 = fences.lower, fences.q1
-        else:
-            lower_fence, q1 = self.threshold, 1.0  # dummy q1 to pass the guard
+        ratios = (n / d for n, d in fractions.values())
+        fence, q1 = lower_fence(state, "R025", ratios, self.threshold)
         state.set_meta("R025", "upper_fence", upper_fence)
-        state.set_meta("R025", "lower_fence", lower_fence)
-        if q1 > 0.0 and lower_fence > 0.0:
+        state.set_meta("R025", "lower_fence", fence)
+        if q1 > 0.0 and fence > 0.0:
             for tenderer_id, (numerator, denominator) in fractions.items():
                 ratio = numerator / denominator
-                if denominator >= upper_fence and ratio <= lower_fence:
+                if denominator >= upper_fence and ratio <= fence:
                     state.set_result(TENDERER, tenderer_id, "R025", ratio)

@@ -15,11 +15,10 @@ from credit.detection.cardinal._common import (
     TENDERER,
     PriceComparisonCalculator,
     State,
-    get_dict,
     get_list,
-    get_number,
     get_str,
     get_submitted_bids,
+    priced_bids,
 )
 
 
@@ -28,12 +27,9 @@ class R028(PriceComparisonCalculator):
         if not self.compares_prices(release):
             return
         prices: dict[tuple[float, str], set[str]] = {}
-        for bid in get_submitted_bids(release):
+        for bid, amount, currency in priced_bids(get_submitted_bids(release)):
             tenderers = get_list(bid, "tenderers")
-            value = get_dict(bid, "value")
-            amount = get_number(value, "amount")
-            currency = get_str(value, "currency")
-            if tenderers is None or amount is None or currency is None:
+            if tenderers is None:
                 continue
             ids = {i for tenderer in tenderers if (i := get_str(tenderer, "id")) is not None}
             if not ids:

@@ -13,7 +13,6 @@ from credit.detection.cardinal._common import (
     OCID,
     TENDERER,
     Calculator,
-    Settings,
     State,
     get_dict,
     get_list,
@@ -22,9 +21,6 @@ from credit.detection.cardinal._common import (
 
 
 class R030(Calculator):
-    def __init__(self, settings: Settings) -> None:
-        del settings
-
     def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
         end_date = get_str(get_dict(get_dict(release, "tender"), "tenderPeriod"), "endDate")
         awards = get_list(release, "awards")

@@ -14,11 +14,13 @@ from credit.detection.cardinal._common import (
     OCID,
     TENDERER,
     Calculator,
+    IntegerThreshold,
     Settings,
     State,
     get_complete_awards_and_bids_if_all_awards_final,
     get_list,
     get_str,
+    given,
 )
 
 DEFAULT_THRESHOLD = 1
@@ -26,8 +28,8 @@ DEFAULT_THRESHOLD = 1
 
 class R035(Calculator):
     def __init__(self, settings: Settings) -> None:
-        threshold = settings.R035.threshold if settings.R035 is not None else None
-        self.threshold = DEFAULT_THRESHOLD if threshold is None else max(threshold, 1)
+        threshold = (settings.R035 or IntegerThreshold()).threshold
+        self.threshold = max(given(threshold, DEFAULT_THRESHOLD), 1)
 
     def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
         supplier_ids: set[str] = set()

@@ -14,11 +14,10 @@ from credit.detection.cardinal._common import (
     OCID,
     PriceComparisonCalculator,
     State,
-    get_dict,
     get_list,
-    get_number,
     get_str,
     get_submitted_bids,
+    priced_bids,
 )
 
 
@@ -31,14 +30,11 @@ class R036(PriceComparisonCalculator):
         has_valid_bid_with_amount = False
         awards = get_list(release, "awards")
         if awards is not None and any(get_str(a, "status") == "active" for a in awards):
-            for bid in get_submitted_bids(release):
+            for bid, amount, currency in priced_bids(get_submitted_bids(release)):
                 status = get_str(bid, "status")
-                value = get_dict(bid, "value")
-                amount = get_number(value, "amount")
-                currency = get_str(value, "currency")
-                if status is None or amount is None or currency is None:
-                    continue
-                if not state.main_currency(self.currency, currency, self.warn_currency):
+                if status is None or not state.main_currency(
+                    self.currency, currency, self.warn_currency
+                ):
                     continue
                 if lowest_amount is None or amount < lowest_amount:
                     lowest_amount = amount

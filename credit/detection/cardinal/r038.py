@@ -16,6 +16,7 @@ from credit.detection.cardinal._common import (
     PROCURING_ENTITY,
     TENDERER,
     Calculator,
+    R038Settings,
     Settings,
     State,
     add_fraction,
@@ -23,7 +24,8 @@ from credit.detection.cardinal._common import (
     get_list,
     get_str,
     get_submitted_bids,
-    tukey_fences,
+    given,
+    upper_fence,
 )
 
 DEFAULT_MINIMUM_SUBMITTED_BIDS = 2
@@ -32,17 +34,13 @@ DEFAULT_MINIMUM_CONTRACTING_PROCESSES = 2
 
 class R038(Calculator):
     def __init__(self, settings: Settings) -> None:
-        setting = settings.R038
-        self.threshold = setting.threshold if setting is not None else None
-        minimum_bids = setting.minimum_submitted_bids if setting is not None else None
-        minimum_processes = setting.minimum_contracting_processes if setting is not None else None
-        self.minimum_submitted_bids = (
-            DEFAULT_MINIMUM_SUBMITTED_BIDS if minimum_bids is None else minimum_bids
+        setting = settings.R038 or R038Settings()
+        self.threshold = setting.threshold
+        self.minimum_submitted_bids = given(
+            setting.minimum_submitted_bids, DEFAULT_MINIMUM_SUBMITTED_BIDS
         )
-        self.minimum_contracting_processes = (
-            DEFAULT_MINIMUM_CONTRACTING_PROCESSES
-            if minimum_processes is None
-            else minimum_processes
+        self.minimum_contracting_processes = given(
+            setting.minimum_contracting_processes, DEFAULT_MINIMUM_CONTRACTING_PROCESSES
         )
 
     def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
@@ -74,14 +72,10 @@ class R038(Calculator):
         fractions.clear()
         if not ratios:
             return
-        if self.threshold is None:
-            upper_fence = tukey_fences(state, "R038", ratios.values(), f"{group}_").upper
-        else:
-            upper_fence = self.threshold
-        state.set_meta("R038", f"{group}_upper_fence", upper_fence)
-        if upper_fence > 0.0:
+        fence = upper_fence(state, "R038", ratios.values(), self.threshold, f"{group}_")
+        if fence > 0.0:
             for key, ratio in ratios.items():
-                if ratio >= upper_fence:
+                if ratio >= fence:
                     state.set_result(group, key, "R038", ratio)
 
     def finalize(self, state: State) -> None:

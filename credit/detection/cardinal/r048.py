@@ -14,12 +14,14 @@ from typing import Any
 from credit.detection.cardinal._common import (
     TENDERER,
     Calculator,
+    R048Settings,
     Settings,
     State,
     get_dict,
     get_list,
     get_str,
-    tukey_fences,
+    given,
+    upper_fence,
 )
 
 DEFAULT_DIGITS = 2
@@ -28,13 +30,11 @@ DEFAULT_MINIMUM_CONTRACTING_PROCESSES = 20
 
 class R048(Calculator):
     def __init__(self, settings: Settings) -> None:
-        setting = settings.R048
-        digits = setting.digits if setting is not None else None
-        minimum = setting.minimum_contracting_processes if setting is not None else None
-        self.digits = DEFAULT_DIGITS if digits is None else digits
-        self.threshold = setting.threshold if setting is not None else None
-        self.minimum_contracting_processes = (
-            DEFAULT_MINIMUM_CONTRACTING_PROCESSES if minimum is None else minimum
+        setting = settings.R048 or R048Settings()
+        self.digits = given(setting.digits, DEFAULT_DIGITS)
+        self.threshold = None if setting.threshold is None else float(setting.threshold)
+        self.minimum_contracting_processes = given(
+            setting.minimum_contracting_processes, DEFAULT_MINIMUM_CONTRACTING_PROCESSES
         )
 
     def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
@@ -70,11 +70,7 @@ class R048(Calculator):
             if count[0] >= self.minimum_contracting_processes
         }
         state.r048_classifications.clear()
-        if self.threshold is None:
-            upper_fence = tukey_fences(state, "R048", lengths.values()).upper
-        else:
-            upper_fence = float(self.threshold)
-        state.set_meta("R048", "upper_fence", upper_fence)
+        fence = upper_fence(state, "R048", lengths.values(), self.threshold)
         for supplier_id, length in lengths.items():
-            if length >= upper_fence:
+            if length >= fence:
                 state.set_result(TENDERER, supplier_id, "R048", length)

@@ -9,28 +9,21 @@ is at least the upper fence (``Q3 + 1.5 * IQR``, or ``threshold``). Re-implement
 from __future__ import annotations
 
 from credit.detection.cardinal._common import (
-    OCID,
-    TENDERER,
     Calculator,
+    FloatThreshold,
     Settings,
     State,
-    tukey_fences,
+    upper_fence,
 )
+from credit.detection.cardinal._second_lowest import flag_processes
 
 
 class R058(Calculator):
     def __init__(self, settings: Settings) -> None:
-        self.threshold = settings.R058.threshold if settings.R058 is not None else None
+        self.threshold = (settings.R058 or FloatThreshold()).threshold
 
     def finalize(self, state: State) -> None:
-        if self.threshold is None:
-            upper_fence = tukey_fences(state, "R058", state.second_lowest_bid_ratios.values()).upper
-        else:
-            upper_fence = self.threshold
-        state.set_meta("R058", "upper_fence", upper_fence)
-        if upper_fence > 0.0:
-            for ocid, ratio in state.second_lowest_bid_ratios.items():
-                if ratio >= upper_fence:
-                    state.set_result(OCID, ocid, "R058", ratio)
-                    winner = state.winner_and_lowest_non_winner[ocid][0]
-                    state.set_result(TENDERER, winner, "R058", 0.0)
+        ratios = state.second_lowest_bid_ratios.values()
+        fence = upper_fence(state, "R058", ratios, self.threshold)
+        if fence > 0.0:
+            flag_processes(state, "R058", lambda ratio: ratio >= fence, with_lowest=False)

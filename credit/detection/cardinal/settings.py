@@ -125,13 +125,21 @@ def _boolean(path: str, value: Any) -> bool:
     raise SettingsError(path, "type", f'invalid type: string "{value}", expected a boolean')
 
 
-def _integer(path: str, value: Any) -> int:
-    text = _string(path, value)
+def _word(text: str) -> int | None:
+    """A boolean word as the number the ``config`` crate reads it as (1 or 0), else None."""
     lowered = text.lower()
     if lowered in ("true", "on", "yes"):
         return 1
     if lowered in ("false", "off", "no"):
         return 0
+    return None
+
+
+def _integer(path: str, value: Any) -> int:
+    text = _string(path, value)
+    word = _word(text)
+    if word is not None:
+        return word
     body = text[1:] if text[:1] in "+-" else text
     if not body.isascii() or not body.isdigit():
         raise SettingsError(path, "type", f'invalid type: string "{text}", expected an integer')
@@ -147,11 +155,9 @@ def _unsigned(path: str, value: Any) -> int:
 
 def _float(path: str, value: Any) -> float:
     text = _string(path, value)
-    lowered = text.lower()
-    if lowered in ("true", "on", "yes"):
-        return 1.0
-    if lowered in ("false", "off", "no"):
-        return 0.0
+    word = _word(text)
+    if word is not None:
+        return float(word)
     if "_" in text or text != text.strip():
         raise SettingsError(path, "type", f'invalid type: string "{text}", expected a float')
     try:
