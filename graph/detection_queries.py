@@ -95,7 +95,7 @@ LOT_BIDDER_TIES: LiteralString = _BIDDERS_OF_LOT + _PARTY_TIES_BODY
 # Kinship of reviewers, in either direction.
 _KINSHIP_BODY: LiteralString = """
 MATCH (e:Entity {uid: uid})-[k:RELATIVE_OF]-(p:Person)
-RETURN uid AS person, p.uid AS relative, k.kinship AS kinship, k.uid AS tie,
+RETURN uid AS person, p.uid AS relative, k.kinship AS kinship, k.uid AS uid,
        startNode(k).uid AS source, k.valid_from AS valid_from, k.valid_to AS valid_to
 """
 KINSHIP: LiteralString = "UNWIND $uids AS uid" + _KINSHIP_BODY
@@ -120,7 +120,7 @@ LOT_BIDDER_SUCCESSORS: LiteralString = _BIDDERS_OF_LOT + _SUCCESSOR_LINKS_BODY
 # The groups and associations each party is a member of (Regs Art. 74 item 4), with periods.
 _MEMBERSHIPS_BODY: LiteralString = """
 MATCH (:Entity {uid: uid})-[r:MEMBER_OF]->(g:Group)
-RETURN uid AS org, g.uid AS group, g.kind AS kind, r.uid AS tie,
+RETURN uid AS org, g.uid AS group, g.kind AS kind, r.uid AS uid,
        toString(r.valid_from) AS valid_from, toString(r.valid_to) AS valid_to
 """
 MEMBERSHIPS: LiteralString = "UNWIND $uids AS uid" + _MEMBERSHIPS_BODY

@@ -38,7 +38,7 @@ import os
 import resource
 import socket
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -58,7 +58,6 @@ from credit.detection.gather import (
     all_lots,
     bidders,
     buyer_stats,
-    count_lots,
     load_successors,
     market_sizes,
     purchaser_lots,
@@ -68,12 +67,13 @@ from credit.detection.registry import DetectionSettings
 from credit.detection.scan import (
     Progress,
     ScanReport,
+    ScanRun,
     _needs,
     _run,
     lot_results,
     read_ahead,
     write_history,
-    write_page,
+    write_pages,
 )
 
 NO_REGION = "-"
@@ -451,54 +451,28 @@ class DaskEngine:
     def _window(self) -> int:
         return max(2, 2 * len(self.client.scheduler_info().get("workers", {})))
 
-    def lot_phase(
-        self,
-        store: GraphStore,
-        settings: DetectionSettings,
-        report: ScanReport,
-        cursor: str,
-        batch: int,
-        progress: Progress | None,
-    ) -> dict[str, LotFacts]:
+    def lot_phase(self, run: ScanRun, cursor: str, batch: int) -> dict[str, LotFacts]:
         """Chunks of pages out to the workers, a few ahead; results written in page order."""
-        total = count_lots(store)
-        if progress:
-            progress("lots", report.lots, total)
-        pending: list[Any] = []
-        chunks = _chunks(all_lots(store, after=cursor, size=batch), self.pages_per_task)
-        for chunk in chunks:
-            pending.append(self.client.submit(lot_task, self.conn, settings, chunk, pure=False))
-            if len(pending) >= self._window():
-                self._write_chunk(store, report, pending.pop(0), total, progress)
-        while pending:
-            self._write_chunk(store, report, pending.pop(0), total, progress)
+        write_pages(run, self._lot_pages(run, cursor, batch))
         return {}
 
-    def _write_chunk(
-        self,
-        store: GraphStore,
-        report: ScanReport,
-        future: Any,
-        total: int,
-        progress: Progress | None,
-    ) -> None:
+    def _lot_pages(self, run: ScanRun, cursor: str, batch: int) -> Iterator[LotResults]:
+        pending: deque[Any] = deque()
+        for chunk in _chunks(all_lots(run.store, after=cursor, size=batch), self.pages_per_task):
+            pending.append(self.client.submit(lot_task, self.conn, run.settings, chunk, pure=False))
+            if len(pending) >= self._window():
+                yield from self._chunk_pages(pending.popleft())
+        while pending:
+            yield from self._chunk_pages(pending.popleft())
+
+    def _chunk_pages(self, future: Any) -> list[LotResults]:
         done: LotChunk = future.result()
         self.stats.usage.append(done.usage)
-        for results in done.pages:
-            write_page(store, report, results)
-            if progress:
-                progress("lots", len(results.lots), total)
+        return done.pages
 
-    def history_phase(
-        self,
-        store: GraphStore,
-        settings: DetectionSettings,
-        report: ScanReport,
-        progress: Progress | None,
-        known: dict[str, LotFacts],
-    ) -> None:
-        findings, lots = self.history_findings(store, settings, progress)
-        write_history(store, settings, report, findings, lots)
+    def history_phase(self, run: ScanRun, known: dict[str, LotFacts]) -> None:
+        findings, lots = self.history_findings(run.store, run.settings, run.progress)
+        write_history(run, findings, lots)
 
     def history_findings(
         self, store: GraphStore, settings: DetectionSettings, progress: Progress | None = None

@@ -13,6 +13,7 @@ from credit.core.store import GraphStore, day_of
 from credit.detection.facts import (
     BidFact,
     BuyerStats,
+    Dated,
     History,
     Identifier,
     Kin,
@@ -26,6 +27,7 @@ from credit.detection.facts import (
 from graph import detection_queries as dq
 
 T = TypeVar("T")
+D = TypeVar("D", bound=Dated)
 
 BATCH = 500
 
@@ -334,19 +336,7 @@ def lot_bidder_memberships(store: GraphStore, lot_uid: str) -> dict[str, list[Me
 
 
 def _memberships(rows: Iterable[Any]) -> dict[str, list[Membership]]:
-    found: defaultdict[str, list[Membership]] = defaultdict(list)
-    for row in rows:
-        found[row["org"]].append(
-            Membership(
-                org=row["org"],
-                group=row["group"],
-                kind=row["kind"],
-                uid=row["tie"],
-                valid_from=day_of(row["valid_from"]),
-                valid_to=day_of(row["valid_to"]),
-            )
-        )
-    return {k: sorted(v, key=lambda m: (m.group, m.uid or "")) for k, v in found.items()}
+    return _dated_by(rows, "org", Membership, lambda m: (m.group, m.uid or ""))
 
 
 def load_kin(store: GraphStore, uids: Iterable[str]) -> dict[str, list[Kin]]:
@@ -359,23 +349,19 @@ def lot_reviewer_kin(store: GraphStore, lot_uid: str) -> dict[str, list[Kin]]:
 
 
 def _kin(rows: Iterable[Any]) -> dict[str, list[Kin]]:
-    found: defaultdict[str, list[Kin]] = defaultdict(list)
+    return _dated_by(rows, "person", Kin, lambda x: (x.relative, x.kinship, x.source, x.uid or ""))
+
+
+def _dated_by(
+    rows: Iterable[Any], key: str, kind: Callable[..., D], order: Callable[[D], Any]
+) -> dict[str, list[D]]:
+    """Rows whose columns are `kind`'s fields (its period as days or text), grouped by the
+    `key` column, each group in `order`."""
+    found: defaultdict[str, list[D]] = defaultdict(list)
     for row in rows:
-        found[row["person"]].append(
-            Kin(
-                person=row["person"],
-                relative=row["relative"],
-                kinship=row["kinship"],
-                source=row["source"],
-                uid=row["tie"],
-                valid_from=day_of(row["valid_from"]),
-                valid_to=day_of(row["valid_to"]),
-            )
-        )
-    return {
-        k: sorted(v, key=lambda x: (x.relative, x.kinship, x.source, x.uid or ""))
-        for k, v in found.items()
-    }
+        period = {"valid_from": day_of(row["valid_from"]), "valid_to": day_of(row["valid_to"])}
+        found[row[key]].append(kind(**{**row, **period}))
+    return {k: sorted(v, key=order) for k, v in found.items()}
 
 
 def load_successors(store: GraphStore, uids: Iterable[str]) -> list[SuccessorLink]:

@@ -211,53 +211,76 @@ class ScanReport:
     seconds: float = 0.0
 
 
+@dataclass
+class ScanRun:
+    """One scan as its phases see it, in this process or on a cluster: the graph, the
+    settings, the report they add to and whom to tell how far they are."""
+
+    store: GraphStore
+    settings: DetectionSettings
+    report: ScanReport
+    progress: Progress | None = None
+
+    def advance(self, phase: str, done: int, total: int) -> None:
+        if self.progress:
+            self.progress(phase, done, total)
+
+
 class Engine(Protocol):
     """Where the scan's two phases run: this process (`LocalEngine`) or a cluster
     (credit/detection/distributed.py). Either writes the same flags."""
 
-    def lot_phase(
-        self,
-        store: GraphStore,
-        settings: DetectionSettings,
-        report: ScanReport,
-        cursor: str,
-        batch: int,
-        progress: Progress | None,
-    ) -> dict[str, LotFacts]: ...
+    def lot_phase(self, run: ScanRun, cursor: str, batch: int) -> dict[str, LotFacts]:
+        """The lot detectors on every lot after `cursor`, `batch` lots a page, written page
+        by page (`write_pages`); the light facts of the lots it read, if it kept them."""
+        ...
 
-    def history_phase(
-        self,
-        store: GraphStore,
-        settings: DetectionSettings,
-        report: ScanReport,
-        progress: Progress | None,
-        known: dict[str, LotFacts],
-    ) -> None: ...
+    def history_phase(self, run: ScanRun, known: dict[str, LotFacts]) -> None:
+        """The history detectors over every lot, written by `write_history`."""
+        ...
 
 
 class LocalEngine:
     """Both phases in this process, the history detectors over the whole bid history at once."""
 
-    def lot_phase(
-        self,
-        store: GraphStore,
-        settings: DetectionSettings,
-        report: ScanReport,
-        cursor: str,
-        batch: int,
-        progress: Progress | None,
-    ) -> dict[str, LotFacts]:
-        return _lot_phase(store, settings, report, cursor, batch, progress)
+    def lot_phase(self, run: ScanRun, cursor: str, batch: int) -> dict[str, LotFacts]:
+        """Return the light facts of the lots it read, so the history phase need not read
+        them again."""
+        detectors = run.settings.enabled(Phase.LOT)
+        seen: dict[str, LotFacts] = {}
 
-    def history_phase(
-        self,
-        store: GraphStore,
-        settings: DetectionSettings,
-        report: ScanReport,
-        progress: Progress | None,
-        known: dict[str, LotFacts],
-    ) -> None:
-        _history_phase(store, settings, report, progress, known)
+        def pages() -> Iterator[LotResults]:
+            lots = all_lots(run.store, after=cursor, size=batch)
+            for page, facts in read_ahead(run.store, lots, _needs(detectors)):
+                seen.update((x.uid, x.light()) for x in facts.lots)
+                yield lot_results(page, facts, detectors, run.settings)
+
+        write_pages(run, pages())
+        return seen
+
+    def history_phase(self, run: ScanRun, known: dict[str, LotFacts]) -> None:
+        """The lots the lot phase of this process read come from `known`, the rest (a
+        resumed scan) from the graph."""
+        store = run.store
+        detectors = run.settings.enabled(Phase.HISTORY)
+        needs = _needs(detectors)
+        total = count_lots(store)
+        lots: dict[str, LotFacts] = {}
+        if Reads.HISTORY in needs:
+            for page in all_lots(store):
+                missing = [uid for uid in page if uid not in known]
+                lots.update((uid, known[uid]) for uid in page if uid in known)
+                if missing:
+                    lots.update(load_history(store, missing).lots)
+                run.advance("history", len(page), total)
+        known.clear()
+        successors = []
+        if Reads.DEBARMENTS in needs:
+            for page in all_suppliers(store):
+                successors += load_successors(store, page)
+        history = History(lots)
+        findings = _run(detectors, Facts(history=history, successors=successors), run.settings)
+        write_history(run, findings, lots)
 
 
 def scan_all(
@@ -275,30 +298,32 @@ def scan_all(
         store.write(dq.RUN_ABANDON, now=now())
     open_runs = store.read(dq.RUN_OPEN)
     resumed = bool(open_runs)
-    run = (
+    found = (
         open_runs[0]["r"]
         if resumed
         else store.write(
             dq.RUN_START, id=f"scan:{uuid.uuid4().hex}", now=now(), version=settings.version
         )[0]["r"]
     )
-    report = ScanReport(run=run["id"], resumed=resumed, lots=int(run["lots"]))
-    phase = run["phase"]
+    report = ScanReport(run=found["id"], resumed=resumed, lots=int(found["lots"]))
+    run = ScanRun(store, settings, report, progress)
+    phase = found["phase"]
     known: dict[str, LotFacts] = {}
     if phase == "lots":
-        known = engine.lot_phase(store, settings, report, str(run["cursor"]), batch, progress)
+        known = engine.lot_phase(run, str(found["cursor"]), batch)
         phase = "history"
-        record_progress(store, report, phase, "")
+        record_progress(run, phase, "")
     if phase == "history":
-        engine.history_phase(store, settings, report, progress, known)
+        engine.history_phase(run, known)
     store.write(dq.RUN_FINISH, id=report.run, now=now(), flags=report.findings, lots=report.lots)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def record_progress(store: GraphStore, report: ScanReport, phase: str, cursor: str) -> None:
+def record_progress(run: ScanRun, phase: str, cursor: str) -> None:
     """The run's cursor, so that an interrupted scan resumes after the last page written."""
-    store.write(
+    report = run.report
+    run.store.write(
         dq.RUN_PROGRESS,
         id=report.run,
         phase=phase,
@@ -307,31 +332,6 @@ def record_progress(store: GraphStore, report: ScanReport, phase: str, cursor: s
         flags=report.findings,
         now=now(),
     )
-
-
-def _lot_phase(
-    store: GraphStore,
-    settings: DetectionSettings,
-    report: ScanReport,
-    cursor: str,
-    batch: int,
-    progress: Progress | None,
-) -> dict[str, LotFacts]:
-    """Run the lot detectors batch by batch; return the light facts of the lots it read, so
-    the history phase need not read them again."""
-    detectors = settings.enabled(Phase.LOT)
-    needs = _needs(detectors)
-    total = count_lots(store)
-    seen: dict[str, LotFacts] = {}
-    if progress:
-        progress("lots", report.lots, total)
-    for page, facts in read_ahead(store, all_lots(store, after=cursor, size=batch), needs):
-        results = lot_results(page, facts, detectors, settings)
-        write_page(store, report, results)
-        seen.update((x.uid, x.light()) for x in facts.lots)
-        if progress:
-            progress("lots", len(page), total)
-    return seen
 
 
 def lot_results(
@@ -349,58 +349,27 @@ def lot_results(
     )
 
 
-def write_page(store: GraphStore, report: ScanReport, results: LotResults) -> None:
-    """One page's flags, retirements and screens, then the run's cursor past it."""
-    written, _ = write_lot_results(store, results, now())
-    report.flags.add(written)
-    report.lots += len(results.lots)
-    report.findings += len(results.findings)
-    record_progress(store, report, "lots", results.lots[-1])
+def write_pages(run: ScanRun, pages: Iterable[LotResults]) -> None:
+    """The lot phase's pages, in uid order: each page's flags, retirements and screens,
+    then the run's cursor past it (an interrupted scan resumes after the last page)."""
+    total = count_lots(run.store)
+    run.advance("lots", run.report.lots, total)
+    for results in pages:
+        written, _ = write_lot_results(run.store, results, now())
+        run.report.flags.add(written)
+        run.report.lots += len(results.lots)
+        run.report.findings += len(results.findings)
+        record_progress(run, "lots", results.lots[-1])
+        run.advance("lots", len(results.lots), total)
 
 
-def _history_phase(
-    store: GraphStore,
-    settings: DetectionSettings,
-    report: ScanReport,
-    progress: Progress | None,
-    known: dict[str, LotFacts],
-) -> None:
-    """The history detectors over every lot: those the lot phase of this process read come
-    from `known`, the rest (a resumed scan) from the graph."""
-    detectors = settings.enabled(Phase.HISTORY)
-    needs = _needs(detectors)
-    total = count_lots(store)
-    lots: dict[str, LotFacts] = {}
-    if Reads.HISTORY in needs:
-        for page in all_lots(store):
-            missing = [uid for uid in page if uid not in known]
-            lots.update((uid, known[uid]) for uid in page if uid in known)
-            if missing:
-                lots.update(load_history(store, missing).lots)
-            if progress:
-                progress("history", len(page), total)
-    known.clear()
-    successors = []
-    if Reads.DEBARMENTS in needs:
-        for page in all_suppliers(store):
-            successors += load_successors(store, page)
-    history = History(lots)
-    findings = _run(detectors, Facts(history=history, successors=successors), settings)
-    write_history(store, settings, report, findings, lots)
-
-
-def write_history(
-    store: GraphStore,
-    settings: DetectionSettings,
-    report: ScanReport,
-    findings: Sequence[Finding],
-    lots: Mapping[str, LotFacts],
-) -> None:
+def write_history(run: ScanRun, findings: Sequence[Finding], lots: Mapping[str, LotFacts]) -> None:
     """The history findings as flags, in one transaction; history flags no longer found are
     retired (only a full scan sees the whole history)."""
     at = now()
-    report.flags.add(write_findings(store, findings, lots, settings.version, at))
+    report, settings = run.report, run.settings
+    report.flags.add(write_findings(run.store, findings, lots, settings.version, at))
     report.flags.retired += retire_history_flags(
-        store, _patterns(settings.enabled(Phase.HISTORY)), [f.uid for f in findings], at
+        run.store, _patterns(settings.enabled(Phase.HISTORY)), [f.uid for f in findings], at
     )
     report.findings += len(findings)
