@@ -81,7 +81,7 @@ def detect(
         try:
             result = detect_lot(store, uid, settings, history=history)
         except DetectionError as exc:
-            typer.echo(f"{exc.field}: {exc.rule}: {exc}", err=True)
+            typer.echo(exc.describe(), err=True)
             raise typer.Exit(1) from None
         for f in result.flags:
             typer.echo(
@@ -116,7 +116,7 @@ def detect(
                 store, settings, cluster, workers, region_digits, progress, batch, restart
             )
         except PartitionError as exc:
-            typer.echo(f"{exc.field}: {exc.rule}: {exc}", err=True)
+            typer.echo(exc.describe(), err=True)
             raise typer.Exit(1) from None
         typer.echo(
             f"history on {stats.homes} home and {stats.markets} market partitions; second "

@@ -75,6 +75,7 @@ from credit.detection.scan import (
     write_history,
     write_pages,
 )
+from credit.domain.errors import DomainError
 
 NO_REGION = "-"
 
@@ -100,11 +101,8 @@ RULES: Mapping[str, Rule] = {
 PAIRED = ("BID_ROTATION", "COVER_BIDDING", "REGULAR_PRICE_DIFFERENCE")
 
 
-class PartitionError(ValueError):
-    def __init__(self, field: str, rule: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.rule = rule
+class PartitionError(DomainError):
+    """A scan the cluster cannot partition (a history detector without a partition rule)."""
 
 
 @dataclass(frozen=True)

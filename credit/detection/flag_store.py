@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from neo4j import ManagedTransaction
 
@@ -25,6 +25,11 @@ from credit.domain.errors import DomainError
 from credit.sync import feed
 from credit.sync.exchange import FlagRecord
 from graph import detection_queries as dq
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+R = TypeVar("R", bound="DataclassInstance")
 
 WRITE_BATCH = 500
 
@@ -211,38 +216,27 @@ class StoredFlag:
     @staticmethod
     def of(raw: Mapping[str, Any]) -> StoredFlag:
         p = native(raw)
-        return StoredFlag(
-            uid=p["uid"],
-            pattern=p["pattern"],
-            title=p["title"],
-            basis=p["basis"],
+        return _record(
+            StoredFlag,
+            p,
+            **{k: tuple(p.get(k) or ()) for k in ("suppliers", "others", "lots", "buyers")},
             status=FlagStatus(p["status"]),
             current=bool(p.get("current", True)),
             confidence=float(p["confidence"]),
-            message=p["message"],
-            lot=p.get("lot"),
-            lot_key=p.get("lot_key"),
-            project_key=p.get("project_key"),
-            ocid=p.get("ocid"),
-            suppliers=tuple(p.get("suppliers") or ()),
-            others=tuple(p.get("others") or ()),
-            lots=tuple(p.get("lots") or ()),
-            buyers=tuple(p.get("buyers") or ()),
             evidence=json.loads(p["evidence"]),
             scores=json.loads(p.get("scores") or "{}"),
-            first_seen=p["first_seen"],
-            last_seen=p["last_seen"],
-            reviewed_by=p.get("reviewed_by"),
-            reviewed_by_name=p.get("reviewed_by_name"),
-            reviewed_at=p.get("reviewed_at"),
-            review_reason=p.get("review_reason"),
-            evidence_changed_at=p.get("evidence_changed_at"),
             props=p,
         )
 
     def visible_to(self, organization_uid: str | None) -> bool:
         """Purchasers and agencies see flags about lots they run."""
         return organization_uid is not None and organization_uid in self.buyers
+
+
+def _record(kind: type[R], stored: Mapping[str, Any], /, **read: Any) -> R:
+    """A `kind` from the stored properties of the same names (absent ones: None), those in
+    `read` given as they are to be read instead."""
+    return kind(**{f.name: stored.get(f.name) for f in fields(kind)} | read)
 
 
 def flag(store: GraphStore, uid: str) -> StoredFlag | None:
@@ -313,8 +307,7 @@ def screen_of(store: GraphStore, lot: str) -> Screen | None:
     rows = store.read(dq.SCREEN_OF_LOT, lot=lot)
     if not rows:
         return None
-    s = rows[0]["s"]
-    return Screen(**{name: s.get(name) for name in Screen.__dataclass_fields__})
+    return _record(Screen, rows[0]["s"])
 
 
 @dataclass(frozen=True)
@@ -400,15 +393,11 @@ def reviews(store: GraphStore, uids: Sequence[str]) -> dict[str, list[Review]]:
     for row in store.read(dq.FLAG_REVIEWS, uids=list(uids)):
         r = native(row["r"])
         found[row["flag"]].append(
-            Review(
-                uid=r["uid"],
+            _record(
+                Review,
+                r,
                 decision=ReviewDecision(r["decision"]),
-                reason=r["reason"],
-                reviewer=r["reviewer"],
-                reviewer_name=r["reviewer_name"],
-                at=r["at"],
                 previous_status=FlagStatus(r["previous_status"]),
-                evidence_hash=r["evidence_hash"],
             )
         )
     return found
@@ -422,22 +411,7 @@ def drafts(store: GraphStore, uids: Sequence[str]) -> dict[str, list[Draft]]:
 
 
 def _draft(raw: Mapping[str, Any]) -> Draft:
-    d = native(raw)
-    return Draft(
-        uid=d["uid"],
-        flag=d["flag"],
-        subject=d["subject"],
-        subject_uscc=d.get("subject_uscc"),
-        category=d["category"],
-        severity=d["severity"],
-        basis=d["basis"],
-        project_key=d.get("project_key"),
-        lot_key=d.get("lot_key"),
-        summary=d["summary"],
-        created_by=d["created_by"],
-        created_at=d["created_at"],
-        status=d["status"],
-    )
+    return _record(Draft, native(raw))
 
 
 _DRAFT_SEVERITY = "SERIOUS"  # Law Art. 77 serious violations; the supervisor decides

@@ -215,36 +215,31 @@ def buyer_stats(store: GraphStore, uids: Iterable[str]) -> dict[str, BuyerStats]
     return found
 
 
+def _pages(
+    store: GraphStore, query: LiteralString, size: int, after: str = ""
+) -> Iterator[list[Any]]:
+    """A query's rows a page at a time, in uid order after `after` (a keyset cursor)."""
+    while rows := store.read(query, after=after, limit=size):
+        yield rows
+        after = rows[-1]["uid"]
+
+
 def bidders(store: GraphStore, size: int = BATCH) -> Iterator[list[tuple[str, bool, list[str]]]]:
     """Each organisation that bid or is a supplier, a page at a time: (uid, is a supplier,
     the purchaser of each of its bids)."""
-    after = ""
-    while True:
-        rows = store.read(dq.BIDDERS_PAGE, after=after, limit=size)
-        if not rows:
-            return
+    for rows in _pages(store, dq.BIDDERS_PAGE, size):
         yield [(r["uid"], bool(r["supplier"]), list(r["purchasers"])) for r in rows]
-        after = rows[-1]["uid"]
 
 
 def all_lots(store: GraphStore, after: str = "", size: int = BATCH) -> Iterator[list[str]]:
     """Every lot uid, a page at a time, in uid order (the full scan's resumable cursor)."""
-    while True:
-        page = [r["uid"] for r in store.read(dq.LOTS_PAGE, after=after, limit=size)]
-        if not page:
-            return
-        yield page
-        after = page[-1]
+    for rows in _pages(store, dq.LOTS_PAGE, size, after):
+        yield [r["uid"] for r in rows]
 
 
 def all_suppliers(store: GraphStore, size: int = BATCH) -> Iterator[list[str]]:
-    after = ""
-    while True:
-        page = [r["uid"] for r in store.read(dq.SUPPLIERS_PAGE, after=after, limit=size)]
-        if not page:
-            return
-        yield page
-        after = page[-1]
+    for rows in _pages(store, dq.SUPPLIERS_PAGE, size):
+        yield [r["uid"] for r in rows]
 
 
 def count_lots(store: GraphStore) -> int:

@@ -14,9 +14,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction as _Exact
-from typing import Any, TypeVar
+from typing import Any
 
-T = TypeVar("T")
 # Group -> key (ocid or organization id) -> indicator code -> value.
 Result = dict[str, dict[str, dict[str, float]]]
 # Indicator code -> quartile or fence name -> value (cardinal's ``Meta``).
@@ -28,9 +27,11 @@ PROCURING_ENTITY = "ProcuringEntity"
 TENDERER = "Tenderer"
 
 
+# The sections carry cardinal's defaults (None: not set, the indicator decides, e.g. Tukey's
+# fences instead of a fixed threshold).
 @dataclass
 class R003Settings:
-    threshold: int | None = None
+    threshold: int = 15
     procurement_methods: str | None = None
     procurement_method_details: dict[str, int] | None = None
 
@@ -57,22 +58,22 @@ class Empty:
 
 @dataclass
 class R025Settings:
-    percentile: int | None = None
+    percentile: int = 75
     threshold: float | None = None
 
 
 @dataclass
 class R038Settings:
     threshold: float | None = None
-    minimum_submitted_bids: int | None = None
-    minimum_contracting_processes: int | None = None
+    minimum_submitted_bids: int = 2
+    minimum_contracting_processes: int = 2
 
 
 @dataclass
 class R048Settings:
-    digits: int | None = None
+    digits: int = 2
     threshold: int | None = None
-    minimum_contracting_processes: int | None = None
+    minimum_contracting_processes: int = 20
 
 
 @dataclass
@@ -138,11 +139,6 @@ class State:
         return False
 
 
-def given(value: T | None, default: T) -> T:
-    """A setting's value, or cardinal's default where it is not set."""
-    return default if value is None else value
-
-
 class Calculator:
     """One indicator's fold/finalize steps (cardinal's ``Calculate`` trait)."""
 
@@ -170,10 +166,15 @@ class PriceComparisonCalculator(Calculator):
         self.currency = settings.currency
         self.warn_currency = not settings.info_currency_mismatches
 
-    def compares_prices(self, release: dict[str, Any]) -> bool:
-        return matches_procurement_method_details(
+    def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
+        if matches_procurement_method_details(
             release, self.price_comparison, self.no_price_comparison
-        )
+        ):
+            self.fold_prices(state, release, ocid)
+
+    def fold_prices(self, state: State, release: dict[str, Any], ocid: str) -> None:
+        """The indicator's fold, on a release whose procedure compares prices."""
+        raise NotImplementedError
 
 
 def add_fraction(

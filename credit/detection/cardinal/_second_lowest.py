@@ -20,9 +20,7 @@ from credit.detection.cardinal._common import (
 
 
 class SecondLowestBidRatio(PriceComparisonCalculator):
-    def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
-        if not self.compares_prices(release):
-            return
+    def fold_prices(self, state: State, release: dict[str, Any], ocid: str) -> None:
         found = get_sole_winner_and_bids(release)
         if found is None:
             return

@@ -18,20 +18,17 @@ from credit.detection.cardinal._common import (
     State,
     get_dict,
     get_str,
-    given,
     matches_procurement_method,
     num_days,
     parse_pipe_separated_value,
     parse_rfc3339_ns,
 )
 
-DEFAULT_THRESHOLD = 15
-
 
 class R003(Calculator):
     def __init__(self, settings: Settings) -> None:
         setting = settings.R003 or R003Settings()
-        self.threshold = given(setting.threshold, DEFAULT_THRESHOLD)
+        self.threshold = setting.threshold
         self.procurement_methods = parse_pipe_separated_value(setting.procurement_methods)
         self.procurement_method_details = dict(setting.procurement_method_details or {})
 

@@ -20,19 +20,14 @@ from credit.detection.cardinal._common import (
     get_list,
     get_sole_winner_and_bids,
     get_str,
-    given,
     lower_fence,
     quantile,
 )
 
-DEFAULT_PERCENTILE = 75
-
 
 class R025(Calculator):
     def __init__(self, settings: Settings) -> None:
-        setting = settings.R025 or R025Settings()
-        self.percentile = given(setting.percentile, DEFAULT_PERCENTILE)
-        self.threshold = setting.threshold
+        self.setting = settings.R025 or R025Settings()
 
     def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
         found = get_sole_winner_and_bids(release)
@@ -55,9 +50,11 @@ class R025(Calculator):
 
     def finalize(self, state: State) -> None:
         fractions = state.r025_tenderer
-        upper_fence = quantile((float(d) for _, d in fractions.values()), self.percentile / 100)
+        upper_fence = quantile(
+            (float(d) for _, d in fractions.values()), self.setting.percentile / 100
+        )
         ratios = (n / d for n, d in fractions.values())
-        fence, q1 = lower_fence(state, "R025", ratios, self.threshold)
+        fence, q1 = lower_fence(state, "R025", ratios, self.setting.threshold)
         state.set_meta("R025", "upper_fence", upper_fence)
         state.set_meta("R025", "lower_fence", fence)
         if q1 > 0.0 and fence > 0.0:

@@ -23,9 +23,7 @@ from credit.detection.cardinal._common import (
 
 
 class R028(PriceComparisonCalculator):
-    def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
-        if not self.compares_prices(release):
-            return
+    def fold_prices(self, state: State, release: dict[str, Any], ocid: str) -> None:
         prices: dict[tuple[float, str], set[str]] = {}
         for bid, amount, currency in priced_bids(get_submitted_bids(release)):
             tenderers = get_list(bid, "tenderers")

@@ -20,7 +20,6 @@ from credit.detection.cardinal._common import (
     get_complete_awards_and_bids_if_all_awards_final,
     get_list,
     get_str,
-    given,
 )
 
 DEFAULT_THRESHOLD = 1
@@ -29,7 +28,7 @@ DEFAULT_THRESHOLD = 1
 class R035(Calculator):
     def __init__(self, settings: Settings) -> None:
         threshold = (settings.R035 or IntegerThreshold()).threshold
-        self.threshold = max(given(threshold, DEFAULT_THRESHOLD), 1)
+        self.threshold = DEFAULT_THRESHOLD if threshold is None else max(threshold, 1)
 
     def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
         supplier_ids: set[str] = set()

@@ -22,9 +22,7 @@ from credit.detection.cardinal._common import (
 
 
 class R036(PriceComparisonCalculator):
-    def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
-        if not self.compares_prices(release):
-            return
+    def fold_prices(self, state: State, release: dict[str, Any], ocid: str) -> None:
         lowest_amount: float | None = None
         lowest_is_disqualified = False
         has_valid_bid_with_amount = False

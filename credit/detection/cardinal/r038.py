@@ -24,24 +24,13 @@ from credit.detection.cardinal._common import (
     get_list,
     get_str,
     get_submitted_bids,
-    given,
     upper_fence,
 )
-
-DEFAULT_MINIMUM_SUBMITTED_BIDS = 2
-DEFAULT_MINIMUM_CONTRACTING_PROCESSES = 2
 
 
 class R038(Calculator):
     def __init__(self, settings: Settings) -> None:
-        setting = settings.R038 or R038Settings()
-        self.threshold = setting.threshold
-        self.minimum_submitted_bids = given(
-            setting.minimum_submitted_bids, DEFAULT_MINIMUM_SUBMITTED_BIDS
-        )
-        self.minimum_contracting_processes = given(
-            setting.minimum_contracting_processes, DEFAULT_MINIMUM_CONTRACTING_PROCESSES
-        )
+        self.setting = settings.R038 or R038Settings()
 
     def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
         submitted_bids = get_submitted_bids(release)
@@ -72,14 +61,14 @@ class R038(Calculator):
         fractions.clear()
         if not ratios:
             return
-        fence = upper_fence(state, "R038", ratios.values(), self.threshold, f"{group}_")
+        fence = upper_fence(state, "R038", ratios.values(), self.setting.threshold, f"{group}_")
         if fence > 0.0:
             for key, ratio in ratios.items():
                 if ratio >= fence:
                     state.set_result(group, key, "R038", ratio)
 
     def finalize(self, state: State) -> None:
-        minimum = self.minimum_contracting_processes
+        minimum = self.setting.minimum_contracting_processes
         self._flag(state, state.r038_buyer, minimum, BUYER)
         self._flag(state, state.r038_procuring_entity, minimum, PROCURING_ENTITY)
-        self._flag(state, state.r038_tenderer, self.minimum_submitted_bids, TENDERER)
+        self._flag(state, state.r038_tenderer, self.setting.minimum_submitted_bids, TENDERER)

@@ -20,24 +20,16 @@ from credit.detection.cardinal._common import (
     get_dict,
     get_list,
     get_str,
-    given,
     upper_fence,
 )
-
-DEFAULT_DIGITS = 2
-DEFAULT_MINIMUM_CONTRACTING_PROCESSES = 20
 
 
 class R048(Calculator):
     def __init__(self, settings: Settings) -> None:
-        setting = settings.R048 or R048Settings()
-        self.digits = given(setting.digits, DEFAULT_DIGITS)
-        self.threshold = None if setting.threshold is None else float(setting.threshold)
-        self.minimum_contracting_processes = given(
-            setting.minimum_contracting_processes, DEFAULT_MINIMUM_CONTRACTING_PROCESSES
-        )
+        self.setting = settings.R048 or R048Settings()
 
     def fold(self, state: State, release: dict[str, Any], ocid: str) -> None:
+        digits = self.setting.digits
         observed: set[str] = set()
         for award in get_list(release, "awards") or []:
             items = get_list(award, "items")
@@ -61,16 +53,19 @@ class R048(Calculator):
                 if supplier_id not in observed:
                     observed.add(supplier_id)
                     count[0] += 1
-                codes.add(classification_id[: self.digits])
+                codes.add(classification_id[:digits])
 
     def finalize(self, state: State) -> None:
         lengths = {
             supplier_id: float(len(codes))
             for supplier_id, (count, codes) in state.r048_classifications.items()
-            if count[0] >= self.minimum_contracting_processes
+            if count[0] >= self.setting.minimum_contracting_processes
         }
         state.r048_classifications.clear()
-        fence = upper_fence(state, "R048", lengths.values(), self.threshold)
+        threshold = self.setting.threshold
+        fence = upper_fence(
+            state, "R048", lengths.values(), None if threshold is None else float(threshold)
+        )
         for supplier_id, length in lengths.items():
             if length >= fence:
                 state.set_result(TENDERER, supplier_id, "R048", length)
