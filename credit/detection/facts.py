@@ -12,6 +12,24 @@ from decimal import Decimal
 from functools import cached_property
 
 
+class Dated:
+    """A tie, membership or kinship in force from `valid_from` to `valid_to` (None: open)."""
+
+    __slots__ = ()
+    valid_from: date | None
+    valid_to: date | None
+
+    def in_force(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+    def overlaps(self, start: date, end: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= end) and (
+            self.valid_to is None or self.valid_to >= start
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Identifier:
     """A node a bid points at: its preparer, agent, contact person, contact phone or e-mail,
@@ -137,24 +155,6 @@ class LotFacts:
 
 def _order(bid: BidFact) -> tuple[Decimal, str]:
     return bid.price, bid.uid
-
-
-class Dated:
-    """A tie, membership or kinship in force from `valid_from` to `valid_to` (None: open)."""
-
-    __slots__ = ()
-    valid_from: date | None
-    valid_to: date | None
-
-    def in_force(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or self.valid_to >= day
-        )
-
-    def overlaps(self, start: date, end: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= end) and (
-            self.valid_to is None or self.valid_to >= start
-        )
 
 
 @dataclass(frozen=True, slots=True)
