@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from decimal import Decimal
 from itertools import combinations
 
 from credit.detection import basis
@@ -21,6 +22,7 @@ from credit.detection.common import lot_timeline, poisson_binomial_tail, togethe
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import Facts, History, LotFacts
 from credit.detection.flags import Finding, finding
+from credit.detection.planting import Bid, Plant, Planting, Wave
 
 
 class Settings(DetectorSettings):
@@ -136,6 +138,32 @@ def _evaluate(
     )
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """A closed group that takes turns: the turn's winner bids, the others cover. Groups
+    of 3 or 4: two firms taking turns over a handful of lots cannot be told from two
+    strong rivals, by these detectors or by an investigator."""
+    rng = m.rng
+    ring = m.ring(rng.choice((3, 4)))
+    lots = m.ring_lots(ring, rng.randint(4, 6))
+    for i, lot in enumerate(lots):
+        winner = ring[i % len(ring)]
+        base = m.price(lot.budget, rng.uniform(0.9, 0.96))
+        lot.bids.append(Bid(winner, base))
+        for member in ring:
+            if member is not winner:
+                lot.bids.append(Bid(member, m.price(Decimal(base), rng.uniform(1.01, 1.06))))
+        for org in m.draw(lot, rng.randint(1, 4), ring):
+            lot.bids.append(Bid(org, m.price(Decimal(base), rng.uniform(1.02, 1.15))))
+    m.record(DETECTOR.id, None, ring)
+    m.rigged.extend(lots)
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="BID_ROTATION",
     order=150,
@@ -146,4 +174,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(Plant(Wave.CASES, plant),),
 )

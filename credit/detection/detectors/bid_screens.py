@@ -20,6 +20,7 @@ from credit.detection.common import bid_edges
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import Facts, LotFacts
 from credit.detection.flags import Finding, finding
+from credit.detection.planting import Plant, Planting, Wave
 
 
 class Settings(DetectorSettings):
@@ -96,6 +97,20 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
             )
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """The lots whose prices a ring set (BID_ROTATION's and COVER_BIDDING's), with four bids
+    or more: what the screens are meant to catch."""
+    for lot in m.rigged:
+        if len(lot.bids) >= 4:
+            m.record(DETECTOR.id, lot, lot.suppliers)
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="BID_SCREEN",
     order=130,
@@ -107,4 +122,5 @@ DETECTOR = Detector(
     detect=detect,
     why=__doc__ or "",
     violation=None,
+    plants=(Plant(Wave.AFTER, plant),),
 )

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from decimal import Decimal
 
 from credit.detection import basis
 from credit.detection.common import lot_timeline, poisson_binomial_tail
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import Facts
 from credit.detection.flags import Finding, finding
+from credit.detection.planting import Bid, Plant, Planting, Wave
 
 
 class Settings(DetectorSettings):
@@ -70,6 +72,35 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
             )
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """A purchaser whose awards keep going to one supplier."""
+    rng = m.rng
+    favourite = rng.choice(m.suppliers)
+    buyer = m.private_buyer(favourite.region)
+    lots = rng.randint(7, 10)
+    wins = set(rng.sample(range(lots), max(5, int(lots * rng.uniform(0.65, 0.85)))))
+    for i, day in enumerate(sorted(m.day() for _ in range(lots))):
+        lot = m.project_lot(favourite.category, day, buyer, agency=False)
+        lot.planted = True
+        others = m.draw(lot, rng.randint(3, 6), [favourite])
+        if i in wins:
+            base = m.price(lot.budget, rng.uniform(0.85, 0.93))
+            lot.bids.append(Bid(favourite, base))
+            for org in others:
+                lot.bids.append(Bid(org, m.price(Decimal(base), rng.uniform(1.01, 1.15))))
+        else:
+            m.compete(lot, others)
+            for bid in lot.bids:
+                bid.status = "VALID"
+    m.record(DETECTOR.id, None, (favourite,), (("org", buyer.uscc),))
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="BUYER_CAPTURE",
     order=180,
@@ -80,4 +111,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(Plant(Wave.HISTORY, plant),),
 )

@@ -18,6 +18,8 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from itertools import combinations
 
 import networkx as nx
@@ -27,6 +29,7 @@ from credit.detection.common import lot_timeline
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import Facts, LotFacts
 from credit.detection.flags import Finding, finding
+from credit.detection.planting import END, START, Bid, Plant, Planting, Wave
 
 
 class Settings(DetectorSettings):
@@ -204,6 +207,37 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
         )
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """A co-bidding community: four or five firms of one trade and region that, within
+    one year, turn out together on a string of lots that a leader wins (another member
+    once): a club that shares the market, neither taking turns nor covering just above
+    the winner (so not a rotation or cover ring)."""
+    rng = m.rng
+    ring = m.ring(rng.choice((4, 5)))
+    year = rng.randint(START.year + 1, END.year - 1)
+    days = sorted(m.day(date(year, 1, 5), date(year, 12, 20)) for _ in range(7))
+    second = rng.randrange(len(days))
+    for n, day in enumerate(days):
+        lot = m.project_lot(ring[0].category, day, m.local_buyer(ring[0].region))
+        lot.planted = True
+        winner = ring[1] if n == second else ring[0]
+        others = [m for m in ring if m is not winner]
+        bidders = [winner, *rng.sample(others, len(others) - rng.choice((0, 1)))]
+        base = m.price(lot.budget, rng.uniform(0.9, 0.96))
+        lot.bids.append(Bid(winner, base))
+        for member in bidders[1:]:
+            lot.bids.append(Bid(member, m.price(Decimal(base), rng.uniform(1.07, 1.2))))
+        for org in m.draw(lot, rng.choice((0, 1)), ring):
+            lot.bids.append(Bid(org, m.price(Decimal(base), rng.uniform(1.1, 1.25))))
+    m.record(DETECTOR.id, None, ring)
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="COBIDDING_COMMUNITY",
     order=200,
@@ -214,4 +248,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(Plant(Wave.HISTORY, plant),),
 )

@@ -11,11 +11,13 @@ policy's own basis, and confirming it drafts nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 from credit.detection import art18, basis
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import Facts
 from credit.detection.flags import Finding
+from credit.detection.planting import START, Plant, Planting, Tie, Wave
 
 
 class Settings(DetectorSettings):
@@ -36,6 +38,22 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
         )
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """Sister companies: one person controls both, each keeps its own legal rep."""
+    a, b = m.pair()
+    owner = m.person()
+    since = m.day(START, date(2024, 6, 30))
+    m.tie(Tie("CONTROLS", owner, a, since))
+    m.tie(Tie("CONTROLS", owner, b, since))
+    m.meet([a, b], m.day(since + timedelta(days=1)))
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="COMMON_CONTROLLER",
     order=30,
@@ -47,4 +65,5 @@ DETECTOR = Detector(
     detect=detect,
     why=__doc__ or "",
     violation=None,
+    plants=(Plant(Wave.CASES, plant),),
 )

@@ -22,6 +22,7 @@ from credit.detection.common import binomial_tail, lot_timeline, together_chance
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import Facts, LotFacts
 from credit.detection.flags import Finding, finding
+from credit.detection.planting import Bid, Plant, Planting, Wave
 
 
 class Settings(DetectorSettings):
@@ -92,6 +93,29 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
         )
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """One winner, and the same bidders placed just above it every time."""
+    rng = m.rng
+    ring = m.ring(rng.choice((2, 3, 3)))
+    winner = ring[0]
+    lots = m.ring_lots(ring, rng.randint(4, 6))
+    for lot in lots:
+        base = m.price(lot.budget, rng.uniform(0.9, 0.96))
+        lot.bids.append(Bid(winner, base))
+        for cover in ring[1:]:
+            lot.bids.append(Bid(cover, m.price(Decimal(base), rng.uniform(1.005, 1.04))))
+        for org in m.draw(lot, rng.randint(1, 4), ring):
+            lot.bids.append(Bid(org, m.price(Decimal(base), rng.uniform(1.05, 1.2))))
+    m.record(DETECTOR.id, None, ring)
+    m.rigged.extend(lots)
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="COVER_BIDDING",
     order=160,
@@ -102,4 +126,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(Plant(Wave.CASES, plant),),
 )

@@ -19,6 +19,7 @@ from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.detectors.regular_price_difference import DIFFERENCE
 from credit.detection.facts import BidFact, Facts
 from credit.detection.flags import Finding, finding
+from credit.detection.planting import Plant, Planting, Wave, cents
 
 
 class Settings(DetectorSettings):
@@ -61,6 +62,21 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
             )
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """Two valid bids of a lot at one price."""
+    lot = m.free_lot()
+    first, second = m.rng.sample(lot.bids, 2)
+    first.status = second.status = "VALID"
+    first.price = second.price = cents(float(lot.budget) * m.rng.uniform(0.85, 0.95))
+    m.record(DETECTOR.id, lot, (first.supplier, second.supplier))
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="IDENTICAL_PRICES",
     order=120,
@@ -71,4 +87,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(Plant(Wave.CASES, plant),),
 )

@@ -21,6 +21,7 @@ from credit.detection.common import Mark, identifier_mark, shared_marks
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import BidFact, Facts
 from credit.detection.flags import Edge, Finding
+from credit.detection.planting import Bid, Lot, Person, Plant, Planting, Wave, plant_shared
 
 PERSON = "person:"
 
@@ -102,6 +103,64 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
         )
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def _one_account(lot: Lot, ring: list[Bid], kind: str) -> None:
+    for bid in ring[1:]:
+        bid.extra["deposit_account"] = ring[0].supplier.account
+
+
+def _paid_by(bid: Bid, rep: Person) -> None:
+    bid.extra |= {
+        "deposit_account": f"6217-{rep.id_number}",
+        "deposit_holder": {"person": rep.id_number},
+        "deposit_holder_name": rep.name,
+    }
+
+
+def deposits(m: Planting) -> None:
+    """Deposits from one holder's accounts under different numbers, or from the legal
+    representative of another bidder (Order 87 Art. 37 item 6); near-miss: each bidder's
+    deposit paid by its own legal representative."""
+    rng = m.rng
+    lot = m.free_lot()
+    a, b = rng.sample(lot.bids, 2)
+    a.status = b.status = "VALID"
+    how = rng.choice(("holder", "name", "rep"))
+    if how == "rep":
+        _paid_by(a, b.supplier.rep)
+    else:
+        payer = rng.choice([o for o in m.suppliers if o not in lot.suppliers])
+        for k, bid in enumerate((a, b), start=1):
+            bid.extra["deposit_account"] = f"{payer.account}-{k}"
+            if how == "holder":
+                bid.extra["deposit_holder"] = {"org": payer.uscc}
+            bid.extra["deposit_holder_name"] = payer.name
+    m.record(DETECTOR.id, lot, (a.supplier, b.supplier))
+    lot = m.free_lot()
+    for bid in lot.bids:
+        rep = bid.supplier.rep
+        _paid_by(bid, rep)
+        for t in m.ties:  # unless the person also heads another bidder by now
+            if (
+                t.source is rep
+                and t.kind in ("LEGAL_REP_OF", "RESPONSIBLE_FOR")
+                and t.target in lot.suppliers
+                and t.target is not bid.supplier
+                and t.overlaps(lot.day, lot.day)
+            ):
+                m.record(DETECTOR.id, lot, (bid.supplier, t.target))
+
+
+def plant(m: Planting) -> None:
+    """A ring of bids whose deposits come from the lead's account."""
+    plant_shared(m, DETECTOR.id, _one_account)
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="SAME_DEPOSIT_ACCOUNT",
     order=70,
@@ -112,4 +171,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(Plant(Wave.CASES, plant), Plant(Wave.DEPOSITS, deposits)),
 )

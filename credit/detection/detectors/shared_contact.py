@@ -20,6 +20,7 @@ from credit.detection.common import Mark, identifier_mark, shared_marks
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import BidFact, Facts
 from credit.detection.flags import Finding
+from credit.detection.planting import Bid, Lot, Plant, Planting, Wave, plant_shared
 
 
 class Settings(DetectorSettings):
@@ -73,6 +74,31 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
         yield from shared_marks(DETECTOR.id, lot, marks)
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def _contact(lot: Lot, ring: list[Bid], kind: str) -> None:
+    lead = ring[0].supplier
+    for bid in ring[1:]:
+        bid.extra["contact"] = {"person": lead.staff.id_number}
+        bid.extra["contact_phone"] = lead.phone
+
+
+def near_miss(m: Planting) -> None:
+    """Neighbours at one address with their own contacts."""
+    h, k = m.pair()
+    k.address = h.address
+    m.meet([h, k])
+
+
+def plant(m: Planting) -> None:
+    """A ring of bids whose contact is the lead's staff member, at the lead's phone."""
+    plant_shared(m, DETECTOR.id, _contact)
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="SHARED_CONTACT",
     order=60,
@@ -83,4 +109,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(Plant(Wave.CASES, plant), Plant(Wave.NEAR_MISSES, near_miss)),
 )
