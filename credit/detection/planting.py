@@ -24,6 +24,7 @@ START = date(2021, 1, 4)  # the market's first day
 END = date(2026, 9, 30)  # and its last
 
 Record = dict[str, Any]
+Party = tuple[str, str]  # ("org", USCC) or ("person", id number)
 
 
 def cents(value: float | Decimal | str, unit: str = "0.01") -> Decimal:
@@ -169,19 +170,21 @@ class Planting(Protocol):
 
     def ban(self, org: Org, decided: date) -> None: ...
 
+    def lead(self, lot: Lot, org: Org, low: float, high: float) -> Decimal:
+        """`org` bids `low` to `high` of the lot's budget (the price a ring sets): its price."""
+
+    def above(self, lot: Lot, orgs: Iterable[Org], base: Decimal, low: float, high: float) -> None:
+        """Each of `orgs` bids `low` to `high` times `base`."""
+
     def reviewer(self, lot: Lot) -> Person: ...
 
     def group(self, kind: str) -> str: ...
 
     def member(self, org: Org, group: str, start: date | None, end: date | None) -> None: ...
 
-    def record(
-        self,
-        pattern: str,
-        lot: Lot | None,
-        suppliers: Iterable[Org],
-        others: tuple[tuple[str, str], ...] = (),
-    ) -> None: ...
+    def record(self, pattern: str, lot: Lot | None, orgs: Iterable[Org], *others: Party) -> None:
+        """A case the detectors should flag: its lot (None for history patterns), its
+        suppliers and other parties."""
 
 
 @dataclass(frozen=True)
@@ -195,17 +198,24 @@ class Plant:
     order: int | None = None
 
 
-def plant_shared(m: Planting, pattern: str, mark: Callable[[Lot, list[Bid], str], None]) -> None:
-    """A lot where a ring of two or three valid bids shares what `mark` writes into them (the
-    ring's lead first; the device kind a SAME_DEVICE ring shares is drawn for every ring)."""
-    rng = m.rng
-    lot = m.free_lot()
-    ring = rng.sample(lot.bids, rng.choice((2, 2, 3)) if len(lot.bids) > 3 else 2)
-    kind = rng.choice(("MAC", "IP", "AUTHOR", "FILE"))
-    for bid in ring:
-        bid.status = "VALID"
-    mark(lot, ring, kind)
-    m.record(pattern, lot, (b.supplier for b in ring))
+def shared_bids(
+    pattern: str, mark: Callable[[Lot, list[Bid], str], None]
+) -> Callable[[Planting], None]:
+    """A planted case: a lot where a ring of two or three valid bids shares what `mark` writes
+    into them (the ring's lead first; the device kind a SAME_DEVICE ring shares is drawn for
+    every ring)."""
+
+    def plant(m: Planting) -> None:
+        rng = m.rng
+        lot = m.free_lot()
+        ring = rng.sample(lot.bids, rng.choice((2, 2, 3)) if len(lot.bids) > 3 else 2)
+        kind = rng.choice(("MAC", "IP", "AUTHOR", "FILE"))
+        for bid in ring:
+            bid.status = "VALID"
+        mark(lot, ring, kind)
+        m.record(pattern, lot, (b.supplier for b in ring))
+
+    return plant
 
 
 def lead_staff(key: str) -> Callable[[Lot, list[Bid], str], None]:

@@ -28,7 +28,7 @@ from typing import Any
 from stdnum.cn import ric, uscc
 
 from credit.detection.common import years_before
-from credit.detection.planting import END, START, Bid, Lot, Org, Person, Tie, Wave, cents
+from credit.detection.planting import END, START, Bid, Lot, Org, Party, Person, Tie, Wave, cents
 from credit.detection.registry import DETECTORS
 from credit.domain.identifiers import organization_code_check
 from credit.markets.reference import TODAY
@@ -397,6 +397,15 @@ class Market:
             }
         )
 
+    def lead(self, lot: Lot, org: Org, low: float, high: float) -> Decimal:
+        base = self.price(lot.budget, self.rng.uniform(low, high))
+        lot.bids.append(Bid(org, base))
+        return base
+
+    def above(self, lot: Lot, orgs: Iterable[Org], base: Decimal, low: float, high: float) -> None:
+        for org in orgs:
+            lot.bids.append(Bid(org, self.price(base, self.rng.uniform(low, high))))
+
     def reviewer(self, lot: Lot) -> Person:
         """A new expert of the lot's trade on the lot's panel."""
         expert = self.person()
@@ -413,15 +422,8 @@ class Market:
     def member(self, org: Org, group: str, start: date | None, end: date | None) -> None:
         self.memberships.append((org, group, start, end))
 
-    def record(
-        self,
-        pattern: str,
-        lot: Lot | None,
-        suppliers: Iterable[Org],
-        others: tuple[tuple[str, str], ...] = (),
-    ) -> None:
-        """A planted case the detectors should flag."""
-        codes = tuple(sorted(o.uscc for o in suppliers))
+    def record(self, pattern: str, lot: Lot | None, orgs: Iterable[Org], *others: Party) -> None:
+        codes = tuple(sorted(o.uscc for o in orgs))
         self.truth.add(Truth(pattern, lot.id if lot else None, codes, others))
 
     def _staff_and_group_truth(self) -> None:

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from decimal import Decimal
 from itertools import combinations
 
 from credit.detection import basis
-from credit.detection.common import lot_timeline, poisson_binomial_tail, together_chance
+from credit.detection.common import poisson_binomial_tail, together_chance
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors._shared import timeline_finding
 from credit.detection.facts import Facts, History, LotFacts
-from credit.detection.flags import Finding, finding
-from credit.detection.planting import Bid, Plant, Planting, Wave
+from credit.detection.flags import Finding
+from credit.detection.planting import Plant, Planting, Wave
 
 
 class Settings(DetectorSettings):
@@ -114,17 +114,13 @@ def _evaluate(
     together = together_chance(history, group, len(joint))
     if win_chance * together > settings.max_chance:
         return None
-    nodes, edges = lot_timeline(joint, group)
-    return finding(
+    return timeline_finding(
         DETECTOR.id,
-        None,
         group,
         settings.confidence,
         f"{len(group)} suppliers bid together for {len(joint)} lots, won {len(won)} of them "
         "and took turns winning them",
-        lots=(lot.uid for lot in joint),
-        nodes=nodes,
-        edges=edges,
+        joint,
         facts={
             "lots": len(joint),
             "won": len(won),
@@ -150,13 +146,9 @@ def plant(m: Planting) -> None:
     lots = m.ring_lots(ring, rng.randint(4, 6))
     for i, lot in enumerate(lots):
         winner = ring[i % len(ring)]
-        base = m.price(lot.budget, rng.uniform(0.9, 0.96))
-        lot.bids.append(Bid(winner, base))
-        for member in ring:
-            if member is not winner:
-                lot.bids.append(Bid(member, m.price(Decimal(base), rng.uniform(1.01, 1.06))))
-        for org in m.draw(lot, rng.randint(1, 4), ring):
-            lot.bids.append(Bid(org, m.price(Decimal(base), rng.uniform(1.02, 1.15))))
+        base = m.lead(lot, winner, 0.9, 0.96)
+        m.above(lot, [o for o in ring if o is not winner], base, 1.01, 1.06)
+        m.above(lot, m.draw(lot, rng.randint(1, 4), ring), base, 1.02, 1.15)
     m.record(DETECTOR.id, None, ring)
     m.rigged.extend(lots)
 

@@ -16,14 +16,13 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from datetime import date
-from decimal import Decimal
 
 from credit.detection import basis
 from credit.detection.common import binomial_tail, lot_timeline
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import Facts, LotFacts
 from credit.detection.flags import Finding, finding
-from credit.detection.planting import Bid, Plant, Planting, Wave
+from credit.detection.planting import Plant, Planting, Wave
 
 
 class Settings(DetectorSettings):
@@ -172,10 +171,8 @@ def plant(m: Planting) -> None:
         lot = m.project_lot(regular.category, day, buyer, agency=False)
         lot.planted = True
         if i in partner_turns:
-            base = m.price(lot.budget, rng.uniform(0.82, 0.88))
-            lot.bids.append(Bid(partner, base))
-            for org in m.draw(lot, rng.randint(2, 4), [regular, partner]):
-                lot.bids.append(Bid(org, m.price(Decimal(base), rng.uniform(1.03, 1.2))))
+            base = m.lead(lot, partner, 0.82, 0.88)
+            m.above(lot, m.draw(lot, rng.randint(2, 4), [regular, partner]), base, 1.03, 1.2)
         else:
             edge = i in (0, len(days) - 1)  # it bids there from the first lot to the last
             bidders = [regular] if edge or rng.random() < 0.92 else []
@@ -183,7 +180,7 @@ def plant(m: Planting) -> None:
             for bid in lot.bids:
                 if bid.supplier is regular:
                     bid.status = "VALID"
-    m.record(DETECTOR.id, None, (regular, partner), (("org", buyer.uscc),))
+    m.record(DETECTOR.id, None, (regular, partner), ("org", buyer.uscc))
 
 
 # pragma: no mutate end

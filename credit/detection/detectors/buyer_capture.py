@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from decimal import Decimal
 
 from credit.detection import basis
-from credit.detection.common import lot_timeline, poisson_binomial_tail
+from credit.detection.common import poisson_binomial_tail
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors._shared import timeline_finding
 from credit.detection.facts import Facts
-from credit.detection.flags import Finding, finding
-from credit.detection.planting import Bid, Plant, Planting, Wave
+from credit.detection.flags import Finding
+from credit.detection.planting import Plant, Planting, Wave
 
 
 class Settings(DetectorSettings):
@@ -51,19 +51,15 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
             if chance > settings.max_chance:
                 continue
             won = [lot for lot in awarded if lot.winner == supplier]
-            nodes, edges = lot_timeline(won, [supplier])
-            yield finding(
+            yield timeline_finding(
                 DETECTOR.id,
-                None,
                 [supplier],
                 settings.confidence,
                 f"one supplier won {count} of a buyer's {total} awarded lots "
                 f"({count / total:.0%}); fair contests would give it about "
                 f"{sum(fair):.1f}",
+                won,
                 others=[buyer],
-                lots=[lot.uid for lot in won],
-                nodes=nodes,
-                edges=edges,
                 scores={
                     "awarded": total,
                     "expected": round(sum(fair), 4),
@@ -87,15 +83,13 @@ def plant(m: Planting) -> None:
         lot.planted = True
         others = m.draw(lot, rng.randint(3, 6), [favourite])
         if i in wins:
-            base = m.price(lot.budget, rng.uniform(0.85, 0.93))
-            lot.bids.append(Bid(favourite, base))
-            for org in others:
-                lot.bids.append(Bid(org, m.price(Decimal(base), rng.uniform(1.01, 1.15))))
+            base = m.lead(lot, favourite, 0.85, 0.93)
+            m.above(lot, others, base, 1.01, 1.15)
         else:
             m.compete(lot, others)
             for bid in lot.bids:
                 bid.status = "VALID"
-    m.record(DETECTOR.id, None, (favourite,), (("org", buyer.uscc),))
+    m.record(DETECTOR.id, None, (favourite,), ("org", buyer.uscc))
 
 
 # pragma: no mutate end

@@ -19,17 +19,16 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from itertools import combinations
 
 import networkx as nx
 
 from credit.detection import basis
-from credit.detection.common import lot_timeline
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors._shared import timeline_finding
 from credit.detection.facts import Facts, LotFacts
-from credit.detection.flags import Finding, finding
-from credit.detection.planting import END, START, Bid, Plant, Planting, Wave
+from credit.detection.flags import Finding
+from credit.detection.planting import END, START, Plant, Planting, Wave
 
 
 class Settings(DetectorSettings):
@@ -184,18 +183,14 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
     for c in communities(history.ordered, settings):
         if not facts.in_focus(c.members):
             continue
-        nodes, edges = lot_timeline(c.lots, c.members)
-        yield finding(
+        yield timeline_finding(
             DETECTOR.id,
-            None,
             c.members,
             settings.confidence * c.cohesion * c.exclusivity,
             f"{len(c.members)} bidders of region {c.region} in {c.period} bid together on "
             f"{len(c.lots)} lots (turnout {c.cohesion:.0%}, {c.exclusivity:.0%} of their "
             f"co-bidding among themselves) and won {c.win_share:.0%} of them",
-            lots=(lot.uid for lot in c.lots),
-            nodes=nodes,
-            edges=edges,
+            c.lots,
             facts={"region": c.region, "period": c.period, "lots": len(c.lots)},
             scores={
                 "cohesion": round(c.cohesion, 4),
@@ -224,14 +219,11 @@ def plant(m: Planting) -> None:
         lot = m.project_lot(ring[0].category, day, m.local_buyer(ring[0].region))
         lot.planted = True
         winner = ring[1] if n == second else ring[0]
-        others = [m for m in ring if m is not winner]
+        others = [o for o in ring if o is not winner]
         bidders = [winner, *rng.sample(others, len(others) - rng.choice((0, 1)))]
-        base = m.price(lot.budget, rng.uniform(0.9, 0.96))
-        lot.bids.append(Bid(winner, base))
-        for member in bidders[1:]:
-            lot.bids.append(Bid(member, m.price(Decimal(base), rng.uniform(1.07, 1.2))))
-        for org in m.draw(lot, rng.choice((0, 1)), ring):
-            lot.bids.append(Bid(org, m.price(Decimal(base), rng.uniform(1.1, 1.25))))
+        base = m.lead(lot, winner, 0.9, 0.96)
+        m.above(lot, bidders[1:], base, 1.07, 1.2)
+        m.above(lot, m.draw(lot, rng.choice((0, 1)), ring), base, 1.1, 1.25)
     m.record(DETECTOR.id, None, ring)
 
 

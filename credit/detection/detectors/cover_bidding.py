@@ -18,11 +18,12 @@ from decimal import Decimal
 from itertools import combinations
 
 from credit.detection import basis
-from credit.detection.common import binomial_tail, lot_timeline, together_chance
+from credit.detection.common import binomial_tail, together_chance
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors._shared import timeline_finding
 from credit.detection.facts import Facts, LotFacts
-from credit.detection.flags import Finding, finding
-from credit.detection.planting import Bid, Plant, Planting, Wave
+from credit.detection.flags import Finding
+from credit.detection.planting import Plant, Planting, Wave
 
 
 class Settings(DetectorSettings):
@@ -77,17 +78,13 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
     for winner, found in sorted(covers.items()):
         suppliers = [winner, *(c for c, _, _ in found)]
         lots = history.of({lot.uid for _, ls, _ in found for lot in ls})
-        nodes, edges = lot_timeline(lots, suppliers)
-        yield finding(
+        yield timeline_finding(
             DETECTOR.id,
-            None,
             suppliers,
             settings.confidence,
             f"{len(found)} supplier(s) bid just above the same winner in {len(lots)} of its "
             "wins and never undercut it",
-            lots=(lot.uid for lot in lots),
-            nodes=nodes,
-            edges=edges,
+            lots,
             facts={"winner": winner, "covers": {c: len(ls) for c, ls, _ in found}},
             scores={"chance": max(p for _, _, p in found)},
         )
@@ -103,12 +100,9 @@ def plant(m: Planting) -> None:
     winner = ring[0]
     lots = m.ring_lots(ring, rng.randint(4, 6))
     for lot in lots:
-        base = m.price(lot.budget, rng.uniform(0.9, 0.96))
-        lot.bids.append(Bid(winner, base))
-        for cover in ring[1:]:
-            lot.bids.append(Bid(cover, m.price(Decimal(base), rng.uniform(1.005, 1.04))))
-        for org in m.draw(lot, rng.randint(1, 4), ring):
-            lot.bids.append(Bid(org, m.price(Decimal(base), rng.uniform(1.05, 1.2))))
+        base = m.lead(lot, winner, 0.9, 0.96)
+        m.above(lot, ring[1:], base, 1.005, 1.04)
+        m.above(lot, m.draw(lot, rng.randint(1, 4), ring), base, 1.05, 1.2)
     m.record(DETECTOR.id, None, ring)
     m.rigged.extend(lots)
 

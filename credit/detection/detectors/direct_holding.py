@@ -11,33 +11,17 @@ credit.standing.participation's; a confirmed flag drafts the declaration that th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
-from credit.detection import art18, basis
-from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
-from credit.detection.facts import Facts
-from credit.detection.flags import Finding
+from credit.detection import basis
+from credit.detection.detector import Detector, Phase, Reads
+from credit.detection.detectors._shared import HoldingSettings, conflict_detect
 from credit.detection.planting import START, Plant, Planting, Tie, Wave, cents
 
 
-class Settings(DetectorSettings):
+class Settings(HoldingSettings):
     confidence: float = 0.95
-    min_share: float = 0.5  # an OWNS tie counts above this share
-
-
-def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
-    for lot in facts.lots:
-        yield from art18.findings(
-            DETECTOR.id,
-            lot,
-            art18.lot_conflicts(facts, lot, settings.min_share),
-            "DIRECT_HOLDING_OR_MANAGEMENT",
-            settings.confidence,
-            "a direct holding or management relationship",
-            key=lambda c: [f"{t.source}>{t.target}" for t in c.ties],
-        )
 
 
 # What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
@@ -71,7 +55,12 @@ DETECTOR = Detector(
     reads=frozenset({Reads.LOTS, Reads.TIES}),
     phases=frozenset({Phase.LOT}),
     settings=Settings,
-    detect=detect,
+    detect=conflict_detect(
+        "DIRECT_HOLDING",
+        "DIRECT_HOLDING_OR_MANAGEMENT",
+        "a direct holding or management relationship",
+        key=lambda c: [f"{t.source}>{t.target}" for t in c.ties],
+    ),
     why=__doc__ or "",
     violation=None,
     invalid_bid=True,

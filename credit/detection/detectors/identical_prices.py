@@ -14,11 +14,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from credit.detection import basis
-from credit.detection.common import bid_edges, granularity, median, spread_scale
+from credit.detection.common import granularity, median, spread_scale
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors._shared import bids_finding
 from credit.detection.detectors.regular_price_difference import DIFFERENCE
 from credit.detection.facts import BidFact, Facts
-from credit.detection.flags import Finding, finding
+from credit.detection.flags import Finding
 from credit.detection.planting import Plant, Planting, Wave, cents
 
 
@@ -49,14 +50,12 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
             )
             if chance > settings.max_chance:
                 continue
-            yield finding(
+            yield bids_finding(
                 DETECTOR.id,
-                lot.uid,
-                (b.supplier for b in tied),
+                lot,
+                tied,
                 settings.confidence * (1 - chance),
                 f"{len(tied)} bidders of lot {lot.key} quote exactly {price}",
-                nodes=(b.uid for b in tied),
-                edges=bid_edges(lot, tied),
                 facts={"price": str(price)},
                 scores={"chance": chance},
             )

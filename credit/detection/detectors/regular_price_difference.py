@@ -22,8 +22,9 @@ from decimal import Decimal
 from itertools import combinations
 
 from credit.detection import basis
-from credit.detection.common import bid_edges, granularity, lot_timeline, median, spread_scale
+from credit.detection.common import granularity, lot_timeline, median, spread_scale
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors._shared import bids_finding
 from credit.detection.facts import BidFact, Facts, History, LotFacts
 from credit.detection.flags import Finding, finding
 from credit.detection.planting import Bid, Plant, Planting, Wave, cents
@@ -169,15 +170,13 @@ def _step(mode: str, bids: Sequence[BidFact], i: int, j: int) -> str:
 def _in_lot(facts: Facts, settings: Settings) -> Iterator[Finding]:
     for lot in facts.lots:
         for p in progressions(lot, settings):
-            yield finding(
+            yield bids_finding(
                 DETECTOR.id,
-                lot.uid,
-                (b.supplier for b in p.bids),
+                lot,
+                p.bids,
                 settings.confidence * (1 - p.chance),
                 f"{len(p.bids)} bids of lot {lot.key} form {_ARTICLE[p.mode]} {p.mode} "
                 f"progression (step {p.step})",
-                nodes=(b.uid for b in p.bids),
-                edges=bid_edges(lot, p.bids),
                 facts={
                     "mode": p.mode,
                     "step": p.step,

@@ -13,27 +13,12 @@ flag drafts the declaration that the bids are invalid, not a violation.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
-from credit.detection import art18, basis
+from credit.detection import basis
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
-from credit.detection.facts import Facts
-from credit.detection.flags import Finding
+from credit.detection.detectors._shared import conflict_detect
 from credit.detection.planting import START, Plant, Planting, Tie, Wave
-
-
-def detect(facts: Facts, settings: DetectorSettings) -> Iterator[Finding]:
-    for lot in facts.lots:
-        yield from art18.findings(
-            DETECTOR.id,
-            lot,
-            art18.lot_conflicts(facts, lot),
-            "SAME_RESPONSIBLE_PERSON",
-            settings.confidence,
-            "the same legal representative or responsible person",
-            key=lambda c: list(c.via),
-        )
 
 
 class Settings(DetectorSettings):
@@ -74,7 +59,12 @@ DETECTOR = Detector(
     reads=frozenset({Reads.LOTS, Reads.TIES}),
     phases=frozenset({Phase.LOT}),
     settings=Settings,
-    detect=detect,
+    detect=conflict_detect(
+        "SAME_CONTROLLER",
+        "SAME_RESPONSIBLE_PERSON",
+        "the same legal representative or responsible person",
+        key=lambda c: list(c.via),
+    ),
     why=__doc__ or "",
     violation=None,
     invalid_bid=True,

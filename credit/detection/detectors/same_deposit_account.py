@@ -19,9 +19,10 @@ from functools import partial
 from credit.detection import basis
 from credit.detection.common import Mark, identifier_mark, shared_marks
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors._shared import rekeyed
 from credit.detection.facts import BidFact, Facts
 from credit.detection.flags import Edge, Finding
-from credit.detection.planting import Bid, Lot, Person, Plant, Planting, Wave, plant_shared
+from credit.detection.planting import Bid, Lot, Person, Plant, Planting, Wave, shared_bids
 
 PERSON = "person:"
 
@@ -59,12 +60,11 @@ def _marks(
         account = identifier_mark(bid, i, "the same deposit account", settings.confidence)
         yield account
         for holder in i.holders:
-            yield Mark(
-                key=f"holder:{holder}",
-                label="deposit accounts of one holder",
-                weight=settings.holder_confidence,
-                nodes=account.nodes,
-                edges=account.edges,
+            yield rekeyed(
+                account,
+                f"holder:{holder}",
+                "deposit accounts of one holder",
+                settings.holder_confidence,
             )
             links = [(o, kind) for o, kind in tied.get(holder, ()) if o != bid.supplier]
             if links:
@@ -79,13 +79,12 @@ def _marks(
         name = _name(bid.holder_name)
         if name and not any(h.startswith(PERSON) for h in i.holders):
             owner = by_name.get(name)
-            yield Mark(
-                key=f"holdername:{name}",
-                label="deposit accounts in one holder's name",
-                weight=settings.name_confidence,
-                nodes=account.nodes,
-                edges=account.edges,
-                parties=(owner,) if owner else (),
+            yield rekeyed(
+                account,
+                f"holdername:{name}",
+                "deposit accounts in one holder's name",
+                settings.name_confidence,
+                (owner,) if owner else (),
             )
 
 
@@ -153,11 +152,6 @@ def deposits(m: Planting) -> None:
                 m.record(DETECTOR.id, lot, (bid.supplier, t.target))
 
 
-def plant(m: Planting) -> None:
-    """A ring of bids whose deposits come from the lead's account."""
-    plant_shared(m, DETECTOR.id, _one_account)
-
-
 # pragma: no mutate end
 
 
@@ -171,5 +165,8 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
-    plants=(Plant(Wave.CASES, plant), Plant(Wave.DEPOSITS, deposits)),
+    plants=(
+        Plant(Wave.CASES, shared_bids("SAME_DEPOSIT_ACCOUNT", _one_account)),
+        Plant(Wave.DEPOSITS, deposits),
+    ),
 )

@@ -22,7 +22,7 @@ from credit.detection.common import Mark, identifier_mark, shared_marks
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import BidFact, Facts
 from credit.detection.flags import Finding
-from credit.detection.planting import Bid, Lot, Plant, Planting, Wave, plant_shared
+from credit.detection.planting import Bid, Lot, Plant, Planting, Wave, shared_bids
 
 
 class Settings(DetectorSettings):
@@ -132,12 +132,6 @@ def platform(m: Planting) -> None:
     m.record(DETECTOR.id, lot, (a.supplier, b.supplier))
 
 
-def plant(m: Planting) -> None:
-    """A ring of bids made on the lead's machine (its MAC, IP or document author) or
-    uploaded as one file."""
-    plant_shared(m, DETECTOR.id, _device)
-
-
 # pragma: no mutate end
 
 
@@ -152,7 +146,7 @@ DETECTOR = Detector(
     detect=detect,
     why=__doc__ or "",
     plants=(
-        Plant(Wave.CASES, plant),
+        Plant(Wave.CASES, shared_bids("SAME_DEVICE", _device)),
         Plant(Wave.NEAR_MISSES, near_miss),
         Plant(Wave.DEPOSITS, platform),
     ),

@@ -10,22 +10,11 @@ from __future__ import annotations
 from credit.detection import basis
 from credit.detection.common import shared_identifier
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
-from credit.detection.planting import Plant, Planting, Wave, lead_staff, plant_shared
+from credit.detection.planting import Plant, Wave, lead_staff, shared_bids
 
 
 class Settings(DetectorSettings):
     confidence: float = 0.9
-
-
-# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
-# the pure tests do not run it.
-# pragma: no mutate start
-def plant(m: Planting) -> None:
-    """A ring of bids that name one preparer: the lead's staff member."""
-    plant_shared(m, DETECTOR.id, lead_staff("preparer"))
-
-
-# pragma: no mutate end
 
 
 DETECTOR = Detector(
@@ -38,5 +27,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=shared_identifier("SAME_PREPARER", "PREPARED_BY", "the same preparer"),
     why=__doc__ or "",
-    plants=(Plant(Wave.CASES, plant),),
+    plants=(Plant(Wave.CASES, shared_bids("SAME_PREPARER", lead_staff("preparer"))),),
 )

@@ -18,9 +18,10 @@ from collections.abc import Iterator
 from credit.detection import basis
 from credit.detection.common import Mark, identifier_mark, shared_marks
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors._shared import rekeyed
 from credit.detection.facts import BidFact, Facts
 from credit.detection.flags import Finding
-from credit.detection.planting import Bid, Lot, Plant, Planting, Wave, plant_shared
+from credit.detection.planting import Bid, Lot, Plant, Planting, Wave, shared_bids
 
 
 class Settings(DetectorSettings):
@@ -62,13 +63,7 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
             yield identifier_mark(bid, i, _LABELS[i.rel], weights[i.rel])
             if name and i.rel in _NAMED:
                 mark = identifier_mark(bid, i, _NAMED[i.rel], settings.confidence)
-                yield Mark(
-                    key=f"contact:{name}|{i.uid}",
-                    label=mark.label,
-                    weight=mark.weight,
-                    nodes=mark.nodes,
-                    edges=mark.edges,
-                )
+                yield rekeyed(mark, f"contact:{name}|{i.uid}")
 
     for lot in facts.lots:
         yield from shared_marks(DETECTOR.id, lot, marks)
@@ -91,11 +86,6 @@ def near_miss(m: Planting) -> None:
     m.meet([h, k])
 
 
-def plant(m: Planting) -> None:
-    """A ring of bids whose contact is the lead's staff member, at the lead's phone."""
-    plant_shared(m, DETECTOR.id, _contact)
-
-
 # pragma: no mutate end
 
 
@@ -109,5 +99,8 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
-    plants=(Plant(Wave.CASES, plant), Plant(Wave.NEAR_MISSES, near_miss)),
+    plants=(
+        Plant(Wave.CASES, shared_bids("SHARED_CONTACT", _contact)),
+        Plant(Wave.NEAR_MISSES, near_miss),
+    ),
 )
