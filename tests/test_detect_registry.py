@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from credit.detection.registry import (
     discover,
     load_settings,
 )
+from credit.markets import simulate
 
 TESTS = Path(__file__).parent / "detectors"
 
@@ -59,28 +61,64 @@ def test_every_detector_module_has_its_own_pure_test_file() -> None:
     assert missing == []
 
 
-def test_a_module_dropped_into_the_package_is_discovered_in_its_declared_order(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+_TEMPLATE = (
+    "from credit.detection.detector import Detector, DetectorSettings, Phase, Reads\n"
+    "from credit.detection.planting import Plant, Wave\n"
+    "class Settings(DetectorSettings):\n    confidence: float = 0.5\n"
+    "def plant(m):\n    m.record({id!r}, None, m.pair())\n"
+    "DETECTOR = Detector(id={id!r}, title='t', basis='b — b', reads=frozenset({{Reads.LOTS}}),"
+    " phases=frozenset({{Phase.LOT}}), settings=Settings, detect=lambda f, s: [], why='w',"
+    " order={order}{plants})\n"
+)
+
+
+def dropped_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **modules: str) -> Path:
+    """A detectors package of the given modules (name: id) that the registry discovers."""
     package = tmp_path / "more_detectors"
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
-    template = (
-        "from credit.detection.detector import Detector, DetectorSettings, Phase, Reads\n"
-        "class Settings(DetectorSettings):\n    confidence: float = 0.5\n"
-        "DETECTOR = Detector(id={id!r}, title='t', basis='b — b', reads=frozenset({{Reads.LOTS}}),"
-        " phases=frozenset({{Phase.LOT}}), settings=Settings, detect=lambda f, s: [], why='w',"
-        " order={order})\n"
-    )
-    (package / "zeta.py").write_text(template.format(id="ZETA", order=5), encoding="utf-8")
-    (package / "alpha.py").write_text(template.format(id="ALPHA", order=9), encoding="utf-8")
-    (package / "_helpers.py").write_text("VALUE = 1\n", encoding="utf-8")
+    for order, (name, detector_id) in enumerate(modules.items(), start=5):
+        plants = ", plants=(Plant(Wave.CASES, plant),)"
+        text = _TEMPLATE.format(id=detector_id, order=order, plants=plants)
+        (package / f"{name}.py").write_text(text, encoding="utf-8")
+    for cached in [m for m in sys.modules if m.split(".")[0] == package.name]:
+        monkeypatch.delitem(sys.modules, cached)  # another test's package of that name
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(registry, "detectors", importlib.import_module("more_detectors"))
+    monkeypatch.setattr(registry, "detectors", importlib.import_module(package.name))
+    return package
+
+
+def test_a_module_dropped_into_the_package_is_discovered_in_its_declared_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = dropped_in(tmp_path, monkeypatch, zeta="ZETA", alpha="ALPHA")
+    (package / "_helpers.py").write_text("VALUE = 1\n", encoding="utf-8")
     assert [d.id for d in discover()] == ["ZETA", "ALPHA"]
     (package / "broken.py").write_text("VALUE = 2\n", encoding="utf-8")
     with pytest.raises(TypeError, match=r"more_detectors\.broken: a detector module defines"):
         discover()
+
+
+def test_a_detector_that_plants_no_case_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = dropped_in(tmp_path, monkeypatch, zeta="ZETA")
+    bare = _TEMPLATE.format(id="BARE", order=7, plants="")
+    (package / "bare.py").write_text(bare, encoding="utf-8")
+    with pytest.raises(TypeError, match=r"more_detectors\.bare: BARE plants no case"):
+        discover()
+
+
+def test_the_simulated_market_plants_every_registered_detector_and_a_new_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Adding a detector is its module: the market plants its case, no list names it."""
+    dropped_in(tmp_path, monkeypatch, zeta="ZETA")
+    monkeypatch.setattr(simulate, "DETECTORS", (*DETECTORS, *discover()))
+    market = simulate.Market(7, 120)
+    market.build()
+    assert {t.pattern for t in market.truth} == {d.id for d in DETECTORS} | {"ZETA"}
+    assert all(d.plants for d in DETECTORS)
 
 
 def test_the_packaged_settings_are_the_defaults_and_a_file_overrides_single_keys(

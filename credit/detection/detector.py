@@ -1,6 +1,7 @@
-"""What a detector is: an id, a title, its legal basis, what it reads, its settings and a pure
-function from facts to findings. The module that defines one explains, in its docstring, why
-the pattern signals collusion or a conflict of interest."""
+"""What a detector is: an id, a title, its legal basis, what it reads, its settings, a pure
+function from facts to findings and the cases it plants in the simulated market. The module
+that defines one explains, in its docstring, why the pattern signals collusion or a conflict
+of interest."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from credit.detection.facts import Facts
 from credit.detection.flags import Finding
+from credit.detection.planting import Plant
 from credit.domain.records import ViolationCategory
 
 
@@ -62,6 +64,9 @@ class Detector(Generic[S]):
     # Where it comes in the registry, the scan's output and the listings (ties: by id); the
     # registry discovers modules, so their order is declared here, not by a list.
     order: int = 1000
+    # What `credit simulate` plants for it and near it (credit.detection.planting): at least
+    # one case, so `credit evaluate` measures every detector.
+    plants: tuple[Plant, ...] = ()
 
     def run(self, facts: Facts, settings: DetectorSettings) -> list[Finding]:
         assert isinstance(settings, self.settings)

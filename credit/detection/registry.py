@@ -1,8 +1,9 @@
 """The one registry of detectors, and their settings. Every module of
 `credit.detection.detectors` whose name does not start with "_" defines one `DETECTOR`; the
-registry discovers them, so adding a detector touches no list. Each detector's Settings model
-carries its defaults and settings.toml holds only overrides, validated strictly: a typo in a
-threshold silently changes every flag, so each problem names `ID.key: rule`."""
+registry discovers them, so adding a detector touches no list (`credit simulate` plants the
+cases each declares). Each detector's Settings model carries its defaults and settings.toml
+holds only overrides, validated strictly: a typo in a threshold silently changes every flag,
+so each problem names `ID.key: rule`."""
 
 from __future__ import annotations
 
@@ -33,13 +34,15 @@ def detector_modules() -> list[ModuleType]:
 
 
 def discover() -> tuple[AnyDetector, ...]:
-    """Every module's DETECTOR, in declared order; a module without one, or two detectors
-    with one id, is a programming error caught at import."""
+    """Every module's DETECTOR, in declared order; a module without one, a detector that
+    plants no case, or two detectors with one id, is a programming error caught at import."""
     found: dict[str, AnyDetector] = {}
     for module in detector_modules():
         detector = getattr(module, "DETECTOR", None)
         if not isinstance(detector, Detector):
             raise TypeError(f"{module.__name__}: a detector module defines DETECTOR")
+        if not detector.plants:
+            raise TypeError(f"{module.__name__}: {detector.id} plants no case (Detector.plants)")
         if detector.id in found:
             raise TypeError(f"{module.__name__}: detector id {detector.id} is taken")
         found[detector.id] = detector

@@ -17,10 +17,12 @@ from collections.abc import Iterator
 from itertools import combinations
 
 from credit.detection import basis
-from credit.detection.common import lot_timeline, poisson_binomial_tail, together_chance
+from credit.detection.common import poisson_binomial_tail, together_chance
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors._shared import timeline_finding
 from credit.detection.facts import Facts, History, LotFacts
-from credit.detection.flags import Finding, finding
+from credit.detection.flags import Finding
+from credit.detection.planting import Plant, Planting, Wave
 
 
 class Settings(DetectorSettings):
@@ -112,17 +114,13 @@ def _evaluate(
     together = together_chance(history, group, len(joint))
     if win_chance * together > settings.max_chance:
         return None
-    nodes, edges = lot_timeline(joint, group)
-    return finding(
+    return timeline_finding(
         DETECTOR.id,
-        None,
         group,
         settings.confidence,
         f"{len(group)} suppliers bid together for {len(joint)} lots, won {len(won)} of them "
         "and took turns winning them",
-        lots=(lot.uid for lot in joint),
-        nodes=nodes,
-        edges=edges,
+        joint,
         facts={
             "lots": len(joint),
             "won": len(won),
@@ -136,6 +134,28 @@ def _evaluate(
     )
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """A closed group that takes turns: the turn's winner bids, the others cover. Groups
+    of 3 or 4: two firms taking turns over a handful of lots cannot be told from two
+    strong rivals, by these detectors or by an investigator."""
+    rng = m.rng
+    ring = m.ring(rng.choice((3, 4)))
+    lots = m.ring_lots(ring, rng.randint(4, 6))
+    for i, lot in enumerate(lots):
+        winner = ring[i % len(ring)]
+        base = m.lead(lot, winner, 0.9, 0.96)
+        m.above(lot, [o for o in ring if o is not winner], base, 1.01, 1.06)
+        m.above(lot, m.draw(lot, rng.randint(1, 4), ring), base, 1.02, 1.15)
+    m.record(DETECTOR.id, None, ring)
+    m.rigged.extend(lots)
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="BID_ROTATION",
     order=150,
@@ -146,4 +166,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(Plant(Wave.CASES, plant),),
 )

@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from credit.detection import basis
-from credit.detection.common import bid_edges
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors._shared import bids_finding
 from credit.detection.facts import Facts, LotFacts
-from credit.detection.flags import Finding, finding
+from credit.detection.flags import Finding
+from credit.detection.planting import Plant, Planting, Wave
 
 
 class Settings(DetectorSettings):
@@ -77,15 +78,14 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
         if s is None or s.bids < settings.min_bids or s.cv is None or s.rd is None:
             continue
         if s.cv <= settings.max_cv and s.rd >= settings.min_rd:
-            yield finding(
+            yield bids_finding(
                 DETECTOR.id,
-                lot.uid,
-                lot.suppliers,
+                lot,
+                lot.priced,
                 settings.confidence,
                 f"the {s.bids} bids of lot {lot.key} bunch together (CV {s.cv:.3f}) with the "
                 f"lowest set apart (relative distance {s.rd:.2f})",
-                nodes=(b.uid for b in lot.priced),
-                edges=bid_edges(lot, lot.priced),
+                suppliers=lot.suppliers,
                 facts={
                     "cv": s.cv,
                     "rd": s.rd,
@@ -94,6 +94,20 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
                     "spread": s.spread,
                 },
             )
+
+
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """The lots whose prices a ring set (BID_ROTATION's and COVER_BIDDING's), with four bids
+    or more: what the screens are meant to catch."""
+    for lot in m.rigged:
+        if len(lot.bids) >= 4:
+            m.record(DETECTOR.id, lot, lot.suppliers)
+
+
+# pragma: no mutate end
 
 
 DETECTOR = Detector(
@@ -107,4 +121,5 @@ DETECTOR = Detector(
     detect=detect,
     why=__doc__ or "",
     violation=None,
+    plants=(Plant(Wave.AFTER, plant),),
 )

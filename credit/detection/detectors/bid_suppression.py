@@ -22,6 +22,7 @@ from credit.detection.common import binomial_tail, lot_timeline
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import Facts, LotFacts
 from credit.detection.flags import Finding, finding
+from credit.detection.planting import Plant, Planting, Wave
 
 
 class Settings(DetectorSettings):
@@ -156,6 +157,35 @@ def _finding(
     )
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """A regular bidder at a purchaser keeps away from the lots its partner wins."""
+    rng = m.rng
+    regular, partner = m.pair()
+    buyer = m.private_buyer(regular.region)
+    days = sorted(m.day() for _ in range(rng.randint(11, 14)))
+    partner_turns = set(rng.sample(range(1, len(days) - 1), rng.randint(4, 5)))
+    for i, day in enumerate(days):
+        lot = m.project_lot(regular.category, day, buyer, agency=False)
+        lot.planted = True
+        if i in partner_turns:
+            base = m.lead(lot, partner, 0.82, 0.88)
+            m.above(lot, m.draw(lot, rng.randint(2, 4), [regular, partner]), base, 1.03, 1.2)
+        else:
+            edge = i in (0, len(days) - 1)  # it bids there from the first lot to the last
+            bidders = [regular] if edge or rng.random() < 0.92 else []
+            m.compete(lot, [*bidders, *m.draw(lot, rng.randint(2, 5), [regular, partner])])
+            for bid in lot.bids:
+                if bid.supplier is regular:
+                    bid.status = "VALID"
+    m.record(DETECTOR.id, None, (regular, partner), ("org", buyer.uscc))
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="BID_SUPPRESSION",
     order=170,
@@ -166,4 +196,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(Plant(Wave.HISTORY, plant),),
 )

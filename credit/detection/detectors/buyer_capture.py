@@ -14,10 +14,12 @@ from collections import Counter
 from collections.abc import Iterator
 
 from credit.detection import basis
-from credit.detection.common import lot_timeline, poisson_binomial_tail
+from credit.detection.common import poisson_binomial_tail
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors._shared import timeline_finding
 from credit.detection.facts import Facts
-from credit.detection.flags import Finding, finding
+from credit.detection.flags import Finding
+from credit.detection.planting import Plant, Planting, Wave
 
 
 class Settings(DetectorSettings):
@@ -49,25 +51,48 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
             if chance > settings.max_chance:
                 continue
             won = [lot for lot in awarded if lot.winner == supplier]
-            nodes, edges = lot_timeline(won, [supplier])
-            yield finding(
+            yield timeline_finding(
                 DETECTOR.id,
-                None,
                 [supplier],
                 settings.confidence,
                 f"one supplier won {count} of a buyer's {total} awarded lots "
                 f"({count / total:.0%}); fair contests would give it about "
                 f"{sum(fair):.1f}",
+                won,
                 others=[buyer],
-                lots=[lot.uid for lot in won],
-                nodes=nodes,
-                edges=edges,
                 scores={
                     "awarded": total,
                     "expected": round(sum(fair), 4),
                     "chance": chance,
                 },
             )
+
+
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """A purchaser whose awards keep going to one supplier."""
+    rng = m.rng
+    favourite = rng.choice(m.suppliers)
+    buyer = m.private_buyer(favourite.region)
+    lots = rng.randint(7, 10)
+    wins = set(rng.sample(range(lots), max(5, int(lots * rng.uniform(0.65, 0.85)))))
+    for i, day in enumerate(sorted(m.day() for _ in range(lots))):
+        lot = m.project_lot(favourite.category, day, buyer, agency=False)
+        lot.planted = True
+        others = m.draw(lot, rng.randint(3, 6), [favourite])
+        if i in wins:
+            base = m.lead(lot, favourite, 0.85, 0.93)
+            m.above(lot, others, base, 1.01, 1.15)
+        else:
+            m.compete(lot, others)
+            for bid in lot.bids:
+                bid.status = "VALID"
+    m.record(DETECTOR.id, None, (favourite,), ("org", buyer.uscc))
+
+
+# pragma: no mutate end
 
 
 DETECTOR = Detector(
@@ -80,4 +105,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(Plant(Wave.HISTORY, plant),),
 )

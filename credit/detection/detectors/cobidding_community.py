@@ -18,15 +18,17 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from itertools import combinations
 
 import networkx as nx
 
 from credit.detection import basis
-from credit.detection.common import lot_timeline
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors._shared import timeline_finding
 from credit.detection.facts import Facts, LotFacts
-from credit.detection.flags import Finding, finding
+from credit.detection.flags import Finding
+from credit.detection.planting import END, START, Plant, Planting, Wave
 
 
 class Settings(DetectorSettings):
@@ -181,18 +183,14 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
     for c in communities(history.ordered, settings):
         if not facts.in_focus(c.members):
             continue
-        nodes, edges = lot_timeline(c.lots, c.members)
-        yield finding(
+        yield timeline_finding(
             DETECTOR.id,
-            None,
             c.members,
             settings.confidence * c.cohesion * c.exclusivity,
             f"{len(c.members)} bidders of region {c.region} in {c.period} bid together on "
             f"{len(c.lots)} lots (turnout {c.cohesion:.0%}, {c.exclusivity:.0%} of their "
             f"co-bidding among themselves) and won {c.win_share:.0%} of them",
-            lots=(lot.uid for lot in c.lots),
-            nodes=nodes,
-            edges=edges,
+            c.lots,
             facts={"region": c.region, "period": c.period, "lots": len(c.lots)},
             scores={
                 "cohesion": round(c.cohesion, 4),
@@ -202,6 +200,34 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
                 "member_winners": c.winners,
             },
         )
+
+
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """A co-bidding community: four or five firms of one trade and region that, within
+    one year, turn out together on a string of lots that a leader wins (another member
+    once): a club that shares the market, neither taking turns nor covering just above
+    the winner (so not a rotation or cover ring)."""
+    rng = m.rng
+    ring = m.ring(rng.choice((4, 5)))
+    year = rng.randint(START.year + 1, END.year - 1)
+    days = sorted(m.day(date(year, 1, 5), date(year, 12, 20)) for _ in range(7))
+    second = rng.randrange(len(days))
+    for n, day in enumerate(days):
+        lot = m.project_lot(ring[0].category, day, m.local_buyer(ring[0].region))
+        lot.planted = True
+        winner = ring[1] if n == second else ring[0]
+        others = [o for o in ring if o is not winner]
+        bidders = [winner, *rng.sample(others, len(others) - rng.choice((0, 1)))]
+        base = m.lead(lot, winner, 0.9, 0.96)
+        m.above(lot, bidders[1:], base, 1.07, 1.2)
+        m.above(lot, m.draw(lot, rng.choice((0, 1)), ring), base, 1.1, 1.25)
+    m.record(DETECTOR.id, None, ring)
+
+
+# pragma: no mutate end
 
 
 DETECTOR = Detector(
@@ -214,4 +240,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(Plant(Wave.HISTORY, plant),),
 )

@@ -10,30 +10,32 @@ policy's own basis, and confirming it drafts nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from datetime import date, timedelta
 
-from credit.detection import art18, basis
-from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
-from credit.detection.facts import Facts
-from credit.detection.flags import Finding
+from credit.detection import basis
+from credit.detection.detector import Detector, Phase, Reads
+from credit.detection.detectors._shared import HoldingSettings, conflict_detect
+from credit.detection.planting import START, Plant, Planting, Tie, Wave
 
 
-class Settings(DetectorSettings):
+class Settings(HoldingSettings):  # an OWNS tie makes a controller above min_share
     confidence: float = 0.6
-    min_share: float = 0.5  # an OWNS tie makes a controller above this share
 
 
-def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
-    for lot in facts.lots:
-        yield from art18.findings(
-            DETECTOR.id,
-            lot,
-            art18.lot_conflicts(facts, lot, settings.min_share),
-            "COMMON_CONTROLLER",
-            settings.confidence,
-            "the same actual controller (different responsible persons)",
-            key=lambda c: list(c.via),
-        )
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """Sister companies: one person controls both, each keeps its own legal rep."""
+    a, b = m.pair()
+    owner = m.person()
+    since = m.day(START, date(2024, 6, 30))
+    m.tie(Tie("CONTROLS", owner, a, since))
+    m.tie(Tie("CONTROLS", owner, b, since))
+    m.meet([a, b], m.day(since + timedelta(days=1)))
+
+
+# pragma: no mutate end
 
 
 DETECTOR = Detector(
@@ -44,7 +46,13 @@ DETECTOR = Detector(
     reads=frozenset({Reads.LOTS, Reads.TIES}),
     phases=frozenset({Phase.LOT}),
     settings=Settings,
-    detect=detect,
+    detect=conflict_detect(
+        "COMMON_CONTROLLER",
+        "COMMON_CONTROLLER",
+        "the same actual controller (different responsible persons)",
+        key=lambda c: list(c.via),
+    ),
     why=__doc__ or "",
     violation=None,
+    plants=(Plant(Wave.CASES, plant),),
 )

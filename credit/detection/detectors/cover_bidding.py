@@ -18,10 +18,12 @@ from decimal import Decimal
 from itertools import combinations
 
 from credit.detection import basis
-from credit.detection.common import binomial_tail, lot_timeline, together_chance
+from credit.detection.common import binomial_tail, together_chance
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors._shared import timeline_finding
 from credit.detection.facts import Facts, LotFacts
-from credit.detection.flags import Finding, finding
+from credit.detection.flags import Finding
+from credit.detection.planting import Plant, Planting, Wave
 
 
 class Settings(DetectorSettings):
@@ -76,20 +78,36 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
     for winner, found in sorted(covers.items()):
         suppliers = [winner, *(c for c, _, _ in found)]
         lots = history.of({lot.uid for _, ls, _ in found for lot in ls})
-        nodes, edges = lot_timeline(lots, suppliers)
-        yield finding(
+        yield timeline_finding(
             DETECTOR.id,
-            None,
             suppliers,
             settings.confidence,
             f"{len(found)} supplier(s) bid just above the same winner in {len(lots)} of its "
             "wins and never undercut it",
-            lots=(lot.uid for lot in lots),
-            nodes=nodes,
-            edges=edges,
+            lots,
             facts={"winner": winner, "covers": {c: len(ls) for c, ls, _ in found}},
             scores={"chance": max(p for _, _, p in found)},
         )
+
+
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """One winner, and the same bidders placed just above it every time."""
+    rng = m.rng
+    ring = m.ring(rng.choice((2, 3, 3)))
+    winner = ring[0]
+    lots = m.ring_lots(ring, rng.randint(4, 6))
+    for lot in lots:
+        base = m.lead(lot, winner, 0.9, 0.96)
+        m.above(lot, ring[1:], base, 1.005, 1.04)
+        m.above(lot, m.draw(lot, rng.randint(1, 4), ring), base, 1.05, 1.2)
+    m.record(DETECTOR.id, None, ring)
+    m.rigged.extend(lots)
+
+
+# pragma: no mutate end
 
 
 DETECTOR = Detector(
@@ -102,4 +120,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(Plant(Wave.CASES, plant),),
 )

@@ -11,30 +11,40 @@ credit.standing.participation's; a confirmed flag drafts the declaration that th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
 
-from credit.detection import art18, basis
-from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
-from credit.detection.facts import Facts
-from credit.detection.flags import Finding
+from credit.detection import basis
+from credit.detection.detector import Detector, Phase, Reads
+from credit.detection.detectors._shared import HoldingSettings, conflict_detect
+from credit.detection.planting import START, Plant, Planting, Tie, Wave, cents
 
 
-class Settings(DetectorSettings):
+class Settings(HoldingSettings):
     confidence: float = 0.95
-    min_share: float = 0.5  # an OWNS tie counts above this share
 
 
-def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
-    for lot in facts.lots:
-        yield from art18.findings(
-            DETECTOR.id,
-            lot,
-            art18.lot_conflicts(facts, lot, settings.min_share),
-            "DIRECT_HOLDING_OR_MANAGEMENT",
-            settings.confidence,
-            "a direct holding or management relationship",
-            key=lambda c: [f"{t.source}>{t.target}" for t in c.ties],
-        )
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """A majority owner that also controls or manages the company, then both bid."""
+    a, b = m.pair()
+    since = m.day(START, date(2024, 6, 30))
+    share = cents(m.rng.choice(("0.51", "0.6", "0.8", "1")))
+    m.tie(Tie("OWNS", a, b, since, share=share))
+    m.tie(Tie(m.rng.choice(("CONTROLS", "MANAGES")), a, b, since))
+    m.meet([a, b], m.day(since + timedelta(days=1)))
+
+
+def near_miss(m: Planting) -> None:
+    """A minority stake is not a direct holding."""
+    e, g = m.pair()
+    m.tie(Tie("OWNS", e, g, START, share=Decimal("0.2")))
+    m.meet([e, g])
+
+
+# pragma: no mutate end
 
 
 DETECTOR = Detector(
@@ -45,8 +55,14 @@ DETECTOR = Detector(
     reads=frozenset({Reads.LOTS, Reads.TIES}),
     phases=frozenset({Phase.LOT}),
     settings=Settings,
-    detect=detect,
+    detect=conflict_detect(
+        "DIRECT_HOLDING",
+        "DIRECT_HOLDING_OR_MANAGEMENT",
+        "a direct holding or management relationship",
+        key=lambda c: [f"{t.source}>{t.target}" for t in c.ties],
+    ),
     why=__doc__ or "",
     violation=None,
     invalid_bid=True,
+    plants=(Plant(Wave.CASES, plant), Plant(Wave.NEAR_MISSES, near_miss)),
 )

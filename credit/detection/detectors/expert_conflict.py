@@ -10,12 +10,15 @@ than 3 years before the review is no longer a ground and is not flagged.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
+from decimal import Decimal
 
-from credit.detection import basis
+from credit.detection import basis, planting
 from credit.detection.common import years_before
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import Facts, Tie
 from credit.detection.flags import Edge, Finding, combined, finding
+from credit.detection.planting import Plant, Planting, Wave
 from credit.domain.records import ViolationCategory
 
 
@@ -115,6 +118,41 @@ def _period(tie: Tie) -> dict[str, str]:
     return {k: v.isoformat() for k, v in period.items() if v is not None}
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+_KIN = ("SPOUSE", "SIBLING", "PARENT", "IN_LAW", "COLLATERAL_THIRD_DEGREE")
+
+
+def plant(m: Planting) -> None:
+    """A reviewer on the panel of a lot one of whose bidders it is tied to."""
+    rng = m.rng
+    lot = m.free_lot()
+    supplier = rng.choice(lot.bids).supplier
+    expert = m.reviewer(lot)
+    kind = rng.choice(("EMPLOYED_BY", "EMPLOYED_BY", "DIRECTOR_OF", "SUPERVISOR_OF", "OWNS", "KIN"))
+    if kind == "KIN":
+        m.kin.append((expert, m.rep_of(supplier, lot.day), rng.choice(_KIN)))
+        return
+    ended = lot.day - timedelta(days=rng.randint(30, 3 * 365 - 30)) if rng.random() < 0.6 else None
+    start = (ended or lot.day) - timedelta(days=rng.randint(400, 2000))
+    share = Decimal("0.6") if kind == "OWNS" else None
+    m.tie(planting.Tie(kind, expert, supplier, start, ended, share))
+
+
+def near_miss(m: Planting) -> None:
+    """An employment that ended more than 3 years before the review."""
+    rng = m.rng
+    lot = m.free_lot()
+    expert = m.reviewer(lot)
+    ended = lot.day - timedelta(days=rng.randint(3 * 365 + 10, 5 * 365))
+    supplier = rng.choice(lot.bids).supplier
+    m.tie(planting.Tie("EMPLOYED_BY", expert, supplier, ended - timedelta(days=900), ended))
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="EXPERT_CONFLICT",
     order=140,
@@ -126,4 +164,9 @@ DETECTOR = Detector(
     detect=detect,
     why=__doc__ or "",
     violation=ViolationCategory.EXPERT_FAILED_RECUSAL,
+    plants=(
+        # after the rings, where it has always planted: the seeds keep their markets
+        Plant(Wave.CASES, plant, order=165),
+        Plant(Wave.NEAR_MISSES, near_miss),
+    ),
 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 from pydantic import Field
 
@@ -21,6 +22,7 @@ from credit.detection.common import bid_edges
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import Facts
 from credit.detection.flags import Edge, Finding, finding
+from credit.detection.planting import START, Plant, Planting, Wave
 
 
 class Settings(DetectorSettings):
@@ -57,6 +59,29 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
             )
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """Members of one group or association meet on a lot (Regs Art. 74 item 4); near-miss: a
+    member who left the group before meeting another member. The market derives the truth."""
+    gid = m.group(m.rng.choice(("GROUP", "GROUP", "ASSOCIATION")))
+    e, g = m.pair()
+    since = m.day(START, date(2024, 6, 30))
+    m.member(e, gid, since, None)
+    m.member(g, gid, since, None)
+    m.meet([e, g], m.day(since + timedelta(days=1)))
+    gid = m.group("GROUP")
+    h, k = m.pair()
+    left = m.day(START, date(2023, 6, 30))
+    m.member(h, gid, START, None)
+    m.member(k, gid, START, left)
+    m.meet([h, k], m.day(left + timedelta(days=30)))
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="GROUP_INSTRUCTION",
     order=100,
@@ -67,4 +92,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(Plant(Wave.STAFF, plant),),
 )

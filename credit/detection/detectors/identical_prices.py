@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from credit.detection import basis
-from credit.detection.common import bid_edges, granularity, median, spread_scale
+from credit.detection.common import granularity, median, spread_scale
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors._shared import bids_finding
 from credit.detection.detectors.regular_price_difference import DIFFERENCE
 from credit.detection.facts import BidFact, Facts
-from credit.detection.flags import Finding, finding
+from credit.detection.flags import Finding
+from credit.detection.planting import Plant, Planting, Wave, cents
 
 
 class Settings(DetectorSettings):
@@ -48,17 +50,30 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
             )
             if chance > settings.max_chance:
                 continue
-            yield finding(
+            yield bids_finding(
                 DETECTOR.id,
-                lot.uid,
-                (b.supplier for b in tied),
+                lot,
+                tied,
                 settings.confidence * (1 - chance),
                 f"{len(tied)} bidders of lot {lot.key} quote exactly {price}",
-                nodes=(b.uid for b in tied),
-                edges=bid_edges(lot, tied),
                 facts={"price": str(price)},
                 scores={"chance": chance},
             )
+
+
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """Two valid bids of a lot at one price."""
+    lot = m.free_lot()
+    first, second = m.rng.sample(lot.bids, 2)
+    first.status = second.status = "VALID"
+    first.price = second.price = cents(float(lot.budget) * m.rng.uniform(0.85, 0.95))
+    m.record(DETECTOR.id, lot, (first.supplier, second.supplier))
+
+
+# pragma: no mutate end
 
 
 DETECTOR = Detector(
@@ -71,4 +86,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(Plant(Wave.CASES, plant),),
 )

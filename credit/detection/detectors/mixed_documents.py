@@ -16,6 +16,7 @@ of the smaller bid's own material, up to `confidence`.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
 from itertools import combinations
@@ -26,6 +27,7 @@ from credit.detection.common import bid_edges
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import BidFact, Facts, LotFacts, SectionFact
 from credit.detection.flags import Edge, Finding, finding
+from credit.detection.planting import Lot, Plant, Planting, Record, Wave
 from credit.legal import text
 
 
@@ -129,6 +131,52 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
         yield from _lot(lot, settings)
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def _section(key: str) -> Record:
+    """A section fingerprint, made up from a key as a document's text would give it."""
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return {"kind": "SECTION", "hash": f"sha256:{digest}", "title": f"章节{digest[:6]}"}
+
+
+def _fingerprint(lot: Lot) -> Lot:
+    """The lot's tender documents have three sections (forms, terms) that every bid
+    copies; each bid adds five sections and a licence scan of its own."""
+    lot.tender_sections = [_section(f"{lot.project}:form:{k}") for k in range(3)]
+    for j, bid in enumerate(lot.bids):
+        key = f"{lot.id}:{j}:{bid.supplier.uscc}"
+        mine = [_section(f"{key}:{k}") | {"page": 4 + k} for k in range(5)]
+        scan = _section(f"{key}:licence") | {"kind": "ATTACHMENT", "title": "营业执照"}
+        bid.extra["sections"] = [*lot.tender_sections, *mine, scan]
+    return lot
+
+
+def plant(m: Planting) -> None:
+    """One bidder's documents contain another's sections or attachment (Order 87 Art. 37
+    item 5); every bid of those lots has its own sections and copies the tender's forms.
+    Near-misses: lots whose bids share only the tender's sections, and lots whose bids all
+    carry one template that circulates in the market."""
+    rng = m.rng
+    lot = _fingerprint(m.free_lot())
+    a, b = rng.sample(lot.bids, 2)
+    a.status = b.status = "VALID"
+    own = a.extra["sections"]
+    if rng.random() < 0.3:  # another bidder's licence scan in the bid
+        copied = [{"kind": "ATTACHMENT", "hash": own[-1]["hash"], "title": "资质证书"}]
+    else:
+        copied = [dict(x) for x in rng.sample(own[3:-1], rng.randint(1, 3))]
+    b.extra["sections"] = [*b.extra["sections"], *copied]
+    m.record(DETECTOR.id, lot, (a.supplier, b.supplier))
+    _fingerprint(m.free_lot())  # the tender's forms in every bid
+    template, page = _section("template:承诺函"), {"page": 2 + m.round % 3}
+    for bid in _fingerprint(m.free_lot()).bids:  # a market template in every bid
+        bid.extra["sections"] = [*bid.extra["sections"], template | page]
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="MIXED_DOCUMENTS",
     order=95,
@@ -139,4 +187,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(Plant(Wave.DOCUMENTS, plant),),
 )

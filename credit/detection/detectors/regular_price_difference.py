@@ -22,10 +22,12 @@ from decimal import Decimal
 from itertools import combinations
 
 from credit.detection import basis
-from credit.detection.common import bid_edges, granularity, lot_timeline, median, spread_scale
+from credit.detection.common import granularity, lot_timeline, median, spread_scale
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors._shared import bids_finding
 from credit.detection.facts import BidFact, Facts, History, LotFacts
 from credit.detection.flags import Finding, finding
+from credit.detection.planting import Bid, Plant, Planting, Wave, cents
 
 # Density at zero, per standard deviation of the prices, of a - b (are two prices equal?) for
 # independent prices.
@@ -168,15 +170,13 @@ def _step(mode: str, bids: Sequence[BidFact], i: int, j: int) -> str:
 def _in_lot(facts: Facts, settings: Settings) -> Iterator[Finding]:
     for lot in facts.lots:
         for p in progressions(lot, settings):
-            yield finding(
+            yield bids_finding(
                 DETECTOR.id,
-                lot.uid,
-                (b.supplier for b in p.bids),
+                lot,
+                p.bids,
                 settings.confidence * (1 - p.chance),
                 f"{len(p.bids)} bids of lot {lot.key} form {_ARTICLE[p.mode]} {p.mode} "
                 f"progression (step {p.step})",
-                nodes=(b.uid for b in p.bids),
-                edges=bid_edges(lot, p.bids),
                 facts={
                     "mode": p.mode,
                     "step": p.step,
@@ -280,6 +280,76 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
     yield from _over_history(facts, settings)
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def _progression(m: Planting) -> None:
+    """A ring places its bids step by step above the winner (Order 87 Art. 37 item 4): a
+    fixed step, or a fixed ratio with each price rounded to the cent or to the yuan
+    (term k = round(p0 * r^k)), or three bids in arithmetic progression in a crowded lot
+    of 7 to 9 bidders."""
+    rng = m.rng
+    a, b = m.pair()
+    variant = rng.random()
+    crowded = variant >= 0.8
+    extra = 1 if crowded else rng.choice((1, 1, 2, 3))
+    lot = m.meet([a, b])
+    ring = [a, b, *m.draw(lot, extra, [a, b])]
+    lot.bids = [x for x in lot.bids if x.supplier not in ring]
+    if crowded:  # others to make 7 to 9 bidders
+        short = rng.randint(7, 9) - len(ring) - len(lot.bids)
+        m.compete(lot, m.draw(lot, max(0, short), ring))
+        for bid in lot.bids:
+            bid.status = "VALID"
+    base = cents(float(lot.budget) * rng.uniform(0.86, 0.94))
+    if base % 10 == 0:
+        base += rng.randint(1, 9)
+    if variant < 0.35:
+        step = cents(round(float(base) * rng.uniform(0.006, 0.02), -2))
+        prices = [base + step * k for k in range(len(ring))]
+    elif variant < 0.55:
+        ratio = Decimal(str(round(rng.uniform(1.006, 1.02), 3)))
+        prices = [cents(base * ratio**k) for k in range(len(ring))]
+    elif not crowded:  # each term rounded to the whole yuan
+        r = rng.uniform(1.01, 1.05)
+        prices = [cents(round(float(base) * r**k)) for k in range(len(ring))]
+    else:  # an exact step to the yuan
+        base = cents(round(float(base)))
+        step = cents(round(float(base) * rng.uniform(0.005, 0.03)))
+        prices = [base + step * k for k in range(len(ring))]
+    rng.shuffle(ring)
+    lot.bids += [Bid(org, p) for org, p in zip(ring, prices, strict=True)]
+    m.record(DETECTOR.id, lot, ring)
+
+
+def _fixed_offset(m: Planting) -> None:
+    """A cover bidder that always adds the same margin to its partner's price."""
+    rng = m.rng
+    a, b = m.pair()
+    budget = cents(round(10 ** rng.uniform(5.3, 7), -3))
+    margin = Decimal(str(round(rng.uniform(0.02, 0.06), 3)))
+    offset = cents(round(float(budget * margin), -2))
+    ratio = rng.random() < 0.5
+    for _ in range(rng.randint(3, 4)):
+        lot = m.meet([a, b], budget=cents(round(float(budget) * rng.uniform(0.8, 1.25), -3)))
+        mine = next(x for x in lot.bids if x.supplier is a)
+        other = next(x for x in lot.bids if x.supplier is b)
+        mine.price = m.price(lot.budget)
+        other.price = cents(mine.price * (1 + margin)) if ratio else mine.price + offset
+        if lot.winner() is a:  # a fixed margin, not a designated winner: someone undercuts
+            rival = next(x for x in lot.bids if x.supplier not in (a, b))
+            rival.price = cents(mine.price * Decimal("0.98"))
+    m.record(DETECTOR.id, None, (a, b))
+
+
+def plant(m: Planting) -> None:
+    _progression(m)
+    _fixed_offset(m)
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="REGULAR_PRICE_DIFFERENCE",
     order=110,
@@ -290,4 +360,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(Plant(Wave.CASES, plant),),
 )

@@ -19,8 +19,10 @@ from functools import partial
 from credit.detection import basis
 from credit.detection.common import Mark, identifier_mark, shared_marks
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors._shared import rekeyed
 from credit.detection.facts import BidFact, Facts
 from credit.detection.flags import Edge, Finding
+from credit.detection.planting import Bid, Lot, Person, Plant, Planting, Wave, shared_bids
 
 PERSON = "person:"
 
@@ -58,12 +60,11 @@ def _marks(
         account = identifier_mark(bid, i, "the same deposit account", settings.confidence)
         yield account
         for holder in i.holders:
-            yield Mark(
-                key=f"holder:{holder}",
-                label="deposit accounts of one holder",
-                weight=settings.holder_confidence,
-                nodes=account.nodes,
-                edges=account.edges,
+            yield rekeyed(
+                account,
+                f"holder:{holder}",
+                "deposit accounts of one holder",
+                settings.holder_confidence,
             )
             links = [(o, kind) for o, kind in tied.get(holder, ()) if o != bid.supplier]
             if links:
@@ -78,13 +79,12 @@ def _marks(
         name = _name(bid.holder_name)
         if name and not any(h.startswith(PERSON) for h in i.holders):
             owner = by_name.get(name)
-            yield Mark(
-                key=f"holdername:{name}",
-                label="deposit accounts in one holder's name",
-                weight=settings.name_confidence,
-                nodes=account.nodes,
-                edges=account.edges,
-                parties=(owner,) if owner else (),
+            yield rekeyed(
+                account,
+                f"holdername:{name}",
+                "deposit accounts in one holder's name",
+                settings.name_confidence,
+                (owner,) if owner else (),
             )
 
 
@@ -102,6 +102,59 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
         )
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def _one_account(lot: Lot, ring: list[Bid], kind: str) -> None:
+    for bid in ring[1:]:
+        bid.extra["deposit_account"] = ring[0].supplier.account
+
+
+def _paid_by(bid: Bid, rep: Person) -> None:
+    bid.extra |= {
+        "deposit_account": f"6217-{rep.id_number}",
+        "deposit_holder": {"person": rep.id_number},
+        "deposit_holder_name": rep.name,
+    }
+
+
+def deposits(m: Planting) -> None:
+    """Deposits from one holder's accounts under different numbers, or from the legal
+    representative of another bidder (Order 87 Art. 37 item 6); near-miss: each bidder's
+    deposit paid by its own legal representative."""
+    rng = m.rng
+    lot = m.free_lot()
+    a, b = rng.sample(lot.bids, 2)
+    a.status = b.status = "VALID"
+    how = rng.choice(("holder", "name", "rep"))
+    if how == "rep":
+        _paid_by(a, b.supplier.rep)
+    else:
+        payer = rng.choice([o for o in m.suppliers if o not in lot.suppliers])
+        for k, bid in enumerate((a, b), start=1):
+            bid.extra["deposit_account"] = f"{payer.account}-{k}"
+            if how == "holder":
+                bid.extra["deposit_holder"] = {"org": payer.uscc}
+            bid.extra["deposit_holder_name"] = payer.name
+    m.record(DETECTOR.id, lot, (a.supplier, b.supplier))
+    lot = m.free_lot()
+    for bid in lot.bids:
+        rep = bid.supplier.rep
+        _paid_by(bid, rep)
+        for t in m.ties:  # unless the person also heads another bidder by now
+            if (
+                t.source is rep
+                and t.kind in ("LEGAL_REP_OF", "RESPONSIBLE_FOR")
+                and t.target in lot.suppliers
+                and t.target is not bid.supplier
+                and t.overlaps(lot.day, lot.day)
+            ):
+                m.record(DETECTOR.id, lot, (bid.supplier, t.target))
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="SAME_DEPOSIT_ACCOUNT",
     order=70,
@@ -112,4 +165,8 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(
+        Plant(Wave.CASES, shared_bids("SAME_DEPOSIT_ACCOUNT", _one_account)),
+        Plant(Wave.DEPOSITS, deposits),
+    ),
 )

@@ -22,6 +22,7 @@ from credit.detection.common import Mark, identifier_mark, shared_marks
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import BidFact, Facts
 from credit.detection.flags import Finding
+from credit.detection.planting import Bid, Lot, Plant, Planting, Wave, shared_bids
 
 
 class Settings(DetectorSettings):
@@ -97,6 +98,43 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
         yield from shared_marks(DETECTOR.id, lot, marks)
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def _device(lot: Lot, ring: list[Bid], kind: str) -> None:
+    lead = ring[0].supplier
+    for bid in ring[1:]:
+        if kind == "FILE":
+            bid.extra["file_fingerprint"] = f"file-{lot.id}"
+            ring[0].extra["file_fingerprint"] = f"file-{lot.id}"
+        else:
+            value = {"MAC": lead.mac, "IP": lead.ip, "AUTHOR": f"author-{lead.uscc}"}
+            bid.extra["devices"] = [{"kind": kind, "value": value[kind]}]
+            ring[0].extra["devices"] = [{"kind": kind, "value": value[kind]}]
+
+
+def near_miss(m: Planting) -> None:
+    """A generic document author."""
+    lot = m.free_lot()
+    for bid in m.rng.sample(lot.bids, 2):
+        bid.extra["devices"] = [{"kind": "AUTHOR", "value": "Administrator"}]
+
+
+def platform(m: Planting) -> None:
+    """Bids from one platform machine or signed with one CA certificate."""
+    lot = m.free_lot()
+    a, b = m.rng.sample(lot.bids, 2)
+    a.status = b.status = "VALID"
+    kind = m.rng.choice(("MACHINE_CODE", "CA_CERT"))
+    value = f"MC-{a.supplier.mac}" if kind == "MACHINE_CODE" else f"CA-{a.supplier.uscc}"
+    for bid in (a, b):
+        bid.extra["devices"] = [{"kind": kind, "value": value}]
+    m.record(DETECTOR.id, lot, (a.supplier, b.supplier))
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="SAME_DEVICE",
     order=80,
@@ -107,4 +145,9 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(
+        Plant(Wave.CASES, shared_bids("SAME_DEVICE", _device)),
+        Plant(Wave.NEAR_MISSES, near_miss),
+        Plant(Wave.DEPOSITS, platform),
+    ),
 )

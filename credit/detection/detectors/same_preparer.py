@@ -10,6 +10,7 @@ from __future__ import annotations
 from credit.detection import basis
 from credit.detection.common import shared_identifier
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.planting import Plant, Wave, lead_staff, shared_bids
 
 
 class Settings(DetectorSettings):
@@ -26,4 +27,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=shared_identifier("SAME_PREPARER", "PREPARED_BY", "the same preparer"),
     why=__doc__ or "",
+    plants=(Plant(Wave.CASES, shared_bids("SAME_PREPARER", lead_staff("preparer"))),),
 )

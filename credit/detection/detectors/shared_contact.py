@@ -18,8 +18,10 @@ from collections.abc import Iterator
 from credit.detection import basis
 from credit.detection.common import Mark, identifier_mark, shared_marks
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
+from credit.detection.detectors._shared import rekeyed
 from credit.detection.facts import BidFact, Facts
 from credit.detection.flags import Finding
+from credit.detection.planting import Bid, Lot, Plant, Planting, Wave, shared_bids
 
 
 class Settings(DetectorSettings):
@@ -61,16 +63,30 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
             yield identifier_mark(bid, i, _LABELS[i.rel], weights[i.rel])
             if name and i.rel in _NAMED:
                 mark = identifier_mark(bid, i, _NAMED[i.rel], settings.confidence)
-                yield Mark(
-                    key=f"contact:{name}|{i.uid}",
-                    label=mark.label,
-                    weight=mark.weight,
-                    nodes=mark.nodes,
-                    edges=mark.edges,
-                )
+                yield rekeyed(mark, f"contact:{name}|{i.uid}")
 
     for lot in facts.lots:
         yield from shared_marks(DETECTOR.id, lot, marks)
+
+
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def _contact(lot: Lot, ring: list[Bid], kind: str) -> None:
+    lead = ring[0].supplier
+    for bid in ring[1:]:
+        bid.extra["contact"] = {"person": lead.staff.id_number}
+        bid.extra["contact_phone"] = lead.phone
+
+
+def near_miss(m: Planting) -> None:
+    """Neighbours at one address with their own contacts."""
+    h, k = m.pair()
+    k.address = h.address
+    m.meet([h, k])
+
+
+# pragma: no mutate end
 
 
 DETECTOR = Detector(
@@ -83,4 +99,8 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(
+        Plant(Wave.CASES, shared_bids("SHARED_CONTACT", _contact)),
+        Plant(Wave.NEAR_MISSES, near_miss),
+    ),
 )

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import timedelta
 
 from credit.detection import basis
 from credit.detection.common import bid_edges
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import Facts, LotFacts
 from credit.detection.flags import Edge, Finding, finding
+from credit.detection.planting import Plant, Planting, Tie, Wave
 
 
 class Settings(DetectorSettings):
@@ -91,6 +93,41 @@ def detect(facts: Facts, settings: Settings) -> Iterator[Finding]:
         yield from _lot(lot, facts, settings)
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """A bidder's project manager or preparer is another bidder's staff member or legal
+    representative (Order 87 Art. 37 items 1-3); near-misses: a project team of the bidders'
+    own staff, and a former employee. The market derives the truth, so crossovers other
+    plants make count too."""
+    rng = m.rng
+    lot = m.free_lot()
+    a, b = rng.sample(lot.bids, 2)
+    a.status = b.status = "VALID"
+    if rng.random() < 0.5:
+        manager = {"person": b.supplier.staff.id_number}
+        a.extra["team"] = [{"role": "PROJECT_MANAGER", "person": manager}]
+    else:
+        a.extra["preparer"] = {"person": b.supplier.rep.id_number}
+    lot = m.free_lot()
+    for bid in lot.bids:
+        own = {"person": bid.supplier.staff.id_number}
+        bid.extra["team"] = [{"role": "PROJECT_MANAGER", "person": own}]
+    c, d = rng.sample(lot.bids, 2)
+    former = m.person()
+    left = lot.day - timedelta(days=rng.randint(60, 900))
+    hired = left - timedelta(days=900)
+    m.tie(Tie("EMPLOYED_BY", former, d.supplier, hired, left))
+    c.extra["team"] = [
+        *c.extra["team"],
+        {"role": "TECHNICAL_LEAD", "person": {"person": former.id_number}},
+    ]
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="STAFF_CROSSOVER",
     order=90,
@@ -101,4 +138,5 @@ DETECTOR = Detector(
     settings=Settings,
     detect=detect,
     why=__doc__ or "",
+    plants=(Plant(Wave.STAFF, plant),),
 )

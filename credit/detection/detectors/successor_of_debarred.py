@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
-from credit.detection import basis
+from credit.detection import basis, planting
 from credit.detection.common import lot_timeline
 from credit.detection.detector import Detector, DetectorSettings, Phase, Reads
 from credit.detection.facts import Facts, SuccessorLink, Tie
 from credit.detection.flags import Edge, Finding, finding
+from credit.detection.planting import END, Plant, Planting, Wave
 from credit.domain.records import ViolationCategory
 
 
@@ -97,6 +98,40 @@ def _edge(tie: Tie) -> Edge:
     return Edge(tie.type, tie.source, tie.target)
 
 
+# What `credit simulate` plants (credit.detection.planting): `credit evaluate` measures it,
+# the pure tests do not run it.
+# pragma: no mutate start
+def plant(m: Planting) -> None:
+    """A banned supplier's legal representative runs a new company during the ban."""
+    rng = m.rng
+    banned = rng.choice([o for o in m.suppliers if o.pooled])
+    decided = m.day(date(2022, 1, 1), date(2025, 6, 30))
+    m.ban(banned, decided)
+    new = m.org(banned.category, banned.region, decided + timedelta(days=rng.randint(20, 200)))
+    new.pooled = False
+    m.supplier(new)
+    m.replace_rep(new, m.rep_of(banned, decided), new.registered)
+    last = min(decided + timedelta(days=700), END)
+    for _ in range(rng.randint(1, 2)):
+        m.meet([new], m.day(min(new.registered + timedelta(days=10), last), last))
+
+
+def near_miss(m: Planting) -> None:
+    """Someone who left a company a year before it was banned."""
+    rng = m.rng
+    banned = rng.choice(m.suppliers)
+    decided = m.day(date(2022, 1, 1), date(2025, 6, 30))
+    m.ban(banned, decided)
+    person = m.person()
+    left = decided - timedelta(days=365)
+    m.tie(planting.Tie("LEGAL_REP_OF", person, banned, left - timedelta(days=900), left))
+    sister = rng.choice([o for o in m.suppliers if o is not banned])
+    m.tie(planting.Tie("RESPONSIBLE_FOR", person, sister, valid_from=left))
+
+
+# pragma: no mutate end
+
+
 DETECTOR = Detector(
     id="SUCCESSOR_OF_DEBARRED",
     order=190,
@@ -108,4 +143,5 @@ DETECTOR = Detector(
     detect=detect,
     why=__doc__ or "",
     violation=ViolationCategory.OTHER,
+    plants=(Plant(Wave.HISTORY, plant), Plant(Wave.BANS, near_miss)),
 )
