@@ -7,7 +7,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from functools import cached_property
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 
 import strawberry
 from graphql import (
@@ -25,18 +25,25 @@ from strawberry.fastapi import BaseContext
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from credit.api.mirror import mirror
+from credit.checks.signing import Signer, load_signer
 from credit.core.settings import Settings
 from credit.core.store import GraphStore, StoredNode
-from credit.core.wiring import get_mapper
 from credit.detection.registry import DetectionSettings, default_settings
 from credit.domain import ids, model
 from credit.domain import records as r
 from credit.domain.identifiers import USCC_SCHEME
+from credit.intake.mapping import Mapper
 from credit.intake.pipeline import Intake
+from credit.oversight.config import load_plan_rules
+from credit.oversight.inspections import PlanRules
 from credit.policy import Policy
 from credit.security import visibility as vis
 from credit.security.audit import AuditLog
 from credit.security.permissions import FieldRule, Mask, PermissionTable, Principal
+from credit.security.rows import Rows
+from credit.sync import destinations
+from credit.sync.webhooks import policy_from_settings
 
 # Registering the domain enums makes them GraphQL enums; they stay defined once.
 strawberry.enum(r.OrgRole)
@@ -78,7 +85,9 @@ class Loaders:
 
 
 class Context(BaseContext):
-    """Per-request state; strawberry's FastAPI integration adds the request to it."""
+    """Per-request state; strawberry's FastAPI integration adds the request to it. It carries
+    what resolvers need besides their arguments (the store, the caller's rows, settings,
+    policy, detector settings, inspection-plan rules, the check signer), never globals."""
 
     def __init__(
         self,
@@ -89,25 +98,47 @@ class Context(BaseContext):
         audit: AuditLog,
         policy: Policy,
         settings: Settings,
+        *,
+        signer: Signer | None = None,
+        plan_rules: PlanRules | None = None,
+        detectors: DetectionSettings | None = None,
     ) -> None:
         super().__init__()
-        self.settings = settings  # the request's settings, policy and plans, never globals
+        self.settings = settings
         self.store = store
         self.loaders = Loaders(store)
         self.max_page_size = max_page_size
         self.table = table
         self.principal = principal
+        self.rows = Rows(table, principal)
         self.audit = audit
         self.policy = policy
+        self._signer, self._plan_rules, self._detectors = signer, plan_rules, detectors
         self.units: dict[str, asyncio.Future[vis.Units | None]] = {}
 
     @cached_property
+    def mapper(self) -> Mapper:
+        return Mapper(self.settings.effective_secret())
+
+    @cached_property
     def intake(self) -> Intake:
-        return Intake(self.store, get_mapper(), self.settings.ingest_batch_size)
+        return Intake(self.store, self.mapper, self.settings.ingest_batch_size)
+
+    @cached_property
+    def signer(self) -> Signer:
+        return self._signer or load_signer(self.settings)
+
+    @cached_property
+    def plan_rules(self) -> PlanRules:
+        return self._plan_rules or load_plan_rules()
 
     @cached_property
     def detectors(self) -> DetectionSettings:
-        return default_settings()
+        return self._detectors or default_settings()
+
+    @cached_property
+    def webhook_policy(self) -> destinations.Policy:
+        return policy_from_settings(self.settings)
 
     @property
     def caller(self) -> Principal:
@@ -142,9 +173,9 @@ class Context(BaseContext):
 
     async def sees(self, uid: str) -> bool:
         """Whether this caller sees a node: nodes of no unit always, a unit's by the rows rule."""
-        if not vis.unit_bound(uid) or vis.sees_all(self.table, self.principal):
+        if not vis.unit_bound(uid) or self.rows.sees_all:
             return True
-        return vis.sees_units(self.table, self.principal, await self.units_of(uid))
+        return self.rows.sees_units(await self.units_of(uid))
 
 
 def ctx(info: Info) -> Context:
@@ -225,11 +256,11 @@ class Provenance:
 
 
 def provenance(props: dict[str, Any]) -> Provenance:
-    return Provenance(
+    return mirror(
+        Provenance,
+        props,
         source=str(props.get("source", "local")),
-        external_id=props.get("external_id"),
         version=int(props.get("version", 1)),
-        received_at=props.get("received_at"),
     )
 
 
@@ -262,8 +293,23 @@ class EntityNode(Node):
         )
 
 
+class StoredView:
+    """A type that shows a stored node: its fields are the node's properties of the same
+    name (see credit/api/mirror.py), its id the node's uid; `differences` lists the rest."""
+
+    @classmethod
+    def of(cls, node: StoredNode) -> Self:
+        p = node.props
+        common = {"id": strawberry.ID(node.uid), "provenance": provenance(p)}
+        return mirror(cls, p, **common, **cls.differences(node))
+
+    @staticmethod
+    def differences(node: StoredNode) -> dict[str, Any]:
+        return {}
+
+
 @strawberry.type
-class Person(Node):
+class Person(Node, StoredView):
     name: str
     masked_id_number: str
     is_expert: bool
@@ -271,21 +317,18 @@ class Person(Node):
     provenance: Provenance
 
     @staticmethod
-    def of(node: StoredNode) -> Person:
+    def differences(node: StoredNode) -> dict[str, Any]:
         p = node.props
-        return Person(
-            id=strawberry.ID(node.uid),
-            name=p["name"],
-            masked_id_number=p["id_masked"],
-            is_expert="Expert" in node.labels,
-            specialties=list(p.get("specialties") or []),
-            provenance=provenance(p),
-        )
+        return {
+            "masked_id_number": p["id_masked"],
+            "is_expert": "Expert" in node.labels,
+            "specialties": list(p.get("specialties") or []),
+        }
 
 
 @strawberry.type
 @linked("violations", "listings", "bids")
-class Organization(Node):
+class Organization(Node, StoredView):
     uscc: str | None = strawberry.field(
         description="The USCC; none for an organisation identified in another scheme."
     )
@@ -301,19 +344,12 @@ class Organization(Node):
     provenance: Provenance
 
     @staticmethod
-    def of(node: StoredNode) -> Organization:
+    def differences(node: StoredNode) -> dict[str, Any]:
         p = node.props
-        return Organization(
-            id=strawberry.ID(node.uid),
-            uscc=p.get("uscc"),
-            scheme=p.get("scheme") or USCC_SCHEME,
-            name=p["name"],
-            roles=[r.OrgRole(x) for x in p.get("roles", [])],
-            region=p.get("region"),
-            registered_on=p.get("registered_on"),
-            address=p.get("address"),
-            provenance=provenance(p),
-        )
+        return {
+            "scheme": p.get("scheme") or USCC_SCHEME,
+            "roles": [r.OrgRole(x) for x in p.get("roles", [])],
+        }
 
 
 Party = Annotated[Organization | Person, strawberry.union("Party")]
@@ -325,7 +361,7 @@ def party(node: StoredNode) -> Organization | Person:
 
 @strawberry.type
 @linked("purchaser", "agency", "lots")
-class Project(Node):
+class Project(Node, StoredView):
     project_id: str
     name: str
     ocid: str | None
@@ -336,24 +372,19 @@ class Project(Node):
     provenance: Provenance
 
     @staticmethod
-    def of(node: StoredNode) -> Project:
+    def differences(node: StoredNode) -> dict[str, Any]:
         p = node.props
-        return Project(
-            id=strawberry.ID(node.uid),
-            project_id=p["key"],
-            name=p["name"],
-            ocid=p.get("ocid"),
-            method=r.ProcurementMethod(p["method"]),
-            category=r.ProcurementCategory(p["category"]) if p.get("category") else None,
-            budget=money(p, "budget"),
-            published_on=p["published_on"],
-            provenance=provenance(p),
-        )
+        return {
+            "project_id": p["key"],
+            "method": r.ProcurementMethod(p["method"]),
+            "category": r.ProcurementCategory(p["category"]) if p.get("category") else None,
+            "budget": money(p, "budget"),
+        }
 
 
 @strawberry.type
 @linked("project", "bids")
-class Lot(Node):
+class Lot(Node, StoredView):
     lot_id: str
     name: str
     budget: Money | None
@@ -361,21 +392,13 @@ class Lot(Node):
     provenance: Provenance
 
     @staticmethod
-    def of(node: StoredNode) -> Lot:
-        p = node.props
-        return Lot(
-            id=strawberry.ID(node.uid),
-            lot_id=p["key"],
-            name=p["name"],
-            budget=money(p, "budget"),
-            bid_deadline=p.get("bid_deadline"),
-            provenance=provenance(p),
-        )
+    def differences(node: StoredNode) -> dict[str, Any]:
+        return {"lot_id": node.props["key"], "budget": money(node.props, "budget")}
 
 
 @strawberry.type
 @linked("supplier", "lot")
-class Bid(Node):
+class Bid(Node, StoredView):
     bid_id: str
     price: Money
     submitted_at: datetime
@@ -384,24 +407,21 @@ class Bid(Node):
     provenance: Provenance
 
     @staticmethod
-    def of(node: StoredNode) -> Bid:
+    def differences(node: StoredNode) -> dict[str, Any]:
         p = node.props
         price = money(p, "price")
         assert price is not None
-        return Bid(
-            id=strawberry.ID(node.uid),
-            bid_id=p["key"],
-            price=price,
-            submitted_at=p["submitted_at"],
-            status=r.BidStatus(p["status"]),
-            consortium=bool(p.get("consortium")),
-            provenance=provenance(p),
-        )
+        return {
+            "bid_id": p["key"],
+            "price": price,
+            "status": r.BidStatus(p["status"]),
+            "consortium": bool(p.get("consortium")),
+        }
 
 
 @strawberry.type
 @linked("subject")
-class Violation(Node):
+class Violation(Node, StoredView):
     violation_id: str
     category: r.ViolationCategory
     severity: r.Severity
@@ -420,31 +440,20 @@ class Violation(Node):
     provenance: Provenance
 
     @staticmethod
-    def of(node: StoredNode) -> Violation:
+    def differences(node: StoredNode) -> dict[str, Any]:
         p = node.props
-        return Violation(
-            id=strawberry.ID(node.uid),
-            violation_id=p["key"],
-            category=r.ViolationCategory(p["category"]),
-            severity=r.Severity(p["severity"]),
-            decision_number=p["decision_number"],
-            authority=p["authority"],
-            basis=p["basis"],
-            penalty_types=[r.PenaltyType(x) for x in p.get("penalty_types", [])],
-            penalty_content=p.get("penalty_content"),
-            fine=money(p, "fine"),
-            decided_on=p["decided_on"],
-            ban_start=p.get("ban_start"),
-            ban_end=p.get("ban_end"),
-            publication_end=p.get("publication_end"),
-            status=r.RecordStatus(p["status"]),
-            status_date=p.get("status_date"),
-            provenance=provenance(p),
-        )
+        return {
+            "violation_id": p["key"],
+            "category": r.ViolationCategory(p["category"]),
+            "severity": r.Severity(p["severity"]),
+            "penalty_types": [r.PenaltyType(x) for x in p.get("penalty_types", [])],
+            "fine": money(p, "fine"),
+            "status": r.RecordStatus(p["status"]),
+        }
 
 
 @strawberry.type
-class ExternalListing(Node):
+class ExternalListing(Node, StoredView):
     listing_id: str
     list: r.ExternalList
     authority: str
@@ -455,19 +464,8 @@ class ExternalListing(Node):
     provenance: Provenance
 
     @staticmethod
-    def of(node: StoredNode) -> ExternalListing:
-        p = node.props
-        return ExternalListing(
-            id=strawberry.ID(node.uid),
-            listing_id=p["key"],
-            list=r.ExternalList(p["list"]),
-            authority=p["authority"],
-            reference=p.get("reference"),
-            listed_on=p["listed_on"],
-            valid_until=p.get("valid_until"),
-            retracted_on=p.get("retracted_on"),
-            provenance=provenance(p),
-        )
+    def differences(node: StoredNode) -> dict[str, Any]:
+        return {"listing_id": node.props["key"], "list": r.ExternalList(node.props["list"])}
 
 
 @strawberry.type
@@ -477,6 +475,19 @@ class GraphEdge:
     source: strawberry.ID
     target: strawberry.ID
     properties: JSON
+
+
+def graph_edge(
+    c: Context, id: str, type: str, start: str, end: str, props: dict[str, Any]
+) -> GraphEdge:
+    """A relationship as shown: its stored properties as JSON (masked where resolved)."""
+    return GraphEdge(
+        id=strawberry.ID(id),
+        type=type,
+        source=strawberry.ID(start),
+        target=strawberry.ID(end),
+        properties=JSON(c.visible(props, (type,))),
+    )
 
 
 @strawberry.type
@@ -628,7 +639,7 @@ async def _lot_arguments(c: Context, args: dict[str, Any], names: frozenset[str]
             continue
         uid = ids.uid("lot", str(raw))
         units = await c.units_of(uid)
-        if units is not None and not vis.sees_units(c.table, c.principal, units):
+        if units is not None and not c.rows.sees_units(units):
             raise _refused(name, "purchasers and agencies use the lots of their own unit only")
 
 
@@ -643,7 +654,7 @@ def _wrap(
 
     async def after(root: Any, info: Info, args: dict[str, Any]) -> Any:
         c = ctx(info)
-        if rule is None and vis.sees_all(c.table, c.principal):
+        if rule is None and c.rows.sees_all:
             result = resolve(root, info, **args)
             return await result if inspect.isawaitable(result) else result
         if lot_args:
@@ -651,9 +662,9 @@ def _wrap(
         value = resolve(root, info, **args)
         if inspect.isawaitable(value):
             value = await value
-        if rows and not vis.sees_all(c.table, c.principal):
+        if rows and not c.rows.sees_all:
             value = await _rows(c, value)
-        if rule is not None and vis.rule_for(c.table, key, c.principal) is not None:
+        if rule is not None and c.rows.rule_for(key) is not None:
             value = await _masked(c, rule, root, field_name, value)
         return value
 
