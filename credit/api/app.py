@@ -119,7 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_exception_handler(DomainError, http_refusal)
     app.include_router(router, prefix="/graphql")
-    app.include_router(sync_router(store, audit))
+    app.include_router(sync_router(store, audit, table))
     app.include_router(session_router(settings, table, audit))
     app.include_router(supplier_router(store, table, audit, policy))  # a supplier's own report
     mount_ui(app)

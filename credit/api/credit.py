@@ -8,7 +8,7 @@ import asyncio
 import re
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
@@ -16,15 +16,13 @@ from strawberry.types import Info
 
 from credit.api import args
 from credit.api.errors import bad_input
-from credit.api.mirror import Mirror, mirror
+from credit.api.mirror import Differences, Mirror, mirror
 from credit.api.types import Organization, Person, ctx
 from credit.checks import log as check_log
 from credit.checks import merkle
 from credit.domain import ids, periods
 from credit.standing import service as assessment
-from credit.standing.eligibility import Decision, Eligibility
-from credit.standing.participation import Affected, Conflict
-from credit.standing.scoring import Contribution
+from credit.standing.eligibility import Decision
 
 T = TypeVar("T")
 
@@ -49,12 +47,10 @@ class SupplierDecision(Mirror):
     as_of: date
     policy_version: str
 
-    @staticmethod
-    def differences(e: Eligibility) -> dict[str, Any]:
-        return {
-            "supplier_id": e.subject_id,
-            "reasons": [DecisionReason.of(r) for r in e.reasons],
-        }
+    differences: ClassVar[Differences] = {
+        "supplier_id": "subject_id",
+        "reasons": lambda e: [DecisionReason.of(r) for r in e.reasons],
+    }
 
     @strawberry.field
     async def supplier(self, info: Info) -> Organization | None:
@@ -78,9 +74,11 @@ class AffectedBidder(Mirror):
         description="The bidder itself or the consortium member through which it is affected."
     )
 
-    @staticmethod
-    def differences(a: Affected) -> dict[str, Any]:
-        return {"supplier_id": a.supplier, "bid_id": a.bid, "party_id": a.party}
+    differences: ClassVar[Differences] = {
+        "supplier_id": "supplier",
+        "bid_id": "bid",
+        "party_id": "party",
+    }
 
 
 @strawberry.type(
@@ -96,9 +94,9 @@ class LotConflict(Mirror):
     legal_basis: str
     message: str
 
-    @staticmethod
-    def differences(c: Conflict) -> dict[str, Any]:
-        return {"affected": [AffectedBidder.of(a) for a in c.affected]}
+    differences: ClassVar[Differences] = {
+        "affected": lambda c: [AffectedBidder.of(a) for a in c.affected]
+    }
 
 
 @strawberry.type(
@@ -168,9 +166,7 @@ class ScoreContribution(Mirror):
     counted_until: date | None
     reason: str
 
-    @staticmethod
-    def differences(c: Contribution) -> dict[str, Any]:
-        return {"points": str(c.points)}
+    differences: ClassVar[Differences] = {"points": lambda c: str(c.points)}
 
 
 @strawberry.type(description="Score and grade as of a date; base plus contributions is the score.")

@@ -12,14 +12,14 @@ import asyncio
 import dataclasses
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from credit.api.errors import bad_input
-from credit.api.mirror import Mirror, mirror
+from credit.api.mirror import Differences, Mirror, mirror
 from credit.api.pagination import (
     Connection,
     connection,
@@ -30,9 +30,7 @@ from credit.api.types import EntityNode, GraphEdge, Lot, Organization, ctx, grap
 from credit.detection import flag_store
 from credit.detection import lot_flags as lots
 from credit.detection.detector import AnyDetector
-from credit.detection.detectors.bid_screens import Screen
 from credit.detection.flag_store import (
-    Draft,
     FlagStatus,
     ReviewDecision,
     StoredFlag,
@@ -81,15 +79,13 @@ class ViolationDraft(Mirror):
     created_at: datetime
     status: str
 
-    @staticmethod
-    def differences(d: Draft) -> dict[str, Any]:
-        return {
-            "id": d.uid,
-            "flag_id": d.flag,
-            "subject_id": d.subject,
-            "project_id": d.project_key,
-            "lot_id": d.lot_key,
-        }
+    differences: ClassVar[Differences] = {
+        "id": "uid",
+        "flag_id": "flag",
+        "subject_id": "subject",
+        "project_id": "project_key",
+        "lot_id": "lot_key",
+    }
 
 
 @strawberry.type(description="A pattern found by a detector, with its legal basis and evidence.")
@@ -121,19 +117,17 @@ class Flag(Mirror):
     stored: strawberry.Private[StoredFlag]
     partial: strawberry.Private[bool] = False
 
-    @staticmethod
-    def differences(f: StoredFlag) -> dict[str, Any]:
-        return {
-            "id": f.uid,
-            "legal_basis": f.basis,
-            "lot_id": f.lot or None,
-            "supplier_ids": list(f.suppliers),
-            "other_party_ids": list(f.others),
-            "lot_ids": list(f.lots),
-            "facts": JSON({**f.evidence.get("facts", {}), **f.scores}),
-            "reviewed_by": f.reviewed_by_name or f.reviewed_by,
-            "stored": f,
-        }
+    differences: ClassVar[Differences] = {
+        "id": "uid",
+        "legal_basis": "basis",
+        "lot_id": lambda f: f.lot or None,
+        "supplier_ids": "suppliers",
+        "other_party_ids": "others",
+        "lot_ids": "lots",
+        "facts": lambda f: JSON({**f.evidence.get("facts", {}), **f.scores}),
+        "reviewed_by": lambda f: f.reviewed_by_name or f.reviewed_by,
+        "stored": lambda f: f,
+    }
 
     def unit_uids(self) -> Iterable[str]:
         """The lots whose units this flag concerns (visibility shows each unit its part)."""
@@ -222,9 +216,10 @@ class BidScreens(Mirror):
     skewness: float | None
     spread: float | None
 
-    @staticmethod
-    def differences(s: Screen) -> dict[str, Any]:
-        return {"coefficient_of_variation": s.cv, "relative_distance": s.rd}
+    differences: ClassVar[Differences] = {
+        "coefficient_of_variation": "cv",
+        "relative_distance": "rd",
+    }
 
 
 @strawberry.type(

@@ -8,14 +8,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import strawberry
 from strawberry.types import Info
 
 from credit.api import args
 from credit.api.errors import bad_input
-from credit.api.mirror import Mirror, mirror
+from credit.api.mirror import Differences, Mirror, mirror
 from credit.api.types import ctx
 from credit.domain import ids
 from credit.domain.identifiers import validate_identity_number, validate_uscc
@@ -23,7 +23,6 @@ from credit.domain.records import ComplaintOutcome
 from credit.oversight import service
 from credit.oversight.deadlines import Deadline, Step, StepState, Unit
 from credit.oversight.draws import DrawDocument
-from credit.sync.exchange import InspectionPlanRecord
 
 T = TypeVar("T")
 
@@ -91,9 +90,7 @@ class DrawExclusion(Mirror):
     detail: str | None  # why (kinship, employment): for supervisors only
     refs: list[strawberry.ID]
 
-    @staticmethod
-    def differences(e: dict[str, Any]) -> dict[str, Any]:
-        return {"person_id": e["person"]}
+    differences: ClassVar[Differences] = {"person_id": "person"}
 
 
 @strawberry.type(
@@ -210,15 +207,13 @@ class ComplaintCase(Mirror):
     deadlines: list[ComplaintDeadline]
     overdue: bool
 
-    @staticmethod
-    def differences(s: service.ComplaintStatus) -> dict[str, Any]:
-        return {
-            "id": s.uid,
-            "complainant_uscc": s.complainant,
-            "lot_id": s.lot,
-            "deadlines": [ComplaintDeadline.of(d) for d in s.deadlines],
-            "overdue": any(d.state is StepState.OVERDUE for d in s.deadlines),
-        }
+    differences: ClassVar[Differences] = {
+        "id": "uid",
+        "complainant_uscc": "complainant",
+        "lot_id": "lot",
+        "deadlines": lambda s: [ComplaintDeadline.of(d) for d in s.deadlines],
+        "overdue": lambda s: any(d.state is StepState.OVERDUE for d in s.deadlines),
+    }
 
 
 @strawberry.input(description="Procedural dates of a complaint; omitted ones stay as they are.")
@@ -280,7 +275,7 @@ class Rating:
 
 
 @strawberry.type
-class InspectionTarget:
+class InspectionTarget(Mirror):
     inspection_id: strawberry.ID
     name: str
     uscc: str | None
@@ -293,6 +288,11 @@ class InspectionTarget:
     findings: str | None
     completed_on: date | None
 
+    differences: ClassVar[Differences] = {
+        "name": lambda t: t.subject.name,
+        "uscc": lambda t: t.subject.uscc,
+    }
+
 
 @strawberry.type(description='A "double random, one public" plan, reproducible from its seed.')
 class InspectionPlan(Mirror):
@@ -302,12 +302,10 @@ class InspectionPlan(Mirror):
     algorithm: str
     targets: list[InspectionTarget]
 
-    @staticmethod
-    def differences(r: InspectionPlanRecord) -> dict[str, Any]:
-        targets = [
-            mirror(InspectionTarget, t, name=t.subject.name, uscc=t.subject.uscc) for t in r.targets
-        ]
-        return {"id": r.plan_id, "targets": targets}
+    differences: ClassVar[Differences] = {
+        "id": "plan_id",
+        "targets": lambda r: [InspectionTarget.of(t) for t in r.targets],
+    }
 
 
 def _score(score: int) -> int:

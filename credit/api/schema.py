@@ -86,6 +86,16 @@ async def _stored(info: Info, cls: type[V], kind: str, id: strawberry.ID) -> V |
     return cls.of(node) if node else None
 
 
+def _by_id(cls: type[StoredView], kind: str) -> Any:
+    """A root field that reads one record of `kind` by its id, as `cls` shows it."""
+
+    async def resolve(info: Info, id: strawberry.ID) -> Any:
+        return await _stored(info, cls, kind, id)
+
+    resolve.__annotations__ = {**resolve.__annotations__, "return": f"{cls.__name__} | None"}
+    return strawberry.field(resolver=resolve)
+
+
 async def _written(info: Info, uid: str) -> StoredNode:
     node = await _node(info, uid)
     assert node is not None, "a record the intake just wrote is readable"
@@ -219,29 +229,12 @@ class Query(
         uid = args.org(uscc) if uscc is not None else str(id)
         return await _stored(info, Organization, "org", strawberry.ID(uid))
 
-    @strawberry.field
-    async def person(self, info: Info, id: strawberry.ID) -> Person | None:
-        return await _stored(info, Person, "person", id)
-
-    @strawberry.field
-    async def project(self, info: Info, id: strawberry.ID) -> Project | None:
-        return await _stored(info, Project, "project", id)
-
-    @strawberry.field
-    async def lot(self, info: Info, id: strawberry.ID) -> Lot | None:
-        return await _stored(info, Lot, "lot", id)
-
-    @strawberry.field
-    async def bid(self, info: Info, id: strawberry.ID) -> Bid | None:
-        return await _stored(info, Bid, "bid", id)
-
-    @strawberry.field
-    async def violation(self, info: Info, id: strawberry.ID) -> Violation | None:
-        return await _stored(info, Violation, "violation", id)
-
-    @strawberry.field
-    async def listing(self, info: Info, id: strawberry.ID) -> ExternalListing | None:
-        return await _stored(info, ExternalListing, "listing", id)
+    person = _by_id(Person, "person")
+    project = _by_id(Project, "project")
+    lot = _by_id(Lot, "lot")
+    bid = _by_id(Bid, "bid")
+    violation = _by_id(Violation, "violation")
+    listing = _by_id(ExternalListing, "listing")
 
     @strawberry.field(description="Any node by id, with its properties.")
     async def node(self, info: Info, id: strawberry.ID) -> EntityNode | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
 from fastapi import APIRouter, Request
@@ -16,13 +16,13 @@ from strawberry.types import Info
 
 from credit.api.errors import bad_input, not_found
 from credit.api.gate import authorise_and_audit
-from credit.api.mirror import Mirror, mirror
+from credit.api.mirror import Differences, Mirror, mirror
 from credit.api.pagination import decode_cursor, decode_position, encode_cursor, page_size
 from credit.api.types import ctx
 from credit.core.store import GraphStore, native
 from credit.domain.errors import DomainError
 from credit.security.audit import AuditLog
-from credit.security.permissions import load_table
+from credit.security.permissions import PermissionTable
 from credit.sync import feed, matching, webhooks
 
 CURSOR_SCOPE = "changes"
@@ -146,15 +146,13 @@ class MatchCandidate(Mirror):
     score: float
     status: str
 
-    @staticmethod
-    def differences(c: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "listing_id": c["listing"],
-            "organization_id": c["org"],
-            "organization_name": c["org_name"],
-            "organization_uscc": c["org_uscc"],
-            "score": float(c["score"]),
-        }
+    differences: ClassVar[Differences] = {
+        "listing_id": "listing",
+        "organization_id": "org",
+        "organization_name": "org_name",
+        "organization_uscc": "org_uscc",
+        "score": lambda c: float(c["score"]),
+    }
 
 
 @strawberry.type
@@ -197,11 +195,10 @@ class WebhookQuery:
         return [WebhookSubscription.of(w) for w in found]
 
 
-def sync_router(store: GraphStore, audit: AuditLog) -> APIRouter:
+def sync_router(store: GraphStore, audit: AuditLog, table: PermissionTable) -> APIRouter:
     """GET /sync/changes?after=CURSOR&limit=N: NDJSON, one change per line, then a final
     `{"end_cursor": ...}` line, streamed page by page so a big pull holds little memory."""
     router = APIRouter()
-    table = load_table()
 
     @router.get("/sync/changes")
     async def changes(

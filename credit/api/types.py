@@ -7,7 +7,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from functools import cached_property
-from typing import Annotated, Any, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Self, TypeVar
 
 import strawberry
 from graphql import (
@@ -25,7 +25,7 @@ from strawberry.fastapi import BaseContext
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from credit.api.mirror import mirror
+from credit.api.mirror import Differences, differing, mirror
 from credit.checks.signing import Signer, load_signer
 from credit.core.settings import Settings
 from credit.core.store import GraphStore, StoredNode
@@ -295,17 +295,16 @@ class EntityNode(Node):
 
 class StoredView:
     """A type that shows a stored node: its fields are the node's properties of the same
-    name (see credit/api/mirror.py), its id the node's uid; `differences` lists the rest."""
+    name (see credit/api/mirror.py), its id the node's uid; `differences` names the property
+    a field is read from, or makes it from the node."""
+
+    differences: ClassVar[Differences] = {}
 
     @classmethod
     def of(cls, node: StoredNode) -> Self:
         p = node.props
         common = {"id": strawberry.ID(node.uid), "provenance": provenance(p)}
-        return mirror(cls, p, **common, **cls.differences(node))
-
-    @staticmethod
-    def differences(node: StoredNode) -> dict[str, Any]:
-        return {}
+        return mirror(cls, p, **common, **differing(cls.differences, p, node))
 
 
 @strawberry.type
@@ -316,14 +315,11 @@ class Person(Node, StoredView):
     specialties: list[str]
     provenance: Provenance
 
-    @staticmethod
-    def differences(node: StoredNode) -> dict[str, Any]:
-        p = node.props
-        return {
-            "masked_id_number": p["id_masked"],
-            "is_expert": "Expert" in node.labels,
-            "specialties": list(p.get("specialties") or []),
-        }
+    differences: ClassVar[Differences] = {
+        "masked_id_number": "id_masked",
+        "is_expert": lambda n: "Expert" in n.labels,
+        "specialties": lambda n: list(n.props.get("specialties") or []),
+    }
 
 
 @strawberry.type
@@ -343,13 +339,10 @@ class Organization(Node, StoredView):
     address: str | None
     provenance: Provenance
 
-    @staticmethod
-    def differences(node: StoredNode) -> dict[str, Any]:
-        p = node.props
-        return {
-            "scheme": p.get("scheme") or USCC_SCHEME,
-            "roles": [r.OrgRole(x) for x in p.get("roles", [])],
-        }
+    differences: ClassVar[Differences] = {
+        "scheme": lambda n: n.props.get("scheme") or USCC_SCHEME,
+        "roles": lambda n: [r.OrgRole(x) for x in n.props.get("roles", [])],
+    }
 
 
 Party = Annotated[Organization | Person, strawberry.union("Party")]
@@ -357,6 +350,10 @@ Party = Annotated[Organization | Person, strawberry.union("Party")]
 
 def party(node: StoredNode) -> Organization | Person:
     return Organization.of(node) if node.kind == "org" else Person.of(node)
+
+
+def _category(value: str | None) -> r.ProcurementCategory | None:
+    return r.ProcurementCategory(value) if value else None
 
 
 @strawberry.type
@@ -371,15 +368,12 @@ class Project(Node, StoredView):
     published_on: date
     provenance: Provenance
 
-    @staticmethod
-    def differences(node: StoredNode) -> dict[str, Any]:
-        p = node.props
-        return {
-            "project_id": p["key"],
-            "method": r.ProcurementMethod(p["method"]),
-            "category": r.ProcurementCategory(p["category"]) if p.get("category") else None,
-            "budget": money(p, "budget"),
-        }
+    differences: ClassVar[Differences] = {
+        "project_id": "key",
+        "method": lambda n: r.ProcurementMethod(n.props["method"]),
+        "category": lambda n: _category(n.props.get("category")),
+        "budget": lambda n: money(n.props, "budget"),
+    }
 
 
 @strawberry.type
@@ -391,9 +385,10 @@ class Lot(Node, StoredView):
     bid_deadline: datetime | None
     provenance: Provenance
 
-    @staticmethod
-    def differences(node: StoredNode) -> dict[str, Any]:
-        return {"lot_id": node.props["key"], "budget": money(node.props, "budget")}
+    differences: ClassVar[Differences] = {
+        "lot_id": "key",
+        "budget": lambda n: money(n.props, "budget"),
+    }
 
 
 @strawberry.type
@@ -406,17 +401,12 @@ class Bid(Node, StoredView):
     consortium: bool
     provenance: Provenance
 
-    @staticmethod
-    def differences(node: StoredNode) -> dict[str, Any]:
-        p = node.props
-        price = money(p, "price")
-        assert price is not None
-        return {
-            "bid_id": p["key"],
-            "price": price,
-            "status": r.BidStatus(p["status"]),
-            "consortium": bool(p.get("consortium")),
-        }
+    differences: ClassVar[Differences] = {
+        "bid_id": "key",
+        "price": lambda n: money(n.props, "price"),
+        "status": lambda n: r.BidStatus(n.props["status"]),
+        "consortium": lambda n: bool(n.props.get("consortium")),
+    }
 
 
 @strawberry.type
@@ -439,17 +429,14 @@ class Violation(Node, StoredView):
     status_date: date | None
     provenance: Provenance
 
-    @staticmethod
-    def differences(node: StoredNode) -> dict[str, Any]:
-        p = node.props
-        return {
-            "violation_id": p["key"],
-            "category": r.ViolationCategory(p["category"]),
-            "severity": r.Severity(p["severity"]),
-            "penalty_types": [r.PenaltyType(x) for x in p.get("penalty_types", [])],
-            "fine": money(p, "fine"),
-            "status": r.RecordStatus(p["status"]),
-        }
+    differences: ClassVar[Differences] = {
+        "violation_id": "key",
+        "category": lambda n: r.ViolationCategory(n.props["category"]),
+        "severity": lambda n: r.Severity(n.props["severity"]),
+        "penalty_types": lambda n: [r.PenaltyType(x) for x in n.props.get("penalty_types", ())],
+        "fine": lambda n: money(n.props, "fine"),
+        "status": lambda n: r.RecordStatus(n.props["status"]),
+    }
 
 
 @strawberry.type
@@ -463,9 +450,10 @@ class ExternalListing(Node, StoredView):
     retracted_on: date | None
     provenance: Provenance
 
-    @staticmethod
-    def differences(node: StoredNode) -> dict[str, Any]:
-        return {"listing_id": node.props["key"], "list": r.ExternalList(node.props["list"])}
+    differences: ClassVar[Differences] = {
+        "listing_id": "key",
+        "list": lambda n: r.ExternalList(n.props["list"]),
+    }
 
 
 @strawberry.type
