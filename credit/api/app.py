@@ -25,9 +25,11 @@ from credit.checks.log import signing_keys
 from credit.checks.signing import load_signer
 from credit.core.settings import Environment, Settings, get_settings
 from credit.core.wiring import get_store
+from credit.detection.registry import default_settings
 from credit.domain.errors import DomainError
 from credit.observability import logs, metrics
 from credit.observability.http import ObservabilityMiddleware
+from credit.oversight.config import load_plan_rules
 from credit.policy import load_policy
 from credit.public.routes import create_public_app
 from credit.public.supplier import supplier_router
@@ -80,10 +82,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     policy = load_policy(settings.policy_file)  # an invalid policy stops start-up, naming the key
     schema = build_schema(settings, table, audit)
     signer = load_signer(settings)  # a missing or unusable check-signing key stops start-up
+    plan_rules, detectors = load_plan_rules(), default_settings()
 
     async def context_getter(request: Request) -> Context:
         principal = getattr(request.state, "principal", None)
-        return Context(store, settings.max_page_size, table, principal, audit, policy, settings)
+        return Context(
+            store,
+            settings.max_page_size,
+            table,
+            principal,
+            audit,
+            policy,
+            settings,
+            signer=signer,
+            plan_rules=plan_rules,
+            detectors=detectors,
+        )
 
     router = ObservedRouter(
         schema,
@@ -105,7 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_exception_handler(DomainError, http_refusal)
     app.include_router(router, prefix="/graphql")
-    app.include_router(sync_router(store, audit))
+    app.include_router(sync_router(store, audit, table))
     app.include_router(session_router(settings, table, audit))
     app.include_router(supplier_router(store, table, audit, policy))  # a supplier's own report
     mount_ui(app)

@@ -6,31 +6,31 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from credit.api import args
 from credit.api.errors import bad_input
+from credit.api.mirror import Differences, Mirror, mirror
 from credit.api.types import Organization, Person, ctx
 from credit.checks import log as check_log
-from credit.checks import merkle, signing
+from credit.checks import merkle
 from credit.domain import ids, periods
-from credit.domain.identifiers import IdentifierError, validate_org_key
-from credit.intake.mapping import org_uid
-from credit.security.permissions import Role
 from credit.standing import service as assessment
-from credit.standing.eligibility import Decision, Eligibility, Reason
-from credit.standing.participation import Affected, Conflict
-from credit.standing.scoring import Contribution
+from credit.standing.eligibility import Decision
+
+T = TypeVar("T")
 
 strawberry.enum(Decision, description="ELIGIBLE, INELIGIBLE or REVIEW (a person must decide)")
 
 
 @strawberry.type(description="One reason for a decision, with its legal basis and records.")
-class DecisionReason:
+class DecisionReason(Mirror):
     code: str
     decision: Decision
     legal_basis: str
@@ -38,35 +38,19 @@ class DecisionReason:
     record_ids: list[strawberry.ID]
     until: date | None
 
-    @staticmethod
-    def of(reason: Reason) -> DecisionReason:
-        return DecisionReason(
-            code=reason.code,
-            decision=reason.decision,
-            legal_basis=reason.legal_basis,
-            message=reason.message,
-            record_ids=[strawberry.ID(r) for r in reason.record_ids],
-            until=reason.until,
-        )
-
 
 @strawberry.type
-class SupplierDecision:
+class SupplierDecision(Mirror):
     supplier_id: strawberry.ID
     decision: Decision
     reasons: list[DecisionReason]
     as_of: date
     policy_version: str
 
-    @staticmethod
-    def of(e: Eligibility) -> SupplierDecision:
-        return SupplierDecision(
-            supplier_id=strawberry.ID(e.subject_id),
-            decision=e.decision,
-            reasons=[DecisionReason.of(r) for r in e.reasons],
-            as_of=e.as_of,
-            policy_version=e.policy_version,
-        )
+    differences: ClassVar[Differences] = {
+        "supplier_id": "subject_id",
+        "reasons": lambda e: [DecisionReason.of(r) for r in e.reasons],
+    }
 
     @strawberry.field
     async def supplier(self, info: Info) -> Organization | None:
@@ -83,27 +67,25 @@ class SupplierDecision:
 
 
 @strawberry.type(description="A bidder a conflict affects, and through which party of its bid.")
-class AffectedBidder:
+class AffectedBidder(Mirror):
     supplier_id: strawberry.ID
     bid_id: strawberry.ID
     party_id: strawberry.ID = strawberry.field(
         description="The bidder itself or the consortium member through which it is affected."
     )
 
-    @staticmethod
-    def of(a: Affected) -> AffectedBidder:
-        return AffectedBidder(
-            supplier_id=strawberry.ID(a.supplier),
-            bid_id=strawberry.ID(a.bid),
-            party_id=strawberry.ID(a.party),
-        )
+    differences: ClassVar[Differences] = {
+        "supplier_id": "supplier",
+        "bid_id": "bid",
+        "party_id": "party",
+    }
 
 
 @strawberry.type(
     description="A participation conflict among a lot's bidders (Regs Art. 18, Art. 22 para 2, "
     "or a common controller under the policy), with the decision it gives each affected bidder."
 )
-class LotConflict:
+class LotConflict(Mirror):
     code: str
     decision: Decision
     supplier_ids: list[strawberry.ID]
@@ -112,23 +94,15 @@ class LotConflict:
     legal_basis: str
     message: str
 
-    @staticmethod
-    def of(c: Conflict) -> LotConflict:
-        return LotConflict(
-            code=c.code,
-            decision=c.decision,
-            supplier_ids=[strawberry.ID(s) for s in c.supplier_ids],
-            via=[strawberry.ID(v) for v in c.via],
-            affected=[AffectedBidder.of(a) for a in c.affected],
-            legal_basis=c.legal_basis,
-            message=c.message,
-        )
+    differences: ClassVar[Differences] = {
+        "affected": lambda c: [AffectedBidder.of(a) for a in c.affected]
+    }
 
 
 @strawberry.type(
     description="The filed record of a check: keep its id, hash and signature in the file."
 )
-class CheckRecordRef:
+class CheckRecordRef(Mirror):
     id: strawberry.ID
     content_hash: str
     requested_at: str
@@ -142,19 +116,6 @@ class CheckRecordRef:
     algorithm: str | None = None
     log_index: int | None = strawberry.field(
         default=None, description="Position in the append-only Merkle log of check records"
-    )
-
-
-def _ref(record: assessment.CheckRecord) -> CheckRecordRef:
-    return CheckRecordRef(
-        id=strawberry.ID(record.id),
-        content_hash=record.content_hash,
-        requested_at=record.requested_at,
-        content_sm3=record.content_sm3,
-        signature=record.signature,
-        key_id=record.key_id,
-        algorithm=record.algorithm,
-        log_index=record.log_index,
     )
 
 
@@ -197,7 +158,7 @@ class LotEligibility:
 
 
 @strawberry.type
-class ScoreContribution:
+class ScoreContribution(Mirror):
     record_id: strawberry.ID
     points: str
     basis: str
@@ -205,16 +166,7 @@ class ScoreContribution:
     counted_until: date | None
     reason: str
 
-    @staticmethod
-    def of(c: Contribution) -> ScoreContribution:
-        return ScoreContribution(
-            record_id=strawberry.ID(c.record_id),
-            points=str(c.points),
-            basis=c.basis,
-            counted_from=c.counted_from,
-            counted_until=c.counted_until,
-            reason=c.reason,
-        )
+    differences: ClassVar[Differences] = {"points": lambda c: str(c.points)}
 
 
 @strawberry.type(description="Score and grade as of a date; base plus contributions is the score.")
@@ -260,19 +212,10 @@ class CheckInclusionProof:
 def _inclusion(record: assessment.CheckRecord, proof: check_log.Inclusion) -> CheckInclusionProof:
     head = proof.tree_head
     leaf = merkle.leaf_hash(record.content.encode())
-    return CheckInclusionProof(
-        log_index=proof.log_index,
-        leaf_hash=proof.leaf_hash,
-        path=proof.path,
-        tree_head=SignedTreeHead(
-            tree_size=head.tree_size,
-            root_hash=head.root_hash,
-            timestamp=head.timestamp,
-            algorithm=head.algorithm,
-            key_id=head.key_id,
-            signature=head.signature,
-            published=proof.published,
-        ),
+    return mirror(
+        CheckInclusionProof,
+        proof,
+        tree_head=mirror(SignedTreeHead, head, published=proof.published),
         verified=merkle.verify_inclusion(
             proof.log_index,
             head.tree_size,
@@ -310,35 +253,25 @@ class CheckRecordView:
         record = self._record
         if record.log_index is None:
             return None
-        proof = await asyncio.to_thread(
-            check_log.inclusion, ctx(info).store, signing.get_signer(), record.log_index
-        )
+        c = ctx(info)
+        proof = await asyncio.to_thread(check_log.inclusion, c.store, c.signer, record.log_index)
         return _inclusion(record, proof)
 
 
-def _filed(check: assessment.SupplierCheck) -> dict[str, Any]:
+def _filed(cls: type[T], check: assessment.SupplierCheck, subject_field: str) -> T:
     """What every filed single check answers with, whoever its subject."""
     e = check.eligibility
-    return {
-        "decision": e.decision,
-        "reasons": [DecisionReason.of(r) for r in e.reasons],
-        "as_of": e.as_of,
-        "policy_version": e.policy_version,
-        "check_record": _ref(check.record),
-        "known_at": e.known_at,
-    }
+    return mirror(
+        cls,
+        e,
+        reasons=[DecisionReason.of(r) for r in e.reasons],
+        check_record=CheckRecordRef.of(check.record),
+        **{subject_field: e.subject_id},
+    )
 
 
 def _instant(known_at: datetime | None) -> datetime | None:
     return None if known_at is None else periods.as_china_time(known_at)
-
-
-def _org(uscc: str) -> str:
-    """A USCC, or SCHEME-id for an organisation identified in another org-id.guide scheme."""
-    try:
-        return org_uid(validate_org_key(uscc))
-    except IdentifierError as exc:
-        raise bad_input("uscc", exc.rule, str(exc)) from None
 
 
 _PERSON_ARG = strawberry.argument(
@@ -349,22 +282,20 @@ _PERSON_ARG = strawberry.argument(
 
 def _supplier(uscc: str | None, person: strawberry.ID | None) -> str:
     """An organisation by USCC or a natural person by its id (the identity-number hash)."""
-    if (uscc is None) == (person is None):
-        raise bad_input("uscc", "one_of", "give exactly one of uscc and id")
+    args.one_of(uscc, person)
     if uscc is not None:
-        return _org(uscc)
+        return args.org(uscc)
     uid = str(person)
     if not re.fullmatch(r"person:[0-9a-f]{16,128}", uid):
         raise bad_input("id", "format", "a person supplier's id is person:<hex hash>")
     return uid
 
 
-def _lot(lot_id: str) -> str:
-    return ids.uid("lot", lot_id)
-
-
-async def _run(fn: Any, *args: Any) -> Any:
-    return await asyncio.to_thread(fn, *args)
+async def _filing(info: Info, check: Callable[..., T], *subject: Any, known_at: Any) -> T:
+    """A check run for the caller, who is named in the record it files."""
+    c = ctx(info)
+    instant = _instant(known_at)
+    return await asyncio.to_thread(check, c.store, c.policy, *subject, c.caller.subject, instant)
 
 
 @strawberry.type
@@ -383,20 +314,12 @@ class CreditQuery:
         known_at: datetime | None = None,
         id: Annotated[strawberry.ID | None, _PERSON_ARG] = None,
     ) -> SupplierEligibility:
-        c = ctx(info)
-        lot = _lot(str(lot_id)) if lot_id else None
-        check: assessment.SupplierCheck = await _run(
-            assessment.check_supplier,
-            c.store,
-            c.policy,
-            _supplier(uscc, id),
-            as_of,
-            lot,
-            c.caller.subject,
-            _instant(known_at),
+        lot = ids.uid("lot", str(lot_id)) if lot_id else None
+        subject = _supplier(uscc, id)
+        check = await _filing(
+            info, assessment.check_supplier, subject, as_of, lot, known_at=known_at
         )
-        subject = strawberry.ID(check.eligibility.subject_id)
-        return SupplierEligibility(supplier_id=subject, **_filed(check))
+        return _filed(SupplierEligibility, check, "supplier_id")
 
     @strawberry.field(
         description="May this procurement agency act as agent (Law Art. 78 bans; Administrative "
@@ -409,18 +332,10 @@ class CreditQuery:
         as_of: date | None = None,
         known_at: datetime | None = None,
     ) -> AgencyEligibility:
-        c = ctx(info)
-        check: assessment.SupplierCheck = await _run(
-            assessment.check_agency,
-            c.store,
-            c.policy,
-            _org(uscc),
-            as_of,
-            c.caller.subject,
-            _instant(known_at),
+        check = await _filing(
+            info, assessment.check_agency, args.org(uscc), as_of, known_at=known_at
         )
-        subject = strawberry.ID(check.eligibility.subject_id)
-        return AgencyEligibility(agency_id=subject, **_filed(check))
+        return _filed(AgencyEligibility, check, "agency_id")
 
     @strawberry.field(
         description="Every bidder of a lot at once, with the Art. 18 conflicts "
@@ -433,25 +348,15 @@ class CreditQuery:
         as_of: date | None = None,
         known_at: datetime | None = None,
     ) -> LotEligibility:
-        c = ctx(info)
-        instant = _instant(known_at)
-        check: assessment.LotCheck = await _run(
-            assessment.check_lot,
-            c.store,
-            c.policy,
-            _lot(str(lot_id)),
-            as_of,
-            c.caller.subject,
-            instant,
-        )
-        return LotEligibility(
-            lot_id=strawberry.ID(check.lot_id),
-            decision=check.decision,
-            as_of=check.as_of,
+        lot = ids.uid("lot", str(lot_id))
+        check = await _filing(info, assessment.check_lot, lot, as_of, known_at=known_at)
+        return mirror(
+            LotEligibility,
+            check,
             bidders=[SupplierDecision.of(b) for b in check.bidders],
             conflicts=[LotConflict.of(x) for x in check.conflicts],
-            check_record=_ref(check.record),
-            known_at=instant,
+            check_record=CheckRecordRef.of(check.record),
+            known_at=_instant(known_at),
         )
 
     @strawberry.field(
@@ -466,27 +371,22 @@ class CreditQuery:
         as_of: date | None = None,
         known_at: datetime | None = None,
     ) -> CreditProfile:
-        if (uscc is None) == (id is None):
-            raise bad_input("uscc", "one_of", "give exactly one of uscc and id")
+        args.one_of(uscc, id)
         c = ctx(info)
-        uid = _org(uscc) if uscc is not None else str(id)
-        profile: assessment.Profile = await _run(
+        uid = args.org(uscc) if uscc is not None else str(id)
+        profile = await asyncio.to_thread(
             assessment.credit_profile, c.store, c.policy, uid, as_of, _instant(known_at)
         )
         s = profile.score
-        return CreditProfile(
-            subject_id=strawberry.ID(profile.uid),
+        return mirror(
+            CreditProfile,
+            s,
+            subject_id=profile.uid,
             name=profile.name,
-            subject_type=s.subject_type,
             score=str(s.score),
             base=str(s.base),
-            grade=s.grade,
-            as_of=s.as_of,
-            policy_version=s.policy_version,
-            capped_by=list(s.capped_by),
             explanation=[ScoreContribution.of(x) for x in s.contributions],
             explanation_json=profile.explanation,
-            known_at=s.known_at,
         )
 
     @strawberry.field(
@@ -498,21 +398,6 @@ class CreditQuery:
         record = await asyncio.to_thread(assessment.read_check_record, c.store, str(id))
         if record is None:
             return None
-        if Role.SUPERVISOR not in c.caller.roles and record.requested_by != c.caller.subject:
+        if not c.rows.reads_check_record(record.requested_by):
             return None
-        return CheckRecordView(
-            id=strawberry.ID(record.id),
-            kind=record.kind,
-            requested_by=record.requested_by,
-            requested_at=record.requested_at,
-            content_hash=record.content_hash,
-            verified=record.verified,
-            content=JSON(record.body),
-            content_sm3=record.content_sm3,
-            signature=record.signature,
-            key_id=record.key_id,
-            algorithm=record.algorithm,
-            signature_verified=record.signature_verified,
-            log_index=record.log_index,
-            _record=record,
-        )
+        return mirror(CheckRecordView, record, content=JSON(record.body), _record=record)

@@ -10,46 +10,37 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from credit.api.errors import bad_input, not_found
+from credit.api.errors import bad_input
+from credit.api.mirror import Differences, Mirror, mirror
 from credit.api.pagination import (
     Connection,
     connection,
     decode_cursor,
     page_size,
 )
-from credit.api.types import EntityNode, GraphEdge, Lot, Organization, ctx
+from credit.api.types import EntityNode, GraphEdge, Lot, Organization, ctx, graph_edge
 from credit.detection import flag_store
-from credit.detection.detectors.bid_screens import Screen
+from credit.detection import lot_flags as lots
+from credit.detection.detector import AnyDetector
 from credit.detection.flag_store import (
-    Draft,
     FlagStatus,
-    Review,
     ReviewDecision,
     StoredFlag,
 )
-from credit.detection.registry import DETECTORS
-from credit.detection.scan import FORBIDDEN_LOT, DetectionError, detect_lot
+from credit.detection.registry import DETECTORS, DetectionSettings
 from credit.domain import ids
 from credit.security import visibility as vis
 
 strawberry.enum(FlagStatus, description="OPEN until a supervisor confirms or dismisses it")
 strawberry.enum(ReviewDecision)
-
-
-def _lot(lot_id: str) -> str:
-    return ids.uid("lot", lot_id)
-
-
-def _org(uscc: str) -> str:
-    return ids.uid("org", uscc)
 
 
 @strawberry.type(description="A collusion or conflict pattern's evidence, as a small graph.")
@@ -59,7 +50,7 @@ class EvidenceGraph:
 
 
 @strawberry.type
-class FlagReview:
+class FlagReview(Mirror):
     decision: ReviewDecision
     reason: str
     reviewer: str
@@ -68,24 +59,12 @@ class FlagReview:
     previous_status: FlagStatus
     evidence_hash: str
 
-    @staticmethod
-    def of(r: Review) -> FlagReview:
-        return FlagReview(
-            decision=r.decision,
-            reason=r.reason,
-            reviewer=r.reviewer,
-            reviewer_name=r.reviewer_name,
-            at=r.at,
-            previous_status=r.previous_status,
-            evidence_hash=r.evidence_hash,
-        )
-
 
 @strawberry.type(
     description="A violation record prefilled from a confirmed flag. Not a violation: a "
     "supervisor completes it (decision number, authority, penalty) with recordViolation."
 )
-class ViolationDraft:
+class ViolationDraft(Mirror):
     id: strawberry.ID
     flag_id: strawberry.ID
     subject_id: strawberry.ID
@@ -100,27 +79,17 @@ class ViolationDraft:
     created_at: datetime
     status: str
 
-    @staticmethod
-    def of(d: Draft) -> ViolationDraft:
-        return ViolationDraft(
-            id=strawberry.ID(d.uid),
-            flag_id=strawberry.ID(d.flag),
-            subject_id=strawberry.ID(d.subject),
-            subject_uscc=d.subject_uscc,
-            category=d.category,
-            severity=d.severity,
-            basis=d.basis,
-            project_id=d.project_key,
-            lot_id=d.lot_key,
-            summary=d.summary,
-            created_by=d.created_by,
-            created_at=d.created_at,
-            status=d.status,
-        )
+    differences: ClassVar[Differences] = {
+        "id": "uid",
+        "flag_id": "flag",
+        "subject_id": "subject",
+        "project_id": "project_key",
+        "lot_id": "lot_key",
+    }
 
 
 @strawberry.type(description="A pattern found by a detector, with its legal basis and evidence.")
-class Flag:
+class Flag(Mirror):
     id: strawberry.ID
     pattern: str
     title: str
@@ -148,31 +117,17 @@ class Flag:
     stored: strawberry.Private[StoredFlag]
     partial: strawberry.Private[bool] = False
 
-    @staticmethod
-    def of(f: StoredFlag) -> Flag:
-        return Flag(
-            id=strawberry.ID(f.uid),
-            pattern=f.pattern,
-            title=f.title,
-            confidence=f.confidence,
-            legal_basis=f.basis,
-            status=f.status,
-            current=f.current,
-            message=f.message,
-            lot_id=strawberry.ID(f.lot) if f.lot else None,
-            ocid=f.ocid,
-            supplier_ids=[strawberry.ID(s) for s in f.suppliers],
-            other_party_ids=[strawberry.ID(o) for o in f.others],
-            lot_ids=[strawberry.ID(x) for x in f.lots],
-            facts=JSON({**f.evidence.get("facts", {}), **f.scores}),
-            first_seen=f.first_seen,
-            last_seen=f.last_seen,
-            evidence_changed_at=f.evidence_changed_at,
-            reviewed_by=f.reviewed_by_name or f.reviewed_by,
-            reviewed_at=f.reviewed_at,
-            review_reason=f.review_reason,
-            stored=f,
-        )
+    differences: ClassVar[Differences] = {
+        "id": "uid",
+        "legal_basis": "basis",
+        "lot_id": lambda f: f.lot or None,
+        "supplier_ids": "suppliers",
+        "other_party_ids": "others",
+        "lot_ids": "lots",
+        "facts": lambda f: JSON({**f.evidence.get("facts", {}), **f.scores}),
+        "reviewed_by": lambda f: f.reviewed_by_name or f.reviewed_by,
+        "stored": lambda f: f,
+    }
 
     def unit_uids(self) -> Iterable[str]:
         """The lots whose units this flag concerns (visibility shows each unit its part)."""
@@ -228,12 +183,13 @@ class Flag:
         nodes = [EntityNode.of(n, c) for n in found if n is not None]
         shown = {str(n.id) for n in nodes}
         edges = [
-            GraphEdge(
-                id=strawberry.ID(f"{e['type']}:{e['start']}:{e['end']}"),
-                type=e["type"],
-                source=strawberry.ID(e["start"]),
-                target=strawberry.ID(e["end"]),
-                properties=JSON(c.visible(e.get("props", {}), (e["type"],))),
+            graph_edge(
+                c,
+                f"{e['type']}:{e['start']}:{e['end']}",
+                e["type"],
+                e["start"],
+                e["end"],
+                e.get("props", {}),
             )
             for e in self.stored.evidence.get("edges", [])
             if e["start"] in shown and e["end"] in shown
@@ -252,7 +208,7 @@ class Flag:
 
 
 @strawberry.type(description="Statistical screens over a lot's bids (None where undefined).")
-class BidScreens:
+class BidScreens(Mirror):
     bids: int
     coefficient_of_variation: float | None
     relative_distance: float | None
@@ -260,16 +216,10 @@ class BidScreens:
     skewness: float | None
     spread: float | None
 
-    @staticmethod
-    def of(s: Screen) -> BidScreens:
-        return BidScreens(
-            bids=s.bids,
-            coefficient_of_variation=s.cv,
-            relative_distance=s.rd,
-            kurtosis=s.kurtosis,
-            skewness=s.skewness,
-            spread=s.spread,
-        )
+    differences: ClassVar[Differences] = {
+        "coefficient_of_variation": "cv",
+        "relative_distance": "rd",
+    }
 
 
 @strawberry.type(
@@ -302,16 +252,14 @@ class StandingFlag:
 
     @staticmethod
     def of(s: flag_store.Standing, whole: bool) -> StandingFlag:
-        return StandingFlag(
-            pattern=s.pattern,
-            title=s.title,
+        """`whole`: the caller sees every flag whole (its id leads to it)."""
+        return mirror(
+            StandingFlag,
+            s,
             legal_basis=s.basis,
-            confidence=s.confidence,
-            status=s.status,
-            last_seen=s.last_seen,
-            bidder_ids=[strawberry.ID(b) for b in s.bidders],
+            bidder_ids=list(s.bidders),
             other_parties=max(0, s.parties - len(s.bidders)),
-            flag_id=strawberry.ID(s.uid) if whole else None,
+            flag_id=s.uid if whole else None,
         )
 
 
@@ -342,6 +290,20 @@ class DetectorInfo:
         description="The violation category a confirmed flag drafts (INVALID_BID: a declaration "
         "that the bids are invalid, for Regs Art. 18); none for screens and leads."
     )
+
+    @staticmethod
+    def of(d: AnyDetector, settings: DetectionSettings) -> DetectorInfo:
+        drafts = d.violation.value if d.violation else None
+        return mirror(
+            DetectorInfo,
+            d,
+            legal_basis=d.basis,
+            reads=sorted(r.name for r in d.reads),
+            phases=sorted(p.value for p in d.phases),
+            enabled=settings.of(d.id).enabled,
+            settings=JSON(settings.of(d.id).model_dump(mode="json")),
+            drafts_violation="INVALID_BID" if d.invalid_bid else drafts,
+        )
 
 
 @strawberry.input
@@ -402,9 +364,9 @@ class DetectionQuery:
         query = flag_store.FlagQuery(
             pattern=f.pattern,
             status=f.status,
-            lot=_lot(str(f.lot_id)) if f.lot_id else None,
-            supplier=_org(f.supplier_uscc) if f.supplier_uscc else None,
-            buyer=vis.flag_scope(c.table, c.caller),
+            lot=ids.uid("lot", str(f.lot_id)) if f.lot_id else None,
+            supplier=ids.uid("org", f.supplier_uscc) if f.supplier_uscc else None,
+            buyer=c.rows.flag_scope(),
             min_confidence=f.min_confidence,
             current_only=not f.include_retired,
         )
@@ -422,7 +384,7 @@ class DetectionQuery:
     async def flag(self, info: Info, id: strawberry.ID) -> Flag | None:
         c = ctx(info)
         found = await asyncio.to_thread(flag_store.flag, c.store, str(id))
-        if found is None or not vis.flag_visible(c.table, c.caller, found.buyers):
+        if found is None or not c.rows.sees_flag(found.buyers):
             return None
         return Flag.of(found)
 
@@ -436,60 +398,22 @@ class DetectionQuery:
         self, info: Info, lot_id: strawberry.ID, run: bool = True, history: bool = False
     ) -> LotFlags:
         c = ctx(info)
-        lot = _lot(str(lot_id))
-
-        def may_see(buyers: Sequence[str]) -> bool:
-            return vis.flag_visible(c.table, c.caller, buyers)
-
-        seconds = None
-        if run:
-            # the detectors' reads go out at once; the scope is checked before any write
-            result = await asyncio.to_thread(
-                detect_lot, c.store, lot, c.detectors, may_see, history
-            )
-            flags, screen, seconds = result.flags, result.screen, result.seconds
-        else:
-            buyers = await asyncio.to_thread(flag_store.lot_buyers, c.store, lot)
-            if buyers is None:
-                raise not_found("lotId", str(lot_id))
-            if not may_see(buyers):
-                raise DetectionError("lotId", "forbidden", FORBIDDEN_LOT)
-            flags = await asyncio.to_thread(flag_store.flags_of_lot, c.store, lot)
-            screen = await asyncio.to_thread(flag_store.screen_of, c.store, lot)
-        # the caller may see this lot (checked above); of the scan's flags about its bidders
-        # it sees what the purchaser needs at bid opening, the whole flag if it sees all flags
-        standing = await asyncio.to_thread(flag_store.standing_of_lot, c.store, lot)
-        whole = vis.sees_all(c.table, c.caller)
-        return LotFlags(
-            lot_id=strawberry.ID(lot),
-            flags=[Flag.of(f) for f in flags],
-            screens=BidScreens.of(screen) if screen else None,
-            ran=run,
-            seconds=seconds,
-            standing=[StandingFlag.of(x, whole) for x in standing],
+        found = await asyncio.to_thread(
+            lots.lot_flags, c.store, str(lot_id), c.detectors, c.rows.sees_flag, run, history
+        )
+        return mirror(
+            LotFlags,
+            found,
+            lot_id=found.lot,
+            flags=[Flag.of(f) for f in found.flags],
+            screens=BidScreens.of(found.screen) if found.screen else None,
+            standing=[StandingFlag.of(x, c.rows.sees_all) for x in found.standing],
         )
 
     @strawberry.field(description="The detectors: legal basis, what they read, their settings.")
     def detectors(self, info: Info) -> list[DetectorInfo]:
         settings = ctx(info).detectors
-        return [
-            DetectorInfo(
-                id=d.id,
-                title=d.title,
-                legal_basis=d.basis,
-                reads=sorted(r.name for r in d.reads),
-                phases=sorted(p.value for p in d.phases),
-                enabled=settings.of(d.id).enabled,
-                settings=JSON(settings.of(d.id).model_dump(mode="json")),
-                why=d.why,
-                drafts_violation="INVALID_BID"
-                if d.invalid_bid
-                else d.violation.value
-                if d.violation
-                else None,
-            )
-            for d in DETECTORS
-        ]
+        return [DetectorInfo.of(d, settings) for d in DETECTORS]
 
 
 @strawberry.type

@@ -8,23 +8,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import strawberry
 from strawberry.types import Info
 
+from credit.api import args
 from credit.api.errors import bad_input
+from credit.api.mirror import Differences, Mirror, mirror
 from credit.api.types import ctx
-from credit.core.wiring import get_mapper
 from credit.domain import ids
-from credit.domain.identifiers import IdentifierError, validate_identity_number, validate_uscc
+from credit.domain.identifiers import validate_identity_number, validate_uscc
 from credit.domain.records import ComplaintOutcome
 from credit.oversight import service
-from credit.oversight.config import load_plan_rules
 from credit.oversight.deadlines import Deadline, Step, StepState, Unit
-from credit.security import visibility as vis
-from credit.security.permissions import Role
-from credit.sync.exchange import InspectionPlanRecord
+from credit.oversight.draws import DrawDocument
 
 T = TypeVar("T")
 
@@ -44,8 +42,9 @@ async def _rated_project(
     """The project a rating is about and its purchaser and agency, once the caller is known
     to be its purchaser (or its agency, where `agency_may`) or a supervisor."""
     project = ids.uid("project", str(project_id))
-    purchaser, agency = await _call(service.project_parties, ctx(info).store, project)
-    _own(info, "projectId", purchaser, agency if agency_may else None)
+    c = ctx(info)
+    purchaser, agency = await _call(service.project_parties, c.store, project)
+    c.rows.require_own("projectId", purchaser, agency if agency_may else None)
     return project, purchaser, agency
 
 
@@ -80,34 +79,18 @@ async def _rate(
     )
 
 
-def _own(info: Info, field: str, purchaser: str | None, agency: str | None) -> None:
-    """Purchasers and agencies act on the procurements they run; supervisors on all (the
-    rows rule of credit/security/visibility.py)."""
-    c = ctx(info)
-    if not vis.may_act(c.table, c.caller, purchaser, agency):
-        raise bad_input(field, "not_yours", "only its purchaser, its agency or a supervisor")
-
-
 # --- expert draws ------------------------------------------------------------------------------
 
 
 @strawberry.type(description="An expert left out of a draw, with the reason and its legal basis.")
-class DrawExclusion:
+class DrawExclusion(Mirror):
     person_id: strawberry.ID
     code: str
     legal_basis: str
     detail: str | None  # why (kinship, employment): for supervisors only
     refs: list[strawberry.ID]
 
-    @staticmethod
-    def of(e: dict[str, Any]) -> DrawExclusion:
-        return DrawExclusion(
-            person_id=strawberry.ID(e["person"]),
-            code=e["code"],
-            legal_basis=e["legal_basis"],
-            detail=e["detail"],
-            refs=[strawberry.ID(r) for r in e["refs"]],
-        )
+    differences: ClassVar[Differences] = {"person_id": "person"}
 
 
 @strawberry.type(
@@ -137,31 +120,44 @@ class ExpertDraw:
     @staticmethod
     def of(state: service.DrawState) -> ExpertDraw:
         doc = state.document
-        return ExpertDraw(
-            id=strawberry.ID(state.id),
-            lot_id=strawberry.ID(state.lot),
-            specialties=state.specialties,
-            size=state.size,
-            seed_hash=state.seed_hash,
-            status=state.status,
-            as_of=date.fromisoformat(doc.as_of) if doc else None,
-            seed=doc.seed if doc else None,
-            pool=[strawberry.ID(u) for u in doc.pool] if doc else [],
-            exclusions=[DrawExclusion.of(e) for e in (doc.exclusions if doc else [])],
-            panel=[strawberry.ID(u) for u in doc.panel] if doc else [],
-            declined=[strawberry.ID(u) for u in doc.declined] if doc else [],
-            withdrawals=[DrawExclusion.of(e) for e in (doc.withdrawals if doc else [])],
-            review_as_of=date.fromisoformat(doc.review_as_of) if doc and doc.review_as_of else None,
-            document=doc.to_json() if doc else None,
-        )
+        return mirror(ExpertDraw, state, lot_id=state.lot, **(_drawn(doc) if doc else _UNDRAWN))
+
+
+# Committed, not drawn yet: only the seed's hash is shown.
+_UNDRAWN: dict[str, Any] = {
+    **dict.fromkeys(("as_of", "seed", "review_as_of", "document")),
+    **{name: () for name in ("pool", "exclusions", "panel", "declined", "withdrawals")},
+}
+
+
+def _drawn(doc: DrawDocument) -> dict[str, Any]:
+    review = doc.review_as_of
+    return {
+        "as_of": date.fromisoformat(doc.as_of),
+        "seed": doc.seed,
+        "pool": list(doc.pool),
+        "exclusions": [DrawExclusion.of(e) for e in doc.exclusions],
+        "panel": list(doc.panel),
+        "declined": list(doc.declined),
+        "withdrawals": [DrawExclusion.of(e) for e in doc.withdrawals],
+        "review_as_of": date.fromisoformat(review) if review else None,
+        "document": doc.to_json(),
+    }
 
 
 async def _draw_for_caller(info: Info, draw_id: str) -> service.DrawState:
     c = ctx(info)
     state = await _call(service.get_draw, c.store, draw_id)
     parties = await _call(service.lot_parties, c.store, state.lot)
-    _own(info, "drawId", parties.purchaser_uscc, parties.agency_uscc)
+    c.rows.require_own("drawId", parties.purchaser_uscc, parties.agency_uscc)
     return state
+
+
+async def _draw_step(info: Info, draw_id: strawberry.ID, step: Any, *args: Any) -> ExpertDraw:
+    """A step of a draw the caller runs (supervisors: any), answered with the draw after it."""
+    store = ctx(info).store
+    await _draw_for_caller(info, str(draw_id))
+    return ExpertDraw.of(await _call(step, store, str(draw_id), *args))
 
 
 # --- complaints ------------------------------------------------------------------------------
@@ -187,14 +183,10 @@ class ComplaintDeadline:
 
     @staticmethod
     def of(d: Deadline) -> ComplaintDeadline:
-        return ComplaintDeadline(
-            step=d.rule.step,
-            days=d.rule.days,
-            unit=d.rule.unit,
-            counted_from=d.rule.counted_from,
-            done_when=d.rule.done_when,
-            article=d.rule.article,
-            text=d.rule.text,
+        """The rule's fields, then the dates of this complaint."""
+        return mirror(
+            ComplaintDeadline,
+            d.rule,
             legal_text_ids=list(d.rule.text_ids),
             starts=d.starts,
             due=d.due,
@@ -204,7 +196,7 @@ class ComplaintDeadline:
 
 
 @strawberry.type
-class ComplaintCase:
+class ComplaintCase(Mirror):
     id: strawberry.ID
     complainant_uscc: str
     lot_id: strawberry.ID
@@ -215,19 +207,13 @@ class ComplaintCase:
     deadlines: list[ComplaintDeadline]
     overdue: bool
 
-    @staticmethod
-    def of(s: service.ComplaintStatus) -> ComplaintCase:
-        return ComplaintCase(
-            id=strawberry.ID(s.uid),
-            complainant_uscc=s.complainant,
-            lot_id=strawberry.ID(s.lot),
-            filed_on=s.filed_on,
-            grounds=s.grounds,
-            outcome=s.outcome,
-            decided_on=s.decided_on,
-            deadlines=[ComplaintDeadline.of(d) for d in s.deadlines],
-            overdue=any(d.state is StepState.OVERDUE for d in s.deadlines),
-        )
+    differences: ClassVar[Differences] = {
+        "id": "uid",
+        "complainant_uscc": "complainant",
+        "lot_id": "lot",
+        "deadlines": lambda s: [ComplaintDeadline.of(d) for d in s.deadlines],
+        "overdue": lambda s: any(d.state is StepState.OVERDUE for d in s.deadlines),
+    }
 
 
 @strawberry.input(description="Procedural dates of a complaint; omitted ones stay as they are.")
@@ -289,7 +275,7 @@ class Rating:
 
 
 @strawberry.type
-class InspectionTarget:
+class InspectionTarget(Mirror):
     inspection_id: strawberry.ID
     name: str
     uscc: str | None
@@ -302,46 +288,24 @@ class InspectionTarget:
     findings: str | None
     completed_on: date | None
 
+    differences: ClassVar[Differences] = {
+        "name": lambda t: t.subject.name,
+        "uscc": lambda t: t.subject.uscc,
+    }
+
 
 @strawberry.type(description='A "double random, one public" plan, reproducible from its seed.')
-class InspectionPlan:
+class InspectionPlan(Mirror):
     id: strawberry.ID
     as_of: date
     seed: str
     algorithm: str
     targets: list[InspectionTarget]
 
-    @staticmethod
-    def of(r: InspectionPlanRecord) -> InspectionPlan:
-        return InspectionPlan(
-            id=strawberry.ID(r.plan_id),
-            as_of=r.as_of,
-            seed=r.seed,
-            algorithm=r.algorithm,
-            targets=[
-                InspectionTarget(
-                    inspection_id=strawberry.ID(t.inspection_id),
-                    name=t.subject.name,
-                    uscc=t.subject.uscc,
-                    kind=t.kind,
-                    weight=t.weight,
-                    forced=t.forced,
-                    inspectors=[strawberry.ID(i) for i in t.inspectors],
-                    status=t.status,
-                    result=t.result,
-                    findings=t.findings,
-                    completed_on=t.completed_on,
-                )
-                for t in r.targets
-            ],
-        )
-
-
-def _checked(check: Callable[[str], str], field: str, value: str) -> str:
-    try:
-        return check(value)
-    except IdentifierError as exc:
-        raise bad_input(field, exc.rule, str(exc)) from None
+    differences: ClassVar[Differences] = {
+        "id": "plan_id",
+        "targets": lambda r: [InspectionTarget.of(t) for t in r.targets],
+    }
 
 
 def _score(score: int) -> int:
@@ -395,7 +359,7 @@ class OversightMutation:
         c = ctx(info)
         lot = ids.uid("lot", str(lot_id))
         parties = await _call(service.lot_parties, c.store, lot)
-        _own(info, "lotId", parties.purchaser_uscc, parties.agency_uscc)
+        c.rows.require_own("lotId", parties.purchaser_uscc, parties.agency_uscc)
         state = await _call(service.commit_draw, c.store, lot, specialties, size, c.caller.subject)
         return ExpertDraw.of(state)
 
@@ -406,12 +370,8 @@ class OversightMutation:
     async def draw_panel(
         self, info: Info, draw_id: strawberry.ID, as_of: date | None = None
     ) -> ExpertDraw:
-        c = ctx(info)
-        await _draw_for_caller(info, str(draw_id))
-        state = await _call(
-            service.reveal_draw, c.store, str(draw_id), as_of or date.today(), c.caller.subject
-        )
-        return ExpertDraw.of(state)
+        day = as_of or date.today()
+        return await _draw_step(info, draw_id, service.reveal_draw, day, ctx(info).caller.subject)
 
     @strawberry.mutation(
         description="Start the review: checks every drawn expert again against the lot's actual "
@@ -421,20 +381,14 @@ class OversightMutation:
     async def start_review(
         self, info: Info, draw_id: strawberry.ID, as_of: date | None = None
     ) -> ExpertDraw:
-        c = ctx(info)
-        await _draw_for_caller(info, str(draw_id))
-        state = await _call(
-            service.start_review, c.store, str(draw_id), as_of or date.today(), c.caller.subject
-        )
-        return ExpertDraw.of(state)
+        day = as_of or date.today()
+        return await _draw_step(info, draw_id, service.start_review, day, ctx(info).caller.subject)
 
     @strawberry.mutation(description="An expert declined: the next in the same ranking replaces.")
     async def replace_drawn_expert(
         self, info: Info, draw_id: strawberry.ID, expert_id: strawberry.ID
     ) -> ExpertDraw:
-        await _draw_for_caller(info, str(draw_id))
-        state = await _call(service.replace_member, ctx(info).store, str(draw_id), str(expert_id))
-        return ExpertDraw.of(state)
+        return await _draw_step(info, draw_id, service.replace_member, str(expert_id))
 
     @strawberry.mutation(description="Record a supplier's complaint about a lot.")
     async def record_complaint(self, info: Info, input: ComplaintInput) -> ComplaintCase:
@@ -503,12 +457,11 @@ class OversightMutation:
     ) -> Rating:
         c = ctx(info)
         project, purchaser, agency = await _rated_project(info, project_id, agency_may=True)
-        id_number = _checked(validate_identity_number, "expertIdNumber", expert_id_number)
-        subject = get_mapper().person_uid_for(id_number)
+        id_number = args.checked(validate_identity_number, "expertIdNumber", expert_id_number)
+        subject = c.mapper.person_uid_for(id_number)
         if not await _call(service.expert_reviewed, c.store, subject, project):
             raise bad_input("expertIdNumber", "not_a_reviewer", "no review of this project")
-        mine = c.caller.organization if Role.SUPERVISOR not in c.caller.roles else None
-        rater = _checked(validate_uscc, "rater", mine or agency or purchaser or "")
+        rater = args.checked(validate_uscc, "rater", c.rows.unit or agency or purchaser or "")
         return await _rate(
             info, {"person": id_number}, subject, rater, project, score, rated_on, comment
         )
@@ -527,7 +480,7 @@ class OversightMutation:
             c.store,
             as_of or date.today(),
             [str(i) for i in inspector_ids],
-            load_plan_rules(),
+            c.plan_rules,
             c.caller.subject,
         )
         return InspectionPlan.of(record)

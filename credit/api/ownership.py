@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from credit.api.errors import bad_input
+from credit.api.mirror import mirror
 from credit.api.pagination import page_size
 from credit.api.types import ctx
 from credit.intake import ownership
@@ -50,20 +51,7 @@ class OwnershipQuery:
         found = await asyncio.to_thread(
             ownership.conflicting_values, c.store, str(record_id), page_size(first, c.max_page_size)
         )
-        return [
-            ConflictingValue(
-                record_id=strawberry.ID(v.record),
-                field=v.field,
-                value=v.value,
-                source=v.source,
-                owner_source=v.owner_source,
-                owner_value=v.owner_value,
-                external_id=v.external_id,
-                version=v.version,
-                received_at=v.received_at,
-            )
-            for v in found
-        ]
+        return [mirror(ConflictingValue, v, record_id=v.record) for v in found]
 
 
 @strawberry.type
@@ -85,9 +73,4 @@ class OwnershipMutation:
         except ownership.AmendRefused as exc:
             e = exc.error
             raise bad_input(e.field, e.rule, e.message) from exc
-        return AmendedRecord(
-            id=strawberry.ID(done.uid),
-            version=done.version,
-            owner_source=done.owner_source,
-            amended_by=done.amended_by,
-        )
+        return mirror(AmendedRecord, done, id=done.uid)

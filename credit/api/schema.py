@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -22,10 +22,12 @@ from strawberry.extensions import (
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from credit.api import args
 from credit.api.credit import CreditQuery
 from credit.api.detection import DetectionMutation, DetectionQuery
 from credit.api.errors import bad_input, rejected_record
 from credit.api.guard import AccessGuard, PlanCache
+from credit.api.mirror import mirror
 from credit.api.oversight import OversightMutation, OversightQuery
 from credit.api.ownership import OwnershipMutation, OwnershipQuery
 from credit.api.pagination import (
@@ -40,7 +42,6 @@ from credit.api.types import (
     Bid,
     EntityNode,
     ExternalListing,
-    GraphEdge,
     IngestResult,
     Lot,
     Organization,
@@ -48,33 +49,51 @@ from credit.api.types import (
     Project,
     RecordError,
     SearchHit,
+    StoredView,
     Subgraph,
     Violation,
     apply_visibility,
     ctx,
+    graph_edge,
 )
 from credit.api.units import UnitQuery
 from credit.core.settings import Environment, Settings
 from credit.core.store import StoredNode
 from credit.domain import ids
 from credit.domain import records as r
-from credit.domain.identifiers import IdentifierError, validate_org_key
 from credit.explore import service as explore
-from credit.intake.mapping import org_uid
-from credit.intake.pipeline import IntakeReport
+from credit.intake.pipeline import IntakeError, IntakeReport
 from credit.intake.service import ingest
 from credit.observability.graphql import Observe
 from credit.security.audit import AuditLog, verify_chain
 from credit.security.audit import search as audit_search
-from credit.security.permissions import PermissionTable, Role, load_table
+from credit.security.permissions import PermissionTable, load_table
 from credit.sync import external
 
 MAX_RECORDS_PER_CALL = 1000
+V = TypeVar("V", bound=StoredView)
 _SEARCH_LABELS = {"org": "Organization", "person": "Person", "project": "Project", "lot": "Lot"}
 
 
 async def _node(info: Info, uid: str) -> StoredNode | None:
     return await ctx(info).loaders.nodes.load(uid)
+
+
+async def _stored(info: Info, cls: type[V], kind: str, id: strawberry.ID) -> V | None:
+    """A record by its id (`kind:key` or the bare key), as the type that shows it."""
+    uid = ids.uid(kind, str(id))
+    node = await _node(info, uid)
+    return cls.of(node) if node else None
+
+
+def _by_id(cls: type[StoredView], kind: str) -> Any:
+    """A root field that reads one record of `kind` by its id, as `cls` shows it."""
+
+    async def resolve(info: Info, id: strawberry.ID) -> Any:
+        return await _stored(info, cls, kind, id)
+
+    resolve.__annotations__ = {**resolve.__annotations__, "return": f"{cls.__name__} | None"}
+    return strawberry.field(resolver=resolve)
 
 
 async def _written(info: Info, uid: str) -> StoredNode:
@@ -159,13 +178,7 @@ class Query(
     @strawberry.field(description="Who the caller is, as the API sees it.")
     def me(self, info: Info) -> Me:
         p = ctx(info).caller
-        return Me(
-            subject=p.subject,
-            name=p.name,
-            roles=sorted(p.roles),
-            organization=p.organization,
-            source=p.source,
-        )
+        return mirror(Me, p, roles=sorted(p.roles))
 
     @strawberry.field(description="The audit trail, newest first: who looked at or changed what.")
     async def audit_events(
@@ -195,20 +208,7 @@ class Query(
             size,
             "audit",
             lambda e: str(e["seq"]),
-            lambda e: AuditEventView(
-                seq=e["seq"],
-                id=strawberry.ID(e["id"]),
-                at=datetime.fromisoformat(e["at"]),
-                actor=e["actor"],
-                actor_name=e["actor_name"],
-                roles=list(e["roles"]),
-                credential=e["credential"],
-                operation=e["operation"],
-                targets=[strawberry.ID(t) for t in e["targets"]],
-                outcome=e["outcome"],
-                result_hash=e["result_hash"],
-                hash=e["hash"],
-            ),
+            lambda e: mirror(AuditEventView, e, at=datetime.fromisoformat(e["at"])),
         )
 
     @strawberry.field(description="Recompute the audit hash chain; shows the first break.")
@@ -216,12 +216,7 @@ class Query(
         c = ctx(info)
         await asyncio.to_thread(c.audit.flush)
         report = await asyncio.to_thread(verify_chain, c.store)
-        return AuditChain(
-            events=report.events,
-            intact=report.intact,
-            first_broken_seq=report.first_broken_seq,
-            problem=report.problem,
-        )
+        return mirror(AuditChain, report)
 
     @strawberry.field(
         description="An organisation by USCC (or SCHEME-id for one identified in another "
@@ -230,47 +225,16 @@ class Query(
     async def organization(
         self, info: Info, uscc: str | None = None, id: strawberry.ID | None = None
     ) -> Organization | None:
-        if (uscc is None) == (id is None):
-            raise bad_input("uscc", "one_of", "give exactly one of uscc and id")
-        if uscc is not None:
-            try:
-                uid = org_uid(validate_org_key(uscc))
-            except IdentifierError as exc:
-                raise bad_input("uscc", exc.rule, str(exc)) from None
-        else:
-            uid = ids.uid("org", str(id))
-        node = await _node(info, uid)
-        return Organization.of(node) if node and node.kind == "org" else None
+        args.one_of(uscc, id)
+        uid = args.org(uscc) if uscc is not None else str(id)
+        return await _stored(info, Organization, "org", strawberry.ID(uid))
 
-    @strawberry.field
-    async def person(self, info: Info, id: strawberry.ID) -> Person | None:
-        node = await _node(info, ids.uid("person", str(id)))
-        return Person.of(node) if node and node.kind == "person" else None
-
-    @strawberry.field
-    async def project(self, info: Info, id: strawberry.ID) -> Project | None:
-        node = await _node(info, ids.uid("project", str(id)))
-        return Project.of(node) if node else None
-
-    @strawberry.field
-    async def lot(self, info: Info, id: strawberry.ID) -> Lot | None:
-        node = await _node(info, ids.uid("lot", str(id)))
-        return Lot.of(node) if node else None
-
-    @strawberry.field
-    async def bid(self, info: Info, id: strawberry.ID) -> Bid | None:
-        node = await _node(info, ids.uid("bid", str(id)))
-        return Bid.of(node) if node else None
-
-    @strawberry.field
-    async def violation(self, info: Info, id: strawberry.ID) -> Violation | None:
-        node = await _node(info, ids.uid("violation", str(id)))
-        return Violation.of(node) if node else None
-
-    @strawberry.field
-    async def listing(self, info: Info, id: strawberry.ID) -> ExternalListing | None:
-        node = await _node(info, ids.uid("listing", str(id)))
-        return ExternalListing.of(node) if node else None
+    person = _by_id(Person, "person")
+    project = _by_id(Project, "project")
+    lot = _by_id(Lot, "lot")
+    bid = _by_id(Bid, "bid")
+    violation = _by_id(Violation, "violation")
+    listing = _by_id(ExternalListing, "listing")
 
     @strawberry.field(description="Any node by id, with its properties.")
     async def node(self, info: Info, id: strawberry.ID) -> EntityNode | None:
@@ -293,7 +257,7 @@ class Query(
         size = page_size(first, c.max_page_size)
         skip = decode_position(after, "search") or 0
         wanted = [_SEARCH_LABELS[kind.value]] if kind else list(explore.SEARCHABLE_LABELS)
-        labels = [x for x in wanted if not c.table.hides_node((x,), c.caller)]
+        labels = [x for x in wanted if not c.rows.hides(x)]
         if not labels:
             raise bad_input("kind", "forbidden", "your role may not search this kind")
         hits = await asyncio.to_thread(explore.search, c.store, query, labels, skip, size + 1)
@@ -362,14 +326,7 @@ class Query(
         return Subgraph(
             nodes=[EntityNode.of(n, c) for n in graph.nodes.values()],
             edges=[
-                GraphEdge(
-                    id=strawberry.ID(e.id),
-                    type=e.type,
-                    source=strawberry.ID(e.start),
-                    target=strawberry.ID(e.end),
-                    properties=JSON(c.visible(e.props, (e.type,))),
-                )
-                for e in graph.edges.values()
+                graph_edge(c, e.id, e.type, e.start, e.end, e.props) for e in graph.edges.values()
             ],
             truncated=graph.truncated,
         )
@@ -427,23 +384,15 @@ class ViolationInput:
 
 
 def _result(report: IntakeReport) -> IngestResult:
-    return IngestResult(
-        received=report.received,
-        changed=report.changed,
-        unchanged=report.unchanged,
-        rejected=report.rejected,
-        errors=[
-            RecordError(index=e.line - 1, field=e.field, rule=e.rule, message=e.message)
-            for e in report.errors
-        ],
-        ids=[
-            strawberry.ID(report.accepted_uids[i]) if i in report.accepted_uids else None
-            for i in range(1, report.received + 1)
-        ],
-        conflicts=[
-            RecordError(index=e.line - 1, field=e.field, rule=e.rule, message=e.message)
-            for e in report.conflicts
-        ],
+    def errors(found: list[IntakeError]) -> list[RecordError]:
+        return [mirror(RecordError, e, index=e.line - 1) for e in found]
+
+    return mirror(
+        IngestResult,
+        report,
+        errors=errors(report.errors),
+        ids=[report.accepted_uids.get(i) for i in range(1, report.received + 1)],
+        conflicts=errors(report.conflicts),
     )
 
 
@@ -473,10 +422,8 @@ class Mutation(
     async def ingest_records(self, info: Info, records: list[JSON]) -> IngestResult:
         if len(records) > MAX_RECORDS_PER_CALL:
             raise bad_input("records", "max_items", f"at most {MAX_RECORDS_PER_CALL} per call")
-        caller = ctx(info).caller
         # An external system writes its own source only; supervisors may write any.
-        source = None if Role.SUPERVISOR in caller.roles else caller.source or "-"
-        report = await _ingest(info, records, source)
+        report = await _ingest(info, records, ctx(info).rows.intake_source())
         return _result(report)
 
     @strawberry.mutation(
@@ -490,11 +437,7 @@ class Mutation(
             raise bad_input("records", "max_items", f"at most {MAX_RECORDS_PER_CALL} per call")
         if (problem := external.check_source(source)) is not None:
             raise bad_input("source", "pattern", problem)
-        caller = ctx(info).caller
-        if Role.SUPERVISOR not in caller.roles and caller.source != source:
-            raise bad_input(
-                "source", "source.forbidden", f"this client writes {caller.source!r} only"
-            )
+        ctx(info).rows.require_source(source)
         items = list(external.convert(source, enumerate(records, start=1)))
         done = await asyncio.to_thread(ingest, ctx(info).intake, items, external=True)
         return _result(done.report)

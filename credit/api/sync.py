@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
 from fastapi import APIRouter, Request
@@ -16,12 +16,13 @@ from strawberry.types import Info
 
 from credit.api.errors import bad_input, not_found
 from credit.api.gate import authorise_and_audit
+from credit.api.mirror import Differences, Mirror, mirror
 from credit.api.pagination import decode_cursor, decode_position, encode_cursor, page_size
 from credit.api.types import ctx
 from credit.core.store import GraphStore, native
 from credit.domain.errors import DomainError
 from credit.security.audit import AuditLog
-from credit.security.permissions import Role, load_table
+from credit.security.permissions import PermissionTable
 from credit.sync import feed, matching, webhooks
 
 CURSOR_SCOPE = "changes"
@@ -81,13 +82,7 @@ class SyncQuery:
         page = await asyncio.to_thread(feed.read, ctx(info).store, start, first)
         return ChangePage(
             items=[
-                ChangeItem(
-                    id=strawberry.ID(c.id),
-                    seq=c.seq,
-                    kind=c.kind,
-                    at=c.at,
-                    record=JSON(c.record.model_dump(mode="json")),
-                )
+                mirror(ChangeItem, c, record=JSON(c.record.model_dump(mode="json")))
                 for c in page.items
             ],
             end_cursor=encode_cursor(CURSOR_SCOPE, str(page.last_seq)),
@@ -114,25 +109,7 @@ class WebhookSubscription:
 
     @staticmethod
     def of(w: dict[str, Any]) -> WebhookSubscription:
-        w = native(w)
-        return WebhookSubscription(
-            id=strawberry.ID(w["id"]),
-            url=w["url"],
-            owner=w["owner"],
-            cursor=w["cursor"],
-            attempts=w["attempts"],
-            active=w["active"],
-            last_error=w.get("last_error"),
-            last_status=w.get("last_status"),
-            delivered_at=w.get("delivered_at"),
-            next_attempt_at=w.get("next_attempt_at"),
-        )
-
-
-def _owner(info: Info) -> str | None:
-    """External systems see their own subscriptions; operators see all."""
-    caller = ctx(info).caller
-    return None if Role.ADMIN in caller.roles else caller.subject
+        return mirror(WebhookSubscription, native(w))
 
 
 @strawberry.type
@@ -151,14 +128,14 @@ class SyncMutation:
             url,
             secret,
             c.caller.subject,
-            webhooks.policy_from_settings(),
+            c.webhook_policy,
         )
         found = await asyncio.to_thread(webhooks.subscriptions, c.store, c.caller.subject)
         return next(WebhookSubscription.of(w) for w in found if w["id"] == sub_id)
 
 
 @strawberry.type(description="A proposed name match of a listing that came without a USCC.")
-class MatchCandidate:
+class MatchCandidate(Mirror):
     id: strawberry.ID
     listing_id: strawberry.ID
     listed_name: str
@@ -169,19 +146,13 @@ class MatchCandidate:
     score: float
     status: str
 
-    @staticmethod
-    def of(c: dict[str, Any]) -> MatchCandidate:
-        return MatchCandidate(
-            id=strawberry.ID(c["id"]),
-            listing_id=strawberry.ID(c["listing"]),
-            listed_name=c["listed_name"],
-            list=c["list"],
-            organization_id=strawberry.ID(c["org"]),
-            organization_name=c["org_name"],
-            organization_uscc=c["org_uscc"],
-            score=float(c["score"]),
-            status=c["status"],
-        )
+    differences: ClassVar[Differences] = {
+        "listing_id": "listing",
+        "organization_id": "org",
+        "organization_name": "org_name",
+        "organization_uscc": "org_uscc",
+        "score": lambda c: float(c["score"]),
+    }
 
 
 @strawberry.type
@@ -219,15 +190,15 @@ class MatchMutation:
 class WebhookQuery:
     @strawberry.field(description="Webhook subscriptions with their delivery state.")
     async def webhook_subscriptions(self, info: Info) -> list[WebhookSubscription]:
-        found = await asyncio.to_thread(webhooks.subscriptions, ctx(info).store, _owner(info))
+        c = ctx(info)
+        found = await asyncio.to_thread(webhooks.subscriptions, c.store, c.rows.webhook_owner())
         return [WebhookSubscription.of(w) for w in found]
 
 
-def sync_router(store: GraphStore, audit: AuditLog) -> APIRouter:
+def sync_router(store: GraphStore, audit: AuditLog, table: PermissionTable) -> APIRouter:
     """GET /sync/changes?after=CURSOR&limit=N: NDJSON, one change per line, then a final
     `{"end_cursor": ...}` line, streamed page by page so a big pull holds little memory."""
     router = APIRouter()
-    table = load_table()
 
     @router.get("/sync/changes")
     async def changes(

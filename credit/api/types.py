@@ -7,7 +7,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from functools import cached_property
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, Self, TypeVar
 
 import strawberry
 from graphql import (
@@ -25,18 +25,25 @@ from strawberry.fastapi import BaseContext
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from credit.api.mirror import Differences, differing, mirror
+from credit.checks.signing import Signer, load_signer
 from credit.core.settings import Settings
 from credit.core.store import GraphStore, StoredNode
-from credit.core.wiring import get_mapper
 from credit.detection.registry import DetectionSettings, default_settings
 from credit.domain import ids, model
 from credit.domain import records as r
 from credit.domain.identifiers import USCC_SCHEME
+from credit.intake.mapping import Mapper
 from credit.intake.pipeline import Intake
+from credit.oversight.config import load_plan_rules
+from credit.oversight.inspections import PlanRules
 from credit.policy import Policy
 from credit.security import visibility as vis
 from credit.security.audit import AuditLog
 from credit.security.permissions import FieldRule, Mask, PermissionTable, Principal
+from credit.security.rows import Rows
+from credit.sync import destinations
+from credit.sync.webhooks import policy_from_settings
 
 # Registering the domain enums makes them GraphQL enums; they stay defined once.
 strawberry.enum(r.OrgRole)
@@ -78,7 +85,9 @@ class Loaders:
 
 
 class Context(BaseContext):
-    """Per-request state; strawberry's FastAPI integration adds the request to it."""
+    """Per-request state; strawberry's FastAPI integration adds the request to it. It carries
+    what resolvers need besides their arguments (the store, the caller's rows, settings,
+    policy, detector settings, inspection-plan rules, the check signer), never globals."""
 
     def __init__(
         self,
@@ -89,25 +98,47 @@ class Context(BaseContext):
         audit: AuditLog,
         policy: Policy,
         settings: Settings,
+        *,
+        signer: Signer | None = None,
+        plan_rules: PlanRules | None = None,
+        detectors: DetectionSettings | None = None,
     ) -> None:
         super().__init__()
-        self.settings = settings  # the request's settings, policy and plans, never globals
+        self.settings = settings
         self.store = store
         self.loaders = Loaders(store)
         self.max_page_size = max_page_size
         self.table = table
         self.principal = principal
+        self.rows = Rows(table, principal)
         self.audit = audit
         self.policy = policy
+        self._signer, self._plan_rules, self._detectors = signer, plan_rules, detectors
         self.units: dict[str, asyncio.Future[vis.Units | None]] = {}
 
     @cached_property
+    def mapper(self) -> Mapper:
+        return Mapper(self.settings.effective_secret())
+
+    @cached_property
     def intake(self) -> Intake:
-        return Intake(self.store, get_mapper(), self.settings.ingest_batch_size)
+        return Intake(self.store, self.mapper, self.settings.ingest_batch_size)
+
+    @cached_property
+    def signer(self) -> Signer:
+        return self._signer or load_signer(self.settings)
+
+    @cached_property
+    def plan_rules(self) -> PlanRules:
+        return self._plan_rules or load_plan_rules()
 
     @cached_property
     def detectors(self) -> DetectionSettings:
-        return default_settings()
+        return self._detectors or default_settings()
+
+    @cached_property
+    def webhook_policy(self) -> destinations.Policy:
+        return policy_from_settings(self.settings)
 
     @property
     def caller(self) -> Principal:
@@ -142,9 +173,9 @@ class Context(BaseContext):
 
     async def sees(self, uid: str) -> bool:
         """Whether this caller sees a node: nodes of no unit always, a unit's by the rows rule."""
-        if not vis.unit_bound(uid) or vis.sees_all(self.table, self.principal):
+        if not vis.unit_bound(uid) or self.rows.sees_all:
             return True
-        return vis.sees_units(self.table, self.principal, await self.units_of(uid))
+        return self.rows.sees_units(await self.units_of(uid))
 
 
 def ctx(info: Info) -> Context:
@@ -225,11 +256,11 @@ class Provenance:
 
 
 def provenance(props: dict[str, Any]) -> Provenance:
-    return Provenance(
+    return mirror(
+        Provenance,
+        props,
         source=str(props.get("source", "local")),
-        external_id=props.get("external_id"),
         version=int(props.get("version", 1)),
-        received_at=props.get("received_at"),
     )
 
 
@@ -262,30 +293,38 @@ class EntityNode(Node):
         )
 
 
+class StoredView:
+    """A type that shows a stored node: its fields are the node's properties of the same
+    name (see credit/api/mirror.py), its id the node's uid; `differences` names the property
+    a field is read from, or makes it from the node."""
+
+    differences: ClassVar[Differences] = {}
+
+    @classmethod
+    def of(cls, node: StoredNode) -> Self:
+        p = node.props
+        common = {"id": strawberry.ID(node.uid), "provenance": provenance(p)}
+        return mirror(cls, p, **common, **differing(cls.differences, p, node))
+
+
 @strawberry.type
-class Person(Node):
+class Person(Node, StoredView):
     name: str
     masked_id_number: str
     is_expert: bool
     specialties: list[str]
     provenance: Provenance
 
-    @staticmethod
-    def of(node: StoredNode) -> Person:
-        p = node.props
-        return Person(
-            id=strawberry.ID(node.uid),
-            name=p["name"],
-            masked_id_number=p["id_masked"],
-            is_expert="Expert" in node.labels,
-            specialties=list(p.get("specialties") or []),
-            provenance=provenance(p),
-        )
+    differences: ClassVar[Differences] = {
+        "masked_id_number": "id_masked",
+        "is_expert": lambda n: "Expert" in n.labels,
+        "specialties": lambda n: list(n.props.get("specialties") or []),
+    }
 
 
 @strawberry.type
 @linked("violations", "listings", "bids")
-class Organization(Node):
+class Organization(Node, StoredView):
     uscc: str | None = strawberry.field(
         description="The USCC; none for an organisation identified in another scheme."
     )
@@ -300,20 +339,10 @@ class Organization(Node):
     address: str | None
     provenance: Provenance
 
-    @staticmethod
-    def of(node: StoredNode) -> Organization:
-        p = node.props
-        return Organization(
-            id=strawberry.ID(node.uid),
-            uscc=p.get("uscc"),
-            scheme=p.get("scheme") or USCC_SCHEME,
-            name=p["name"],
-            roles=[r.OrgRole(x) for x in p.get("roles", [])],
-            region=p.get("region"),
-            registered_on=p.get("registered_on"),
-            address=p.get("address"),
-            provenance=provenance(p),
-        )
+    differences: ClassVar[Differences] = {
+        "scheme": lambda n: n.props.get("scheme") or USCC_SCHEME,
+        "roles": lambda n: [r.OrgRole(x) for x in n.props.get("roles", [])],
+    }
 
 
 Party = Annotated[Organization | Person, strawberry.union("Party")]
@@ -323,9 +352,13 @@ def party(node: StoredNode) -> Organization | Person:
     return Organization.of(node) if node.kind == "org" else Person.of(node)
 
 
+def _category(value: str | None) -> r.ProcurementCategory | None:
+    return r.ProcurementCategory(value) if value else None
+
+
 @strawberry.type
 @linked("purchaser", "agency", "lots")
-class Project(Node):
+class Project(Node, StoredView):
     project_id: str
     name: str
     ocid: str | None
@@ -335,47 +368,32 @@ class Project(Node):
     published_on: date
     provenance: Provenance
 
-    @staticmethod
-    def of(node: StoredNode) -> Project:
-        p = node.props
-        return Project(
-            id=strawberry.ID(node.uid),
-            project_id=p["key"],
-            name=p["name"],
-            ocid=p.get("ocid"),
-            method=r.ProcurementMethod(p["method"]),
-            category=r.ProcurementCategory(p["category"]) if p.get("category") else None,
-            budget=money(p, "budget"),
-            published_on=p["published_on"],
-            provenance=provenance(p),
-        )
+    differences: ClassVar[Differences] = {
+        "project_id": "key",
+        "method": lambda n: r.ProcurementMethod(n.props["method"]),
+        "category": lambda n: _category(n.props.get("category")),
+        "budget": lambda n: money(n.props, "budget"),
+    }
 
 
 @strawberry.type
 @linked("project", "bids")
-class Lot(Node):
+class Lot(Node, StoredView):
     lot_id: str
     name: str
     budget: Money | None
     bid_deadline: datetime | None
     provenance: Provenance
 
-    @staticmethod
-    def of(node: StoredNode) -> Lot:
-        p = node.props
-        return Lot(
-            id=strawberry.ID(node.uid),
-            lot_id=p["key"],
-            name=p["name"],
-            budget=money(p, "budget"),
-            bid_deadline=p.get("bid_deadline"),
-            provenance=provenance(p),
-        )
+    differences: ClassVar[Differences] = {
+        "lot_id": "key",
+        "budget": lambda n: money(n.props, "budget"),
+    }
 
 
 @strawberry.type
 @linked("supplier", "lot")
-class Bid(Node):
+class Bid(Node, StoredView):
     bid_id: str
     price: Money
     submitted_at: datetime
@@ -383,25 +401,17 @@ class Bid(Node):
     consortium: bool
     provenance: Provenance
 
-    @staticmethod
-    def of(node: StoredNode) -> Bid:
-        p = node.props
-        price = money(p, "price")
-        assert price is not None
-        return Bid(
-            id=strawberry.ID(node.uid),
-            bid_id=p["key"],
-            price=price,
-            submitted_at=p["submitted_at"],
-            status=r.BidStatus(p["status"]),
-            consortium=bool(p.get("consortium")),
-            provenance=provenance(p),
-        )
+    differences: ClassVar[Differences] = {
+        "bid_id": "key",
+        "price": lambda n: money(n.props, "price"),
+        "status": lambda n: r.BidStatus(n.props["status"]),
+        "consortium": lambda n: bool(n.props.get("consortium")),
+    }
 
 
 @strawberry.type
 @linked("subject")
-class Violation(Node):
+class Violation(Node, StoredView):
     violation_id: str
     category: r.ViolationCategory
     severity: r.Severity
@@ -419,32 +429,18 @@ class Violation(Node):
     status_date: date | None
     provenance: Provenance
 
-    @staticmethod
-    def of(node: StoredNode) -> Violation:
-        p = node.props
-        return Violation(
-            id=strawberry.ID(node.uid),
-            violation_id=p["key"],
-            category=r.ViolationCategory(p["category"]),
-            severity=r.Severity(p["severity"]),
-            decision_number=p["decision_number"],
-            authority=p["authority"],
-            basis=p["basis"],
-            penalty_types=[r.PenaltyType(x) for x in p.get("penalty_types", [])],
-            penalty_content=p.get("penalty_content"),
-            fine=money(p, "fine"),
-            decided_on=p["decided_on"],
-            ban_start=p.get("ban_start"),
-            ban_end=p.get("ban_end"),
-            publication_end=p.get("publication_end"),
-            status=r.RecordStatus(p["status"]),
-            status_date=p.get("status_date"),
-            provenance=provenance(p),
-        )
+    differences: ClassVar[Differences] = {
+        "violation_id": "key",
+        "category": lambda n: r.ViolationCategory(n.props["category"]),
+        "severity": lambda n: r.Severity(n.props["severity"]),
+        "penalty_types": lambda n: [r.PenaltyType(x) for x in n.props.get("penalty_types", ())],
+        "fine": lambda n: money(n.props, "fine"),
+        "status": lambda n: r.RecordStatus(n.props["status"]),
+    }
 
 
 @strawberry.type
-class ExternalListing(Node):
+class ExternalListing(Node, StoredView):
     listing_id: str
     list: r.ExternalList
     authority: str
@@ -454,20 +450,10 @@ class ExternalListing(Node):
     retracted_on: date | None
     provenance: Provenance
 
-    @staticmethod
-    def of(node: StoredNode) -> ExternalListing:
-        p = node.props
-        return ExternalListing(
-            id=strawberry.ID(node.uid),
-            listing_id=p["key"],
-            list=r.ExternalList(p["list"]),
-            authority=p["authority"],
-            reference=p.get("reference"),
-            listed_on=p["listed_on"],
-            valid_until=p.get("valid_until"),
-            retracted_on=p.get("retracted_on"),
-            provenance=provenance(p),
-        )
+    differences: ClassVar[Differences] = {
+        "listing_id": "key",
+        "list": lambda n: r.ExternalList(n.props["list"]),
+    }
 
 
 @strawberry.type
@@ -477,6 +463,19 @@ class GraphEdge:
     source: strawberry.ID
     target: strawberry.ID
     properties: JSON
+
+
+def graph_edge(
+    c: Context, id: str, type: str, start: str, end: str, props: dict[str, Any]
+) -> GraphEdge:
+    """A relationship as shown: its stored properties as JSON (masked where resolved)."""
+    return GraphEdge(
+        id=strawberry.ID(id),
+        type=type,
+        source=strawberry.ID(start),
+        target=strawberry.ID(end),
+        properties=JSON(c.visible(props, (type,))),
+    )
 
 
 @strawberry.type
@@ -628,7 +627,7 @@ async def _lot_arguments(c: Context, args: dict[str, Any], names: frozenset[str]
             continue
         uid = ids.uid("lot", str(raw))
         units = await c.units_of(uid)
-        if units is not None and not vis.sees_units(c.table, c.principal, units):
+        if units is not None and not c.rows.sees_units(units):
             raise _refused(name, "purchasers and agencies use the lots of their own unit only")
 
 
@@ -643,7 +642,7 @@ def _wrap(
 
     async def after(root: Any, info: Info, args: dict[str, Any]) -> Any:
         c = ctx(info)
-        if rule is None and vis.sees_all(c.table, c.principal):
+        if rule is None and c.rows.sees_all:
             result = resolve(root, info, **args)
             return await result if inspect.isawaitable(result) else result
         if lot_args:
@@ -651,9 +650,9 @@ def _wrap(
         value = resolve(root, info, **args)
         if inspect.isawaitable(value):
             value = await value
-        if rows and not vis.sees_all(c.table, c.principal):
+        if rows and not c.rows.sees_all:
             value = await _rows(c, value)
-        if rule is not None and vis.rule_for(c.table, key, c.principal) is not None:
+        if rule is not None and c.rows.rule_for(key) is not None:
             value = await _masked(c, rule, root, field_name, value)
         return value
 

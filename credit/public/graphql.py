@@ -13,6 +13,7 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import Info
 
+from credit.api.mirror import mirror
 from credit.public.rules import PublicInputError, search_params
 from credit.public.service import PublicService
 
@@ -98,12 +99,10 @@ class Query:
         except PublicInputError as exc:
             raise ValueError(str(exc)) from None
         body = json.loads(_service(info).records(text, list_name, number).body)
-        return PublicRecordPage(
+        return mirror(
+            PublicRecordPage,
+            body,
             as_of=date.fromisoformat(body["as_of"]),
-            updated_at=body["updated_at"],
-            total=body["total"],
-            page=body["page"],
-            page_size=body["page_size"],
             records=[_record(r) for r in body["records"]],
         )
 

@@ -30,7 +30,7 @@ import httpx
 from cryptography.fernet import Fernet, InvalidToken
 
 from credit.core.failures import translate
-from credit.core.settings import Environment, get_settings
+from credit.core.settings import Environment, Settings, get_settings
 from credit.core.store import GraphStore
 from credit.domain.errors import DomainError
 from credit.sync import destinations, feed
@@ -72,10 +72,10 @@ def verify(secret: str, header: str, body: bytes, now: float | None = None) -> b
     return hmac.compare_digest(sign(secret, timestamp, body), header)
 
 
-def policy_from_settings() -> destinations.Policy:
+def policy_from_settings(settings: Settings | None = None) -> destinations.Policy:
     """Production sends over https only; an internal receiver only if CREDIT_WEBHOOK_ALLOW
     names it."""
-    settings = get_settings()
+    settings = settings or get_settings()
     return destinations.Policy.parse(
         settings.env is Environment.PRODUCTION, settings.webhook_allow_entries
     )
