@@ -45,9 +45,10 @@ def _checked(check: Callable[[str], str]) -> AfterValidator:
     return AfterValidator(lambda value: _as_pydantic(check, value))
 
 
-def _exactly_one(rule: str, message: str, *values: object) -> None:
-    if sum(value is not None for value in values) != 1:
-        raise PydanticCustomError(rule, message)
+def _exactly_one(record: BaseModel, rule: str, *fields: str, shown: str = "") -> None:
+    """A record keyed (or made) by either of two fields gives exactly one of them."""
+    if sum(getattr(record, name) is not None for name in fields) != 1:
+        raise PydanticCustomError(rule, f"give exactly one of {shown or ' and '.join(fields)}")
 
 
 Uscc = Annotated[str, _checked(validate_uscc), Field(json_schema_extra={"format": "cn-uscc"})]
@@ -332,12 +333,7 @@ class Organization(Provenance):
 
     @model_validator(mode="after")
     def _one_key(self) -> Self:
-        _exactly_one(
-            "organization.key",
-            "give exactly one of uscc and identifier",
-            self.uscc,
-            self.identifier,
-        )
+        _exactly_one(self, "organization.key", "uscc", "identifier")
         return self
 
     @property
@@ -368,12 +364,7 @@ class Person(Provenance):
 
     @model_validator(mode="after")
     def _one_key(self) -> Self:
-        _exactly_one(
-            "person.key",
-            "give exactly one of id_number and identifier",
-            self.id_number,
-            self.identifier,
-        )
+        _exactly_one(self, "person.key", "id_number", "identifier")
         return self
 
 
@@ -534,12 +525,8 @@ class Bid(Provenance):
 
     @model_validator(mode="after")
     def _one_bidder(self) -> Self:
-        _exactly_one(
-            "bid.supplier",
-            "give exactly one of supplier (USCC) and supplier_person",
-            self.supplier,
-            self.supplier_person,
-        )
+        shown = "supplier (USCC) and supplier_person"
+        _exactly_one(self, "bid.supplier", "supplier", "supplier_person", shown=shown)
         if (self.deposit_holder or self.deposit_holder_name) and not self.deposit_account:
             raise PydanticCustomError(
                 "bid.deposit_holder", "a deposit holder needs the deposit_account it holds"

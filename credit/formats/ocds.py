@@ -495,12 +495,10 @@ class _Converter:
             return None, "tenderers.missing"
         if None in tenderers:
             return None, "tenderer.not_mapped"
-        price, reason = money(bid.get("value"))
-        if price is None:
+        valued, reason = _value_and_date(bid, moment)
+        if valued is None:
             return None, reason
-        submitted = moment(bid.get("date"))
-        if submitted is None:
-            return None, "date.missing"
+        price, submitted = valued
         found = documents.sections(bid.get("documents"), self.report, "bid", example)
         return {
             **({"sections": found} if found else {}),
@@ -551,12 +549,10 @@ class _Converter:
         lot, reason = self._lot_of(award, lots, "award", example)
         if lot is None:
             return None, reason
-        amount, reason = money(award.get("value"))
-        if amount is None:
+        valued, reason = _value_and_date(award, day)
+        if valued is None:
             return None, reason
-        awarded = day(award.get("date"))
-        if awarded is None:
-            return None, "date.missing"
+        amount, awarded = valued
         fields: dict[str, Any] = {
             "lot": lot,
             "supplier": supplier,
@@ -599,6 +595,19 @@ class _Converter:
             self.report.map("contract")
             origin = f"{ocid} contracts[{index - 1}]"
             self.conversion.add(self._record("contract", fields, contract_id, version), origin)
+
+
+def _value_and_date(
+    item: dict[str, Any], read_date: Callable[[Any], str | None]
+) -> tuple[tuple[dict[str, str], str] | None, str]:
+    """A bid's or an award's value and date, or None and the reason one is missing."""
+    amount, reason = money(item.get("value"))
+    if amount is None:
+        return None, reason
+    dated = read_date(item.get("date"))
+    if dated is None:
+        return None, "date.missing"
+    return (amount, dated), ""
 
 
 def _address(address: Any) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
@@ -51,6 +52,18 @@ from credit.markets.reference import (
 )
 
 _T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class _Penalty:
+    """What a decision imposes: the penalty types and their wording, how serious it is, a fine
+    and a ban of so many months."""
+
+    types: list[PenaltyType]
+    content: str
+    severity: Severity
+    fine: Decimal | None = None
+    ban_months: int = 0
 
 
 class CreditRecords(Procurement):
@@ -105,12 +118,8 @@ class CreditRecords(Procurement):
         category: ViolationCategory,
         subject: _Org | _Person,
         decided: date,
+        penalty: _Penalty,
         *,
-        penalties: list[PenaltyType],
-        severity: Severity,
-        content: str,
-        fine: Decimal | None = None,
-        ban_months: int = 0,
         authority: str = "finance",
         basis: str = "",
         lot: _Lot | None = None,
@@ -123,10 +132,11 @@ class CreditRecords(Procurement):
         city = city or (project.purchaser.city if project else None)
         assert city is not None  # a violation outside procurement names its city
         name, template = self._authority(authority, city, decided.year)
+        fine, severity = penalty.fine, penalty.severity
         ban_start = ban_end = None
-        if ban_months:
+        if penalty.ban_months:
             ban_start = decided + timedelta(days=rng.choice((0, 0, 0, 5, 10)))
-            ban_end = _add_months(ban_start, ban_months) - timedelta(days=1)
+            ban_end = _add_months(ban_start, penalty.ban_months) - timedelta(days=1)
         if fine is not None and fine >= _LARGE_FINE:
             severity = Severity.MAJOR
         status, status_date = self._status(category, decided, ban_end)
@@ -148,8 +158,8 @@ class CreditRecords(Procurement):
                 "decision_number": template,
                 "authority": name,
                 "basis": basis or _BASIS[category],
-                "penalty_types": penalties,
-                "penalty_content": content,
+                "penalty_types": penalty.types,
+                "penalty_content": penalty.content,
                 "fine": _money(fine) if fine is not None else None,
                 "decided_on": decided.isoformat(),
                 "ban_start": ban_start.isoformat() if ban_start else None,
@@ -205,18 +215,8 @@ class CreditRecords(Procurement):
         if gain is not None:
             penalties.append(PenaltyType.CONFISCATION)
             content += f"；没收违法所得人民币{gain:,.2f}元"
-        self._violation(
-            category,
-            subject,
-            decided,
-            penalties=penalties,
-            severity=Severity.SERIOUS,
-            fine=fine,
-            ban_months=months,
-            content=content,
-            basis=basis,
-            lot=lot,
-        )
+        penalty = _Penalty(penalties, content, Severity.SERIOUS, fine, months)
+        self._violation(category, subject, decided, penalty, basis=basis, lot=lot)
 
     def _make_violations(self) -> None:
         """Every category at least twice, then a weighted mix; caught rings first."""
@@ -325,15 +325,8 @@ class CreditRecords(Procurement):
         assert contract is not None
         supplier = award.bid.supplier
         if category is VC.BREACH_OF_CONTRACT and rng.random() < 0.5:  # mitigated: a warning
-            self._violation(
-                category,
-                supplier,
-                decided,
-                penalties=[PenaltyType.WARNING],
-                severity=Severity.GENERAL,
-                content="警告",
-                lot=award.lot,
-            )
+            warning = _Penalty([PenaltyType.WARNING], "警告", Severity.GENERAL)
+            self._violation(category, supplier, decided, warning, lot=award.lot)
             return
         months = rng.choice((12, 18, 24, 36))
         self._fine_and_ban(category, supplier, award.lot, decided, contract.amount, months)
@@ -369,16 +362,10 @@ class CreditRecords(Procurement):
         if decided is None:
             return
         months = rng.choice((12, 24, 36))
-        self._violation(
-            VC.FALSE_COMPLAINT,
-            complainant,
-            decided,
-            penalties=[PenaltyType.PROCUREMENT_BAN],
-            severity=Severity.SERIOUS,
-            ban_months=months,
-            content=_ban_text(months),
-            lot=lot,
+        ban = _Penalty(
+            [PenaltyType.PROCUREMENT_BAN], _ban_text(months), Severity.SERIOUS, None, months
         )
+        self._violation(VC.FALSE_COMPLAINT, complainant, decided, ban, lot=lot)
 
     def _expert_violation(self, category: ViolationCategory) -> None:
         rng = self.rng
@@ -411,17 +398,8 @@ class CreditRecords(Procurement):
             penalties.insert(0, PenaltyType.WARNING)
             content = f"警告；{content}"
         severity = Severity.SERIOUS if months else Severity.GENERAL
-        self._violation(
-            category,
-            expert,
-            decided,
-            penalties=penalties,
-            severity=severity,
-            fine=fine,
-            ban_months=months,
-            content=content,
-            lot=lot,
-        )
+        penalty = _Penalty(penalties, content, severity, fine, months)
+        self._violation(category, expert, decided, penalty, lot=lot)
 
     def _agency_violation(self) -> None:
         rng = self.rng
@@ -430,15 +408,10 @@ class CreditRecords(Procurement):
         project, decided = drawn
         assert project.agency is not None  # the pool holds projects run by an agency
         fine = Decimal(rng.randint(20, 100) * 1000)
+        content = f"责令限期改正，警告；罚款人民币{fine:,.2f}元"
+        penalty = _Penalty([PenaltyType.WARNING, PenaltyType.FINE], content, Severity.GENERAL, fine)
         self._violation(
-            VC.AGENCY_IRREGULAR_PROCEDURE,
-            project.agency,
-            decided,
-            penalties=[PenaltyType.WARNING, PenaltyType.FINE],
-            severity=Severity.GENERAL,
-            fine=fine,
-            content=f"责令限期改正，警告；罚款人民币{fine:,.2f}元",
-            project=project,
+            VC.AGENCY_IRREGULAR_PROCEDURE, project.agency, decided, penalty, project=project
         )
 
     def _entity_violation(self, category: ViolationCategory) -> None:
@@ -447,7 +420,9 @@ class CreditRecords(Procurement):
         org = rng.choice(self.suppliers)
         decided = self._day(date(2019, 1, 1), TODAY - timedelta(days=10))
         subject: _Org | _Person = org
-        city, lot, severity = org.city, None, Severity.MAJOR
+        city: _City | None = org.city  # None: where the procurement's buyer is
+        lot: _Lot | None = None
+        severity = Severity.MAJOR
         if category is VC.CRIMINAL_OFFENCE:
             award = rng.choice(self.awards)
             when = self._after(award.awarded_on, 200, 700)
@@ -487,17 +462,9 @@ class CreditRecords(Procurement):
                 f"追缴税款人民币{(fine / times).quantize(_CENT):,.2f}元；"
                 f"罚款人民币{fine:,.2f}元（不缴或者少缴税款的{times}倍）"
             )
+        penalty = _Penalty(penalties, content, severity, fine)
         self._violation(
-            category,
-            subject,
-            decided,
-            city=city,
-            authority=authority,
-            penalties=penalties,
-            severity=severity,
-            fine=fine,
-            content=content,
-            lot=lot,
+            category, subject, decided, penalty, city=city, authority=authority, lot=lot
         )
 
     def _tax_fine(self) -> Decimal:
