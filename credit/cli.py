@@ -24,20 +24,29 @@ from credit.operations import database
 from credit.security.permissions import Role
 
 app = typer.Typer(help="Procurement credit-record system", no_args_is_help=True)
-neo4j_app = typer.Typer(help="The local Neo4j instance (for development and tests)")
-app.add_typer(neo4j_app, name="neo4j")
-schema_app = typer.Typer(help="Published contracts in schema/")
-app.add_typer(schema_app, name="schema")
-token_app = typer.Typer(help="Bearer tokens for people (operators issue them)")
-app.add_typer(token_app, name="token")
-apikey_app = typer.Typer(help="API keys for external systems")
-app.add_typer(apikey_app, name="apikey")
-audit_app = typer.Typer(help="The audit trail")
-app.add_typer(audit_app, name="audit")
-webhooks_app = typer.Typer(help="Webhook delivery of the change feed")
-app.add_typer(webhooks_app, name="webhooks")
-feed_app = typer.Typer(help="The change feed")
-app.add_typer(feed_app, name="feed")
+
+
+def _group(name: str, text: str) -> typer.Typer:
+    """A group of subcommands, `credit <name> ...`."""
+    group = typer.Typer(help=text)
+    app.add_typer(group, name=name)
+    return group
+
+
+neo4j_app = _group("neo4j", "The local Neo4j instance (for development and tests)")
+schema_app = _group("schema", "Published contracts in schema/")
+token_app = _group("token", "Bearer tokens for people (operators issue them)")
+apikey_app = _group("apikey", "API keys for external systems")
+audit_app = _group("audit", "The audit trail")
+webhooks_app = _group("webhooks", "Webhook delivery of the change feed")
+feed_app = _group("feed", "The change feed")
+
+# What `ingest` and `load` read.
+InputFiles = Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True)]
+InputFormat = Annotated[str, typer.Option("--format", help=f"input format: {', '.join(READERS)}")]
+InputSource = Annotated[
+    str | None, typer.Option(help="source of converted records (default: the format)")
+]
 
 
 def main() -> None:
@@ -120,13 +129,9 @@ def migrate() -> None:
 
 @app.command()
 def ingest(
-    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True)],
-    fmt: Annotated[
-        str, typer.Option("--format", help=f"input format: {', '.join(READERS)}")
-    ] = "jsonl",
-    source: Annotated[
-        str | None, typer.Option(help="source of converted records (default: the format)")
-    ] = None,
+    files: InputFiles,
+    fmt: InputFormat = "jsonl",
+    source: InputSource = None,
 ) -> None:
     """Ingest files (our JSON Lines, OCDS or BODS); exit 1 if any record was rejected."""
     from credit.core.wiring import get_intake
@@ -186,14 +191,10 @@ def model(
 
 @app.command()
 def load(
-    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True)],
+    files: InputFiles,
     bulk: Annotated[bool, typer.Option("--bulk", help="build with neo4j-admin's importer")] = False,
-    fmt: Annotated[
-        str, typer.Option("--format", help=f"input format: {', '.join(READERS)}")
-    ] = "jsonl",
-    source: Annotated[
-        str | None, typer.Option(help="source of converted records (default: the format)")
-    ] = None,
+    fmt: InputFormat = "jsonl",
+    source: InputSource = None,
     work_dir: Annotated[
         Path | None, typer.Option(help="keep the importer's CSV files here (default: temporary)")
     ] = None,

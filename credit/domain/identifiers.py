@@ -16,16 +16,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from stdnum.cn import ric, uscc
-from stdnum.exceptions import (
-    InvalidChecksum,
-    InvalidComponent,
-    InvalidFormat,
-    InvalidLength,
-    ValidationError,
-)
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 
 from credit.domain.errors import DomainError
 
@@ -49,22 +44,55 @@ def organization_code_check(body: str) -> str:
     return {10: "X", 11: "0"}.get(value, str(value))
 
 
+class _BirthDate(InvalidComponent):
+    """An identity number whose birth date is not a real date (stdnum says only "component")."""
+
+
+# stdnum's complaint -> our rule and message; the first class the complaint is an instance of.
+_Rules = tuple[tuple[type[ValidationError], str, str], ...]
+_USCC_RULES: _Rules = (
+    (InvalidLength, "uscc.length", "a USCC has exactly 18 characters"),
+    (InvalidChecksum, "uscc.check_character", "the 18th character does not match GB 32100-2015"),
+    (
+        ValidationError,
+        "uscc.alphabet",
+        "a USCC has 8 leading digits and then only 0-9 and A-Z without I, O, S, V, Z",
+    ),
+)
+_RIC_RULES: _Rules = (
+    (InvalidLength, "id_number.length", "an identity number has 18 characters"),
+    (InvalidChecksum, "id_number.check_digit", "the check digit does not match GB 11643"),
+    (_BirthDate, "id_number.birth_date", "the birth date in the number is not a real date"),
+    (InvalidComponent, "id_number.region", "the first six digits are not a known region code"),
+    (ValidationError, "id_number.format", "17 digits followed by a digit or X are required"),
+)
+
+
+def _compact(validate: Callable[[str], str], value: str, rules: _Rules) -> str:
+    """The compact number stdnum's `validate` returns, or IdentifierError naming our rule."""
+    try:
+        return validate(value)
+    except ValidationError as exc:
+        rule, message = next((r, m) for kind, r, m in rules if isinstance(exc, kind))
+        raise IdentifierError(rule, message) from exc
+
+
+def _ric_validate(value: str) -> str:
+    try:
+        number: str = ric.validate(value)
+    except InvalidComponent as exc:
+        try:
+            ric.get_birth_date(value)
+        except ValidationError:
+            raise _BirthDate() from exc
+        raise
+    return number
+
+
 @lru_cache(maxsize=200_000)
 def validate_uscc(value: str) -> str:
     """Return the compact USCC or raise IdentifierError naming the broken rule."""
-    try:
-        number: str = uscc.validate(value)
-    except InvalidLength as exc:
-        raise IdentifierError("uscc.length", "a USCC has exactly 18 characters") from exc
-    except InvalidChecksum as exc:
-        raise IdentifierError(
-            "uscc.check_character", "the 18th character does not match GB 32100-2015"
-        ) from exc
-    except (InvalidFormat, InvalidComponent, ValidationError) as exc:
-        raise IdentifierError(
-            "uscc.alphabet",
-            "a USCC has 8 leading digits and then only 0-9 and A-Z without I, O, S, V, Z",
-        ) from exc
+    number = _compact(uscc.validate, value, _USCC_RULES)
     org_code = number[8:17]
     if not all(c in _ORG_CODE_ALPHABET for c in org_code[:8]) or (
         organization_code_check(org_code[:8]) != org_code[8]
@@ -79,29 +107,7 @@ def validate_uscc(value: str) -> str:
 @lru_cache(maxsize=200_000)
 def validate_identity_number(value: str) -> str:
     """Return the compact resident identity number or raise IdentifierError."""
-    try:
-        number: str = ric.validate(value)
-    except InvalidLength as exc:
-        raise IdentifierError("id_number.length", "an identity number has 18 characters") from exc
-    except InvalidChecksum as exc:
-        raise IdentifierError(
-            "id_number.check_digit", "the check digit does not match GB 11643"
-        ) from exc
-    except InvalidComponent as exc:
-        try:
-            ric.get_birth_date(value)
-        except ValidationError:
-            raise IdentifierError(
-                "id_number.birth_date", "the birth date in the number is not a real date"
-            ) from exc
-        raise IdentifierError(
-            "id_number.region", "the first six digits are not a known region code"
-        ) from exc
-    except (InvalidFormat, ValidationError) as exc:
-        raise IdentifierError(
-            "id_number.format", "17 digits followed by a digit or X are required"
-        ) from exc
-    return number
+    return _compact(_ric_validate, value, _RIC_RULES)
 
 
 def hash_identity_number(number: str, secret: str) -> str:

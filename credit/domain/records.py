@@ -33,14 +33,22 @@ from credit.domain.identifiers import (
 )
 
 
-def _checked(check: Callable[[str], str]) -> AfterValidator:
-    def run(value: str) -> str:
-        try:
-            return check(value)
-        except IdentifierError as exc:
-            raise PydanticCustomError(exc.rule, str(exc)) from exc
+def _as_pydantic(check: Callable[..., str], *values: str) -> str:
+    """Run an identifier rule, its IdentifierError reported as pydantic reports a field's."""
+    try:
+        return check(*values)
+    except IdentifierError as exc:
+        raise PydanticCustomError(exc.rule, str(exc)) from exc
 
-    return AfterValidator(run)
+
+def _checked(check: Callable[[str], str]) -> AfterValidator:
+    return AfterValidator(lambda value: _as_pydantic(check, value))
+
+
+def _exactly_one(record: BaseModel, rule: str, *fields: str, shown: str = "") -> None:
+    """A record keyed (or made) by either of two fields gives exactly one of them."""
+    if sum(getattr(record, name) is not None for name in fields) != 1:
+        raise PydanticCustomError(rule, f"give exactly one of {shown or ' and '.join(fields)}")
 
 
 Uscc = Annotated[str, _checked(validate_uscc), Field(json_schema_extra={"format": "cn-uscc"})]
@@ -57,6 +65,8 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Source = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]{0,63}$")]
+# Phone numbers, e-mail addresses, bank accounts: each a shared-identifier hub in the graph.
+Contacts = Annotated[list[Short], Field(max_length=20)]
 
 
 class Strict(BaseModel):
@@ -298,10 +308,7 @@ class OrgIdentifier(Strict):
 
     @model_validator(mode="after")
     def _valid(self) -> Self:
-        try:
-            org_key(self.scheme, self.id)
-        except IdentifierError as exc:
-            raise PydanticCustomError(exc.rule, str(exc)) from exc
+        _as_pydantic(org_key, self.scheme, self.id)
         return self
 
     @property
@@ -320,14 +327,13 @@ class Organization(Provenance):
     region: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] | None = None
     registered_on: date | None = None
     address: Text | None = None
-    phones: Annotated[list[Short], Field(max_length=20)] = []
-    emails: Annotated[list[Short], Field(max_length=20)] = []
-    bank_accounts: Annotated[list[Short], Field(max_length=20)] = []
+    phones: Contacts = []
+    emails: Contacts = []
+    bank_accounts: Contacts = []
 
     @model_validator(mode="after")
     def _one_key(self) -> Self:
-        if (self.uscc is None) == (self.identifier is None):
-            raise PydanticCustomError("organization.key", "give exactly one of uscc and identifier")
+        _exactly_one(self, "organization.key", "uscc", "identifier")
         return self
 
     @property
@@ -352,14 +358,13 @@ class Person(Provenance):
     id_number: IdNumber | None = None
     identifier: PersonIdentifier | None = None
     name: Name
-    phones: Annotated[list[Short], Field(max_length=20)] = []
-    emails: Annotated[list[Short], Field(max_length=20)] = []
+    phones: Contacts = []
+    emails: Contacts = []
     expert: ExpertProfile | None = None
 
     @model_validator(mode="after")
     def _one_key(self) -> Self:
-        if (self.id_number is None) == (self.identifier is None):
-            raise PydanticCustomError("person.key", "give exactly one of id_number and identifier")
+        _exactly_one(self, "person.key", "id_number", "identifier")
         return self
 
 
@@ -520,10 +525,8 @@ class Bid(Provenance):
 
     @model_validator(mode="after")
     def _one_bidder(self) -> Self:
-        if (self.supplier is None) == (self.supplier_person is None):
-            raise PydanticCustomError(
-                "bid.supplier", "give exactly one of supplier (USCC) and supplier_person"
-            )
+        shown = "supplier (USCC) and supplier_person"
+        _exactly_one(self, "bid.supplier", "supplier", "supplier_person", shown=shown)
         if (self.deposit_holder or self.deposit_holder_name) and not self.deposit_account:
             raise PydanticCustomError(
                 "bid.deposit_holder", "a deposit holder needs the deposit_account it holds"

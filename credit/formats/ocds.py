@@ -13,8 +13,9 @@ fingerprints (credit/formats/documents.py says which fields carry them and why).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from credit.domain.records import BidStatus, OrgRole, ProcurementCategory, ProcurementMethod
 from credit.formats import documents, ocds_ext
@@ -200,6 +201,14 @@ def _related_lots(
     return []
 
 
+class _Process(NamedTuple):
+    """What every part of one contracting process is read with."""
+
+    ocid: str
+    version: int
+    project_ok: bool  # whether the project became a record (else its parts are skipped)
+
+
 class _Converter:
     def __init__(self, source: str, report: ConversionReport) -> None:
         self.source = source
@@ -319,8 +328,21 @@ class _Converter:
         pid = record_id(ocid)
         project_ok = self._project(release, tender, pid, ocid, usccs, version)
         lots = self._lots(tender, pid, ocid, project_ok, version)
-        bids = self._bids(release, lots, usccs, ocid, project_ok, version)
-        awards = self._awards(release, lots, bids, usccs, ocid, project_ok, version)
+        process = _Process(ocid, version, project_ok)
+        bids = self._items(
+            "bid",
+            "bids.details",
+            objects(obj(release.get("bids")).get("details")),
+            lambda bid, example: self._bid(bid, lots, usccs, example),
+            process,
+        )
+        awards = self._items(
+            "award",
+            "awards",
+            objects(release.get("awards")),
+            lambda award, example: self._award(award, lots, bids, usccs, example),
+            process,
+        )
         self._contracts(release, awards, ocid, version)
 
     def _project(
@@ -427,31 +449,30 @@ class _Converter:
         lot = lots.get(related[0])
         return (lot, "") if lot else (None, "relatedLots.unknown_lot")
 
-    def _bids(
+    def _items(
         self,
-        release: dict[str, Any],
-        lots: dict[str, str],
-        usccs: dict[str, str],
-        ocid: str,
-        project_ok: bool,
-        version: int,
+        kind: str,
+        place: str,
+        items: list[dict[str, Any]],
+        read: Callable[[dict[str, Any], str], tuple[dict[str, Any] | None, str]],
+        process: _Process,
     ) -> dict[str, str]:
-        """OCDS bid id -> our bid id, for the bids that became records."""
-        bids = obj(release.get("bids"))
+        """OCDS id -> our id of the bids or awards (`kind`) that became records; `read` turns
+        one into our fields, or None and the reason it is skipped."""
         ours: dict[str, str] = {}
-        for index, bid in enumerate(objects(bids.get("details")), start=1):
-            bid_id = str(bid.get("id") or index)
-            example = f"{ocid} bid {bid_id}"
-            fields, reason = self._bid(bid, lots, usccs, example)
-            if fields is None or not project_ok:
-                self.report.skip("bid", reason or "project.not_mapped", example)
+        for index, item in enumerate(items, start=1):
+            item_id = str(item.get("id") or index)
+            example = f"{process.ocid} {kind} {item_id}"
+            fields, reason = read(item, example)
+            if fields is None or not process.project_ok:
+                self.report.skip(kind, reason or "project.not_mapped", example)
                 continue
-            if bid.get("id") is None:
-                self.report.note("bid", "id.missing:position_used", example)
-            fields["id"] = ours[bid_id] = record_id(ocid, "bid", bid_id)
-            self.report.map("bid")
-            origin = f"{ocid} bids.details[{index - 1}]"
-            self.conversion.add(self._record("bid", fields, bid_id, version), origin)
+            if kind == "bid" and item.get("id") is None:
+                self.report.note(kind, "id.missing:position_used", example)
+            fields["id"] = ours[item_id] = record_id(process.ocid, kind, item_id)
+            self.report.map(kind)
+            origin = f"{process.ocid} {place}[{index - 1}]"
+            self.conversion.add(self._record(kind, fields, item_id, process.version), origin)
         return ours
 
     def _bid(
@@ -474,12 +495,10 @@ class _Converter:
             return None, "tenderers.missing"
         if None in tenderers:
             return None, "tenderer.not_mapped"
-        price, reason = money(bid.get("value"))
-        if price is None:
+        valued, reason = _value_and_date(bid, moment)
+        if valued is None:
             return None, reason
-        submitted = moment(bid.get("date"))
-        if submitted is None:
-            return None, "date.missing"
+        price, submitted = valued
         found = documents.sections(bid.get("documents"), self.report, "bid", example)
         return {
             **({"sections": found} if found else {}),
@@ -508,31 +527,6 @@ class _Converter:
         for person in people:
             self.people.setdefault(person["id_number"], person)
 
-    def _awards(
-        self,
-        release: dict[str, Any],
-        lots: dict[str, str],
-        bids: dict[str, str],
-        usccs: dict[str, str],
-        ocid: str,
-        project_ok: bool,
-        version: int,
-    ) -> dict[str, str]:
-        """OCDS award id -> our award id, for the awards that became records."""
-        ours: dict[str, str] = {}
-        for index, award in enumerate(objects(release.get("awards")), start=1):
-            award_id = str(award.get("id") or index)
-            example = f"{ocid} award {award_id}"
-            fields, reason = self._award(award, lots, bids, usccs, example)
-            if fields is None or not project_ok:
-                self.report.skip("award", reason or "project.not_mapped", example)
-                continue
-            fields["id"] = ours[award_id] = record_id(ocid, "award", award_id)
-            self.report.map("award")
-            origin = f"{ocid} awards[{index - 1}]"
-            self.conversion.add(self._record("award", fields, award_id, version), origin)
-        return ours
-
     def _award(
         self,
         award: dict[str, Any],
@@ -555,12 +549,10 @@ class _Converter:
         lot, reason = self._lot_of(award, lots, "award", example)
         if lot is None:
             return None, reason
-        amount, reason = money(award.get("value"))
-        if amount is None:
+        valued, reason = _value_and_date(award, day)
+        if valued is None:
             return None, reason
-        awarded = day(award.get("date"))
-        if awarded is None:
-            return None, "date.missing"
+        amount, awarded = valued
         fields: dict[str, Any] = {
             "lot": lot,
             "supplier": supplier,
@@ -603,6 +595,19 @@ class _Converter:
             self.report.map("contract")
             origin = f"{ocid} contracts[{index - 1}]"
             self.conversion.add(self._record("contract", fields, contract_id, version), origin)
+
+
+def _value_and_date(
+    item: dict[str, Any], read_date: Callable[[Any], str | None]
+) -> tuple[tuple[dict[str, str], str] | None, str]:
+    """A bid's or an award's value and date, or None and the reason one is missing."""
+    amount, reason = money(item.get("value"))
+    if amount is None:
+        return None, reason
+    dated = read_date(item.get("date"))
+    if dated is None:
+        return None, "date.missing"
+    return (amount, dated), ""
 
 
 def _address(address: Any) -> str | None:

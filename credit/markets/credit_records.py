@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
+from typing import TypeVar
 
 from credit.domain.records import (
     Acceptance,
@@ -47,6 +50,20 @@ from credit.markets.reference import (
     _money,
     _record,
 )
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class _Penalty:
+    """What a decision imposes: the penalty types and their wording, how serious it is, a fine
+    and a ban of so many months."""
+
+    types: list[PenaltyType]
+    content: str
+    severity: Severity
+    fine: Decimal | None = None
+    ban_months: int = 0
 
 
 class CreditRecords(Procurement):
@@ -100,25 +117,26 @@ class CreditRecords(Procurement):
         self,
         category: ViolationCategory,
         subject: _Org | _Person,
-        city: _City,
         decided: date,
+        penalty: _Penalty,
         *,
-        penalties: list[PenaltyType],
-        severity: Severity,
-        content: str,
-        fine: Decimal | None = None,
-        ban_months: int = 0,
         authority: str = "finance",
         basis: str = "",
         lot: _Lot | None = None,
         project: _Project | None = None,
+        city: _City | None = None,
     ) -> None:
+        """File a violation; decided where `city` is, else where the procurement's buyer is."""
         rng = self.rng
+        project = lot.project if lot else project
+        city = city or (project.purchaser.city if project else None)
+        assert city is not None  # a violation outside procurement names its city
         name, template = self._authority(authority, city, decided.year)
+        fine, severity = penalty.fine, penalty.severity
         ban_start = ban_end = None
-        if ban_months:
+        if penalty.ban_months:
             ban_start = decided + timedelta(days=rng.choice((0, 0, 0, 5, 10)))
-            ban_end = _add_months(ban_start, ban_months) - timedelta(days=1)
+            ban_end = _add_months(ban_start, penalty.ban_months) - timedelta(days=1)
         if fine is not None and fine >= _LARGE_FINE:
             severity = Severity.MAJOR
         status, status_date = self._status(category, decided, ban_end)
@@ -130,7 +148,6 @@ class CreditRecords(Procurement):
                 if status is RecordStatus.REPAIRED
                 else (ban_end or _add_months(decided, months))
             )
-        project = lot.project if lot else project
         record = _record(
             "violation",
             {
@@ -141,8 +158,8 @@ class CreditRecords(Procurement):
                 "decision_number": template,
                 "authority": name,
                 "basis": basis or _BASIS[category],
-                "penalty_types": penalties,
-                "penalty_content": content,
+                "penalty_types": penalty.types,
+                "penalty_content": penalty.content,
                 "fine": _money(fine) if fine is not None else None,
                 "decided_on": decided.isoformat(),
                 "ban_start": ban_start.isoformat() if ban_start else None,
@@ -165,6 +182,18 @@ class CreditRecords(Procurement):
         decided = day + timedelta(days=self.rng.randint(low, high))
         return decided if decided < TODAY else None
 
+    def _decided(
+        self, pool: Sequence[_T], event: Callable[[_T], date], low: int, high: int
+    ) -> tuple[_T, date] | None:
+        """One of `pool` with a decision `low`..`high` days after its event that is already
+        past (50 tries), or None."""
+        for _ in range(50):
+            item = self.rng.choice(pool)
+            decided = self._after(event(item), low, high)
+            if decided is not None:
+                return item, decided
+        return None
+
     def _fine_and_ban(
         self,
         category: ViolationCategory,
@@ -186,19 +215,8 @@ class CreditRecords(Procurement):
         if gain is not None:
             penalties.append(PenaltyType.CONFISCATION)
             content += f"；没收违法所得人民币{gain:,.2f}元"
-        self._violation(
-            category,
-            subject,
-            lot.project.purchaser.city,
-            decided,
-            penalties=penalties,
-            severity=Severity.SERIOUS,
-            fine=fine,
-            ban_months=months,
-            content=content,
-            basis=basis,
-            lot=lot,
-        )
+        penalty = _Penalty(penalties, content, Severity.SERIOUS, fine, months)
+        self._violation(category, subject, decided, penalty, basis=basis, lot=lot)
 
     def _make_violations(self) -> None:
         """Every category at least twice, then a weighted mix; caught rings first."""
@@ -266,13 +284,9 @@ class CreditRecords(Procurement):
 
     def _bid_violation(self, category: ViolationCategory) -> None:
         rng = self.rng
-        for _ in range(50):
-            award = rng.choice(self.awards)
-            decided = self._after(award.awarded_on, 45, 300)
-            if decided is not None:
-                break
-        else:
+        if (drawn := self._decided(self.awards, lambda a: a.awarded_on, 45, 300)) is None:
             return
+        award, decided = drawn
         bid = award.bid if rng.random() < 0.6 else rng.choice(award.lot.bids)
         months = rng.choice((12, 12, 18, 24, 36))
         gain = None
@@ -304,33 +318,26 @@ class CreditRecords(Procurement):
         rng = self.rng
         signed, failed = self._signed_awards, self._failed_awards
         pool = failed if category is VC.QUALITY_FAILURE and failed else signed
-        for _ in range(50):
-            award = rng.choice(pool)
-            contract = award.contract
-            assert contract is not None
-            event = contract.accepted_on or contract.signed_on + timedelta(
-                days=rng.randint(60, 300)
-            )
-            decided = self._after(event, 20, 120)
-            if decided is not None:
-                break
-        else:
+        if (drawn := self._decided(pool, self._contract_event, 20, 120)) is None:
             return
+        award, decided = drawn
+        contract = award.contract
+        assert contract is not None
         supplier = award.bid.supplier
         if category is VC.BREACH_OF_CONTRACT and rng.random() < 0.5:  # mitigated: a warning
-            self._violation(
-                category,
-                supplier,
-                award.lot.project.purchaser.city,
-                decided,
-                penalties=[PenaltyType.WARNING],
-                severity=Severity.GENERAL,
-                content="警告",
-                lot=award.lot,
-            )
+            warning = _Penalty([PenaltyType.WARNING], "警告", Severity.GENERAL)
+            self._violation(category, supplier, decided, warning, lot=award.lot)
             return
         months = rng.choice((12, 18, 24, 36))
         self._fine_and_ban(category, supplier, award.lot, decided, contract.amount, months)
+
+    def _contract_event(self, award: _Award) -> date:
+        """The acceptance, else a day 60 to 300 days after signing (a breach found later)."""
+        contract = award.contract
+        assert contract is not None
+        return contract.accepted_on or contract.signed_on + timedelta(
+            days=self.rng.randint(60, 300)
+        )
 
     def _refusal_violation(self) -> None:
         rng = self.rng
@@ -355,29 +362,20 @@ class CreditRecords(Procurement):
         if decided is None:
             return
         months = rng.choice((12, 24, 36))
-        self._violation(
-            VC.FALSE_COMPLAINT,
-            complainant,
-            lot.project.purchaser.city,
-            decided,
-            penalties=[PenaltyType.PROCUREMENT_BAN],
-            severity=Severity.SERIOUS,
-            ban_months=months,
-            content=_ban_text(months),
-            lot=lot,
+        ban = _Penalty(
+            [PenaltyType.PROCUREMENT_BAN], _ban_text(months), Severity.SERIOUS, None, months
         )
+        self._violation(VC.FALSE_COMPLAINT, complainant, decided, ban, lot=lot)
 
     def _expert_violation(self, category: ViolationCategory) -> None:
         rng = self.rng
         planted = category is VC.EXPERT_FAILED_RECUSAL and self.recusal_reviews
         pool = self.recusal_reviews if planted else self.reviews
-        for _ in range(50):
-            _, expert, lot = rng.choice(pool)
-            decided = self._after(lot.deadline.date(), 30, 240)
-            if decided is not None:
-                break
-        else:
+        if (
+            drawn := self._decided(pool, lambda review: review[2].deadline.date(), 30, 240)
+        ) is None:
             return
+        (_, expert, lot), decided = drawn
         low, high = (
             (20_000, 50_000)
             if category in (VC.EXPERT_LEAKED_INFORMATION, VC.EXPERT_SOLICITED_BENEFITS)
@@ -400,40 +398,20 @@ class CreditRecords(Procurement):
             penalties.insert(0, PenaltyType.WARNING)
             content = f"警告；{content}"
         severity = Severity.SERIOUS if months else Severity.GENERAL
-        self._violation(
-            category,
-            expert,
-            lot.project.purchaser.city,
-            decided,
-            penalties=penalties,
-            severity=severity,
-            fine=fine,
-            ban_months=months,
-            content=content,
-            lot=lot,
-        )
+        penalty = _Penalty(penalties, content, severity, fine, months)
+        self._violation(category, expert, decided, penalty, lot=lot)
 
     def _agency_violation(self) -> None:
         rng = self.rng
-        pool = self._agency_projects
-        for _ in range(50):
-            project = rng.choice(pool)
-            decided = self._after(project.published, 60, 300)
-            if decided is not None and project.agency is not None:
-                break
-        else:
+        if (drawn := self._decided(self._agency_projects, lambda p: p.published, 60, 300)) is None:
             return
+        project, decided = drawn
+        assert project.agency is not None  # the pool holds projects run by an agency
         fine = Decimal(rng.randint(20, 100) * 1000)
+        content = f"责令限期改正，警告；罚款人民币{fine:,.2f}元"
+        penalty = _Penalty([PenaltyType.WARNING, PenaltyType.FINE], content, Severity.GENERAL, fine)
         self._violation(
-            VC.AGENCY_IRREGULAR_PROCEDURE,
-            project.agency,
-            project.purchaser.city,
-            decided,
-            penalties=[PenaltyType.WARNING, PenaltyType.FINE],
-            severity=Severity.GENERAL,
-            fine=fine,
-            content=f"责令限期改正，警告；罚款人民币{fine:,.2f}元",
-            project=project,
+            VC.AGENCY_IRREGULAR_PROCEDURE, project.agency, decided, penalty, project=project
         )
 
     def _entity_violation(self, category: ViolationCategory) -> None:
@@ -441,85 +419,53 @@ class CreditRecords(Procurement):
         rng = self.rng
         org = rng.choice(self.suppliers)
         decided = self._day(date(2019, 1, 1), TODAY - timedelta(days=10))
+        subject: _Org | _Person = org
+        city: _City | None = org.city  # None: where the procurement's buyer is
+        lot: _Lot | None = None
+        severity = Severity.MAJOR
         if category is VC.CRIMINAL_OFFENCE:
             award = rng.choice(self.awards)
             when = self._after(award.awarded_on, 200, 700)
             if when is None:
                 return
-            supplier = award.bid.supplier
-            city = award.lot.project.purchaser.city
+            decided, lot, authority, city = when, award.lot, "court", None
+            subject = award.bid.supplier
+            penalties = [PenaltyType.CRIMINAL_PENALTY, PenaltyType.FINE]
             if rng.random() < 0.6:  # the company itself, as a unit crime
                 fine = Decimal(rng.randint(20, 300) * 10_000)
-                self._violation(
-                    category,
-                    supplier,
-                    city,
-                    when,
-                    authority="court",
-                    penalties=[PenaltyType.CRIMINAL_PENALTY, PenaltyType.FINE],
-                    severity=Severity.MAJOR,
-                    fine=fine,
-                    lot=award.lot,
-                    content=f"以串通投标罪判处罚金人民币{fine:,.2f}元",
-                )
+                content = f"以串通投标罪判处罚金人民币{fine:,.2f}元"
             else:
-                assert supplier.legal_rep is not None
+                assert award.bid.supplier.legal_rep is not None
+                subject = award.bid.supplier.legal_rep
                 fine = Decimal(rng.randint(5, 50) * 10_000)
-                self._violation(
-                    category,
-                    supplier.legal_rep,
-                    city,
-                    when,
-                    authority="court",
-                    penalties=[PenaltyType.CRIMINAL_PENALTY, PenaltyType.FINE],
-                    severity=Severity.MAJOR,
-                    fine=fine,
-                    lot=award.lot,
-                    content=f"以串通投标罪判处有期徒刑{_CN_DIGITS[rng.randint(1, 3)]}年，"
-                    f"并处罚金人民币{fine:,.2f}元",
+                content = (
+                    f"以串通投标罪判处有期徒刑{_CN_DIGITS[rng.randint(1, 3)]}年，"
+                    f"并处罚金人民币{fine:,.2f}元"
                 )
         elif category is VC.BUSINESS_SUSPENDED:
             fine = Decimal(rng.randint(100, 1000) * 1000)
-            self._violation(
-                category,
-                org,
-                org.city,
-                decided,
-                authority="environment",
-                penalties=[PenaltyType.BUSINESS_SUSPENSION, PenaltyType.FINE],
-                severity=Severity.MAJOR,
-                fine=fine,
-                content=f"责令停业整治三个月；罚款人民币{fine:,.2f}元",
+            authority, penalties = (
+                "environment",
+                [PenaltyType.BUSINESS_SUSPENSION, PenaltyType.FINE],
             )
+            content = f"责令停业整治三个月；罚款人民币{fine:,.2f}元"
         elif category is VC.LICENCE_REVOKED:
             fine = Decimal(rng.randint(100, 500) * 1000)
-            self._violation(
-                category,
-                org,
-                org.city,
-                decided,
-                authority="market",
-                penalties=[PenaltyType.LICENCE_REVOCATION, PenaltyType.FINE],
-                severity=Severity.MAJOR,
-                fine=fine,
-                content=f"罚款人民币{fine:,.2f}元；吊销营业执照",
-            )
+            authority, penalties = "market", [PenaltyType.LICENCE_REVOCATION, PenaltyType.FINE]
+            content = f"罚款人民币{fine:,.2f}元；吊销营业执照"
         else:  # tax, with fines at and just below the "relatively large" threshold
             fine = self._tax_fine()
             times = rng.choice((Decimal("0.5"), Decimal(1), Decimal(2)))
             severity = Severity.SERIOUS if fine >= 500_000 else Severity.GENERAL
-            self._violation(
-                category,
-                org,
-                org.city,
-                decided,
-                authority="tax",
-                penalties=[PenaltyType.FINE],
-                severity=severity,
-                fine=fine,
-                content=f"追缴税款人民币{(fine / times).quantize(_CENT):,.2f}元；"
-                f"罚款人民币{fine:,.2f}元（不缴或者少缴税款的{times}倍）",
+            authority, penalties = "tax", [PenaltyType.FINE]
+            content = (
+                f"追缴税款人民币{(fine / times).quantize(_CENT):,.2f}元；"
+                f"罚款人民币{fine:,.2f}元（不缴或者少缴税款的{times}倍）"
             )
+        penalty = _Penalty(penalties, content, severity, fine)
+        self._violation(
+            category, subject, decided, penalty, city=city, authority=authority, lot=lot
+        )
 
     def _tax_fine(self) -> Decimal:
         index = self.counters["tax fines"] = self.counters.get("tax fines", 0) + 1

@@ -14,7 +14,17 @@ from credit.core.failures import translate
 from credit.core.store import GraphStore
 from credit.observability import metrics
 from credit.observability.logs import OPERATION, PRINCIPAL_ID, REQUEST_ID, request_id_from
-from credit.security.middleware import SECURITY_HEADERS, ASGIApp, Message, Receive, Scope, Send
+from credit.security.middleware import (
+    SECURITY_HEADERS,
+    ASGIApp,
+    Message,
+    Receive,
+    Scope,
+    Send,
+    error_body,
+    retry_after,
+    send_json,
+)
 
 log = logging.getLogger("credit.http")
 
@@ -64,33 +74,14 @@ class ObservabilityMiddleware:
         if translation is not None:
             log.warning("answered %s: %s", translation.code, type(exc).__name__)
             status, code, message = translation.status, translation.code, translation.message
-            if translation.retry_after is not None:
-                headers.append((b"retry-after", str(translation.retry_after).encode()))
+            headers = retry_after(translation.retry_after)
         else:
             log.error("unexpected error", exc_info=exc)
             status, code, message = 500, "INTERNAL", "internal error; quote the request id"
         metrics.count_errors([code])
-        body = json.dumps(
-            {
-                "errors": [
-                    {"message": message, "extensions": {"code": code, "requestId": request_id}}
-                ]
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"x-request-id", request_id.encode()),
-                    *SECURITY_HEADERS,
-                    *headers,
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        body = json.dumps(error_body(code, message, request_id)).encode()
+        own = [(b"x-request-id", request_id.encode()), *SECURITY_HEADERS, *headers]
+        await send_json(send, status, body, own)
         return status
 
     def _observe(self, scope: Scope, status: int | None, seconds: float) -> None:

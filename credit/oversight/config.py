@@ -42,12 +42,5 @@ class _Plan(_Model):
 def load_plan_rules(path: Path | None = None) -> PlanRules:
     source = path if path is not None else files("credit.oversight") / "inspections.toml"
     data = _Plan.model_validate(tomllib.loads(source.read_text(encoding="utf-8")))
-    return PlanRules(
-        agencies=data.agencies,
-        suppliers=data.suppliers,
-        inspectors_per_target=data.inspectors_per_target,
-        coverage_years=data.coverage_years,
-        min_gap_months=data.min_gap_months,
-        plan_months=data.plan_months,
-        weights=RiskWeights(**data.weights.model_dump()),
-    )
+    weights = RiskWeights(**data.weights.model_dump())
+    return PlanRules(**data.model_dump(exclude={"weights"}), weights=weights)

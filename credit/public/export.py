@@ -132,52 +132,63 @@ def ftm_entities(records: Sequence[rules.PublicRecord], base_url: str) -> list[d
             program = "CN-GP-PENALTY"
             start, end = r.decision_date, r.publication_end
         sanctions.append(
-            _entity(
-                "Sanction",
+            _sanction(
                 _id("sanction", r.id),
-                {
-                    "entity": [party["id"]],
-                    "authority": [r.authority],
-                    "authorityId": [r.decision_number or ""],
-                    "program": [PROGRAMS[program]],
-                    "programId": [program],
-                    "provisions": [r.legal_basis or ""],
-                    "reason": [r.violation_type or ""],
-                    "summary": [r.penalty_content or ""],
-                    "status": ["under appeal" if r.status == "UNDER_APPEAL" else "active"],
-                    "country": ["cn"],
-                    "listingDate": [_iso(r.decision_date)],
-                    "startDate": [_iso(start)],
-                    "endDate": [_iso(end)],
-                    "recordId": [r.id],
-                    "sourceUrl": [source],
-                },
+                party["id"],
+                r,
+                program,
+                (start, end),
+                source,
+                provisions=[r.legal_basis or ""],
+                summary=[r.penalty_content or ""],
+                status=["under appeal" if r.status == "UNDER_APPEAL" else "active"],
             )
         )
         if r.kind == "penalty" and "serious_dishonesty" in r.lists and r.ban_start:
             sanctions.append(
-                _entity(
-                    "Sanction",
+                _sanction(
                     _id("debarment", r.id),
-                    {
-                        "entity": [party["id"]],
-                        "authority": [r.authority],
-                        "authorityId": [r.decision_number or ""],
-                        "program": [PROGRAMS["CN-GP-DEBARMENT"]],
-                        "programId": ["CN-GP-DEBARMENT"],
-                        "provisions": [text("GPL-22-77-BAN")],
-                        "reason": [r.violation_type or ""],
-                        "status": ["active"],
-                        "country": ["cn"],
-                        "listingDate": [_iso(r.decision_date)],
-                        "startDate": [_iso(r.ban_start)],
-                        "endDate": [_iso(r.ban_end)],
-                        "recordId": [r.id],
-                        "sourceUrl": [source],
-                    },
+                    party["id"],
+                    r,
+                    "CN-GP-DEBARMENT",
+                    (r.ban_start, r.ban_end),
+                    source,
+                    provisions=[text("GPL-22-77-BAN")],
+                    status=["active"],
                 )
             )
     return [*parties.values(), *sanctions]
+
+
+def _sanction(
+    uid: str,
+    party: str,
+    r: rules.PublicRecord,
+    program: str,
+    period: tuple[date | None, date | None],
+    source: str,
+    **own: list[str],
+) -> dict[str, Any]:
+    """A Sanction entity of `party` for the record `r` under `program`, over `period`."""
+    return _entity(
+        "Sanction",
+        uid,
+        {
+            "entity": [party],
+            "authority": [r.authority],
+            "authorityId": [r.decision_number or ""],
+            "program": [PROGRAMS[program]],
+            "programId": [program],
+            "reason": [r.violation_type or ""],
+            "country": ["cn"],
+            "listingDate": [_iso(r.decision_date)],
+            "startDate": [_iso(period[0])],
+            "endDate": [_iso(period[1])],
+            "recordId": [r.id],
+            "sourceUrl": [source],
+            **own,
+        },
+    )
 
 
 def _iso(value: date | None) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import threading
 from collections.abc import MutableMapping
@@ -23,6 +22,8 @@ from credit.security.middleware import (
     Scope,
     Send,
     replay,
+    retry_after,
+    send_json,
 )
 
 PUBLIC_PREFIX = "/public"
@@ -92,20 +93,8 @@ async def _reply(
     send: Send, status: int, body: dict[str, Any], extra: list[tuple[bytes, bytes]]
 ) -> None:
     payload = json.dumps(body, ensure_ascii=False).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json; charset=utf-8"),
-                (b"content-length", str(len(payload)).encode()),
-                (b"cache-control", b"no-store"),
-                *HEADERS,
-                *extra,
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": payload})
+    headers = [(b"cache-control", b"no-store"), *HEADERS, *extra]
+    await send_json(send, status, payload, headers, b"application/json; charset=utf-8")
 
 
 async def _body(method: str, declared: bytes, receive: Receive) -> bytes | None:
@@ -174,7 +163,7 @@ class PublicGate:
                 answered,
                 429,
                 {"error": "rate_limited", "message": "too many requests from this address"},
-                [(b"retry-after", str(math.ceil(wait)).encode())],
+                retry_after(wait),
             )
         elif (body := await _body(method, declared, receive)) is None:
             await _reply(

@@ -12,7 +12,7 @@ import json
 import math
 import threading
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -153,18 +153,21 @@ def _graphql_params_problem(scope: Scope) -> tuple[str, str, str] | None:
     return None
 
 
-async def _reply(
-    send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]]
+async def send_json(
+    send: Send,
+    status: int,
+    payload: bytes,
+    headers: list[tuple[bytes, bytes]],
+    content_type: bytes = b"application/json",
 ) -> None:
-    payload = json.dumps(body).encode()
+    """Answer with a JSON body the layer writes itself (the gates, the failure answer)."""
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", content_type),
                 (b"content-length", str(len(payload)).encode()),
-                *SECURITY_HEADERS,
                 *headers,
             ],
         }
@@ -172,9 +175,17 @@ async def _reply(
     await send({"type": "http.response.body", "body": payload})
 
 
-def _error(code: str, message: str, **extensions: Any) -> dict[str, Any]:
-    ids = {"requestId": current_request_id()}  # the id the logs and the audit event carry
+def error_body(
+    code: str, message: str, request_id: str | None = None, **extensions: Any
+) -> dict[str, Any]:
+    """A GraphQL-shaped error answer, with the request id the logs and the audit event carry."""
+    ids = {"requestId": current_request_id() if request_id is None else request_id}
     return {"errors": [{"message": message, "extensions": {"code": code, **extensions, **ids}}]}
+
+
+def retry_after(seconds: float | None) -> list[tuple[bytes, bytes]]:
+    """The Retry-After header for a wait of `seconds` (none when the wait is not known)."""
+    return [] if seconds is None else [(b"retry-after", str(math.ceil(seconds)).encode())]
 
 
 def _outcome(status: int, errors: bool) -> str:
@@ -233,12 +244,12 @@ class SecurityMiddleware:
         principal: Principal | None,
         status: int,
         body: dict[str, Any],
-        headers: list[tuple[bytes, bytes]] | None = None,
+        headers: Sequence[tuple[bytes, bytes]] = (),
     ) -> None:
         """Answer for the gate itself, and put the answer on the audit trail."""
         count_errors(str(e["extensions"]["code"]) for e in body.get("errors", []))
         await self._record(scope, principal, _outcome(status, True), result_hash(body))
-        await _reply(send, status, body, headers or [])
+        await send_json(send, status, json.dumps(body).encode(), [*SECURITY_HEADERS, *headers])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -264,14 +275,10 @@ class SecurityMiddleware:
         presented = bool(authorization or api_key)
         if presented and (wait := self.failures.wait(address)) > 0:
             # Guessing credentials: refused before any key is looked up in the graph.
-            await self._refuse(
-                scope,
-                send,
-                None,
-                429,
-                _error("RATE_LIMITED", "too many failed sign-ins from this address; retry later"),
-                [(b"retry-after", str(math.ceil(wait)).encode())],
+            body = error_body(
+                "RATE_LIMITED", "too many failed sign-ins from this address; retry later"
             )
+            await self._refuse(scope, send, None, 429, body, retry_after(wait))
             return
         try:
             principal = await self._authenticate(authorization, api_key)
@@ -283,7 +290,7 @@ class SecurityMiddleware:
                 send,
                 None,
                 401,
-                _error("UNAUTHENTICATED", str(exc)),
+                error_body("UNAUTHENTICATED", str(exc)),
                 [(b"www-authenticate", b'Bearer realm="procurement-credit"')],
             )
             return
@@ -299,18 +306,12 @@ class SecurityMiddleware:
             await self._refuse_outage(scope, send, principal, exc)
             return
         if wait > 0:
-            await self._refuse(
-                scope,
-                send,
-                principal,
-                429,
-                _error("RATE_LIMITED", "too many requests; retry later"),
-                [(b"retry-after", str(math.ceil(wait)).encode())],
-            )
+            body = error_body("RATE_LIMITED", "too many requests; retry later")
+            await self._refuse(scope, send, principal, 429, body, retry_after(wait))
             return
 
         limit = self.settings.max_body_bytes
-        too_large = _error("PAYLOAD_TOO_LARGE", f"request body over {limit} bytes")
+        too_large = error_body("PAYLOAD_TOO_LARGE", f"request body over {limit} bytes")
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await self._refuse(scope, send, principal, 413, too_large)
@@ -358,13 +359,9 @@ class SecurityMiddleware:
     ) -> None:
         if (outage := translate(exc)) is None:
             raise exc
+        body = error_body(outage.code, outage.message)
         await self._refuse(
-            scope,
-            send,
-            principal,
-            outage.status,
-            _error(outage.code, outage.message),
-            [(b"retry-after", str(outage.retry_after).encode())],
+            scope, send, principal, outage.status, body, retry_after(outage.retry_after)
         )
 
     async def _count_failure(self, address: str) -> None:
@@ -397,7 +394,9 @@ class SecurityMiddleware:
             if problem is None:
                 return receive
             field, rule, text = problem
-            return 400, _error("BAD_USER_INPUT", f"{field}: {rule}: {text}", field=field, rule=rule)
+            return 400, error_body(
+                "BAD_USER_INPUT", f"{field}: {rule}: {text}", field=field, rule=rule
+            )
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -407,7 +406,7 @@ class SecurityMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                return 413, _error("PAYLOAD_TOO_LARGE", f"request body over {limit} bytes")
+                return 413, error_body("PAYLOAD_TOO_LARGE", f"request body over {limit} bytes")
             chunks.append(chunk)
             if not message.get("more_body"):
                 break
@@ -417,7 +416,7 @@ class SecurityMiddleware:
             problem_found = json_problem(body, want_object=True)
             if problem_found is not None:
                 rule, text = problem_found
-                return 400, _error(
+                return 400, error_body(
                     "BAD_USER_INPUT", f"body: {rule}: {text}", field="body", rule=rule
                 )
         return replay(body, receive)

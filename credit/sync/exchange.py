@@ -44,6 +44,16 @@ class _Exchange(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# What a subject of each kind does not carry, and the message (field: rule: text) if it does.
+_NOT_CARRIED = {
+    "person": ("uscc", "subject.uscc: person.no_uscc: a natural person has no USCC"),
+    "organization": (
+        "masked_id_number",
+        "subject.masked_id_number: organization.no_id: not for organisations",
+    ),
+}
+
+
 class Subject(_Exchange):
     """The party of a published record: an organisation by name and USCC; a natural person by
     name and masked identity number only (APL-48-DISCLOSURE, ZJ-PENALTY-ONLINE-7)."""
@@ -59,10 +69,9 @@ class Subject(_Exchange):
 
     @model_validator(mode="after")
     def _a_person_has_no_uscc(self) -> Subject:
-        if self.kind == "person" and self.uscc is not None:
-            raise ValueError("subject.uscc: person.no_uscc: a natural person has no USCC")
-        if self.kind == "organization" and self.masked_id_number is not None:
-            raise ValueError("subject.masked_id_number: organization.no_id: not for organisations")
+        field, message = _NOT_CARRIED[self.kind]
+        if getattr(self, field) is not None:
+            raise ValueError(message)
         return self
 
 
@@ -130,11 +139,10 @@ class GradeRecord(_Exchange):
 
     @model_validator(mode="after")
     def _no_person_is_named(self) -> GradeRecord:
-        if self.subject_kind == "person" and self.subject is not None:
+        named = self.subject.kind if self.subject is not None else None
+        if self.subject_kind == "person" and named is not None:
             raise ValueError("subject: person.unpublished: an expert's grade names no person")
-        if self.subject_kind == "organization" and (
-            self.subject is None or self.subject.kind != "organization"
-        ):
+        if self.subject_kind == "organization" and named != "organization":
             raise ValueError("subject: organization.required: name the graded organisation")
         return self
 
