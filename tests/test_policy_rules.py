@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from credit.policy import Policy, PolicyError, load_policy
-from tests.test_scoring_rules import DEFAULT_TOML, policy_data
+from credit.standing.scoring import compute_score
+from tests.test_scoring_rules import AS_OF, DEFAULT_TOML, POLICY, banned_sister, policy_data
 
 
 def test_an_unknown_category_key_names_the_keys_expected() -> None:
@@ -75,3 +76,44 @@ def test_one_file_reports_its_problems_without_its_name(tmp_path: Path) -> None:
         load_policy(tmp_path / "one.toml")
     assert caught.value.problems == ("supplier.x: is not a known key",)
     assert str(caught.value) == "supplier.x: is not a known key"
+
+
+def test_the_errors_text_is_its_problems_one_per_line() -> None:
+    data = policy_data()
+    data["supplier"]["contracts"]["bonus"] = 3
+    data["agency"]["points"]["OTHER"]["GENERAL"] = 1
+    with pytest.raises(PolicyError) as caught:
+        Policy.parse(data)
+    assert str(caught.value) == (
+        "supplier.contracts.bonus: is not a known key\nagency.points.OTHER.GENERAL: must be <= 0"
+    )
+
+
+def test_missing_entries_are_named_in_full_with_the_first_as_the_key() -> None:
+    data = policy_data()
+    del data["supplier"]["points"]["TAX_VIOLATION"]
+    del data["supplier"]["points"]["BRIBERY"]
+    del data["expert"]["min_repair_months"]["MAJOR"]
+    with pytest.raises(PolicyError) as caught:
+        Policy.parse(data)
+    assert caught.value.problems == (
+        "supplier.points.BRIBERY: is required: every ViolationCategory needs an entry "
+        "(missing: BRIBERY, TAX_VIOLATION)",
+        "expert.min_repair_months.MAJOR: is required: every Severity needs an entry "
+        "(missing: MAJOR)",
+    )
+
+
+def test_a_link_kind_without_a_network_rule_has_no_effect() -> None:
+    """NetworkRules: a missing rule means that kind of link caps nothing and decides nothing."""
+    data = policy_data()
+    del data["supplier"]["network"]["control_with_banned"]
+    rules = Policy.parse(data).supplier.network
+    assert rules.rule_for("CONTROLS") is None and rules.rule_for("CONTROLLED_BY") is None
+    found = rules.rule_for("SAME_CONTROLLER")
+    assert found is not None and found[0] == "same_controller_with_banned"
+    assert (found[1].grade_cap, found[1].decision) == ("C", "REVIEW")
+    policy = POLICY.model_copy(update={"supplier": Policy.parse(data).supplier})
+    link = banned_sister(AS_OF, kind="CONTROLS")
+    result = compute_score("supplier", [], AS_OF, policy, [link])
+    assert (result.grade, result.capped_by) == ("A", ())
