@@ -80,8 +80,7 @@ clean: stop
 # generator, from Debian) and the @neo4j/graphql comparison server's packages (from its lock file).
 .PHONY: bench-deps
 bench-deps: install
-	@command -v node >/dev/null || { echo "Node 20 is required for bench/neo4j-graphql"; exit 1; }
-	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	@scripts/system-deps.sh --bench
 	cd bench/neo4j-graphql && npm ci --no-audit --no-fund
 
 # The benchmark suite (issue #8, not part of `make test`): `make bench SCALE=S|M|L` builds the
