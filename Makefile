@@ -80,13 +80,15 @@ clean: stop
 # generator, from Debian) and the @neo4j/graphql comparison server's packages (from its lock file).
 .PHONY: bench-deps
 bench-deps: install
-	@command -v node >/dev/null || { echo "Node 20 is required for bench/neo4j-graphql"; exit 1; }
-	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	@scripts/system-deps.sh --bench
 	cd bench/neo4j-graphql && npm ci --no-audit --no-fund
 
-# The benchmark suite (issue #8, not part of `make test`): `make bench SCALE=S|M|L` builds the
-# market at that scale on the `bench` instance (skipped when it is already there), warms up, runs
-# every bench part and writes bench/results/<date>-<scale>.json and .md. See bench/run.py.
+# The benchmark suite (issues 8 and 21, not part of `make test`): `make bench SCALE=S|M|L` builds
+# the market at that scale on the `bench` instance (skipped when it is already there), warms up,
+# runs every part (the hot path against the honest floor and @neo4j/graphql at concurrency 1 and
+# 16, the whole-lot check, the scan in one process and on 1 and 2 Dask workers, scores, the
+# online intake against the bare loader, the bulk build beside the online build) and writes
+# bench/results/<date>-<scale>.json and .md. See bench/run.py and the README's Benchmarks.
 # The soak test (issue 16): 10 minutes of mixed traffic at concurrency 16 through the HTTP API
 # on the `soak` instance's demo market; bench/results/<date>-soak.md. Not part of `make test`.
 SOAK_MINUTES ?= 10

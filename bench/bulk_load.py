@@ -40,6 +40,9 @@ from graph.bulk_queries import DELETE_RELATIONSHIPS
 SEED = 20151
 L_SUPPLIERS = 200_000
 TARGET_L_SECONDS = 600
+# issue 21.2: the online intake at least 3x the 1,310 records/s it built L with on this machine
+ONLINE_BEFORE_RECORDS_PER_S = 1310
+ONLINE_TARGET_RECORDS_PER_S = 3 * ONLINE_BEFORE_RECORDS_PER_S
 CREDIT = str(Path(sys.executable).with_name("credit"))
 _BULK = re.compile(
     r"bulk load: (\d+) records.* in ([\d.]+)s .*validate and map ([\d.]+)s, CSV ([\d.]+)s, "
@@ -187,23 +190,39 @@ def main() -> None:
         figures["bulk_vs_online_speedup"] = round(bulk_rate / online_rate, 2)
         targets.append(
             {
+                "name": f"online build (`credit ingest`), records/s, {args.suppliers} suppliers "
+                f"(issue 21.2: 3x the {ONLINE_BEFORE_RECORDS_PER_S} measured at L)",
+                "value": round(online_rate),
+                "target": f">= {ONLINE_TARGET_RECORDS_PER_S}",
+                "met": online_rate >= ONLINE_TARGET_RECORDS_PER_S,
+            }
+        )
+        targets.append(
+            {
                 "name": "bulk and online builds leave the same counts and feed head",
                 "value": same,
                 "target": True,
                 "met": same,
             }
         )
+    notes = [
+        f"input: {records} records (demo market, {args.suppliers} suppliers, seed {SEED})",
+        "the machine is shared with other sessions' databases and tests (2 cores): the "
+        "stop, start and migrations especially are slower than on an idle machine",
+        f"batch size {get_settings().ingest_batch_size}; projection to L scales validate, "
+        "CSV and import by the record count and counts stop, start and migrations once",
+    ]
+    if args.suppliers < L_SUPPLIERS:
+        notes.append(
+            f"measured below L ({args.suppliers} suppliers) and projected: the bulk build holds "
+            f"the graph in memory, {round(peak_mb):,} MB here, about "
+            f"{round(peak_mb * scale):,} MB at L if linear"
+        )
     result = {
         "part": "bulk_load",
         "figures": figures,
         "targets": targets,
-        "notes": [
-            f"input: {records} records (demo market, {args.suppliers} suppliers, seed {SEED})",
-            "the machine is shared with other sessions' databases and tests (2 cores): the "
-            "stop, start and migrations especially are slower than on an idle machine",
-            f"batch size {get_settings().ingest_batch_size}; projection to L scales validate, "
-            "CSV and import by the record count and counts stop, start and migrations once",
-        ],
+        "notes": notes,
     }
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(figures, indent=2))

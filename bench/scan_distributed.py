@@ -36,6 +36,7 @@ FLAGS = (
 )
 # Today's single-process scan at L (bench/results/2026-11-29-L.md).
 L = {"suppliers": 200_000, "lots": 366_827, "bids": 2_021_139, "seconds": 1131.0, "mb": 4268}
+WORKER_MB_TARGET = L["mb"] / 2  # issue 21.3: each worker under half of that scan's peak
 
 
 def one(workers: int, digits: int) -> dict[str, Any]:
@@ -148,6 +149,30 @@ def project(market: dict[str, Any], run: dict[str, Any], single: dict[str, Any])
     return out
 
 
+def targets(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Issue 21.3's targets, for bench/run.py's table: the single-process findings on the
+    cluster, and each worker's peak memory under half of the single-process scan's at L."""
+    found: list[dict[str, Any]] = []
+    for run in runs[1:]:
+        name = f"{run['workers']} worker(s)"
+        peak = max(run["worker_peak_mb"], default=0.0)
+        found += [
+            {
+                "name": f"{name}: the single-process scan's flags",
+                "value": run["same_flags"],
+                "target": True,
+                "met": run["same_flags"],
+            },
+            {
+                "name": f"{name}: largest worker peak MB, measured",
+                "value": round(peak),
+                "target": f"< {WORKER_MB_TARGET:.0f}",
+                "met": peak < WORKER_MB_TARGET,
+            },
+        ]
+    return found
+
+
 def write(out: Path, results: dict[str, Any]) -> None:
     out.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     m = results["market"]
@@ -214,12 +239,38 @@ def main() -> None:
         run["same_flags"] = run.pop("flags") == reference
     today = datetime.now(UTC).date().isoformat()
     out = args.out or RESULTS / f"{today}-scan-distributed"
+    projection = project(market, next(r for r in runs if r["workers"] == 1), single)
     results = {
+        "part": "scan_distributed",
         "date": today,
         "command": "python bench/scan_distributed.py " + " ".join(sys.argv[1:]),
         "market": market,
         "runs": runs,
-        "projection": project(market, next(r for r in runs if r["workers"] == 1), single),
+        "projection": projection,
+        "figures": {
+            **{
+                f"seconds_{r['workers']}_workers" if r["workers"] else "seconds_single_process": (
+                    r["seconds"]
+                )
+                for r in runs
+            },
+            **{
+                f"largest_worker_peak_mb_{r['workers']}_workers": max(r["worker_peak_mb"])
+                for r in runs[1:]
+            },
+            "single_process_peak_mb": single["driver_peak_mb"],
+            "projected_L_worker_peak_mb": projection["L"]["worker_peak_mb"],
+            "projected_L_hours_2_workers": projection["L"]["hours_2_workers"],
+        },
+        "targets": [
+            *targets(runs),
+            {
+                "name": "worker peak MB at L, projected (an upper bound, see the projection)",
+                "value": projection["L"]["worker_peak_mb"],
+                "target": f"< {WORKER_MB_TARGET:.0f}",
+                "met": projection["L"]["worker_peak_mb"] < WORKER_MB_TARGET,
+            },
+        ],
         "notes": [
             "Peak RSS of a worker is the process's own maximum (getrusage) when each of its "
             "tasks ended; the command's is the largest of its process and its children (the "

@@ -286,10 +286,23 @@ def status(inst: Instance) -> str:
     return "stopped"
 
 
+def loaded_plugins(inst: Instance) -> set[str]:
+    """The plugins a running instance was started with: its plugins folder holds their jars
+    (named after the plugin, e.g. apoc-core-5.26.19.jar) and is rewritten only at a start."""
+    folder = inst.home / "plugins"
+    return {name for name in PLUGIN_POMS if any(folder.glob(f"{name}-*.jar"))}
+
+
 def start(inst: Instance, timeout: float = 180.0, log: Callable[[str], object] = print) -> str:
-    """Start the instance unless it already answers; return its URI once Bolt answers."""
+    """Start the instance unless it already answers with the plugins asked for (it is restarted
+    to load a missing one, e.g. APOC asked for with CREDIT_NEO4J_PLUGINS); return its URI once
+    Bolt answers."""
     if _running_pid(inst) and _bolt_answers(inst):
-        return inst.uri
+        missing = sorted(set(inst.plugins) - loaded_plugins(inst))
+        if not missing:
+            return inst.uri
+        log(f"restarting Neo4j instance '{inst.name}' to load plugin(s) {', '.join(missing)}")
+        stop(inst)
     if _port_open(inst.port) and not _running_pid(inst):
         raise PortTaken(
             inst.port, f"stop it, or give instance '{inst.name}' another port (CREDIT_NEO4J_PORT)"

@@ -20,3 +20,14 @@ WITH b, now, level,
 SET b.tokens = level - granted, b.at = now
 RETURN granted, level
 """
+
+# Delete up to $limit of a scope's buckets that have refilled to $burst: a full bucket is what
+# MERGE would create, so removing it changes no limit (at worst a take racing the sweep gets
+# its lease back). Without this every key ever seen (a client address, a principal) stays.
+RATE_BUCKET_SWEEP: LiteralString = """
+MATCH (b:RateBucket) WHERE b.key STARTS WITH $prefix
+  AND b.tokens + (timestamp() - b.at) * $rate >= $burst
+WITH b LIMIT $limit
+DELETE b
+RETURN count(b) AS deleted
+"""

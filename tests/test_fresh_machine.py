@@ -19,3 +19,19 @@ def test_make_test_installs_the_browser_before_the_tests() -> None:
     script = (ROOT / "scripts" / "system-deps.sh").read_text()
     for needed in ("chromium", "fonts-noto-cjk", "poppler-utils"):
         assert needed in script
+
+
+def test_make_bench_installs_wrk_and_the_neo4j_graphql_packages_before_the_run() -> None:
+    """Issue 21: the hot path's comparison needs wrk and @neo4j/graphql's npm packages."""
+    plan = subprocess.run(
+        ["make", "-n", "-B", "bench", "SCALE=L"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    wrk = next(i for i, line in enumerate(plan) if "scripts/system-deps.sh --bench" in line)
+    npm = next(i for i, line in enumerate(plan) if "neo4j-graphql && npm ci" in line)
+    run = next(i for i, line in enumerate(plan) if "bench/run.py --scale L" in line)
+    assert wrk < npm < run
+    assert "missing+=(wrk)" in (ROOT / "scripts" / "system-deps.sh").read_text()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import socket
 from pathlib import Path
 
 import pytest
+from neo4j import GraphDatabase
 
 from credit.core.settings import get_settings
 from graph import launcher
@@ -67,3 +70,38 @@ def test_jars_neo4j_ships_are_recognised_by_artifact() -> None:
         "asm",
         "x",
     ]
+
+
+APOC_PROCEDURES = "SHOW PROCEDURES YIELD name WHERE name STARTS WITH 'apoc.' RETURN count(*) AS n"
+
+
+def _apoc_procedures(inst: launcher.Instance) -> int:
+    with GraphDatabase.driver(inst.uri, auth=("neo4j", inst.password())) as driver:
+        return int(driver.execute_query(APOC_PROCEDURES).records[0]["n"])
+
+
+def test_start_restarts_a_running_instance_to_load_a_plugin_asked_for(tmp_path: Path) -> None:
+    """A custom instance started without APOC gets it when a later start asks for it (the bench's
+    @neo4j/graphql comparison on `bench/run.py --instance NAME`); asking for none keeps it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    plain = launcher.Instance(
+        "launchtest", tmp_path / "neo4j-launchtest", port, heap="256m", pagecache="32m"
+    )
+    with_apoc = dataclasses.replace(plain, plugins=("apoc",))
+    messages: list[str] = []
+    try:
+        launcher.start(plain, log=messages.append)
+        assert (_apoc_procedures(plain), launcher.loaded_plugins(plain)) == (0, set())
+        first_pid = launcher._running_pid(plain)
+        assert launcher.start(with_apoc, log=messages.append) == with_apoc.uri
+        assert _apoc_procedures(with_apoc) > 0
+        assert launcher.loaded_plugins(with_apoc) == {"apoc"}
+        assert launcher._running_pid(with_apoc) != first_pid
+        assert any("to load plugin(s) apoc" in m for m in messages), messages
+        second_pid = launcher._running_pid(with_apoc)
+        launcher.start(plain, log=messages.append)  # fewer plugins asked for: no restart
+        assert launcher._running_pid(plain) == second_pid
+    finally:
+        launcher.stop(plain)

@@ -31,6 +31,7 @@ class SharedRateLimiter:
         burst: int,
         lease: int | None = None,
         lease_seconds: float = 2.0,
+        sweep_seconds: float = 60.0,
     ) -> None:
         self.store, self.scope = store, scope
         self.rate = per_minute / 60.0
@@ -42,6 +43,8 @@ class SharedRateLimiter:
         self._held: dict[str, tuple[int, float]] = {}  # key -> (units, lapses at)
         self._seen: dict[str, tuple[float, float]] = {}  # key -> (shared level, when)
         self._lock = threading.Lock()
+        self.sweep_seconds = sweep_seconds
+        self._next_sweep = time.monotonic() + sweep_seconds
 
     def _wait(self, level: float, wanted: int) -> float:
         if wanted > self.burst or not self.rate:
@@ -85,6 +88,7 @@ class SharedRateLimiter:
         )
         granted, level = int(rows[0]["granted"]), float(rows[0]["level"])
         now = time.monotonic()
+        self._sweep_due(now)
         self._remember(key, level - granted, now)
         with self._lock:
             held, lapses = self._held.get(key, (0, 0.0))
@@ -96,6 +100,27 @@ class SharedRateLimiter:
             if granted:
                 self._held[key] = (total, now + self.lease_seconds)
         return self._wait(level - granted, need)
+
+    def sweep(self, limit: int = 10_000) -> int:
+        """Delete this scope's buckets that have refilled to the burst (the same as none), so
+        the keys of callers long gone do not pile up in the graph; the number deleted."""
+        rows = self.store.write(
+            limit_q.RATE_BUCKET_SWEEP,
+            prefix=f"{self.scope}:",
+            rate=self.rate / 1000.0,
+            burst=self.burst,
+            limit=limit,
+        )
+        return int(rows[0]["deleted"])
+
+    def _sweep_due(self, now: float) -> None:
+        """Sweep at most once per `sweep_seconds` per process, on a take that already asked the
+        database (never on a take served from the lease)."""
+        with self._lock:
+            if now < self._next_sweep:
+                return
+            self._next_sweep = now + self.sweep_seconds
+        self.sweep()
 
     async def take(self, key: str, count: int = 1) -> float:
         """As `take_blocking`, off the event loop only when the database is asked."""
