@@ -11,7 +11,9 @@ own process with one thread per concurrent caller. Targets (issue #8): our throu
 
 Run alone: .venv/bin/python bench/eligibility_compare.py --out FILE.json
 (needs `make bench-deps`: wrk and the Node server's packages; the database through the usual
-CREDIT_INSTANCE / CREDIT_NEO4J_PORT or NEO4J_* variables).
+CREDIT_INSTANCE / CREDIT_NEO4J_PORT or NEO4J_* variables). `--profile SECONDS` instead samples
+our server with py-spy while wrk drives it at the first --concurrency and writes where a
+request's time goes (FILE.json, FILE.md and py-spy's stacks).
 """
 
 from __future__ import annotations
@@ -99,13 +101,15 @@ def _wait_http(url: str, proc: subprocess.Popen[bytes], what: str) -> None:
 
 
 @contextmanager
-def _serving(args: list[str], env: dict[str, str], url: str, what: str) -> Iterator[str]:
+def _serving(
+    args: list[str], env: dict[str, str], url: str, what: str
+) -> Iterator[subprocess.Popen[bytes]]:
     proc = subprocess.Popen(
         args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         _wait_http(url, proc, what)
-        yield url
+        yield proc
     finally:
         proc.terminate()
         try:
@@ -301,7 +305,7 @@ def _keys(workdir: Path) -> tuple[Path, Path]:
 @contextmanager
 def _our_api(
     settings: Settings, conn: tuple[str, str, str], workdir: Path, workers: int
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[str, str, int]]:
     """Our API as deployed: production mode, RS256 tokens verified with a public key."""
     private, public = _keys(workdir)
     check_key = workdir / "check-signing-key.json"  # production signs with its own SM2 key
@@ -323,8 +327,8 @@ def _our_api(
         NEO4J_DATABASE=settings.neo4j_database,
     )
     cmd = [PY, "-m", "credit.cli", "serve", "--port", str(port), "--workers", str(workers)]
-    with _serving(cmd, env, f"http://127.0.0.1:{port}/health/ready", "our API"):
-        yield f"http://127.0.0.1:{port}/graphql", f"Bearer {token}"
+    with _serving(cmd, env, f"http://127.0.0.1:{port}/health/ready", "our API") as proc:
+        yield f"http://127.0.0.1:{port}/graphql", f"Bearer {token}", proc.pid
 
 
 def _ensure_node_packages() -> None:
@@ -413,6 +417,118 @@ def _ngql_server(conn: tuple[str, str, str], database: str) -> Iterator[str]:
         yield url
 
 
+# --- where one request's time goes (--profile) ------------------------------------------------
+
+# A sample waiting on Neo4j, by what it waits for (the first marker found on its stack); py-spy's
+# raw format: frames `function (path:line)` joined by `;`, outermost first, then a count.
+BOLT_WAIT = "BoltSocketBase._wait_for_io"
+PROFILE_WAITS: tuple[tuple[str, str], ...] = (
+    ("Neo4j: audit event and commit", "RequestTransaction.commit"),
+    ("Neo4j: audit event and commit", "AuditLog._append"),
+    ("Neo4j: filing the check record", "file_record"),
+    ("Neo4j: the check's reads", "_check_supplier"),
+    ("Neo4j: opening the transaction", "check_supplier"),
+)
+# A sample running Python, by the innermost frame that names a part.
+PROFILE_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("CPU: SM2 signature", ("Signer.sign",)),
+    ("CPU: Bolt driver (messages, values)", ("/neo4j/",)),
+    ("CPU: the check's rules and record", ("credit/standing/", "credit/checks/")),
+    ("CPU: audit event (hashing)", ("audit.py",)),
+    ("CPU: GraphQL parse and validation", ("graphql/language/", "graphql/validation/")),
+    ("CPU: the guard (permissions, cost, targets)", ("credit/api/guard.py", "permissions.py")),
+    ("CPU: GraphQL execution, resolver", ("graphql/", "strawberry/", "credit/api/")),
+    ("CPU: sign-in, rate limit, middleware", ("credit/security/", "jwt/", "cryptography/")),
+    ("CPU: HTTP server and framework", ("uvicorn/", "starlette/", "fastapi/", "httptools")),
+)
+# Leaves of threads waiting for work rather than for a request: the event loop's select, idle
+# pool threads, the audit writer's queue.
+PROFILE_IDLE = ("Runner.run (asyncio", "_worker (concurrent/futures", "Condition.wait (threading")
+
+
+def _part(frames: list[str]) -> str:
+    if BOLT_WAIT in frames[-1]:
+        stack = ";".join(frames)
+        return next((name for name, m in PROFILE_WAITS if m in stack), "Neo4j: other")
+    for frame in reversed(frames):
+        for name, markers in PROFILE_PARTS:
+            if any(m in frame for m in markers):
+                return name
+    return "CPU: other (interpreter, libraries)"
+
+
+def _profile_summary(raw: str) -> dict[str, Any]:
+    """Shares of the samples that were doing or waiting on a request's work, by part, and the
+    functions most often on those stacks (inclusive)."""
+    parts: dict[str, int] = {}
+    functions: dict[str, int] = {}
+    total = 0
+    for line in raw.splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        frames = stack.split(";")
+        if not count_text.isdigit() or any(m in frames[-1] for m in PROFILE_IDLE):
+            continue
+        count = int(count_text)
+        total += count
+        part = _part(frames)
+        parts[part] = parts.get(part, 0) + count
+        for frame in set(frames[1:]):  # the first is the process
+            functions[frame] = functions.get(frame, 0) + count
+    share = {k: round(100 * v / max(total, 1), 1) for k, v in parts.items()}
+    top = sorted(functions.items(), key=lambda kv: -kv[1])[:40]
+    return {
+        "samples": total,
+        "parts_percent": dict(sorted(share.items(), key=lambda kv: -kv[1])),
+        "top_inclusive_percent": {k: round(100 * v / max(total, 1), 1) for k, v in top},
+    }
+
+
+def profile(
+    settings: Settings,
+    conn: tuple[str, str, str],
+    bodies: str,
+    seconds: float,
+    conc: int,
+    out: Path,
+) -> dict[str, Any]:
+    """Our server under py-spy (200 Hz, idle threads included, so time waiting on Neo4j
+    counts) while wrk sends `conc` requests at a time."""
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        (workdir / "ours.jsonl").write_text(bodies)
+        with _our_api(settings, conn, workdir, 1) as (url, auth, pid):
+            _wrk(url, workdir / "ours.jsonl", auth, 1, 5)
+            raw = workdir / "profile.txt"
+            options = f"record --idle --subprocesses -r 200 -f raw -d {round(seconds)} -p {pid}"
+            spy = subprocess.Popen(
+                [str(Path(PY).parent / "py-spy"), *options.split(), "-o", str(raw)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            run = _wrk(url, workdir / "ours.jsonl", auth, conc, seconds)
+            spy.wait(seconds + 60)
+            stacks = raw.read_text()
+    out.with_suffix(".stacks.txt").write_text(stacks)  # py-spy's collapsed stacks, for a look
+    summary = _profile_summary(stacks)
+    result = {"part": "eligibility_profile", "load": run, **summary}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    lines = [
+        f"# Where one supplierEligibility request's time goes ({run['count']} requests, "
+        f"concurrency {conc}, median {run['median_ms']} ms)",
+        "",
+        "| part | share of samples % |",
+        "| --- | --- |",
+        *(f"| {k} | {v} |" for k, v in result["parts_percent"].items()),
+        "",
+        "| function (inclusive) | % |",
+        "| --- | --- |",
+        *(f"| `{k}` | {v} |" for k, v in result["top_inclusive_percent"].items()),
+    ]
+    out.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    return result
+
+
 def _rounds(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """The median of each figure over the rounds, with the rounds themselves."""
     merged: dict[str, Any] = {"concurrency": runs[0]["concurrency"]}
@@ -468,6 +584,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=1, help="our API's server processes")
     parser.add_argument("--as-of", type=date.fromisoformat, default=date.today())
     parser.add_argument("--only", nargs="+", default=["bolt", "ours", "neo4j_graphql"])
+    parser.add_argument("--profile", type=float, help="seconds of py-spy over our server alone")
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -478,6 +595,11 @@ def main(argv: list[str] | None = None) -> None:
     usccs = random.Random(args.seed).sample(everyone, min(args.sample, len(everyone)))
     uids = [f"org:{u}" for u in usccs]
     day = args.as_of.isoformat()
+    if args.profile:
+        sent = _bodies(OURS, [{"u": u, "d": day} for u in usccs])
+        conc = args.concurrency[0]
+        print(json.dumps(profile(settings, conn, sent, args.profile, conc, args.out), indent=2))
+        return
     figures: dict[str, Any] = {
         "sample": len(usccs),
         "suppliers": len(everyone),
@@ -495,7 +617,8 @@ def main(argv: list[str] | None = None) -> None:
         if "ours" in args.only:
             bodies["ours"] = workdir / "ours.jsonl"
             bodies["ours"].write_text(_bodies(OURS, [{"u": u, "d": day} for u in usccs]))
-            http["ours"] = servers.enter_context(_our_api(settings, conn, workdir, args.workers))
+            url, auth, _ = servers.enter_context(_our_api(settings, conn, workdir, args.workers))
+            http["ours"] = (url, auth)
         if "neo4j_graphql" in args.only:
             _require_apoc(conn, database)
             bodies["neo4j_graphql"] = workdir / "ngql.jsonl"

@@ -4,11 +4,12 @@ from typing import LiteralString
 
 # --- audit trail -----------------------------------------------------------------------------
 
-# Appending takes three steps in one transaction: the events and their CONCERNS links first,
-# then the write lock on the head (which serialises appenders, so the chain stays linear), then
-# the sequence and hashes. The head is always the last lock an appender takes, so an appender
-# inside a write transaction and the batch writer cannot deadlock each other.
-AUDIT_STAGE: LiteralString = """
+# Appending takes two statements in one transaction: the events and their CONCERNS links
+# first, then (in the same statement, once every event is staged) the write lock on the head,
+# which serialises appenders so the chain stays linear; then the sequence and hashes. The head
+# is always the last lock an appender takes, so an appender inside a write transaction and the
+# batch writer cannot deadlock each other.
+AUDIT_STAGE_AND_LOCK_HEAD: LiteralString = """
 UNWIND $rows AS row
 CREATE (e:AuditEvent)
 SET e = row
@@ -18,9 +19,7 @@ CALL (e, row) {
   MATCH (n:Entity {uid: target})
   CREATE (e)-[:CONCERNS]->(n)
 }
-"""
-
-AUDIT_LOCK_HEAD: LiteralString = """
+WITH count(e) AS staged
 MATCH (h:AuditHead {id: 1})
 SET h.locked_at = datetime()
 RETURN h.seq AS seq, h.hash AS hash

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from gmssl_pyx import sm2_sign
 from pydantic import ValidationError
 
 from credit.checks import merkle, signing
@@ -101,6 +102,23 @@ def test_sm2_signatures_cross_verify_with_openssl(tmp_path: Path) -> None:
     theirs = (tmp_path / "theirs.sig").read_bytes().hex()
     assert signing.verify(ALGORITHM, public, message.read_bytes(), theirs)
     assert not signing.verify(ALGORITHM, public, message.read_bytes() + b"!", theirs)
+
+
+def test_records_are_signed_by_openssl_and_verified_by_gmssl() -> None:
+    """The request path signs with OpenSSL's libcrypto (fast); GmSSL verifies every signature,
+    so the two implementations check each other; GmSSL's own signatures (where libcrypto has
+    no SM2) verify the same way."""
+    key = Signer.generate()
+    data = "采购信用核查记录".encode() * 200
+    assert signing._openssl_key(key.private_key, key.public_key) is not None
+    ours = key.sign(data)
+    assert ours != key.sign(data)  # a fresh nonce each time
+    assert signing.verify(ALGORITHM, key.public_key.hex(), data, ours)
+    assert not signing.verify(ALGORITHM, key.public_key.hex(), data + b"!", ours)
+    other = Signer.generate()
+    assert not signing.verify(ALGORITHM, other.public_key.hex(), data, ours)
+    fallback = bytes(sm2_sign(key.private_key, key.public_key[1:], data, USER_ID)).hex()
+    assert signing.verify(ALGORITHM, key.public_key.hex(), data, fallback)
 
 
 # --- the Merkle log ------------------------------------------------------------------------

@@ -281,7 +281,7 @@ class AccessGuard(SchemaExtension):
             result_hash=result_hash({"data": data, "errors": [str(e) for e in errors or []]}),
         )
         try:  # durable before the answer leaves; no trail, no answer
-            await self.audit.commit(event)
+            await self.audit.commit(event, token)
         except Exception as exc:
             down = translate(exc)  # the database is away: say so, as the resolvers would
             answer = (

@@ -70,6 +70,14 @@ def _subproof(m: int, leaves: Sequence[bytes], whole: bool) -> list[bytes]:
     return [*_subproof(m - k, leaves[k:], False), root(leaves[:k])]
 
 
+def _to_set_bit(fn: int, sn: int) -> tuple[int, int]:
+    """RFC 9162 s. 2.1.3.2 / 2.1.4.2: right-shift both until fn's lowest bit is set or fn is 0
+    (the path moves up past the levels where this node was a left child)."""
+    while not fn & 1 and fn != 0:
+        fn, sn = fn >> 1, sn >> 1
+    return fn, sn
+
+
 def verify_inclusion(
     index: int, size: int, leaf: bytes, path: Sequence[bytes], expected_root: bytes
 ) -> bool:
@@ -81,13 +89,10 @@ def verify_inclusion(
             return False
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
-            while not fn & 1 and fn != 0:
-                fn >>= 1
-                sn >>= 1
+            fn, sn = _to_set_bit(fn, sn)
         else:
             r = node_hash(r, p)
-        fn >>= 1
-        sn >>= 1
+        fn, sn = fn >> 1, sn >> 1
     return sn == 0 and r == expected_root
 
 
@@ -114,11 +119,8 @@ def verify_consistency(
         if fn & 1 or fn == sn:
             fr = node_hash(c, fr)
             sr = node_hash(c, sr)
-            while not fn & 1 and fn != 0:
-                fn >>= 1
-                sn >>= 1
+            fn, sn = _to_set_bit(fn, sn)
         else:
             sr = node_hash(sr, c)
-        fn >>= 1
-        sn >>= 1
+        fn, sn = fn >> 1, sn >> 1
     return fr == first_root and sr == second_root and sn == 0

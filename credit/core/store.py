@@ -6,6 +6,7 @@ to readers on a cluster). Every statement comes from graph/<feature>_queries.py.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
@@ -13,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, LiteralString, TypeVar
 
-from neo4j import Driver, ManagedTransaction
+from neo4j import Driver, ManagedTransaction, Session, Transaction
+from neo4j.exceptions import Neo4jError
 
 from credit.intake.mapping import GraphWrite
 from graph import check_queries as check_q
@@ -21,6 +23,8 @@ from graph import intake_queries as intake_q
 from graph import read_queries as read_q
 
 T = TypeVar("T")
+# A transaction work runs in: a managed one, or a request's own open one (RequestTransaction).
+Tx = ManagedTransaction | Transaction
 OPTIONAL_LABELS = frozenset({"Supplier", "Agency", "Purchaser", "Expert"})
 # Our own sources may correct their own records in place; other systems' records change only
 # with a higher version, so their intake is idempotent on (source, external id, version).
@@ -47,6 +51,72 @@ ChangeHook = Callable[[ManagedTransaction, list[Changed]], None]
 # makes carries its event and neither commits without the other.
 TransactionAudit = Callable[[ManagedTransaction, Sequence[str], Sequence[str]], None]
 WRITE_AUDIT: ContextVar[TransactionAudit | None] = ContextVar("write_audit", default=None)
+
+
+class RequestTransaction:
+    """One request's write transaction, left open after the work done in it so the request's
+    audit event, written once the answer is known, commits in it: a check record and the event
+    that answers for it commit together or not at all, in one commit (issue 21.5). Set per
+    query request (credit.security.audit.AuditLog.scope) as REQUEST_TRANSACTION."""
+
+    RETRIES = 5
+    TIMEOUT = 60.0  # seconds; the server ends a transaction its request abandoned
+
+    def __init__(self, driver: Driver, database: str) -> None:
+        self.driver, self.database = driver, database
+        self._lock = threading.Lock()  # a request's root fields may resolve concurrently
+        self._session: Session | None = None
+        self._tx: Transaction | None = None
+
+    def run(self, work: Callable[[Tx], T]) -> T:
+        """Run `work` in the open transaction (opened here first); a transient failure of the
+        first work in it is retried, as a managed transaction would be."""
+        with self._lock:
+            attempt = 1
+            while True:
+                fresh = self._tx is None
+                if self._tx is None:
+                    self._session = self.driver.session(database=self.database)
+                    self._tx = self._session.begin_transaction(timeout=self.TIMEOUT)
+                try:
+                    return work(self._tx)
+                except Neo4jError as exc:  # the server ended the transaction: all of it goes
+                    self._close()
+                    if not (fresh and exc.is_retryable()) or attempt == self.RETRIES:
+                        raise
+                attempt += 1
+
+    def commit(self, last: Callable[[Tx], None]) -> bool:
+        """Run `last` (the audit event) in the open transaction and commit; False when nothing
+        was left open (the caller writes the event on its own)."""
+        with self._lock:
+            if self._tx is None:
+                return False
+            try:
+                last(self._tx)
+                self._tx.commit()
+            finally:
+                self._close()
+            return True
+
+    @property
+    def open(self) -> bool:
+        return self._tx is not None
+
+    def close(self) -> None:
+        """Roll back whatever is still open (a request that ended without its event)."""
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        session, self._session, self._tx = self._session, None, None
+        if session is not None:
+            session.close()
+
+
+REQUEST_TRANSACTION: ContextVar[RequestTransaction | None] = ContextVar(
+    "request_transaction", default=None
+)
 
 
 @dataclass(frozen=True)
@@ -161,6 +231,12 @@ class GraphStore:
         """Run `work` in one managed write transaction (retried on transient errors); inside a
         request, the request's audit event commits in the same transaction."""
         return self._execute_write(work, lambda _: [])
+
+    def request_transaction(self, work: Callable[[Tx], T]) -> T:
+        """`transaction`, but inside a query request the transaction stays open until the
+        request's audit event joins it (RequestTransaction); elsewhere committed at once."""
+        pending = REQUEST_TRANSACTION.get()
+        return pending.run(work) if pending is not None else self.transaction(work)
 
     def _execute_write(
         self,
@@ -395,7 +471,7 @@ class InTransaction(GraphStore):
     An eligibility check reads and files its record this way, in one transaction as raw Bolt
     would (issue 21.5), and the record states exactly what that transaction read."""
 
-    def __init__(self, store: GraphStore, tx: ManagedTransaction) -> None:
+    def __init__(self, store: GraphStore, tx: Tx) -> None:
         super().__init__(store.driver, store.database)
         self.tx = tx
 

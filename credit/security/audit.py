@@ -6,7 +6,9 @@ event breaks verification. No answered request leaves the trail:
   per request as `credit.core.store.WRITE_AUDIT`), naming the uids written and refused;
 - every request's event (reads included) is durable before its answer leaves: requests hand
   their events to one writer thread, which appends whatever has queued up in one transaction
-  (group commit) and then releases the requests whose events it holds.
+  (group commit) and then releases the requests whose events it holds;
+- a query that files a check record leaves its transaction open (`RequestTransaction`) and its
+  event commits in it, so the record and its event commit together, in one commit.
 Appenders take the lock on the chain head last in their transaction, so the chain stays
 linear with several API processes and concurrent writes.
 """
@@ -14,13 +16,16 @@ linear with several API processes and concurrent writes.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
 import queue
 import threading
 import uuid
+import weakref
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import Token
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -29,7 +34,15 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from credit.core.failures import translate
-from credit.core.store import GENESIS, WRITE_AUDIT, GraphStore, TransactionAudit
+from credit.core.store import (
+    GENESIS,
+    REQUEST_TRANSACTION,
+    WRITE_AUDIT,
+    GraphStore,
+    RequestTransaction,
+    TransactionAudit,
+    Tx,
+)
 from credit.observability.logs import current_request_id
 from graph import audit_queries as audit_q
 
@@ -80,11 +93,11 @@ def result_hash(payload: Any) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def append_in(tx: ManagedTransaction, batch: Sequence[AuditEvent]) -> None:
-    """Append events to the chain inside `tx` (see AUDIT_STAGE for the lock order)."""
+def append_in(tx: Tx, batch: Sequence[AuditEvent]) -> None:
+    """Append events to the chain inside `tx` (see AUDIT_STAGE_AND_LOCK_HEAD for the lock
+    order): two round trips."""
     events = [as_stored(asdict(e)) for e in batch]
-    tx.run(audit_q.AUDIT_STAGE, rows=events).consume()
-    head = tx.run(audit_q.AUDIT_LOCK_HEAD).single(strict=True)
+    head = tx.run(audit_q.AUDIT_STAGE_AND_LOCK_HEAD, rows=events).single(strict=True)
     seq, prev = int(head["seq"]), str(head["hash"])
     seals = []
     for event in events:
@@ -96,6 +109,17 @@ def append_in(tx: ManagedTransaction, batch: Sequence[AuditEvent]) -> None:
 
 
 Notify = Callable[[BaseException | None], None]
+
+
+@dataclass
+class RequestToken:
+    """What `AuditLog.scope` installed for one request: reset by `end_scope`; its open
+    transaction, if the request left one, is committed by `commit` (rolled back if the
+    request ends without it)."""
+
+    write_audit: Token[TransactionAudit | None]
+    transaction: Token[RequestTransaction | None]
+    pending: RequestTransaction | None
 
 
 @dataclass
@@ -138,6 +162,10 @@ class AuditLog:
         self._queue: queue.Queue[tuple[AuditEvent | None, Notify | None]] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        # Requests' open transactions commit here, never on the loop's shared thread pool:
+        # their checks hold the log head's lock, and the threads of the pool may all be waiting
+        # for it in other requests' checks; these threads wait for nothing a check holds.
+        self._committer = ThreadPoolExecutor(max_workers=32, thread_name_prefix="audit-commit")
 
     # -- request events ------------------------------------------------------------------
 
@@ -160,9 +188,16 @@ class AuditLog:
         if failure:
             raise failure[0]
 
-    async def commit(self, event: AuditEvent) -> None:
+    async def commit(self, event: AuditEvent, token: RequestToken | None = None) -> None:
         """Queue an event and (durable mode) wait, without blocking the loop, until the batch
-        holding it is committed; raises if it could not be written."""
+        holding it is committed; raises if it could not be written. A request that left its
+        transaction open (a check) appends the event there and commits both at once."""
+        pending = token.pending if token is not None else None
+        if pending is not None and pending.open:
+            loop = asyncio.get_running_loop()
+            last = functools.partial(append_in, batch=[event])
+            if await loop.run_in_executor(self._committer, pending.commit, last):
+                return
         if not self.durable:
             self._put(event, None)
             return
@@ -192,17 +227,23 @@ class AuditLog:
 
     # -- write events --------------------------------------------------------------------
 
-    def scope(
-        self, base: AuditEvent | None
-    ) -> tuple[AuditScope | None, Token[TransactionAudit | None]]:
-        """Install a mutation's in-transaction audit (durable mode; none for `base` None);
-        reset the token after."""
+    def scope(self, base: AuditEvent | None) -> tuple[AuditScope | None, RequestToken]:
+        """Install a mutation's in-transaction audit (durable mode), or for a query (`base`
+        None) the transaction its checks leave open for its event; end_scope the token after,
+        and hand it to `commit`."""
         scope = AuditScope(base) if self.durable and base is not None else None
-        return scope, WRITE_AUDIT.set(scope)
+        pending = None
+        if self.durable and base is None:
+            pending = RequestTransaction(self.store.driver, self.store.database)
+        token = RequestToken(WRITE_AUDIT.set(scope), REQUEST_TRANSACTION.set(pending), pending)
+        if pending is not None:  # a request that never commits releases its locks
+            weakref.finalize(token, pending.close)
+        return scope, token
 
     @staticmethod
-    def end_scope(token: Token[TransactionAudit | None]) -> None:
-        WRITE_AUDIT.reset(token)
+    def end_scope(token: RequestToken) -> None:
+        REQUEST_TRANSACTION.reset(token.transaction)
+        WRITE_AUDIT.reset(token.write_audit)
 
     # -- the writer ----------------------------------------------------------------------
 

@@ -418,8 +418,9 @@ def check_supplier(
 ) -> SupplierCheck:
     """One supplier (organisation or natural person); with a lot, also the Art. 18 and
     Art. 22 para 2 conflicts with the lot's other bidders (as if it bid, when it has not).
-    Read and filed in one transaction (the hot path: one commit, no separate reads)."""
-    return store.transaction(
+    Read and filed in one transaction (the hot path: one commit, no separate reads); in a
+    request, the request's audit event commits in it too."""
+    return store.request_transaction(
         lambda tx: _check_supplier(
             InTransaction(store, tx), policy, supplier_uid, as_of, lot_uid, requested_by, known_at
         )
