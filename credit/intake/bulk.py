@@ -50,7 +50,6 @@ from credit.intake.pipeline import (
     Intake,
     IntakeError,
     IntakeReport,
-    Progress,
     _is_rejection,
     _Staged,
     validate_record,
@@ -555,27 +554,15 @@ def _prepare(chunk: list[tuple[int, Any]]) -> list[Outcome]:
 
 
 class PreparedIntake(Intake):
-    """The intake over records already validated and mapped (in input order) by workers."""
+    """The intake over records already validated and mapped (in input order) by workers, into
+    a MemoryGraph, which one writer fills (the result is the same for any number)."""
 
-    def _stage(
-        self,
-        chunk: list[tuple[int, Any]],
-        lines: set[int],
-        allowed_source: str | None,
-        report: IntakeReport,
-        tick: Progress,
-    ) -> list[_Staged]:
+    def __init__(self, store: GraphStore, mapper: Mapper, batch_size: int) -> None:
+        super().__init__(store, mapper, batch_size, writers=1)
+
+    def _prepare(self, line: int, raw: Any, allowed_source: str | None) -> _Staged | list[Any]:
         assert allowed_source is None, "a bulk load takes records of every source"
-        staged = []
-        for line, item in chunk:
-            lines.add(line)
-            if isinstance(item, list):
-                report.errors.extend(item)
-                tick(1)
-                continue
-            staged.append(_Staged(line, item.rank, item.write))
-        staged.sort(key=lambda s: s.rank)
-        return staged
+        return raw if isinstance(raw, list) else _Staged(line, raw.rank, raw.write)
 
 
 def prepared(

@@ -16,7 +16,9 @@ import contextvars
 import json
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -28,9 +30,12 @@ from pydantic import ValidationError
 from credit.core.store import Applied, GraphStore
 from credit.domain.records import RECORD_ADAPTER, RECORD_TYPES, Record
 from credit.intake.mapping import GraphWrite, Mapper
-from credit.sync.feed import publish_record_changes
+from credit.sync.feed import PUBLISHED_TYPES, publish_record_changes
 
 MAX_LINE_BYTES = 64 * 1024
+# Batches written at once: one keeps the database waiting on each round trip and commit (issue
+# 21.2 measured 40% of two cores idle that way); more than the cores buys nothing.
+WRITERS = 2
 _RANK = {name: i for i, name in enumerate(RECORD_TYPES)}
 _RULES = {
     "missing": "required",
@@ -157,14 +162,61 @@ class _Staged:
 Progress = Callable[[int], object]
 
 
+@dataclass
+class _Outcome:
+    """What the database did with one batch: what it applied, the records that landed, and
+    those it refused outright (retried one by one)."""
+
+    applied: Applied
+    ok: list[_Staged]
+    refused: list[IntakeError]
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """A batch with what it writes (record and hub uids) and what it reads (references):
+    two batches that share none of these, and do not both publish to the change feed, give
+    the same graph whichever commits first."""
+
+    serial: int
+    staged: list[_Staged]
+    keys: frozenset[str]
+    refs: frozenset[str]
+    publishes: bool
+
+    @classmethod
+    def of(cls, serial: int, staged: list[_Staged]) -> _Batch:
+        keys = {s.write.uid for s in staged} | {h.uid for s in staged for h in s.write.hubs}
+        refs = {uid for s in staged for uid in s.write.refs}
+        publishes = any(s.write.provenance.get("record_type") in PUBLISHED_TYPES for s in staged)
+        return cls(serial, staged, frozenset(keys), frozenset(refs), publishes)
+
+    def depends_on(self, earlier: _Batch) -> bool:
+        return (
+            (self.publishes and earlier.publishes)
+            or not earlier.keys.isdisjoint(self.keys)
+            or not earlier.keys.isdisjoint(self.refs)
+            or not earlier.refs.isdisjoint(self.keys)
+        )
+
+
 class _Writer:
-    """Commits batches, in the order they are submitted, on a thread of its own: the database
-    works on one chunk while the caller validates and maps the next."""
+    """Commits batches on threads of its own while the caller validates and maps the next
+    chunk. With several writers, a batch starts as soon as no batch in flight writes what it
+    writes or reads (see _Batch), so each commits as if the batches ran one after another in
+    the order submitted; the change feed's batches commit in that order, and the report is
+    filled in that order too, so it reads exactly as with one writer."""
 
     def __init__(self, intake: Intake, report: IntakeReport, progress: Progress) -> None:
         self._intake, self._report, self._progress = intake, report, progress
         self._queue: queue.Queue[list[_Staged] | None] = queue.Queue()
         self._failure: BaseException | None = None
+        self._serial = 0
+        self._pool = (
+            ThreadPoolExecutor(intake.writers, thread_name_prefix="intake-writer")
+            if intake.writers > 1
+            else None
+        )
         # the caller's context goes along, so the request's audit scope covers these writes
         context = contextvars.copy_context()
         self._thread = threading.Thread(
@@ -184,32 +236,70 @@ class _Writer:
     def close(self) -> None:
         self._queue.put(None)
         self._thread.join()
+        if self._pool is not None:
+            self._pool.shutdown()
 
     def _raise_failure(self) -> None:
         if self._failure is not None:
             raise self._failure
 
     def _loop(self) -> None:
-        while (batch := self._queue.get()) is not None:
+        flight: deque[tuple[_Batch, Future[_Outcome]]] = deque()
+        while True:
             try:
-                if self._failure is None:
-                    self._intake.write(batch, self._report)
-                    self._progress(len(batch))
-            except BaseException as exc:  # handed to the caller's thread by drain/submit
-                self._failure = exc
-            finally:
-                self._queue.task_done()
+                item = self._queue.get_nowait()
+            except queue.Empty:  # nothing waiting: finish what is in flight, so drain returns
+                while flight:
+                    self._retire(*flight.popleft())
+                item = self._queue.get()
+            if item is None:
+                break
+            batch = _Batch.of(self._serial, item)
+            self._serial += 1
+            if self._pool is None or self._failure is not None:
+                self._retire(batch, None)
+                continue
+            while flight and (
+                len(flight) >= self._intake.writers
+                or any(batch.depends_on(earlier) for earlier, _ in flight)
+            ):
+                self._retire(*flight.popleft())
+            task = contextvars.copy_context().run
+            flight.append((batch, self._pool.submit(task, self._intake.apply, batch.staged)))
+        while flight:
+            self._retire(*flight.popleft())
         self._queue.task_done()
+
+    def _retire(self, batch: _Batch, running: Future[_Outcome] | None) -> None:
+        """Report one batch, in the order submitted (writing it here with one writer)."""
+        try:
+            if self._failure is None:
+                outcome = self._intake.apply(batch.staged) if running is None else running.result()
+                self._intake.record(outcome, self._report)
+                self._progress(len(batch.staged))
+        except BaseException as exc:  # handed to the caller's thread by drain/submit
+            self._failure = exc
+        finally:
+            self._queue.task_done()
 
 
 class Intake:
+    """`writers`: how many batches may be written at once (each its own transaction); the
+    result is the same for any number (see _Writer)."""
+
     def __init__(
-        self, store: GraphStore, mapper: Mapper, batch_size: int = 500, chunk_size: int = 20_000
+        self,
+        store: GraphStore,
+        mapper: Mapper,
+        batch_size: int = 500,
+        chunk_size: int = 20_000,
+        writers: int = WRITERS,
     ) -> None:
         self.store = store
         self.mapper = mapper
         self.batch_size = batch_size
         self.chunk_size = max(chunk_size, batch_size)
+        self.writers = max(1, writers)
 
     def run(
         self,
@@ -268,24 +358,31 @@ class Intake:
         staged = []
         for line, raw in chunk:
             lines.add(line)
-            # A converter (OCDS, external lists) may hand over a record it already rejected.
-            parsed = raw if _is_rejection(raw) else validate_record(line, raw)
-            if not isinstance(parsed, list) and allowed_source and parsed.source != allowed_source:
-                parsed = [
-                    IntakeError(
-                        line,
-                        "source",
-                        "source.forbidden",
-                        f"this client writes source {allowed_source!r} only",
-                    )
-                ]
-            if isinstance(parsed, list):
-                report.errors.extend(parsed)
+            item = self._prepare(line, raw, allowed_source)
+            if isinstance(item, list):
+                report.errors.extend(item)
                 tick(1)
                 continue
-            staged.append(_Staged(line, _RANK[parsed.type], self.mapper.map(parsed)))
+            staged.append(item)
         staged.sort(key=lambda s: s.rank)
         return staged
+
+    def _prepare(self, line: int, raw: Any, allowed_source: str | None) -> _Staged | list[Any]:
+        """One record validated and mapped, or what is wrong with it."""
+        # A converter (OCDS, external lists) may hand over a record it already rejected.
+        parsed = raw if _is_rejection(raw) else validate_record(line, raw)
+        if not isinstance(parsed, list) and allowed_source and parsed.source != allowed_source:
+            return [
+                IntakeError(
+                    line,
+                    "source",
+                    "source.forbidden",
+                    f"this client writes source {allowed_source!r} only",
+                )
+            ]
+        if isinstance(parsed, list):
+            return parsed
+        return _Staged(line, _RANK[parsed.type], self.mapper.map(parsed))
 
     def _check_references(
         self, staged: list[_Staged], blocked: set[str]
@@ -311,30 +408,36 @@ class Intake:
         for start in range(0, len(accepted), self.batch_size):
             writer.submit(accepted[start : start + self.batch_size])
 
-    def write(self, batch: list[_Staged], report: IntakeReport) -> None:
+    def apply(self, batch: list[_Staged]) -> _Outcome:
         """Upsert one batch in one transaction; a batch the database refuses is retried record
-        by record, so only the refused record is reported. A record another source owns is
-        refused (`source.not_owner`); the rest of the batch lands."""
+        by record, so only the refused record is reported. Safe to call from several threads:
+        it touches no report."""
         try:
             applied = self.store.apply([s.write for s in batch], publish_record_changes)
-            ok = batch
+            return _Outcome(applied, batch, [])
         except Neo4jError:
-            applied, ok = Applied(), []
-            for staged in batch:
-                try:
-                    one = self.store.apply([staged.write], publish_record_changes)
-                except Neo4jError as exc:
-                    report.errors.append(
-                        IntakeError(
-                            staged.line, "(record)", "store.write", exc.message or "refused"
-                        )
-                    )
-                    continue
-                ok.append(staged)
-                applied.changed |= one.changed
-                applied.refused |= one.refused
-                applied.conflicts |= one.conflicts
-        for staged in ok:
+            outcome = _Outcome(Applied(), [], [])
+        for staged in batch:
+            try:
+                one = self.store.apply([staged.write], publish_record_changes)
+            except Neo4jError as exc:
+                outcome.refused.append(
+                    IntakeError(staged.line, "(record)", "store.write", exc.message or "refused")
+                )
+                continue
+            outcome.ok.append(staged)
+            outcome.applied.changed |= one.changed
+            outcome.applied.refused |= one.refused
+            outcome.applied.conflicts |= one.conflicts
+        return outcome
+
+    @staticmethod
+    def record(outcome: _Outcome, report: IntakeReport) -> None:
+        """Report one written batch. A record another source owns was refused
+        (`source.not_owner`); the rest of the batch landed."""
+        applied = outcome.applied
+        report.errors += outcome.refused
+        for staged in outcome.ok:
             uid = staged.write.uid
             if (owner := applied.refused.get(uid)) is not None:
                 report.errors.append(
