@@ -70,6 +70,7 @@ _TEMPLATE = (
     " phases=frozenset({{Phase.LOT}}), settings=Settings, detect=lambda f, s: [], why='w',"
     " order={order}{plants})\n"
 )
+_PLANTS = ", plants=(Plant(Wave.CASES, plant),)"
 
 
 def dropped_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **modules: str) -> Path:
@@ -78,8 +79,7 @@ def dropped_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **modules: str) 
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
     for order, (name, detector_id) in enumerate(modules.items(), start=5):
-        plants = ", plants=(Plant(Wave.CASES, plant),)"
-        text = _TEMPLATE.format(id=detector_id, order=order, plants=plants)
+        text = _TEMPLATE.format(id=detector_id, order=order, plants=_PLANTS)
         (package / f"{name}.py").write_text(text, encoding="utf-8")
     for cached in [m for m in sys.modules if m.split(".")[0] == package.name]:
         monkeypatch.delitem(sys.modules, cached)  # another test's package of that name

@@ -54,6 +54,18 @@ def test_the_share_and_the_count_of_awards_are_thresholds() -> None:
     assert found(market(5)) == []  # five of eight arises by chance often enough
 
 
+def test_a_minor_winner_listed_before_the_captured_supplier_does_not_hide_it() -> None:
+    h = history(
+        *(
+            contest(
+                f"C{i}", {1: 110 if i else 100, 2: 105, 3: 120, 4: 130}, day=date(2024, 1 + i, 1)
+            )
+            for i in range(8)
+        )
+    )
+    assert who(found(h)) == [(org(2),)]
+
+
 def test_an_incomplete_buyer_a_supplier_out_of_focus_and_no_history_are_not_judged() -> None:
     h = market(7)
     partial = History(lots=h.lots, buyers=frozenset({"org:OTHER"}))
