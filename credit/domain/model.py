@@ -68,6 +68,8 @@ _CONTACT_HUBS = (
     Link("HAS_EMAIL", "emails", "hub", many=True, doc="an e-mail address (hub)"),
 )
 
+# In the order the intake writes them: a record after those it refers to (a tie may point to a
+# project; everything after the parties).
 KINDS: tuple[Kind, ...] = (
     Kind(
         "organization",
@@ -107,31 +109,6 @@ KINDS: tuple[Kind, ...] = (
         doc="A business group or association (members join it with MEMBER_OF ties).",
     ),
     Kind(
-        "tie",
-        "tie",
-        (
-            "LEGAL_REP_OF",
-            "RESPONSIBLE_FOR",
-            "OWNS",
-            "CONTROLS",
-            "MANAGES",
-            "DIRECTOR_OF",
-            "SUPERVISOR_OF",
-            "EMPLOYED_BY",
-            "RELATIVE_OF",
-            "MEMBER_OF",
-            "PROVIDED_SERVICE",
-        ),
-        "uid",
-        ("uid", "share", "kinship", "service", "valid_from", "valid_to"),
-        (
-            Link("(kind)", "from", "party", doc="the party the tie starts from"),
-            Link("(kind)", "to", "party", doc="the party, group or project it points to"),
-        ),
-        edge=True,
-        doc="A tie between parties (its `kind` is the relationship type), dated.",
-    ),
-    Kind(
         "project",
         "project",
         ("Project",),
@@ -164,6 +141,31 @@ KINDS: tuple[Kind, ...] = (
         ),
         graphql="Lot",
         doc="A lot of a project: what suppliers bid for.",
+    ),
+    Kind(
+        "tie",
+        "tie",
+        (
+            "LEGAL_REP_OF",
+            "RESPONSIBLE_FOR",
+            "OWNS",
+            "CONTROLS",
+            "MANAGES",
+            "DIRECTOR_OF",
+            "SUPERVISOR_OF",
+            "EMPLOYED_BY",
+            "RELATIVE_OF",
+            "MEMBER_OF",
+            "PROVIDED_SERVICE",
+        ),
+        "uid",
+        ("uid", "share", "kinship", "service", "valid_from", "valid_to"),
+        (
+            Link("(kind)", "from", "party", doc="the party the tie starts from"),
+            Link("(kind)", "to", "party", doc="the party, group or project it points to"),
+        ),
+        edge=True,
+        doc="A tie between parties (its `kind` is the relationship type), dated.",
     ),
     Kind(
         "bid",

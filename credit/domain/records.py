@@ -31,6 +31,7 @@ from credit.domain.identifiers import (
     validate_org_key,
     validate_uscc,
 )
+from credit.domain.model import KINDS
 
 
 def _as_pydantic(check: Callable[..., str], *values: str) -> str:
@@ -687,19 +688,4 @@ Record = Annotated[
     Field(discriminator="type"),
 ]
 RECORD_ADAPTER: TypeAdapter[Record] = TypeAdapter(Record)
-RECORD_TYPES: tuple[str, ...] = (
-    "organization",
-    "person",
-    "group",
-    "project",
-    "lot",
-    "tie",
-    "bid",
-    "award",
-    "contract",
-    "review",
-    "violation",
-    "external_listing",
-    "complaint",
-    "evaluation",
-)
+RECORD_TYPES: tuple[str, ...] = tuple(kind.type for kind in KINDS)  # dependency order
