@@ -13,7 +13,7 @@ Run alone: .venv/bin/python bench/eligibility_compare.py --out FILE.json
 (needs `make bench-deps`: wrk and the Node server's packages; the database through the usual
 CREDIT_INSTANCE / CREDIT_NEO4J_PORT or NEO4J_* variables). `--profile SECONDS` instead samples
 our server with py-spy while wrk drives it at the first --concurrency and writes where a
-request's time goes (FILE.json, FILE.md and py-spy's stacks).
+request's time goes (FILE.json and FILE.md).
 """
 
 from __future__ import annotations
@@ -102,10 +102,10 @@ def _wait_http(url: str, proc: subprocess.Popen[bytes], what: str) -> None:
 
 @contextmanager
 def _serving(
-    args: list[str], env: dict[str, str], url: str, what: str
+    args: list[str], env: dict[str, str], url: str, what: str, cwd: Path = ROOT
 ) -> Iterator[subprocess.Popen[bytes]]:
     proc = subprocess.Popen(
-        args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        args, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         _wait_http(url, proc, what)
@@ -304,9 +304,11 @@ def _keys(workdir: Path) -> tuple[Path, Path]:
 
 @contextmanager
 def _our_api(
-    settings: Settings, conn: tuple[str, str, str], workdir: Path, workers: int
+    settings: Settings, conn: tuple[str, str, str], workdir: Path, workers: int, root: Path = ROOT
 ) -> Iterator[tuple[str, str, int]]:
-    """Our API as deployed: production mode, RS256 tokens verified with a public key."""
+    """Our API as deployed: production mode, RS256 tokens verified with a public key; served
+    from the checkout `root` (another one measures a baseline in the same run)."""
+    workdir.mkdir(parents=True, exist_ok=True)
     private, public = _keys(workdir)
     check_key = workdir / "check-signing-key.json"  # production signs with its own SM2 key
     Signer.generate().write(check_key)
@@ -327,7 +329,8 @@ def _our_api(
         NEO4J_DATABASE=settings.neo4j_database,
     )
     cmd = [PY, "-m", "credit.cli", "serve", "--port", str(port), "--workers", str(workers)]
-    with _serving(cmd, env, f"http://127.0.0.1:{port}/health/ready", "our API") as proc:
+    ready = f"http://127.0.0.1:{port}/health/ready"
+    with _serving(cmd, env, ready, f"our API from {root}", root) as proc:
         yield f"http://127.0.0.1:{port}/graphql", f"Bearer {token}", proc.pid
 
 
@@ -507,9 +510,7 @@ def profile(
             )
             run = _wrk(url, workdir / "ours.jsonl", auth, conc, seconds)
             spy.wait(seconds + 60)
-            stacks = raw.read_text()
-    out.with_suffix(".stacks.txt").write_text(stacks)  # py-spy's collapsed stacks, for a look
-    summary = _profile_summary(stacks)
+            summary = _profile_summary(raw.read_text())
     result = {"part": "eligibility_profile", "load": run, **summary}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
@@ -585,6 +586,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--as-of", type=date.fromisoformat, default=date.today())
     parser.add_argument("--only", nargs="+", default=["bolt", "ours", "neo4j_graphql"])
     parser.add_argument("--profile", type=float, help="seconds of py-spy over our server alone")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="also serve our API from this checkout (e.g. `git archive` of the base) and "
+        "measure it in the same turns, as ours_baseline",
+    )
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -619,6 +626,12 @@ def main(argv: list[str] | None = None) -> None:
             bodies["ours"].write_text(_bodies(OURS, [{"u": u, "d": day} for u in usccs]))
             url, auth, _ = servers.enter_context(_our_api(settings, conn, workdir, args.workers))
             http["ours"] = (url, auth)
+        if "ours" in args.only and args.baseline is not None:
+            bodies["ours_baseline"] = bodies["ours"]
+            api = _our_api(settings, conn, workdir / "baseline", args.workers, args.baseline)
+            url, auth, _ = servers.enter_context(api)
+            http["ours_baseline"] = (url, auth)
+            figures["baseline_tree"] = str(args.baseline)
         if "neo4j_graphql" in args.only:
             _require_apoc(conn, database)
             bodies["neo4j_graphql"] = workdir / "ngql.jsonl"
@@ -651,6 +664,16 @@ def main(argv: list[str] | None = None) -> None:
     for c in args.concurrency:
         key = f"c{c}"
         ours, ngql, bolt = (figures.get(k, {}).get(key) for k in ("ours", "neo4j_graphql", "bolt"))
+        if (base := figures.get("ours_baseline", {}).get(key)) and bolt:
+            ratio = base["median_ms"] / bolt["median_ms"]
+            targets.append(
+                _target(
+                    f"baseline's median / raw Bolt median, concurrency {c}",
+                    ratio,
+                    "<= 2.0",
+                    ratio <= 2.0,
+                )
+            )
         if ours and ngql:
             ratio = ours["throughput_rps"] / ngql["throughput_rps"]
             targets.append(

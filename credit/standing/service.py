@@ -403,6 +403,14 @@ def check_day(store: GraphStore, lot_uid: str | None, as_of: date | None) -> tup
     return periods.today(), "today"
 
 
+def _dated(
+    store: GraphStore, policy: Policy, lot_uid: str | None, as_of: date | None
+) -> tuple[date, str, Policy]:
+    """`check_day`, with the policy version in force on that day."""
+    day, source = check_day(store, lot_uid, as_of)
+    return day, source, policy.on(day)
+
+
 def _inputs(as_of: date, source: str, known_at: datetime | None, **more: Any) -> dict[str, Any]:
     return {**more, "as_of": as_of, "as_of_source": source, "known_at": known_at}
 
@@ -436,8 +444,7 @@ def _check_supplier(
     requested_by: str,
     known_at: datetime | None,
 ) -> SupplierCheck:
-    day, source = check_day(store, lot_uid, as_of)
-    policy = policy.on(day)
+    day, source, policy = _dated(store, policy, lot_uid, as_of)
     members: dict[str, list[str]] = {}
     found: list[Conflict] = []
     if lot_uid is not None:
@@ -477,8 +484,7 @@ def check_lot(
     requested_by: str,
     known_at: datetime | None = None,
 ) -> LotCheck:
-    day, source = check_day(store, lot_uid, as_of)
-    policy = policy.on(day)
+    day, source, policy = _dated(store, policy, lot_uid, as_of)
     lot = lot_participation(store, lot_uid, day)
     suppliers = list(dict.fromkeys(b.supplier for b in lot.bidders))
     members = {b.supplier: list(b.members) for b in lot.bidders if b.members}
@@ -583,8 +589,7 @@ def check_agency(
     known_at: datetime | None = None,
 ) -> SupplierCheck:
     """May this agency act as procurement agent (Law Art. 78)? Files a check record."""
-    day, source = check_day(store, None, as_of)
-    policy = policy.on(day)
+    day, source, policy = _dated(store, policy, None, as_of)
     node = store.node(agency_uid)
     if node is None:
         raise AssessmentError("uscc", "not_found", f"no organisation {agency_uid}")
