@@ -25,7 +25,7 @@ def _files(tmp_path: Path) -> list[Path]:
     """A small market with records of several sources about the same things (owners,
     contributions, refusals, later versions with feed events) in three files."""
     first, others, later = _ownership()
-    contents = (_demo(60) + _jsonl(first), _jsonl(others), _jsonl(later))
+    contents = (_demo() + _jsonl(first), _jsonl(others), _jsonl(later))
     paths = [tmp_path / f"part{i}.jsonl" for i in range(len(contents))]
     for path, lines in zip(paths, contents, strict=True):
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
