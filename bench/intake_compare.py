@@ -10,16 +10,25 @@ the floor: the rows are the graph our mapper makes of the file, prepared before 
 batch of the same records and batch size as the intake, through the same driver settings.
 Both writes are checked to leave the same number of entities and relationships.
 
+`--writers 1,2` also runs the intake in this process with each number of writers (batches
+written at once; 1 is the intake before issue 21.2), recording wall time, this process's CPU
+seconds and, when the server is local, the Neo4j process's CPU seconds per record: the machine
+is shared, so CPU per record is the steadier figure and the projection to L uses it.
+`--profile` adds where the time goes in one intake run: validation, mapping, content hashes,
+each statement (client wall time and the server's own time from the result summaries), commits.
+
 The database is emptied, so this needs an instance of its own: it refuses a non-empty one
 unless given `--wipe` (bench/run.py starts a scratch instance for it).
 
   .venv/bin/python bench/intake_compare.py --out intake.json [--suppliers 3000] [--wipe]
+      [--writers 1,2] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -36,9 +45,13 @@ from credit.core.settings import get_settings
 from credit.core.store import GraphStore
 from credit.core.wiring import get_mapper, get_store
 from credit.domain.records import RECORD_TYPES
+from credit.formats import read_records
+from credit.intake import mapping, pipeline
 from credit.intake.mapping import GraphWrite
-from credit.intake.pipeline import read_jsonl, validate_record
+from credit.intake.pipeline import Intake, read_jsonl, validate_record
 from credit.markets.demo import generate
+from graph import feed_queries, intake_queries
+from graph.launcher import process_on_port
 
 TARGET_RATIO = 0.8
 SEED = 20151
@@ -167,6 +180,138 @@ def intake_load(path: Path) -> tuple[float, float, str]:
     return float(match.group(3)), wall, summary
 
 
+def _empty(store: GraphStore) -> None:
+    """Empty the database in small transactions (fits a small heap), then reset the heads."""
+    while store.write(intake_queries.DELETE_SOME)[0]["deleted"]:
+        pass
+    store.wipe()
+
+
+def _server_cpu() -> float | None:
+    """CPU seconds of the local Neo4j process so far, or None when it is not found here."""
+    found = process_on_port(int(os.environ.get("CREDIT_NEO4J_PORT", "7687")))
+    match = re.search(r"pid (\d+)", found or "")
+    if match is None:
+        return None
+    fields = Path(f"/proc/{match.group(1)}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def writers_run(store: GraphStore, path: Path, writers: int, batch_size: int) -> dict[str, Any]:
+    """One intake of the file on an emptied database with `writers` writers, in this process."""
+    _empty(store)
+    items = read_records(path).items
+    intake = Intake(store, get_mapper(), batch_size, writers=writers)
+    server, cpu, started = _server_cpu(), time.process_time(), time.perf_counter()
+    report = intake.run(items)
+    wall = time.perf_counter() - started
+    cpu, after = time.process_time() - cpu, _server_cpu()
+    assert not report.errors, report.errors[:3]
+    records = report.received
+    out: dict[str, Any] = {
+        "writers": writers,
+        "records": records,
+        "seconds": round(wall, 2),
+        "records_per_s": round(records / wall, 1),
+        "client_cpu_us_per_record": round(1e6 * cpu / records),
+        "load_average": os.getloadavg()[0],
+    }
+    if server is not None and after is not None:
+        out["server_cpu_us_per_record"] = round(1e6 * (after - server) / records)
+    return out
+
+
+class _Profile:
+    """Where one intake run's time goes: each stage and statement by name, with counts."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+        names = (feed_queries, intake_queries)
+        self.names = {v: k for m in names for k, v in vars(m).items() if isinstance(v, str)}
+
+    def add(self, name: str, seconds: float, server_ms: float = 0.0) -> None:
+        entry = self.times[name]
+        entry[0] += 1
+        entry[1] += seconds
+        entry[2] += server_ms / 1000
+
+    def timed(self, owner: Any, attribute: str, name: str) -> None:
+        original = getattr(owner, attribute)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.add(name, time.perf_counter() - started)
+
+        setattr(owner, attribute, wrapper)
+
+    def install(self) -> None:
+        """Wrap the intake's stages and the driver's statements and commits (this process is
+        the benchmark's own: nothing is restored)."""
+        from neo4j._sync.work.transaction import TransactionBase
+
+        profile, run = self, TransactionBase.run
+
+        def statement(tx: Any, query: Any, parameters: Any = None, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            result = run(tx, query, parameters, **kwargs)
+            rows = list(result)
+            summary = result.consume()
+            server = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
+            name = profile.names.get(query, " ".join(str(query).split())[:40])
+            profile.add(f"statement {name}", time.perf_counter() - started, server)
+            return _Rows(rows, summary)
+
+        setattr(TransactionBase, "run", statement)  # noqa: B010 (a method replaced)
+        self.timed(TransactionBase, "_commit", "commit")
+        self.timed(pipeline, "validate_record", "validate (pydantic)")
+        self.timed(mapping.Mapper, "map", "map to graph writes")
+        self.timed(Intake, "apply", "write batches (writer threads, all of it)")
+        self.timed(Intake, "_check_references", "reference checks")
+        original = vars(mapping.GraphWrite)["content_hash"].fget
+
+        def content_hash(write: GraphWrite) -> str:
+            started = time.perf_counter()
+            try:
+                return str(original(write))
+            finally:
+                self.add("content hash", time.perf_counter() - started)
+
+        setattr(mapping.GraphWrite, "content_hash", property(content_hash))  # noqa: B010
+
+    def table(self) -> dict[str, dict[str, float]]:
+        ordered = sorted(self.times.items(), key=lambda kv: -kv[1][1])
+        return {
+            name: {"calls": int(n), "seconds": round(wall, 2), "server_seconds": round(srv, 2)}
+            for name, (n, wall, srv) in ordered
+        }
+
+
+class _Rows(list[Any]):
+    """A statement's rows read in full (so its time is known), consumable like a result."""
+
+    def __init__(self, rows: list[Any], summary: Any) -> None:
+        super().__init__(rows)
+        self.summary = summary
+
+    def consume(self) -> Any:
+        return self.summary
+
+    def single(self) -> Any:
+        return self[0] if self else None
+
+
+def profile_run(store: GraphStore, path: Path, batch_size: int) -> dict[str, Any]:
+    """One writer, so each stage's time is its own (not shared with another writer's)."""
+    _empty(store)  # before the clocks start: only the run's own emptying check is counted
+    profile = _Profile()
+    profile.install()
+    figures = writers_run(store, path, 1, batch_size)
+    return {"run": figures, "where_the_time_goes": profile.table()}
+
+
 def _size(store: GraphStore) -> tuple[int, int]:
     row = store.read(GRAPH_SIZE)[0]
     return int(row["nodes"]), int(row["relationships"])
@@ -179,6 +324,8 @@ def main() -> None:
     parser.add_argument("--input", type=Path, help="a JSON Lines file instead of a new market")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--wipe", action="store_true", help="empty a database that holds data")
+    parser.add_argument("--writers", default="", help="e.g. 1,2: in-process intake runs")
+    parser.add_argument("--profile", action="store_true", help="where one run's time goes")
     args = parser.parse_args()
 
     store = get_store()
@@ -192,17 +339,22 @@ def main() -> None:
         writes = _mapped(path)
         batches = list(bare_batches(writes, batch_size))
         intake_times, bare_times, walls, sizes = [], [], [], set()
+        writer_runs: list[dict[str, Any]] = []
         summary = ""
         for _ in range(args.rounds):
-            store.wipe()
+            _empty(store)
             seconds, wall, summary = intake_load(path)
             intake_times.append(seconds)
             walls.append(wall)
             sizes.add(("intake", *_size(store)))
-            store.wipe()
+            _empty(store)
             bare_times.append(bare_load(store, batches))
             sizes.add(("bare", *_size(store)))
-        store.wipe()
+            for count in [int(n) for n in args.writers.split(",") if n]:
+                writer_runs.append(writers_run(store, path, count, batch_size))
+                sizes.add((f"writers={count}", *_size(store)))
+        profiled = profile_run(store, path, batch_size) if args.profile else None
+        _empty(store)
     records = len(writes)
     intake_rate = records / min(intake_times)
     bare_rate = records / min(bare_times)
@@ -222,6 +374,8 @@ def main() -> None:
             "intake_wall_seconds_with_process_start": [round(t, 2) for t in walls],
             "bare_seconds": [round(t, 2) for t in bare_times],
             "graph": {kind: {"nodes": n, "relationships": r} for kind, n, r in sorted(sizes)},
+            "writers": writer_runs,
+            "profile": profiled,
         },
         "targets": [
             {

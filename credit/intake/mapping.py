@@ -91,6 +91,11 @@ def _money(prefix: str, money: r.Money | None) -> Props:
     }
 
 
+def _named(record: Any, *names: str) -> Props:
+    """The record's fields of these names, as properties of the same names."""
+    return {name: getattr(record, name) for name in names}
+
+
 def _clean(props: Props) -> Props:
     out: Props = {}
     for key, value in props.items():
@@ -290,14 +295,7 @@ class Mapper:
         key = f"{rec.kind}|{start}|{end}|{rec.valid_from or ''}"
         uid = "tie:" + hashlib.sha256(key.encode()).hexdigest()[:24]
         props = _clean(
-            {
-                "uid": uid,
-                "share": rec.share,
-                "kinship": rec.kinship,
-                "service": rec.service,
-                "valid_from": rec.valid_from,
-                "valid_to": rec.valid_to,
-            }
+            {"uid": uid} | _named(rec, "share", "kinship", "service", "valid_from", "valid_to")
         )
         write = GraphWrite(uid, None, edge_record=EdgeWrite(rec.kind.value, start, end, props))
         write.refs = {start: "from", end: "to"}
@@ -307,17 +305,17 @@ class Mapper:
 
     def _bid(self, rec: r.Bid) -> GraphWrite:
         uid = key_uid("bid", rec.id)
+        named = _named(
+            rec,
+            "submitted_at",
+            "status",
+            "file_fingerprint",
+            "contact_name",
+            "deposit_holder_name",
+        )
         props = _clean(
-            {
-                "key": rec.id,
-                "submitted_at": rec.submitted_at,
-                "status": rec.status,
-                "file_fingerprint": rec.file_fingerprint,
-                "contact_name": rec.contact_name,
-                "deposit_holder_name": rec.deposit_holder_name,
-                "consortium": bool(rec.consortium_members),
-                **_money("price", rec.price),
-            }
+            {"key": rec.id, **named, "consortium": bool(rec.consortium_members)}
+            | _money("price", rec.price)
         )
         write = GraphWrite(uid, NodeWrite(uid, ("Bid",), props))
         if rec.supplier_person is not None:  # a natural person (Law Art. 21)
@@ -385,18 +383,7 @@ class Mapper:
 
     def _listing(self, rec: r.ExternalListing) -> GraphWrite:
         uid = key_uid("listing", rec.id)
-        props = _clean(
-            {
-                "key": rec.id,
-                "list": rec.list,
-                "subject_uscc": rec.subject,
-                "subject_name": rec.subject_name,
-                "authority": rec.authority,
-                "reference": rec.reference,
-                "listed_on": rec.listed_on,
-                "valid_until": rec.valid_until,
-                "retracted_on": rec.retracted_on,
-            }
-        )
         kind = model.BY_TYPE[rec.type]
+        props: Props = {"key": rec.id, "subject_uscc": rec.subject}  # named apart from fields
+        props = _clean(props | _named(rec, *(p for p in kind.properties if p not in props)))
         return self._linked(GraphWrite(uid, NodeWrite(uid, kind.labels, props)), rec, kind)

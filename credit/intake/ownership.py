@@ -10,11 +10,12 @@ transaction) names the record and the reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
 from credit.core.store import GraphStore, native
+from credit.domain.errors import DomainError
 from credit.intake.mapping import GraphWrite
 from credit.intake.pipeline import Intake, IntakeError, validate_record
 from credit.sync.feed import publish_record_changes
@@ -23,10 +24,12 @@ from graph import intake_queries as intake_q
 MAX_REASON = 2000
 
 
-class AmendRefused(ValueError):
-    def __init__(self, error: IntakeError) -> None:
-        super().__init__(str(error))
-        self.error = error
+class AmendRefused(DomainError):
+    """An amendment refused, naming the field and the rule."""
+
+    @property
+    def error(self) -> IntakeError:
+        return IntakeError(1, self.field, self.rule, self.message)
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class Amended:
 
 
 def _refuse(field: str, rule: str, message: str) -> AmendRefused:
-    return AmendRefused(IntakeError(1, field, rule, message))
+    return AmendRefused(field, rule, message)
 
 
 def _stored(store: GraphStore, write: GraphWrite) -> tuple[str, int] | None:
@@ -104,20 +107,10 @@ class ConflictingValue:
 def conflicting_values(store: GraphStore, record: str, limit: int) -> list[ConflictingValue]:
     """Values other sources gave for `record` that differ from its owner's, oldest first."""
     rows = store.read(intake_q.CONFLICTING_VALUES, record=record, limit=limit)
+    names = [f.name for f in fields(ConflictingValue)]  # the node's properties, by name
     out = []
     for row in rows:
-        v = native(row["v"])
-        out.append(
-            ConflictingValue(
-                record=v["record"],
-                field=v["field"],
-                value=v["value"],
-                source=v["source"],
-                owner_source=v["owner_source"],
-                owner_value=v["owner_value"],
-                external_id=v.get("external_id"),
-                version=v.get("version"),
-                received_at=v.get("received_at"),
-            )
-        )
+        stored = native(row["v"])
+        values: dict[str, Any] = {name: stored.get(name) for name in names}
+        out.append(ConflictingValue(**values))
     return out
