@@ -54,6 +54,9 @@ def _detector_names() -> list[str]:
     return sorted(p.stem for p in folder.glob("*.py") if not p.stem.startswith("_"))
 
 
+_ELIGIBILITY = ("tests/test_eligibility_rules.py", "tests/test_eligibility_boundaries.py")
+_PARTICIPATION = "tests/test_participation_rules.py"  # Art. 18, Art. 78, Art. 9 penalties
+
 RULES = (
     Target(
         "identifiers",
@@ -70,8 +73,13 @@ RULES = (
         "credit/oversight/conflicts.py",
         ("tests/test_oversight_draws.py", "tests/test_oversight_inspections.py"),
     ),
-    Target("eligibility", "credit/standing/eligibility.py", ("tests/test_eligibility_rules.py",)),
-    Target("scoring", "credit/standing/scoring.py", ("tests/test_scoring_rules.py",)),
+    Target("eligibility", "credit/standing/eligibility.py", (*_ELIGIBILITY, _PARTICIPATION)),
+    # what eligibility reads of a record (in force, suspended, a ban's days) is scoring's too
+    Target("scoring", "credit/standing/scoring.py", ("tests/test_scoring_rules.py", *_ELIGIBILITY)),
+    Target("participation", "credit/standing/participation.py", (_PARTICIPATION,)),
+    Target("agency", "credit/standing/agency.py", (_PARTICIPATION,)),
+    Target("decisions", "credit/standing/decisions.py", (_PARTICIPATION,)),
+    Target("periods", "credit/domain/periods.py", ("tests/test_scoring_rules.py",)),
     Target("deadlines", "credit/oversight/deadlines.py", ("tests/test_oversight_deadlines.py",)),
     # what several detectors share: shared identifiers and the Art. 18 findings
     Target("detection_common", "credit/detection/common.py", ("tests/detectors",)),
