@@ -44,8 +44,12 @@ def _detector(name: str) -> Target:
 
 
 # Detectors with more pure tests than their own file: the rounding cases of the progressions
-# (without the accidental-rate test, which simulates thousands of lots per run).
-_MORE_TESTS = {"regular_price_difference": ("tests/test_price_progressions.py",)}
+# (without the accidental-rate test, which simulates thousands of lots per run); the boundaries
+# and the whole evidence of a mixed-documents finding.
+_MORE_TESTS = {
+    "regular_price_difference": ("tests/test_price_progressions.py",),
+    "mixed_documents": ("tests/detectors/test_mixed_documents_boundaries.py",),
+}
 _OPTIONS = {"regular_price_difference": ("-k", "not accidental_flags")}
 
 
