@@ -84,7 +84,15 @@ RULES = (
     Target("agency", "credit/standing/agency.py", (_PARTICIPATION,)),
     Target("decisions", "credit/standing/decisions.py", (_PARTICIPATION,)),
     Target("periods", "credit/domain/periods.py", ("tests/test_scoring_rules.py",)),
-    Target("deadlines", "credit/oversight/deadlines.py", ("tests/test_oversight_deadlines.py",)),
+    Target(
+        "deadlines",
+        "credit/oversight/deadlines.py",
+        ("tests/test_oversight_deadlines.py", "tests/test_deadlines_boundaries.py"),
+    ),
+    Target("draws", "credit/oversight/draws.py", ("tests/test_oversight_draws.py",)),
+    Target(
+        "inspections", "credit/oversight/inspections.py", ("tests/test_oversight_inspections.py",)
+    ),
     # what several detectors share: shared identifiers and the Art. 18 findings
     Target("detection_common", "credit/detection/common.py", ("tests/detectors",)),
     Target("detection_art18", "credit/detection/art18.py", ("tests/detectors",)),
@@ -207,6 +215,13 @@ def report(rows: list[dict[str, object]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def notes(out: Path) -> str:
+    """What was written by hand below the table (the survivors explained) stays on a rerun."""
+    text = out.read_text(encoding="utf-8") if out.exists() else ""
+    at = text.find("\n## ")
+    return text[at:] if at >= 0 else ""
+
+
 def record(score: Score, command: str) -> dict[str, object]:
     return {
         "name": score.target.name,
@@ -245,7 +260,7 @@ def main() -> None:
         # a later module's run adds its row to the day's table (the JSON keeps the rows)
         kept.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
         ordered = [rows[n] for n in known if n in rows]
-        out.write_text(report(ordered), encoding="utf-8")
+        out.write_text(report(ordered) + notes(out), encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
 
 
