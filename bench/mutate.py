@@ -44,8 +44,12 @@ def _detector(name: str) -> Target:
 
 
 # Detectors with more pure tests than their own file: the rounding cases of the progressions
-# (without the accidental-rate test, which simulates thousands of lots per run).
-_MORE_TESTS = {"regular_price_difference": ("tests/test_price_progressions.py",)}
+# (without the accidental-rate test, which simulates thousands of lots per run); the boundaries
+# and the whole evidence of a mixed-documents finding.
+_MORE_TESTS = {
+    "regular_price_difference": ("tests/test_price_progressions.py",),
+    "mixed_documents": ("tests/detectors/test_mixed_documents_boundaries.py",),
+}
 _OPTIONS = {"regular_price_difference": ("-k", "not accidental_flags")}
 
 
@@ -53,6 +57,9 @@ def _detector_names() -> list[str]:
     folder = ROOT / "credit" / "detection" / "detectors"
     return sorted(p.stem for p in folder.glob("*.py") if not p.stem.startswith("_"))
 
+
+_ELIGIBILITY = ("tests/test_eligibility_rules.py", "tests/test_eligibility_boundaries.py")
+_PARTICIPATION = "tests/test_participation_rules.py"  # Art. 18, Art. 78, Art. 9 penalties
 
 RULES = (
     Target(
@@ -70,9 +77,22 @@ RULES = (
         "credit/oversight/conflicts.py",
         ("tests/test_oversight_draws.py", "tests/test_oversight_inspections.py"),
     ),
-    Target("eligibility", "credit/standing/eligibility.py", ("tests/test_eligibility_rules.py",)),
-    Target("scoring", "credit/standing/scoring.py", ("tests/test_scoring_rules.py",)),
-    Target("deadlines", "credit/oversight/deadlines.py", ("tests/test_oversight_deadlines.py",)),
+    Target("eligibility", "credit/standing/eligibility.py", (*_ELIGIBILITY, _PARTICIPATION)),
+    # what eligibility reads of a record (in force, suspended, a ban's days) is scoring's too
+    Target("scoring", "credit/standing/scoring.py", ("tests/test_scoring_rules.py", *_ELIGIBILITY)),
+    Target("participation", "credit/standing/participation.py", (_PARTICIPATION,)),
+    Target("agency", "credit/standing/agency.py", (_PARTICIPATION,)),
+    Target("decisions", "credit/standing/decisions.py", (_PARTICIPATION,)),
+    Target("periods", "credit/domain/periods.py", ("tests/test_scoring_rules.py",)),
+    Target(
+        "deadlines",
+        "credit/oversight/deadlines.py",
+        ("tests/test_oversight_deadlines.py", "tests/test_deadlines_boundaries.py"),
+    ),
+    Target("draws", "credit/oversight/draws.py", ("tests/test_oversight_draws.py",)),
+    Target(
+        "inspections", "credit/oversight/inspections.py", ("tests/test_oversight_inspections.py",)
+    ),
     # what several detectors share: shared identifiers and the Art. 18 findings
     Target("detection_common", "credit/detection/common.py", ("tests/detectors",)),
     Target("detection_art18", "credit/detection/art18.py", ("tests/detectors",)),
@@ -195,6 +215,13 @@ def report(rows: list[dict[str, object]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def notes(out: Path) -> str:
+    """What was written by hand below the table (the survivors explained) stays on a rerun."""
+    text = out.read_text(encoding="utf-8") if out.exists() else ""
+    at = text.find("\n## ")
+    return text[at:] if at >= 0 else ""
+
+
 def record(score: Score, command: str) -> dict[str, object]:
     return {
         "name": score.target.name,
@@ -233,7 +260,7 @@ def main() -> None:
         # a later module's run adds its row to the day's table (the JSON keeps the rows)
         kept.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
         ordered = [rows[n] for n in known if n in rows]
-        out.write_text(report(ordered), encoding="utf-8")
+        out.write_text(report(ordered) + notes(out), encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
 
 
