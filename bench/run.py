@@ -446,7 +446,8 @@ def main() -> None:
         # launcher restarts an instance already running without it.
         os.environ["CREDIT_NEO4J_PLUGINS"] = "apoc"
     env = _env(args.instance)
-    command = shlex.join([Path(sys.executable).name, *sys.argv])
+    settings = [f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("CREDIT_NEO4J_")]
+    command = shlex.join([*settings, Path(sys.executable).name, *sys.argv])
 
     _log(f"starting instance {args.instance}")
     start_instance(env)
