@@ -10,7 +10,6 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from credit.api.errors import bad_input
 from credit.api.mirror import mirror
 from credit.api.pagination import page_size
 from credit.api.types import ctx
@@ -66,11 +65,7 @@ class OwnershipMutation:
         self, info: Info, id: strawberry.ID, record: JSON, reason: str
     ) -> AmendedRecord:
         caller = ctx(info).caller
-        try:
-            done = await asyncio.to_thread(
-                ownership.amend, ctx(info).intake, str(id), record, caller.subject, reason
-            )
-        except ownership.AmendRefused as exc:
-            e = exc.error
-            raise bad_input(e.field, e.rule, e.message) from exc
+        done = await asyncio.to_thread(
+            ownership.amend, ctx(info).intake, str(id), record, caller.subject, reason
+        )
         return mirror(AmendedRecord, done, id=done.uid)
