@@ -85,3 +85,9 @@ def test_the_number_of_lots_the_size_and_the_focus_limit_what_is_looked_at() -> 
     undecided = [contest(f"N{i}", {1: 1, 2: 2}, awarded=False) for i in range(5)]
     assert found(undecided, max_chance=1.0) == []
     assert run(DETECTOR, Facts()) == []
+
+
+def test_a_lot_never_awarded_before_the_ring_leaves_the_later_lots_counted() -> None:
+    unawarded = contest("U0", {10: 90000, 11: 91000}, awarded=False, day=date(2022, 1, 5))
+    flags = found([unawarded, *turns([1, 2, 3, 1, 2, 3]), *background()])
+    assert who(flags) == [(org(1), org(2), org(3))]

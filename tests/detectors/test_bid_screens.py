@@ -66,3 +66,11 @@ def test_the_thresholds_are_inclusive_and_too_few_bids_are_not_screened() -> Non
     assert run(DETECTOR, facts(BUNCHED), min_bids=6) == []
     spread = lot("L2", [bid(1, 500000), bid(2, 950000), bid(3, 700000), bid(4, 1200000)])
     assert run(DETECTOR, facts(spread)) == []
+
+
+def test_a_withdrawn_bidder_is_named_and_a_lot_not_screened_first_stops_nothing() -> None:
+    withdrawn = bid(6, 990000, lot="L2", status="WITHDRAWN")
+    bunched = lot("L2", [*(bid(b.supplier, b.price, lot="L2") for b in BUNCHED.bids), withdrawn])
+    too_few = lot("L0", [bid(1, 100), bid(2, 110)])
+    found = run(DETECTOR, facts(too_few, bunched))
+    assert [(f.lot, f.suppliers) for f in found] == [("lot:L2", tuple(org(n) for n in range(1, 7)))]

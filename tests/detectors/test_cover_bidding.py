@@ -81,3 +81,14 @@ def test_a_winner_that_was_not_cheapest_or_lots_out_of_focus_do_not_count() -> N
     h: History = history(*ring(), *background())
     assert run(DETECTOR, Facts(history=h, focus=frozenset({org(1), org(3)}))) == []
     assert run(DETECTOR, Facts()) == []
+
+
+def test_an_undercut_share_equal_to_the_threshold_and_a_pair_listed_first_still_let_it_flag() -> (
+    None
+):
+    undercut = contest("U0", {2: 99000, 1: 100000, 3: 130000}, day=date(2024, 3, 1))
+    # 1 of 8 lots, exactly the threshold: still a cover
+    assert found([*ring(count=7), undercut, *background()], max_chance=1.0, max_undercut=0.125)
+    # supplier 10 just above the winner once: a pair ruled out before supplier 2's is judged
+    once = contest("X0", {1: 100000, 10: 101000, 3: 130000}, day=date(2024, 3, 2))
+    assert who(found([*ring(), once, *background()])) == [(org(1), org(2))]

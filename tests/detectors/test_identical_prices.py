@@ -75,3 +75,12 @@ def test_every_lot_and_every_price_is_looked_at_after_one_that_is_not_flagged() 
     )
     found = run(DETECTOR, facts(alone, both))
     assert [(f.lot, f.suppliers) for f in found] == [("lot:L1", (org(3), org(4)))]
+
+
+def test_a_tie_at_zero_and_a_lot_without_spread_are_not_judged_but_small_prices_are() -> None:
+    unpublished = lot("L1", [bid(1, "0"), bid(2, "0"), bid(3, "1000000"), bid(4, "1100000")])
+    assert run(DETECTOR, facts(unpublished), max_chance=1.0) == []
+    flat = lot("L2", [bid(1, ODD), bid(2, ODD)])  # no spread to judge a tie against
+    assert run(DETECTOR, facts(flat), max_chance=1.0, min_spread=0.0) == []
+    small = lot("L3", [bid(1, "0.50"), bid(2, "0.50"), bid(3, "0.80"), bid(4, "1.20")])
+    assert who(run(DETECTOR, facts(small), max_chance=1.0)) == [(org(1), org(2))]

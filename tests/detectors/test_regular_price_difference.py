@@ -169,3 +169,22 @@ def test_a_term_within_the_slack_counts_its_miss_and_a_likely_progression_is_cap
     likely = run(DETECTOR, facts(priced(98_000, 99_000, 100_000, 103_500)), lot_max_chance=10.0)
     assert likely and all(f.scores["chance"] <= 4.0 for f in likely)
     golden("regular_price_difference_likely", likely)
+
+
+def test_a_pair_met_too_rarely_or_a_bid_without_price_does_not_stop_or_make_an_offset() -> None:
+    rare = contest("H9", {1: "1000000.13", 10: "1017000.00"}, day=date(2023, 1, 1))
+    assert who(over([rare, *offsets(3)])) == [(org(1), org(2))]  # (S1, S10) is judged first
+    unpriced = [
+        contest(
+            x.key, {**{int(b.supplier.removeprefix("org:S")): str(b.price) for b in x.bids}, 9: 0}
+        )
+        for x in offsets(3)
+    ]
+    assert who(over(unpriced)) == [(org(1), org(2))]  # 0 against every price: no ratio
+
+
+def test_prices_below_one_yuan_can_be_a_geometric_progression() -> None:
+    loose = Settings(lot_max_chance=1.0)
+    assert [p.mode for p in progressions(priced("0.20", "0.40", "0.80", "0.95"), loose)] == [
+        "geometric"
+    ]
