@@ -434,7 +434,7 @@ PROFILE_WAITS: tuple[tuple[str, str], ...] = (
 )
 # A sample running Python, by the innermost frame that names a part.
 PROFILE_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("CPU: SM2 signature", ("Signer.sign",)),
+    ("CPU: SM2 signature", ("credit/checks/signing.py",)),
     ("CPU: Bolt driver (messages, values)", ("/neo4j/",)),
     ("CPU: the check's rules and record", ("credit/standing/", "credit/checks/")),
     ("CPU: audit event (hashing)", ("audit.py",)),

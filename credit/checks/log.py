@@ -43,7 +43,7 @@ class Filed:
 
 def file_record(store: GraphStore, signer: Signer, content: str, params: dict[str, Any]) -> Filed:
     """Sign the canonical content (before the statement that takes the log head's lock: about
-    0.6 ms of CPU through OpenSSL) and create the record at the next log index, under the
+    0.4 ms of CPU through OpenSSL) and create the record at the next log index, under the
     head's lock, in the store's transaction (a check's own, in a request)."""
     data = content.encode()
     signature = signer.sign(data)
