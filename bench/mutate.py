@@ -79,7 +79,11 @@ RULES = (
     ),
     Target("eligibility", "credit/standing/eligibility.py", (*_ELIGIBILITY, _PARTICIPATION)),
     # what eligibility reads of a record (in force, suspended, a ban's days) is scoring's too
-    Target("scoring", "credit/standing/scoring.py", ("tests/test_scoring_rules.py", *_ELIGIBILITY)),
+    Target(
+        "scoring",
+        "credit/standing/scoring.py",
+        ("tests/test_scoring_rules.py", "tests/test_scoring_boundaries.py", *_ELIGIBILITY),
+    ),
     Target("participation", "credit/standing/participation.py", (_PARTICIPATION,)),
     Target("agency", "credit/standing/agency.py", (_PARTICIPATION,)),
     Target("decisions", "credit/standing/decisions.py", (_PARTICIPATION,)),

@@ -17,10 +17,12 @@ from credit.standing.eligibility import (
     Reason,
     SupplierFacts,
     assess_supplier,
+    with_reasons,
 )
 from credit.standing.scoring import CreditRecord, LinkKind
 from tests.test_eligibility_rules import (
     AS_OF,
+    DAY,
     POLICY,
     assess,
     ban,
@@ -409,3 +411,49 @@ def test_a_link_reason_lists_the_linked_suppliers_bans_by_id() -> None:
     link = NetworkLink("SAME_CONTROLLER", "org:S", "S公司", "person:rep", bans)
     (reason,) = assess_supplier(supplier(network=(link,)), AS_OF, POLICY).reasons
     assert reason.record_ids == ("a-ban", "z-ban")
+
+
+# --- Administrative Penalty Law Art. 9 penalties and reasons composed in ----------------------
+
+
+def test_a_restricting_penalty_counts_from_its_decision_day_naming_its_period() -> None:
+    restricted = violation(
+        "p1",
+        date(2026, 5, 10),
+        PenaltyType.RESTRICTED_BUSINESS,
+        PenaltyType.PRACTICE_BAN,
+        ban_start=AS_OF,
+        ban_end=date(2026, 11, 9),
+    )
+    assert assess(restricted, as_of=AS_OF - DAY).reasons == ()
+    (reason,) = assess(restricted).reasons
+    assert reason == Reason(
+        "RESTRICTING_PENALTY",
+        REVIEW,
+        text("APL-9-PENALTIES"),
+        "Decision 财库处〔2025〕p1号 of 2026-05-10 imposed restricted business activities "
+        "(限制开展生产经营活动); barred from practice (限制从业), in force from 2026-05-10 to "
+        "2026-11-09; check whether it is a major illegal record or stops the supplier "
+        "performing (counts through 2029-05-10).",
+        ("p1",),
+        date(2029, 5, 10),
+    )
+    # only its end recorded: no period to name
+    end_only = replace(restricted, ban_start=None)
+    assert "in force" not in assess(end_only).reasons[0].message
+
+
+def test_reasons_composed_in_keep_the_worst_first_order() -> None:
+    listed = assess(listing("l1", "OTHER_REGION_SERIOUS_DISHONESTY", date(2026, 1, 5)))
+    extra = [
+        Reason("B_REVIEW", REVIEW, "", "", (), None),
+        Reason("A_BAR", INELIGIBLE, "", "", (), None),
+    ]
+    composed = with_reasons(listed, extra)
+    assert [r.code for r in composed.reasons] == [
+        "A_BAR",
+        "B_REVIEW",
+        "LISTED_OTHER_REGION_SERIOUS_DISHONESTY",
+    ]
+    assert composed.decision is INELIGIBLE
+    assert with_reasons(listed, []) is listed

@@ -125,13 +125,15 @@ def test_a_reason_says_a_cap_was_reached_only_when_it_cut_the_points() -> None:
 
 
 def test_a_repair_after_the_records_own_end_does_not_lengthen_it() -> None:
+    """Repaired on 20 April, but a serious record's repair takes effect only after its
+    minimum period (12 months from 1 June 2025): its own end, 30 April, comes first."""
     short = violation(
         "v1",
-        date(2025, 1, 10),
-        severity=Severity.GENERAL,
+        date(2025, 6, 1),
+        severity=Severity.SERIOUS,
         publication_end=date(2026, 4, 30),
         status=RecordStatus.REPAIRED,
-        status_date=date(2026, 5, 20),
+        status_date=date(2026, 4, 20),
     )
     assert score(short, as_of=date(2026, 4, 30)).contributions[0].counted_until == date(2026, 4, 30)
     assert score(short, as_of=date(2026, 5, 1)).contributions == ()

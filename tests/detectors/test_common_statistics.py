@@ -50,6 +50,7 @@ def test_binomial_tail_is_the_chance_of_k_or_more(k: int, n: int, p: float, tail
         (1, 0.0, 0.0),
         (1, 2.0, 1 - math.exp(-2)),  # k below the mean: 1 - P(X < k)
         (2, 2.0, 1 - 3 * math.exp(-2)),  # k at the mean
+        (3, 4.0, 1 - 13 * math.exp(-4)),  # 1 + 4 + 8 below
         (3, 1.0, 1 - 2.5 * math.exp(-1)),  # k above the mean: the tail summed
         (5, 4.5, 1 - math.exp(-4.5) * (1 + 4.5 + 4.5**2 / 2 + 4.5**3 / 6 + 4.5**4 / 24)),
     ],
