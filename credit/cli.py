@@ -366,6 +366,9 @@ def serve(
         workers=workers,
         log_config=None,  # each process logs JSON lines (credit/observability/logs.py)
         access_log=False,  # our own access line carries the request id
+        # The client address (limits, audit) is the peer's, or the one a trusted proxy forwards.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
     )
 
 

@@ -22,6 +22,7 @@ from credit.core.settings import get_settings
 from credit.core.store import GraphStore
 from credit.intake.pipeline import Intake
 from credit.security.auth import create_api_key, revoke_api_key
+from credit.security.limits import SharedRateLimiter
 from credit.security.permissions import Role
 from credit.sync import destinations, webhooks
 from tests import factories as f
@@ -99,6 +100,74 @@ def test_two_api_instances_share_one_rate_limit_and_one_revocation(store: GraphS
         for url in (one, two):
             refused = httpx.post(f"{url}/graphql", json=ME, headers=session, timeout=30)
             assert refused.status_code == 401, refused.text
+
+
+def _from(address: str) -> httpx.Client:
+    """A client whose connections leave from `address` (any of 127.0.0.0/8 on Linux), so one
+    test machine plays several clients, or a proxy in front of the API."""
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=30)
+
+
+def _public(client: httpx.Client, urls: list[str], rounds: int, **headers: str) -> list[int]:
+    """The statuses of `rounds` requests to each instance in turn; Retry-After on every 429."""
+    statuses = []
+    for _ in range(rounds):
+        for url in urls:
+            answer = client.get(f"{url}/public/records", headers=headers)
+            assert answer.status_code != 429 or int(answer.headers["retry-after"]) > 0
+            statuses.append(answer.status_code)
+    return statuses
+
+
+PUBLIC_LIMITS = {"CREDIT_PUBLIC_RATE_PER_MINUTE": "1", "CREDIT_PUBLIC_RATE_BURST": "6"}
+
+
+def test_two_api_instances_share_one_public_limit_per_address(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    log = str(tmp_path / "public.jsonl")
+    with (
+        _two_apis(**PUBLIC_LIMITS, CREDIT_PUBLIC_AUDIT_LOG=log) as urls,
+        _from("127.0.0.1") as one,
+        _from("127.0.0.2") as two,
+    ):
+        # Each process alone would answer 6: together they answer the burst once.
+        assert _public(one, urls, 6) == [200] * 6 + [429] * 6
+        assert _public(two, urls, 3) == [200] * 6  # another address has its own budget
+        assert _public(one, urls, 1) == [429] * 2
+
+
+def test_a_limiter_forgets_lapsed_leases_of_many_addresses(store: GraphStore) -> None:
+    # Anonymous addresses come without end: leases that have lapsed (they hold no units) go
+    # once there are many, as the per-process limiter used to forget full buckets.
+    limiter = SharedRateLimiter(store, "public", 60, 6)
+    limiter._held = {f"198.51.100.{n}": (1, 0.0) for n in range(100_001)}
+    assert limiter.take_blocking("203.0.113.7") == 0
+    assert list(limiter._held) == ["203.0.113.7"]
+
+
+def test_forwarded_addresses_count_only_from_a_trusted_proxy(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    log = tmp_path / "public.jsonl"
+    settings = {**PUBLIC_LIMITS, "CREDIT_PUBLIC_AUDIT_LOG": str(log)}
+    with (
+        _two_apis(**settings, CREDIT_TRUSTED_PROXIES="127.0.0.2") as urls,
+        _from("127.0.0.1") as client,
+        _from("127.0.0.2") as proxy,
+    ):
+        # The attack: a fresh made-up address on every request to escape the limit.
+        statuses = []
+        for n in range(6):
+            statuses += _public(client, urls, 1, **{"x-forwarded-for": f"198.51.100.{n}"})
+        assert statuses == [200] * 6 + [429] * 6
+        # The proxy names its clients: each has its own budget, the proxy none of its own.
+        first = _public(proxy, urls, 4, **{"x-forwarded-for": "203.0.113.7"})
+        assert first == [200] * 6 + [429] * 2
+        second = _public(proxy, urls, 1, **{"x-forwarded-for": "203.0.113.8"})
+        assert second == [200] * 2
+    addresses = [json.loads(line)["address"] for line in log.read_text().splitlines()]
+    assert sorted(set(addresses)) == ["127.0.0.1", "203.0.113.7", "203.0.113.8"]
 
 
 class SlowReceiver:

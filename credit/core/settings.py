@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     # Failed sign-ins per client address: a burst, then this many a minute (then 429).
     auth_failure_burst: int = 20
     auth_failures_per_minute: int = 10
+    # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client,
+    # for the limits per address; from any other peer the header is ignored. None by default.
+    trusted_proxies: str = ""
     max_body_bytes: int = 1_000_000
     introspection: bool | None = None  # None: on in development and test, off in production
     cors_origins: list[str] = []

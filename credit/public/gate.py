@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from credit.core.store import GraphStore
+from credit.security.limits import SharedRateLimiter
 from credit.security.middleware import (
     ASGIApp,
     Message,
-    RateLimiter,
     Receive,
     Scope,
     Send,
@@ -122,10 +123,15 @@ async def _bounded(receive: Receive) -> bytes | None:
 
 
 class PublicGate:
-    def __init__(self, app: ASGIApp, audit: PublicAuditLog) -> None:
+    def __init__(self, app: ASGIApp, audit: PublicAuditLog, store: GraphStore) -> None:
         self.app = app
         self.audit = audit
-        self.limiter = RateLimiter(
+        # One budget per client address for the whole deployment, whichever worker or host
+        # the request reaches (credit/security/limits.py), in buckets apart from the API's.
+        # The address is the peer's, or the one a trusted proxy forwards (`credit serve`).
+        self.limiter = SharedRateLimiter(
+            store,
+            "public",
             _env_int("CREDIT_PUBLIC_RATE_PER_MINUTE", 600),
             _env_int("CREDIT_PUBLIC_RATE_BURST", 120),
         )
@@ -158,7 +164,7 @@ class PublicGate:
                 {"error": "method", "message": f"method: allowed: {method} is not answered here"},
                 [(b"allow", b"GET, HEAD")],
             )
-        elif (wait := self.limiter.take(address)) > 0:
+        elif (wait := await self.limiter.take(address)) > 0:
             await _reply(
                 answered,
                 429,

@@ -113,6 +113,6 @@ def create_public_app(store: GraphStore, settings: Settings) -> PublicGate:
         return _answer(request, service.record(uid), max_age)
 
     app.include_router(public_graphql_router(service), prefix="/graphql")
-    gate = PublicGate(app, PublicAuditLog(audit_path(settings.local_dir, settings.instance)))
+    gate = PublicGate(app, PublicAuditLog(audit_path(settings.local_dir, settings.instance)), store)
     gate.service = service  # type: ignore[attr-defined]
     return gate

@@ -69,6 +69,12 @@ class SharedRateLimiter:
             if len(self._seen) > 100_000:  # bounded: an old observation only saves a round trip
                 self._seen.clear()
 
+    def _forget_lapsed(self, now: float) -> None:
+        """Bounded once there are many keys (client addresses without end): a lapsed lease
+        holds no units, so forgetting it changes no answer. Called under the lock."""
+        if len(self._held) > 100_000:
+            self._held = {k: held for k, held in self._held.items() if held[1] > now}
+
     def take_blocking(self, key: str, count: int = 1) -> float:
         """0 if `count` units are allowed now (and taken), else the seconds to wait."""
         now = time.monotonic()
@@ -91,6 +97,7 @@ class SharedRateLimiter:
         self._sweep_due(now)
         self._remember(key, level - granted, now)
         with self._lock:
+            self._forget_lapsed(now)
             held, lapses = self._held.get(key, (0, 0.0))
             held = held if lapses > now else 0
             total = held + granted
