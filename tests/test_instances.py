@@ -21,6 +21,7 @@ import httpx
 from credit.core.settings import get_settings
 from credit.core.store import GraphStore
 from credit.intake.pipeline import Intake
+from credit.public.gate import verify_log
 from credit.security.auth import create_api_key, revoke_api_key
 from credit.security.limits import SharedRateLimiter
 from credit.security.permissions import Role
@@ -135,6 +136,8 @@ def test_two_api_instances_share_one_public_limit_per_address(
         assert _public(one, urls, 6) == [200] * 6 + [429] * 6
         assert _public(two, urls, 3) == [200] * 6  # another address has its own budget
         assert _public(one, urls, 1) == [429] * 2
+    # Both processes appended to one audit file: the hash chain holds across them.
+    assert verify_log(Path(log)) == 12 + 6 + 2
 
 
 def test_a_limiter_forgets_lapsed_leases_of_many_addresses(store: GraphStore) -> None:

@@ -5,6 +5,7 @@ nor their hash-chained trail in the graph."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -51,6 +52,7 @@ class PublicAuditLog:
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
         self._previous = self._last_hash()
+        self._end = path.stat().st_size if path.exists() else 0
 
     def _last_hash(self) -> str:
         if not self.path.exists() or self.path.stat().st_size == 0:
@@ -61,11 +63,21 @@ class PublicAuditLog:
         return hashlib.sha256(last).hexdigest()
 
     def append(self, entry: dict[str, Any]) -> None:
-        with self._lock:
-            line = json.dumps({**entry, "prev": self._previous}, ensure_ascii=False).encode()
-            with self.path.open("ab") as handle:
+        """Several workers of one host share the file (`credit serve --workers N`): each append
+        holds the file's lock and, when another process wrote since, chains from the line on
+        disk, not from the one this process wrote last."""
+        with self._lock, self.path.open("ab") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                if handle.seek(0, os.SEEK_END) != self._end:
+                    self._previous = self._last_hash()
+                line = json.dumps({**entry, "prev": self._previous}, ensure_ascii=False).encode()
                 handle.write(line + b"\n")
-            self._previous = hashlib.sha256(line).hexdigest()
+                handle.flush()
+                self._end = handle.tell()
+                self._previous = hashlib.sha256(line).hexdigest()
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def verify_log(path: Path) -> int:

@@ -10,8 +10,6 @@ import asyncio
 import hashlib
 import json
 import math
-import threading
-import time
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
@@ -51,50 +49,6 @@ SECURITY_HEADERS = [
 AUDITED, CHARGE = "audited", "charge_operations"
 MAX_JSON_DEPTH = 32  # records and inputs nest a few levels; thousands crash JSON readers
 GRAPHQL_JSON_PARAMS = ("variables", "extensions")
-
-
-class RateLimiter:
-    """Token buckets per key (a principal's id, a client address): a steady rate with a
-    burst allowance. Full buckets are forgotten once there are many, so memory stays bounded."""
-
-    def __init__(self, per_minute: int, burst: int, max_keys: int = 100_000) -> None:
-        self.rate = per_minute / 60.0
-        self.burst = float(burst)
-        self.max_keys = max_keys
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    def _level(self, key: str, now: float) -> float:
-        tokens, last = self._buckets.get(key, (self.burst, now))
-        return min(self.burst, tokens + (now - last) * self.rate)
-
-    def _wait(self, tokens: float, wanted: float) -> float:
-        return (wanted - tokens) / self.rate if self.rate else 60.0
-
-    def take(self, key: str, count: int = 1) -> float:
-        """0 if `count` units are allowed now (and taken), else the seconds to wait."""
-        now = time.monotonic()
-        with self._lock:
-            tokens = self._level(key, now)
-            if tokens >= count:
-                self._buckets[key] = (tokens - count, now)
-                self._forget_full(now)
-                return 0.0
-            self._buckets[key] = (tokens, now)
-            return self._wait(tokens, min(count, self.burst)) if count <= self.burst else 60.0
-
-    def wait(self, key: str) -> float:
-        """The seconds until one unit is allowed, taking nothing."""
-        now = time.monotonic()
-        with self._lock:
-            tokens = self._level(key, now)
-            return 0.0 if tokens >= 1 else self._wait(tokens, 1)
-
-    def _forget_full(self, now: float) -> None:
-        if len(self._buckets) > self.max_keys:
-            self._buckets = {
-                k: v for k, v in self._buckets.items() if self._level(k, now) < self.burst
-            }
 
 
 def _is_anonymous_path(scope: Scope) -> bool:
