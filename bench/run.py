@@ -491,6 +491,7 @@ def main() -> None:
     ]
     results["failed_parts"] = [n for n, p in results["parts"].items() if p["status"] != "ok"]
     results["load_average_at_end"] = os.getloadavg()
+    results["versions"] = versions()  # after the parts: the hot path's installs @neo4j/graphql
     args.out_dir.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     write_markdown(args.out_dir / f"{tag}.md", results)
