@@ -87,7 +87,11 @@ RULES = (
     Target("participation", "credit/standing/participation.py", (_PARTICIPATION,)),
     Target("agency", "credit/standing/agency.py", (_PARTICIPATION,)),
     Target("decisions", "credit/standing/decisions.py", (_PARTICIPATION,)),
-    Target("periods", "credit/domain/periods.py", ("tests/test_scoring_rules.py",)),
+    Target(
+        "periods",
+        "credit/domain/periods.py",
+        ("tests/test_scoring_rules.py", "tests/test_periods_rules.py"),
+    ),
     Target(
         "deadlines",
         "credit/oversight/deadlines.py",
