@@ -86,7 +86,11 @@ RULES = (
     ),
     Target("participation", "credit/standing/participation.py", (_PARTICIPATION,)),
     Target("agency", "credit/standing/agency.py", (_PARTICIPATION,)),
-    Target("decisions", "credit/standing/decisions.py", (_PARTICIPATION,)),
+    Target(
+        "decisions",
+        "credit/standing/decisions.py",
+        (_PARTICIPATION, "tests/test_decisions_rules.py"),
+    ),
     Target(
         "periods",
         "credit/domain/periods.py",
