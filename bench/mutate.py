@@ -86,8 +86,16 @@ RULES = (
     ),
     Target("participation", "credit/standing/participation.py", (_PARTICIPATION,)),
     Target("agency", "credit/standing/agency.py", (_PARTICIPATION,)),
-    Target("decisions", "credit/standing/decisions.py", (_PARTICIPATION,)),
-    Target("periods", "credit/domain/periods.py", ("tests/test_scoring_rules.py",)),
+    Target(
+        "decisions",
+        "credit/standing/decisions.py",
+        (_PARTICIPATION, "tests/test_decisions_rules.py"),
+    ),
+    Target(
+        "periods",
+        "credit/domain/periods.py",
+        ("tests/test_scoring_rules.py", "tests/test_periods_rules.py"),
+    ),
     Target(
         "deadlines",
         "credit/oversight/deadlines.py",
@@ -196,9 +204,9 @@ def survivors(target: Target) -> str:
     return done.stdout
 
 
-def report(rows: list[dict[str, object]]) -> str:
+def report(rows: list[dict[str, object]], day: str) -> str:
     lines = [
-        f"# Mutation testing, {datetime.now(UTC):%Y-%m-%d}",
+        f"# Mutation testing, {day}",
         "",
         "mutmut 3, one module at a time with one worker, each module's own fast tests (no",
         "database). Score: killed mutants over all mutants; a mutant that no test runs counts as",
@@ -264,7 +272,8 @@ def main() -> None:
         # a later module's run adds its row to the day's table (the JSON keeps the rows)
         kept.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
         ordered = [rows[n] for n in known if n in rows]
-        out.write_text(report(ordered) + notes(out), encoding="utf-8")
+        day = out.stem.removesuffix("-mutation")  # the day's table, rows added over midnight
+        out.write_text(report(ordered, day) + notes(out), encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
 
 
