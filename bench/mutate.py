@@ -85,7 +85,7 @@ RULES = (
         ("tests/test_scoring_rules.py", "tests/test_scoring_boundaries.py", *_ELIGIBILITY),
     ),
     Target("participation", "credit/standing/participation.py", (_PARTICIPATION,)),
-    Target("agency", "credit/standing/agency.py", (_PARTICIPATION,)),
+    Target("agency", "credit/standing/agency.py", (_PARTICIPATION, "tests/test_agency_rules.py")),
     Target(
         "decisions",
         "credit/standing/decisions.py",
