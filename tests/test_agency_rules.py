@@ -123,3 +123,23 @@ def test_an_overturn_recorded_after_an_earlier_answer_had_not_lifted_the_ban_the
     assert reasons(ban) == ()
     earlier = reasons(ban, known_at=datetime(2026, 5, 1, 9, tzinfo=CST))
     assert [r.code for r in earlier] == ["AGENCY_BAN"]
+
+
+def test_an_appeal_recorded_after_an_earlier_answer_is_not_in_that_answers_wording() -> None:
+    # knownAt replays what a check answered then: an appeal lodged on 1 May but recorded on
+    # 2 May was not known to a check on 1 May, so its wording cannot name the appeal.
+    ban = penalty(
+        "b1",
+        PenaltyType.AGENCY_BAN,
+        ban_start=date(2026, 3, 1),
+        ban_end=date(2027, 2, 28),
+        status=RecordStatus.UNDER_APPEAL,
+        status_date=date(2026, 5, 1),
+        status_recorded_at=datetime(2026, 5, 2, 9, tzinfo=CST),
+    )
+    now, earlier = reasons(ban), reasons(ban, known_at=datetime(2026, 5, 1, 9, tzinfo=CST))
+    assert [r.code for r in now] == [r.code for r in earlier] == ["AGENCY_BAN"]
+    assert now[0].message.endswith("the appeal does not suspend it.")
+    assert now[0].legal_basis.endswith(text("ALL-56-APPEAL"))
+    assert earlier[0].message.endswith("by decision 财库〔2026〕b1号.")
+    assert earlier[0].legal_basis == text("GPL-78-AGENCY-BAN")

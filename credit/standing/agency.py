@@ -46,14 +46,18 @@ def assess_agency(
     reasons = [
         reason
         for record in counted
-        for reason in _reasons(record, as_of, policy.eligibility.major_record_lookback_years)
+        for reason in _reasons(
+            record, as_of, policy.eligibility.major_record_lookback_years, known_at
+        )
     ]
     empty = Eligibility(uid, Decision.ELIGIBLE, (), as_of, policy.version)
     ordered = with_reasons(empty, reasons).reasons  # worst first: one decision counts once
     return with_reasons(empty, reasons_once(ordered, counted))
 
 
-def _reasons(record: CreditRecord, as_of: date, lookback_years: int) -> Iterator[Reason]:
+def _reasons(
+    record: CreditRecord, as_of: date, lookback_years: int, known_at: datetime | None
+) -> Iterator[Reason]:
     if record.kind == "listing":
         if record.valid_until is None or record.valid_until >= as_of:
             yield Reason(
@@ -87,7 +91,7 @@ def _reasons(record: CreditRecord, as_of: date, lookback_years: int) -> Iterator
         return
     if not record.ban_start <= as_of <= record.ban_end:
         return
-    appeal = status_on(record, as_of) is RecordStatus.UNDER_APPEAL
+    appeal = status_on(record, as_of, known_at) is RecordStatus.UNDER_APPEAL
     yield Reason(
         code="AGENCY_BAN",
         decision=Decision.INELIGIBLE,
