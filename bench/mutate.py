@@ -108,6 +108,8 @@ RULES = (
     # what several detectors share: shared identifiers and the Art. 18 findings
     Target("detection_common", "credit/detection/common.py", ("tests/detectors",)),
     Target("detection_art18", "credit/detection/art18.py", ("tests/detectors",)),
+    # what detectors share (the participation conflicts, the finding builders, rekeying)
+    Target("detectors_shared", "credit/detection/detectors/_shared.py", ("tests/detectors",)),
 )
 
 

@@ -5,6 +5,7 @@ bids or a string of lots, and a shared mark under another key."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from credit.detection import art18
@@ -23,17 +24,24 @@ def conflict_detect(
     pattern: str, code: ConflictCode, label: str, key: Callable[[Conflict], list[str]]
 ) -> Callable[[Facts, DetectorSettings], Iterator[Finding]]:
     """The detect of a participation-conflict pattern: each lot's conflicts of `code` as of
-    its day (credit.standing.participation's rule), grouped by `key`."""
+    its day (credit.standing.participation's rule), grouped by `key`. A partial, not a
+    closure, so the rule runs (and can be mutation-tested) at detection, not at import."""
+    return partial(conflict_findings, pattern=pattern, code=code, label=label, key=key)
 
-    def detect(facts: Facts, settings: DetectorSettings) -> Iterator[Finding]:
-        share = settings.min_share if isinstance(settings, HoldingSettings) else MIN_SHARE
-        for lot in facts.lots:
-            found = art18.lot_conflicts(facts, lot, share)
-            yield from art18.findings(
-                pattern, lot, found, code, settings.confidence, label, key=key
-            )
 
-    return detect
+def conflict_findings(
+    facts: Facts,
+    settings: DetectorSettings,
+    *,
+    pattern: str,
+    code: ConflictCode,
+    label: str,
+    key: Callable[[Conflict], list[str]],
+) -> Iterator[Finding]:
+    share = settings.min_share if isinstance(settings, HoldingSettings) else MIN_SHARE
+    for lot in facts.lots:
+        found = art18.lot_conflicts(facts, lot, share)
+        yield from art18.findings(pattern, lot, found, code, settings.confidence, label, key=key)
 
 
 def bids_finding(
