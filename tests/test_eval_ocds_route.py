@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from credit.core.store import GraphStore
 from credit.core.wiring import get_mapper
@@ -34,6 +35,7 @@ LOT_PATTERNS = (
     "REGULAR_PRICE_DIFFERENCE",
     "IDENTICAL_PRICES",
     "EXPERT_CONFLICT",
+    "MIXED_DOCUMENTS",
 )
 _KEPT = ("organization", "person", "tie", "group", "violation")
 
@@ -118,3 +120,29 @@ def test_the_export_is_read_as_open_data_with_nothing_skipped(tmp_path: Path) ->
     assert all("contact" in b and "deposit_account" in b and b["devices"] for b in bids)
     people = [r for _, r in statements.items if r["type"] == "person"]
     assert people and all("id_number" in p for p in people)
+
+
+def test_section_fingerprints_survive_the_export(tmp_path: Path) -> None:
+    """Bids' and tender documents' sections come back from OCDS Documents as they were written:
+    kind (a tender section has no page), hash, title, page and size."""
+    small_market(tmp_path)
+    records = [
+        json.loads(line)
+        for line in (tmp_path / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    bid = next(r for r in records if r["type"] == "bid" and r.get("sections"))
+    bid["sections"] = [s | {"size": 400 + n} for n, s in enumerate(bid["sections"])]
+    export_ocds(records).write(tmp_path / "ocds")
+    read = [r for _, r in ocds.read(tmp_path / "ocds" / RELEASES).items]
+
+    def sections(items: list[dict[str, Any]], kind: str) -> list[str]:
+        """Each record's sections, in order (the reader names records by their ocid)."""
+        lists = [r.get("sections", []) for r in items if r["type"] == kind]
+        return sorted(json.dumps(found, ensure_ascii=False, sort_keys=True) for found in lists)
+
+    for kind in ("bid", "project"):
+        written = sections(records, kind)
+        assert any(found != "[]" for found in written), kind
+        assert sections(read, kind) == written, kind
+    found = "".join(sections(read, "bid"))
+    assert all(part in found for part in ('"ATTACHMENT"', '"SECTION"', '"page"', '"size": 401'))

@@ -149,6 +149,7 @@ CARRIED_BY = {
     "BUYER_CAPTURE": "OCDS awards, buyer",
     "SUCCESSOR_OF_DEBARRED": "BODS (the people behind); penalty decisions: our records",
     "COBIDDING_COMMUNITY": "OCDS bids, awards, buyer",
+    "MIXED_DOCUMENTS": "OCDS bids.details[].documents, tender.documents (`hash`, `pageStart`)",
 }
 
 

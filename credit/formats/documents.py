@@ -6,8 +6,11 @@ e-procurement system, Prozorro, whose documents carry `hash` as "<algorithm>:<he
 or attachment of a bid is one Document in the bid's `documents` (bids extension:
 `bids.details[].documents`), each section of the tender documents one Document in
 `tender.documents`. A Document with `pageStart` points into a larger document: a SECTION;
-one without is a file of its own: an ATTACHMENT. Documents without `hash` are not fingerprints
-and are passed over; a malformed hash is noted and skipped.
+one without is a file of its own: an ATTACHMENT (a section whose page is not known has an empty
+`pageStart`). OCDS has no field for a section's size either: ours is `size` (normalised
+characters of a section, bytes of a file). Documents without `hash` are not fingerprints and
+are passed over; a malformed hash is noted and skipped. `write` writes sections the same
+way (credit.formats.export_ocds), so the export reads back as it was.
 """
 
 from __future__ import annotations
@@ -42,8 +45,29 @@ def sections(
             entry["title"] = title
         if page is not None:
             entry["page"] = page
+        size = document.get("size")
+        if isinstance(size, int) and not isinstance(size, bool) and size >= 0:
+            entry["size"] = size
         found.append(entry)
     return found
+
+
+def write(sections: list[dict[str, Any]], document_type: str | None = None) -> list[dict[str, Any]]:
+    """Our `sections` as the OCDS Documents of a bid or a tender, as `sections` reads them."""
+    written: list[dict[str, Any]] = []
+    for n, section in enumerate(sections, start=1):
+        document: dict[str, Any] = {"id": f"section-{n}"}
+        if document_type:
+            document["documentType"] = document_type
+        if section.get("title"):
+            document["title"] = section["title"]
+        document["hash"] = section["hash"]
+        if section.get("kind", "SECTION") == "SECTION":
+            document["pageStart"] = str(section.get("page") or "")
+        if section.get("size") is not None:
+            document["size"] = section["size"]
+        written.append(document)
+    return written
 
 
 def _page(value: Any) -> int | None:

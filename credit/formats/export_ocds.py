@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from credit.domain.identifiers import USCC_SCHEME
-from credit.formats import ocds_ext
+from credit.formats import documents, ocds_ext
 from credit.formats.bods import PERSON_SCHEME
 from credit.formats.common import record_id
 
@@ -237,6 +237,8 @@ class _Writer:
             "datePublished": project["published_on"],
             "lots": [],
         }
+        if sections := project.get("sections"):
+            tender["documents"] = documents.write(sections, "biddingDocuments")
         if project.get("category") in _CATEGORY:
             tender["mainProcurementCategory"] = _CATEGORY[project["category"]]
         if project.get("agency"):
@@ -290,6 +292,7 @@ class _Writer:
             "tenderers": [tenderer],
             "value": _money(bid["price"]),
             "relatedLots": [bid["lot"]],
+            **({"documents": documents.write(bid["sections"])} if bid.get("sections") else {}),
             **ocds_ext.write_bid(bid, self.names, self.holders),
         }
 
