@@ -142,8 +142,13 @@ def bulk_env() -> Iterator[dict[str, str]]:
         "CREDIT_NEO4J_PAGECACHE": "128m",
     }
     values.pop("NEO4J_URI", None)
+    _remove(values)  # a run killed midway leaves its instance and data behind
     yield values
-    _credit(values, "neo4j", "stop")
+    _remove(values)
+
+
+def _remove(env: dict[str, str]) -> None:
+    _credit(env, "neo4j", "stop")
     shutil.rmtree(ROOT / ".local" / f"neo4j-{INSTANCE}", ignore_errors=True)
 
 
