@@ -51,7 +51,7 @@ run: neo4j ui
 	$(CREDIT) demo --if-empty
 	$(CREDIT) serve
 
-test: neo4j-test ui
+test: test-deps neo4j-test ui
 	CREDIT_INSTANCE=test CREDIT_ENV=test $(CREDIT) migrate
 	CREDIT_INSTANCE=test CREDIT_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
 

@@ -39,7 +39,7 @@ import resource
 import socket
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
@@ -583,14 +583,6 @@ def _chunks(pages: Iterable[list[str]], size: int) -> Iterator[list[list[str]]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-def peak_by_worker(usage: Sequence[Usage]) -> dict[str, float]:
-    """Each worker process's peak RSS over the tasks it ran (MB)."""
-    peaks: dict[str, float] = {}
-    for u in usage:
-        peaks[u.worker] = max(peaks.get(u.worker, 0.0), u.peak_mb)
-    return peaks
 
 
 def local_cluster(workers: int) -> Any:

@@ -228,10 +228,6 @@ class StoredFlag:
             props=p,
         )
 
-    def visible_to(self, organization_uid: str | None) -> bool:
-        """Purchasers and agencies see flags about lots they run."""
-        return organization_uid is not None and organization_uid in self.buyers
-
 
 def _record(kind: type[R], stored: Mapping[str, Any], /, **read: Any) -> R:
     """A `kind` from the stored properties of the same names (absent ones: None), those in

@@ -17,7 +17,7 @@ from typing import Any
 from credit.core.store import GraphStore, native
 from credit.domain.errors import DomainError
 from credit.intake.mapping import GraphWrite
-from credit.intake.pipeline import Intake, IntakeError, validate_record
+from credit.intake.pipeline import Intake, validate_record
 from credit.sync.feed import publish_record_changes
 from graph import intake_queries as intake_q
 
@@ -26,10 +26,6 @@ MAX_REASON = 2000
 
 class AmendRefused(DomainError):
     """An amendment refused, naming the field and the rule."""
-
-    @property
-    def error(self) -> IntakeError:
-        return IntakeError(1, self.field, self.rule, self.message)
 
 
 @dataclass(frozen=True)

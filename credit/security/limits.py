@@ -18,6 +18,8 @@ import time
 from credit.core.store import GraphStore
 from graph import limit_queries as limit_q
 
+MAX_KEYS = 100_000  # what one process remembers per limiter before it forgets the idle
+
 
 class SharedRateLimiter:
     """Token buckets per key (a principal's id, a client address) shared through the graph: a
@@ -66,13 +68,13 @@ class SharedRateLimiter:
     def _remember(self, key: str, level: float, now: float) -> None:
         with self._lock:
             self._seen[key] = (level, now)
-            if len(self._seen) > 100_000:  # bounded: an old observation only saves a round trip
+            if len(self._seen) > MAX_KEYS:  # bounded: an old observation only saves a round trip
                 self._seen.clear()
 
     def _forget_lapsed(self, now: float) -> None:
         """Bounded once there are many keys (client addresses without end): a lapsed lease
         holds no units, so forgetting it changes no answer. Called under the lock."""
-        if len(self._held) > 100_000:
+        if len(self._held) > MAX_KEYS:
             self._held = {k: held for k, held in self._held.items() if held[1] > now}
 
     def take_blocking(self, key: str, count: int = 1) -> float:

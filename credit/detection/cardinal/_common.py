@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import math
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction as _Exact
@@ -152,7 +153,7 @@ class Calculator:
         return None
 
 
-class PriceComparisonCalculator(Calculator):
+class PriceComparisonCalculator(Calculator, ABC):
     """An indicator that only reads procedures which compare prices (cardinal's
     ``price_comparison`` / ``no_price_comparison`` procurement-method settings)."""
 
@@ -172,9 +173,9 @@ class PriceComparisonCalculator(Calculator):
         ):
             self.fold_prices(state, release, ocid)
 
+    @abstractmethod
     def fold_prices(self, state: State, release: dict[str, Any], ocid: str) -> None:
         """The indicator's fold, on a release whose procedure compares prices."""
-        raise NotImplementedError
 
 
 def add_fraction(
