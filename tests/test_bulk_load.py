@@ -23,7 +23,7 @@ from credit.core.settings import Settings
 from credit.core.store import GraphStore, native
 from credit.core.wiring import get_mapper
 from credit.formats import read_records
-from credit.intake.bulk import MemoryGraph, stage
+from credit.intake.bulk import StagingGraph, stage
 from credit.intake.pipeline import Intake, IntakeReport
 from credit.markets.demo import generate
 from credit.operations.backup import feed_gaps, graph_state
@@ -237,7 +237,7 @@ def test_bulk_load_refuses_a_database_that_holds_data(
     assert "stopping Neo4j" not in again.stderr
 
 
-# --- the in-memory store against the online one, statement by statement ----------------------
+# --- the staging store against the online one, statement by statement ----------------------
 
 TIME = "<time>"
 
@@ -267,7 +267,7 @@ def _online_graph(store: GraphStore) -> tuple[list[Any], list[Any]]:
     return nodes, rels
 
 
-def _memory_graph(graph: MemoryGraph) -> tuple[list[Any], list[Any]]:
+def _staged_graph(graph: StagingGraph) -> tuple[list[Any], list[Any]]:
     nodes = [(tuple(sorted(n.labels)), _props(n.props)) for n in graph.entities.values()]
     nodes += [(("ConflictingValue",), _props(v)) for v in graph.conflicting.values()]
     rels = [(r.type, r.start, r.end, _props(graph.properties(r))) for r in graph.relationships()]
@@ -296,28 +296,34 @@ def _outcome(report: IntakeReport) -> tuple[Any, ...]:
     )
 
 
-def test_the_memory_graph_is_the_online_graph_with_owners_conflicts_and_feed(
-    store: GraphStore, tmp_path: Path
+@pytest.mark.parametrize("keep", [StagingGraph.keep, 0], ids=["cached", "every-batch-from-disk"])
+def test_the_staged_graph_is_the_online_graph_with_owners_conflicts_and_feed(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keep: int
 ) -> None:
     """Small batches, so records of one source and another meet in one batch and across
-    batches; validated in two worker processes as a bulk load does."""
+    batches; validated in two worker processes as a bulk load does. With `keep` 0 the
+    staging file's caches forget everything after each batch, so every entry a batch reads
+    comes back from disk."""
+    monkeypatch.setattr(StagingGraph, "keep", keep)
     paths = [tmp_path / "market.jsonl", tmp_path / "others.jsonl", tmp_path / "later.jsonl"]
     _market(*paths)
     intake = Intake(store, get_mapper(), batch_size=100)
     online = [intake.run(read_records(path).items) for path in paths]
-    graph, result = stage(paths, "jsonl", None, get_mapper(), batch_size=100, workers=2)
+    graph, result = stage(
+        paths, "jsonl", None, get_mapper(), batch_size=100, folder=tmp_path / "staging", workers=2
+    )
     bulk = [item.report for item in result.files]
 
     assert [_outcome(r) for r in bulk] == [_outcome(r) for r in online]
     refused = [e.message.split()[0] for e in online[1].errors if e.rule == "source.not_owner"]
     assert refused[:2] == ["violation:V-OWN-1", "listing:court-L1"] and len(refused) == 3
     assert {e.field for e in online[1].conflicts} == {"name", "region"}
-    (memory_nodes, memory_rels), (online_nodes, online_rels) = (
-        _memory_graph(graph),
+    (staged_nodes, staged_rels), (online_nodes, online_rels) = (
+        _staged_graph(graph),
         _online_graph(store),
     )
-    assert _difference(memory_nodes, online_nodes) == ([], [])
-    assert _difference(memory_rels, online_rels) == ([], [])
+    assert _difference(staged_nodes, online_nodes) == ([], [])
+    assert _difference(staged_rels, online_rels) == ([], [])
     assert graph.conflicting and any(
         "contributed_roles" in n.props for n in graph.entities.values()
     )

@@ -8,7 +8,7 @@ more entry in READERS.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from credit.formats import bods, ocds
@@ -22,11 +22,16 @@ Reader = Callable[[Path, str | None], Conversion]
 
 def read_records(path: Path, source: str | None = None) -> Conversion:
     """Our record format, one JSON object a line; each record names its own source."""
+    conversion = Conversion()
+    conversion.items.extend(stream_records(path, source))
+    return conversion
+
+
+def stream_records(path: Path, source: str | None = None) -> Iterator[tuple[int, str]]:
+    """Our record format read as it is consumed (a bulk load of any size)."""
     if source is not None:
         raise OptionError("records in our own format carry their own source")
-    conversion = Conversion()
-    conversion.items.extend(read_jsonl(path))
-    return conversion
+    return read_jsonl(path)
 
 
 def read_external(path: Path, source: str | None = None) -> Conversion:
@@ -78,4 +83,5 @@ __all__ = [
     "OptionError",
     "Reader",
     "leave_known_organizations",
+    "stream_records",
 ]

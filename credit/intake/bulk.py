@@ -2,7 +2,8 @@
 
 The records go through the same `Intake` as `credit ingest` (validation, reference checks,
 dependency order, versions, ownership, the same per-record errors), but its store is
-`MemoryGraph`, which does in memory what `GraphStore.apply`'s statements do in Neo4j
+`StagingGraph`, which does in a scratch SQLite file what `GraphStore.apply`'s statements do in
+Neo4j
 (graph/intake_queries.py UPSERT_HUBS, UPSERT_NODES, UPSERT_EDGE_RECORDS, CREATE_EDGES,
 CONTRIBUTE_NODES, CONTRIBUTE_EDGES) and builds the change-feed events the online intake would
 have appended (credit/sync/feed.py `record_event`, sequence 1..N in write order).
@@ -19,9 +20,12 @@ import gc
 import json
 import multiprocessing
 import os
+import pickle
+import shutil
+import threading
 import time
 import uuid
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,8 +47,8 @@ from credit.core.store import (
     Conflict,
     GraphStore,
 )
-from credit.formats import READERS, leave_known_organizations
-from credit.intake.mapping import GraphWrite, Mapper
+from credit.formats import READERS, Conversion, leave_known_organizations, stream_records
+from credit.intake.mapping import GraphWrite, Mapper, org_uid, person_uid
 from credit.intake.pipeline import (
     _RANK,
     Intake,
@@ -54,6 +58,7 @@ from credit.intake.pipeline import (
     _Staged,
     validate_record,
 )
+from credit.intake.spill import KEEP, SpillCounter, SpillMap, connect
 from credit.sync.feed import PUBLISHED_TYPES, record_event
 
 Log = Callable[[str], object]
@@ -62,6 +67,10 @@ SUBJECT_EDGES = frozenset({"AGAINST", "LISTS"})  # FEED_RECORD_STATE's subject r
 SUBJECT_KEYS = ("uid", "name", "uscc", "id_masked")
 UID = frozenset({"uid"})
 PREPARE_CHUNK = 2000  # records a worker validates and maps per task
+# Only a shared entity (an organisation, a person) takes contributions, and a contribution's
+# relationships start at it: the relationship pairs counted for them are those starting there.
+SHARED_STARTS = tuple(uid.partition(":")[0] + ":" for uid in (org_uid("x"), person_uid("x")))
+SPOOL_ROWS = 10_000  # rows pickled together into a spool file
 
 
 class BulkRefused(RuntimeError):
@@ -108,6 +117,35 @@ class Node:
 
     def __init__(self, labels: set[str], props: dict[str, Any]) -> None:
         self.labels, self.props = labels, props
+
+
+# How the staging file stores them: plain tuples, which pickle several times faster.
+def _node_out(node: Node) -> tuple[Any, ...]:
+    return tuple(node.labels), node.props
+
+
+def _node_in(stored: tuple[Any, ...]) -> Node:
+    return Node(set(stored[0]), stored[1])
+
+
+def _rel_out(rel: Rel) -> tuple[Any, ...]:
+    return rel.type, rel.start, rel.end, rel.props, rel.prov, rel.owner
+
+
+def _rel_in(stored: tuple[Any, ...]) -> Rel:
+    return Rel(*stored)
+
+
+def _rels_out(rels: list[Rel]) -> list[tuple[Any, ...]]:
+    return [_rel_out(rel) for rel in rels]
+
+
+def _rels_in(stored: list[tuple[Any, ...]]) -> list[Rel]:
+    return [Rel(*one) for one in stored]
+
+
+def _pair_key(*parts: str) -> str:
+    return "\x1f".join(parts)
 
 
 def _merge(target: dict[str, Any], values: dict[str, Any]) -> None:
@@ -166,25 +204,53 @@ def content_hash(write: GraphWrite) -> str:
     return write.content_hash  # a GraphWrite computes it; a worker's _Write carries it
 
 
-class MemoryGraph(GraphStore):
-    """The intake's store for a bulk load: the graph the online intake would commit, held in
-    memory (the target database is empty, so nothing outside it exists). Batches arrive from
-    the intake's writer thread one at a time, in order, as they would be committed.
+class StagingGraph(GraphStore):
+    """The intake's store for a bulk load: the graph the online intake would commit, staged
+    in a SQLite file of the load's work folder through bounded caches (credit/intake/spill.py),
+    so memory stays flat whatever the input's size (the target database is empty, so nothing
+    outside it exists). Batches arrive from the intake's writer thread one at a time, in order,
+    as they would be committed; each batch's entries are written back when it ends.
 
     Each statement of GraphStore.apply is mirrored in two phases, as Neo4j runs it: what a row
     reads before the statement's writes (its match, `created`, owner, previous state; the
     planner puts an eager barrier before the writes) is read for every row first, then the rows
     write in order. A record twice in one batch therefore behaves as it does online."""
 
-    def __init__(self, received_at: datetime | None = None) -> None:  # no driver: no database
-        self.database = ""
+    keep = KEEP  # entries each map keeps cached across batches
+
+    def __init__(self, folder: Path, received_at: datetime | None = None) -> None:
+        self.database = ""  # no driver: no database
         self.received_at = received_at or datetime.now(UTC)
-        self.entities: dict[str, Node] = {}
-        self.owned: dict[str, list[Rel]] = {}  # `owner` uid -> the relationships it created
-        self.edge_records: dict[tuple[str, str, str, str], Rel] = {}  # (type, start, end, uid)
-        self.pairs: Counter[tuple[str, str, str]] = Counter()  # (type, start, end) of every rel
+        folder.mkdir(parents=True, exist_ok=True)
+        self.db = db = connect(folder / "staging.sqlite")
+        keep = self.keep
+        self.entities: SpillMap[Node] = SpillMap(db, "entities", _node_out, _node_in, keep)
+        # `owner` uid -> the relationships it created
+        self.owned: SpillMap[list[Rel]] = SpillMap(db, "owned", _rels_out, _rels_in, keep)
+        # ties and reviews, by _pair_key(type, start, end, uid)
+        self.edge_records: SpillMap[Rel] = SpillMap(db, "edge_records", _rel_out, _rel_in, keep)
+        # (type, start, end) of the relationships starting at a shared entity (SHARED_STARTS)
+        self.pairs = SpillCounter(db, "pairs", keep=keep)
         self.conflicting: dict[tuple[str, str, str, str], dict[str, Any]] = {}
         self.changes: list[dict[str, Any]] = []
+        self.lock = threading.Lock()  # the intake's writer thread and its caller take turns
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _flush(self) -> None:
+        for table in (self.entities, self.owned, self.edge_records, self.pairs):
+            table.flush()
+
+    def _count_pair(self, type_: str, start: str, end: str, by: int) -> None:
+        if start.startswith(SHARED_STARTS):
+            key = _pair_key(type_, start, end)
+            self.pairs[key] += by
+
+    def _pair_exists(self, rel: Rel) -> bool:
+        if not rel.start.startswith(SHARED_STARTS):
+            raise AssertionError(f"a contribution's relationship starts at {rel.start}")
+        return self.pairs[_pair_key(rel.type, rel.start, rel.end)] > 0
 
     def read(self, cypher: LiteralString, **params: Any) -> list[Any]:
         raise RuntimeError("a bulk load's graph is in memory: nothing to query")
@@ -192,15 +258,18 @@ class MemoryGraph(GraphStore):
     write = read
 
     def existing_uids(self, uids: Iterable[str]) -> set[str]:
-        return {uid for uid in uids if uid in self.entities}
+        with self.lock:
+            return {uid for uid in uids if uid in self.entities}
 
     def count_entities(self) -> int:
-        return len(self.entities)
+        with self.lock:
+            return len(self.entities)
 
     def transaction(self, work: Callable[[ManagedTransaction], Any]) -> Any:
         raise RuntimeError("a bulk load's graph is in memory: no transactions")
 
     def relationships(self) -> Iterator[Rel]:
+        """Every relationship, streamed from the staging file."""
         yield from self.edge_records.values()
         for rels in self.owned.values():
             yield from rels
@@ -210,14 +279,16 @@ class MemoryGraph(GraphStore):
     def apply(self, writes: Sequence[GraphWrite], on_changed: ChangeHook | None = None) -> Applied:
         applied = Applied()
         by_uid = {w.uid: w for w in writes}
-        self._upsert_hubs(writes)
-        details, contributions = self._upsert_nodes(writes, by_uid, applied)
-        self._upsert_edge_records(writes, applied)
-        self._create_edges(sorted(applied.changed), by_uid)
-        if contributions:
-            self._contribute_all(contributions, by_uid, applied)
-        if on_changed is not None and details:
-            self._publish(details)
+        with self.lock:
+            self._upsert_hubs(writes)
+            details, contributions = self._upsert_nodes(writes, by_uid, applied)
+            self._upsert_edge_records(writes, applied)
+            self._create_edges(sorted(applied.changed), by_uid)
+            if contributions:
+                self._contribute_all(contributions, by_uid, applied)
+            if on_changed is not None and details:
+                self._publish(details)
+            self._flush()
         return applied
 
     def _upsert_hubs(self, writes: Sequence[GraphWrite]) -> None:
@@ -305,7 +376,7 @@ class MemoryGraph(GraphStore):
         for rel in rels:
             mine = rel.source() is None or rel.source() == source
             if (rel.start == uid or rel.end == uid) and mine:
-                self.pairs[(rel.type, rel.start, rel.end)] -= 1
+                self._count_pair(rel.type, rel.start, rel.end, -1)
             else:
                 kept.append(rel)
         if kept:
@@ -320,11 +391,11 @@ class MemoryGraph(GraphStore):
             e = w.edge_record
             if e is None or e.start not in self.entities or e.end not in self.entities:
                 continue
-            key = (e.type, e.start, e.end, w.uid)
+            key = _pair_key(e.type, e.start, e.end, w.uid)
             rel = self.edge_records.get(key)
             if rel is None:
                 rel = self.edge_records[key] = Rel(e.type, e.start, e.end, {"uid": w.uid})
-                self.pairs[(e.type, e.start, e.end)] += 1
+                self._count_pair(e.type, e.start, e.end, 1)
             created, owner = "content_hash" not in rel.props, _owner(rel.props)
             foreign = None if created or owner is None or owner == w.provenance["source"] else owner
             before.append((w, rel, created, foreign))
@@ -355,7 +426,7 @@ class MemoryGraph(GraphStore):
     def _add(self, rel: Rel) -> None:
         assert rel.owner is not None
         self.owned.setdefault(rel.owner, []).append(rel)
-        self.pairs[(rel.type, rel.start, rel.end)] += 1
+        self._count_pair(rel.type, rel.start, rel.end, 1)
 
     def _create_edges(self, uids: list[str], by_uid: dict[str, GraphWrite]) -> None:
         """CREATE_EDGES: where both ends exist."""
@@ -426,7 +497,7 @@ class MemoryGraph(GraphStore):
             for rel in self._edges_of([w.uid for w in rows], by_uid)
             if rel.start in self.entities
             and rel.end in self.entities
-            and not self.pairs[(rel.type, rel.start, rel.end)]
+            and not self._pair_exists(rel)
         ]
         for rel in creatable:
             self._add(rel)
@@ -509,7 +580,7 @@ class _Edge(NamedTuple):  # EdgeWrite's fields
 
 
 class _Write:
-    """A GraphWrite rebuilt from a worker's tuples with what the intake and MemoryGraph read
+    """A GraphWrite rebuilt from a worker's tuples with what the intake and StagingGraph read
     of it, its content hash already computed (a dataclass costs more than validating)."""
 
     __slots__ = (
@@ -555,7 +626,7 @@ def _prepare(chunk: list[tuple[int, Any]]) -> list[Outcome]:
 
 class PreparedIntake(Intake):
     """The intake over records already validated and mapped (in input order) by workers, into
-    a MemoryGraph, which one writer fills (the result is the same for any number)."""
+    a StagingGraph, which one writer fills (the result is the same for any number)."""
 
     def __init__(self, store: GraphStore, mapper: Mapper, batch_size: int) -> None:
         super().__init__(store, mapper, batch_size, writers=1)
@@ -566,7 +637,7 @@ class PreparedIntake(Intake):
 
 
 def prepared(
-    items: Sequence[tuple[int, Any]], pool: Any, window: int
+    items: Iterable[tuple[int, Any]], pool: Any, window: int
 ) -> Iterator[tuple[int, Prepared | list[IntakeError]]]:
     """The items validated and mapped by `pool`, in input order, at most `window` chunks
     ahead of the consumer (so the input's writes are never all in memory at once)."""
@@ -656,28 +727,50 @@ class CsvFiles:
 Row = tuple[dict[str, Any], str]  # properties, then the leading id/label/type columns
 
 
-@dataclass
+class _Spool:
+    """One group's rows, pickled SPOOL_ROWS at a time into a file of the work folder: the
+    staging file is read once, and each group's writer reads its spool twice (its columns'
+    types, then its lines) without the graph in memory."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.count = path, 0
+        self._handle = path.open("wb")
+        self._rows: list[Row] = []
+
+    def add(self, row: Row) -> None:
+        self._rows.append(row)
+        if len(self._rows) == SPOOL_ROWS:
+            self._dump()
+
+    def _dump(self) -> None:
+        pickle.dump(self._rows, self._handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += len(self._rows)
+        self._rows = []
+
+    def close(self) -> None:
+        if self._rows:
+            self._dump()
+        self._handle.close()
+
+
+def _spooled(path: Path) -> Iterator[Row]:
+    with path.open("rb") as handle:
+        while True:
+            try:
+                rows: list[Row] = pickle.load(handle)  # noqa: S301 (our own spool)
+            except EOFError:
+                return
+            yield from rows
+
+
+@dataclass(frozen=True)
 class _Group:
     name: str
-    leading: list[str]
-    rows: list[Row]
+    leading: tuple[str, ...]
+    spool: Path
+    count: int
     relationship: bool
     skip: frozenset[str] = frozenset()  # a property already written as the id column
-    rels: list[Rel] | None = None  # a relationship type's, whose rows its writer builds
-    received_at: datetime | None = None
-
-
-def _rows(group: _Group) -> list[Row]:
-    if group.rels is None:
-        return group.rows
-    assert group.received_at is not None
-    return [
-        (
-            rel_properties(rel, group.received_at),
-            f"{_quoted(rel.start)},{_quoted(rel.end)},{_quoted(rel.type)}",
-        )
-        for rel in group.rels
-    ]
 
 
 def _write_group(folder: Path, group: _Group) -> tuple[list[Path], bool]:
@@ -685,8 +778,7 @@ def _write_group(folder: Path, group: _Group) -> tuple[list[Path], bool]:
     into one file per combination, since a header gives each column one type."""
     types: dict[str, set[str]] = defaultdict(set)
     seen: dict[str, set[type]] = defaultdict(set)
-    rows = _rows(group)
-    for props, _ in rows:
+    for props, _ in _spooled(group.spool):
         for key, value in props.items():
             if key in group.skip:
                 continue
@@ -694,115 +786,114 @@ def _write_group(folder: Path, group: _Group) -> tuple[list[Path], bool]:
                 seen[key].add(type(value))
                 types[key].add(csv_type(value))
     split = sorted(k for k, t in types.items() if len(t) > 1)
-    parts: dict[tuple[str, ...], list[Row]] = defaultdict(list)
-    if split:
-        for row in rows:
-            parts[tuple(csv_type(row[0][k]) if k in row[0] else "" for k in split)].append(row)
-    else:
-        parts[()] = rows
-    paths, multiline = [], False
-    for i, (signature, part) in enumerate(sorted(parts.items())):
-        chosen = dict(zip(split, signature, strict=True))
-        keys = sorted(k for k in types if k not in chosen or chosen[k])
-        header = [*group.leading] + [f"{k}:{chosen.get(k) or next(iter(types[k]))}" for k in keys]
-        path = folder / f"{group.name}-{i}.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            handle.write(",".join(header) + "\n")
-            lines = []
-            for props, columns in part:
-                get = props.get
-                line = (
-                    columns
-                    + ","
-                    + ",".join([_text(v) if (v := get(k)) is not None else "" for k in keys])
-                )
-                lines.append(line)
-                if len(lines) == 10_000:
-                    text = "\n".join(lines) + "\n"
-                    multiline = multiline or "\r" in text or text.count("\n") != len(lines)
-                    handle.write(text)
-                    lines = []
+    files: dict[tuple[str, ...], tuple[Any, list[str], list[str]]] = {}
+    multiline = False
+
+    def emit(handle: Any, lines: list[str]) -> None:
+        nonlocal multiline
+        text = "\n".join(lines) + "\n"
+        multiline = multiline or "\r" in text or text.count("\n") != len(lines)
+        handle.write(text)
+        lines.clear()
+
+    try:
+        for props, columns in _spooled(group.spool):
+            signature = tuple(csv_type(props[k]) if k in props else "" for k in split)
+            if signature not in files:
+                chosen = dict(zip(split, signature, strict=True))
+                keys = sorted(k for k in types if k not in chosen or chosen[k])
+                header = [*group.leading] + [
+                    f"{k}:{chosen.get(k) or next(iter(types[k]))}" for k in keys
+                ]
+                path = folder / f"{group.name}-{len(files)}.csv"
+                handle = path.open("w", encoding="utf-8", newline="")
+                handle.write(",".join(header) + "\n")
+                files[signature] = (handle, keys, [])
+            handle, keys, lines = files[signature]
+            get = props.get
+            values = [_text(v) if (v := get(k)) is not None else "" for k in keys]
+            lines.append(columns + "," + ",".join(values))
+            if len(lines) == 10_000:
+                emit(handle, lines)
+    finally:
+        for handle, _, lines in files.values():
             if lines:
-                text = "\n".join(lines) + "\n"
-                multiline = multiline or "\r" in text or text.count("\n") != len(lines)
-                handle.write(text)
-        paths.append(path)
-    return paths, multiline
+                emit(handle, lines)
+            handle.close()
+    group.spool.unlink()
+    return [folder / f"{group.name}-{i}.csv" for i in range(len(files))], multiline
 
 
-_GROUPS: list[_Group] = []  # set before the CSV writers fork; each inherits it
-_FOLDER: Path | None = None
+def _write_task(args: tuple[Path, _Group]) -> tuple[str, list[Path], bool]:
+    paths, multiline = _write_group(*args)
+    return args[1].name, paths, multiline
 
 
-def _write_task(index: int) -> tuple[int, list[Path], bool]:
-    assert _FOLDER is not None
-    paths, multiline = _write_group(_FOLDER, _GROUPS[index])
-    return index, paths, multiline
+def _spool_groups(graph: StagingGraph, folder: Path) -> list[_Group]:
+    """Read the staging file once, each row into its group's spool: nodes by label set,
+    relationships by type, the conflicting values and the feed's changes."""
+    spools: dict[str, tuple[_Spool, tuple[str, ...], bool, frozenset[str]]] = {}
+    spool_dir = folder / "spool"
+    spool_dir.mkdir(parents=True, exist_ok=True)
 
+    def spool(
+        name: str, leading: tuple[str, ...], relationship: bool, skip: frozenset[str]
+    ) -> _Spool:
+        if name not in spools:
+            spools[name] = (_Spool(spool_dir / name), leading, relationship, skip)
+        return spools[name][0]
 
-def _groups(graph: MemoryGraph) -> list[_Group]:
-    groups: list[_Group] = []
-    by_labels: dict[tuple[str, ...], list[Row]] = defaultdict(list)
+    node_leading = ("uid:ID(Entity)", ":LABEL")
     for uid, node in graph.entities.items():
         labels = tuple(sorted(node.labels))
-        by_labels[labels].append(
+        spool("n-" + "_".join(labels), node_leading, False, UID).add(
             (node.props, _quoted(uid) + "," + _quoted(ARRAY_DELIMITER.join(labels)))
         )
-    for labels, rows in sorted(by_labels.items()):
-        groups.append(
-            _Group("n-" + "_".join(labels), ["uid:ID(Entity)", ":LABEL"], rows, False, UID)
-        )
-    if graph.conflicting:
-        rows = [
+    for i, props in enumerate(graph.conflicting.values()):
+        leading = (":ID(ConflictingValue)", ":LABEL")
+        spool("n-ConflictingValue", leading, False, frozenset()).add(
             (props, f'"cv{i}","ConflictingValue"')
-            for i, props in enumerate(graph.conflicting.values())
-        ]
-        groups.append(
-            _Group("n-ConflictingValue", [":ID(ConflictingValue)", ":LABEL"], rows, False)
         )
-    if graph.changes:
-        rows = [
+    for c in graph.changes:
+        spool("n-Change", ("id:ID(Change)", ":LABEL"), False, frozenset()).add(
             ({k: v for k, v in c.items() if k != "id"}, _quoted(c["id"]) + ',"Change"')
-            for c in graph.changes
-        ]
-        groups.append(_Group("n-Change", ["id:ID(Change)", ":LABEL"], rows, False))
-    by_type: dict[str, list[Rel]] = defaultdict(list)
-    for rel in graph.relationships():
-        by_type[rel.type].append(rel)
-    leading = [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"]
-    for rel_type, rels in sorted(by_type.items()):
-        groups.append(
-            _Group(f"r-{rel_type}", leading, [], True, UID - UID, rels, graph.received_at)
         )
+    rel_leading = (":START_ID(Entity)", ":END_ID(Entity)", ":TYPE")
+    for rel in graph.relationships():
+        spool(f"r-{rel.type}", rel_leading, True, frozenset()).add(
+            (
+                rel_properties(rel, graph.received_at),
+                f"{_quoted(rel.start)},{_quoted(rel.end)},{_quoted(rel.type)}",
+            )
+        )
+    groups = []
+    for name, (one, columns, relationship, skip) in sorted(spools.items()):
+        one.close()
+        groups.append(_Group(name, columns, one.path, one.count, relationship, skip))
     return groups
 
 
-def write_csv(graph: MemoryGraph, folder: Path, workers: int = 1) -> CsvFiles:
+def write_csv(graph: StagingGraph, folder: Path, workers: int = 1) -> CsvFiles:
     """The graph as the importer's node files (per label set) and relationship files (per
     type), with the feed's Change nodes, the conflicting values and the feed and audit heads;
     the files are written by `workers` processes, the largest first."""
-    global _GROUPS, _FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     out = CsvFiles()
-    groups = _groups(graph)
-    order = sorted(range(len(groups)), key=lambda i: -len(groups[i].rels or groups[i].rows))
-    written: dict[int, list[Path]] = {}
+    groups = _spool_groups(graph, folder)
+    tasks = [(folder, g) for g in sorted(groups, key=lambda g: -g.count)]
+    written: dict[str, list[Path]] = {}
     if workers > 1 and len(groups) > 1:
-        _GROUPS, _FOLDER = groups, folder
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for index, paths, multiline in pool.imap_unordered(_write_task, order):
-                    written[index] = paths
-                    out.multiline = out.multiline or multiline
-        finally:
-            _GROUPS, _FOLDER = [], None
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for name, paths, multiline in pool.imap_unordered(_write_task, tasks):
+                written[name] = paths
+                out.multiline = out.multiline or multiline
     else:
-        for index in order:
-            written[index], multiline = _write_group(folder, groups[index])
+        for task in tasks:
+            name, written[name], multiline = _write_task(task)
             out.multiline = out.multiline or multiline
-    for index, group in enumerate(groups):
-        (out.relationships if group.relationship else out.nodes).extend(written[index])
-        out.counts[group.name] = len(group.rels or group.rows)
+    for group in groups:
+        (out.relationships if group.relationship else out.nodes).extend(written[group.name])
+        out.counts[group.name] = group.count
     heads = folder / "n-heads.csv"
     heads.write_text(
         ":ID(Head),:LABEL,id:long,seq:long,hash:string\n"
@@ -877,22 +968,28 @@ def stage(
     source: str | None,
     mapper: Mapper,
     batch_size: int,
+    folder: Path,
     progress: Callable[[int], object] | None = None,
     workers: int = 1,
-) -> tuple[MemoryGraph, BulkResult]:
-    """Validate and map every file (in `workers` processes) through the intake into an
-    in-memory graph."""
+) -> tuple[StagingGraph, BulkResult]:
+    """Validate and map every file (in `workers` processes) through the intake into a graph
+    staged in `folder`. Our own format is read as it is consumed, so no input is ever whole
+    in memory; OCDS and BODS are converted a file at a time, as `credit ingest` does."""
     global _WORKER_MAPPER
-    graph = MemoryGraph()
+    graph = StagingGraph(folder)
     result = BulkResult()
     _WORKER_MAPPER = mapper
     try:
         with multiprocessing.get_context("fork").Pool(workers, gc.enable) as pool:
             intake = PreparedIntake(graph, mapper, batch_size)
             for path in paths:
-                conversion = READERS[fmt](path, source)
-                leave_known_organizations(conversion, graph.existing_uids)
-                items = prepared(conversion.items, pool, window=4 * workers)
+                if fmt == "jsonl":
+                    conversion, stream = Conversion(), stream_records(path, source)
+                else:
+                    conversion = READERS[fmt](path, source)
+                    leave_known_organizations(conversion, graph.existing_uids)
+                    stream = iter(conversion.items)
+                items = prepared(stream, pool, window=4 * workers)
                 report = intake.run(items, progress=progress)
                 lines = conversion.report.lines() if conversion.report is not None else []
                 errors = bool(conversion.report is not None and conversion.report.errors)
@@ -938,14 +1035,16 @@ def bulk_load(
         raise BulkRefused(problem)
     started, cpu = time.perf_counter(), _cpu()
     with _no_cycle_collection():
-        graph, result = stage(paths, fmt, source, mapper, batch_size, progress, workers)
+        staging = work_dir / "staging"
+        graph, result = stage(paths, fmt, source, mapper, batch_size, staging, progress, workers)
     result.seconds["validate_and_map"] = time.perf_counter() - started
     result.cpu_seconds["validate_and_map"], cpu = _cpu() - cpu, _cpu()
     mark = time.perf_counter()
     with _no_cycle_collection():
         files = write_csv(graph, work_dir, workers)
-        result.relationships = sum(1 for _ in graph.relationships())
-        del graph
+        graph.close()
+        shutil.rmtree(staging)  # its space goes back before the importer needs its own
+    result.relationships = sum(n for name, n in files.counts.items() if name.startswith("r-"))
     result.seconds["write_csv"] = time.perf_counter() - mark
     result.cpu_seconds["write_csv"], cpu = _cpu() - cpu, _cpu()
     mark = time.perf_counter()
