@@ -299,17 +299,17 @@ def demo(
     if if_empty and out is None and get_store().count_entities() > 0:
         typer.echo("database already has data; demo not loaded")
         return
-    records = list(generate(suppliers=suppliers, seed=seed, bids=bids))  # counted: for the ETA
-    if out is not None:
+    if out is not None:  # streamed: an L market's records as objects need about 17 GB
         import json
 
         written = 0
         with out.open("w", encoding="utf-8") as handle:
-            for rec in records:
+            for rec in generate(suppliers=suppliers, seed=seed, bids=bids):
                 handle.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 written += 1
         typer.echo(f"wrote {written} records to {out}")
         return
+    records = list(generate(suppliers=suppliers, seed=seed, bids=bids))  # counted: for the ETA
     started = time.monotonic()
     with Progress("demo", len(records), "rec") as bar:
         report = get_intake().run(enumerate(records, start=1), progress=bar.update)

@@ -1,11 +1,13 @@
 """The bulk load's staging graph on disk (issue 21: a national first load in flat memory).
 
 A `SpillMap` is a mapping whose entries live in a table of one SQLite file (Python's own
-engine: nothing to install or start) and pass through a bounded in-memory cache. What a caller
-reads or writes between two `flush()` calls stays in memory, so it can be changed in place as a
-dict's values can; `flush()` writes those entries back in one transaction and, once the cache
-holds more than `keep` entries, forgets them. The file is scratch: no journal, no fsync (a
-failed load is simply run again on an empty database).
+engine: nothing to install or start) and pass through a bounded write-back cache. An entry a
+caller reads or writes stays in memory, so it can be changed in place as a dict's values can,
+until a `flush()` finds the cache holding more than `keep` entries: then every entry read or
+written since the last write-out goes to the file in one transaction, in key order, and the
+cache starts empty. An entry changed by many batches (a hub, a record and its versions) is
+therefore written once per cache cycle, not once per batch. The file is scratch: no journal, no
+fsync (a failed load is simply run again on an empty database).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ def connect(path: Path, cache_mb: int = CACHE_MB) -> sqlite3.Connection:
     on it (never at once: the intake drains its writer before it reads), hence one lock."""
     db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     for pragma in (
+        "PRAGMA page_size = 16384",  # values of a few hundred bytes to a few KB
         "PRAGMA journal_mode = OFF",
         "PRAGMA synchronous = OFF",
         "PRAGMA locking_mode = EXCLUSIVE",
@@ -38,7 +41,8 @@ def connect(path: Path, cache_mb: int = CACHE_MB) -> sqlite3.Connection:
 
 
 _SQL: dict[str, LiteralString] = {  # $t: the map's table, a name given in our code
-    "create": "CREATE TABLE IF NOT EXISTS $t (k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID",
+    # a rowid table: the values are too large for WITHOUT ROWID's single tree
+    "create": "CREATE TABLE IF NOT EXISTS $t (k TEXT PRIMARY KEY, v BLOB)",
     "get": "SELECT v FROM $t WHERE k = ?",
     "has": "SELECT 1 FROM $t WHERE k = ?",
     "put": "INSERT OR REPLACE INTO $t (k, v) VALUES (?, ?)",
@@ -70,9 +74,9 @@ class SpillMap(Generic[V]):
         self._get, self._has, self._put = sql["get"], sql["has"], sql["put"]
         self._drop, self._all, self._count = sql["drop"], sql["all"], sql["count"]
         self._cache: dict[str, V] = {}
-        self._touched: set[str] = set()  # read or written since the last flush
+        self._touched: set[str] = set()  # read or written since the last write-out
         self._deleted: set[str] = set()
-        self._absent: set[str] = set()  # looked up since the last flush and not stored
+        self._absent: set[str] = set()  # looked up, and neither stored nor cached
 
     def _load(self, key: str) -> V:
         found = self._cache.get(key, _MISSING)
@@ -131,29 +135,30 @@ class SpillMap(Generic[V]):
             return False
         return True
 
-    def flush(self) -> None:
-        """Write back what was touched since the last flush, in one transaction."""
-        if not (self._touched or self._deleted):
+    def flush(self, everything: bool = False) -> None:
+        """The end of a batch: write out once the cache is full (or `everything`)."""
+        if len(self._absent) > self._keep:
             self._absent.clear()
+        if not everything and len(self._cache) <= self._keep:
             return
-        cache, encode = self._cache, self._encode
-        self._db.execute("BEGIN")
-        self._db.executemany(self._drop, ((k,) for k in self._deleted))
-        self._db.executemany(self._put, ((k, _dumps(encode(cache[k]))) for k in self._touched))
-        self._db.execute("COMMIT")
+        if self._touched or self._deleted:
+            cache, encode = self._cache, self._encode
+            self._db.execute("BEGIN")
+            self._db.executemany(self._drop, ((k,) for k in sorted(self._deleted)))
+            rows = ((k, _dumps(encode(cache[k]))) for k in sorted(self._touched))
+            self._db.executemany(self._put, rows)
+            self._db.execute("COMMIT")
         self._touched.clear()
         self._deleted.clear()
-        self._absent.clear()
-        if len(cache) > self._keep:
-            cache.clear()
+        self._cache.clear()
 
     def __len__(self) -> int:
-        self.flush()
+        self.flush(everything=True)
         return int(self._db.execute(self._count).fetchone()[0])
 
     def items(self) -> Iterator[tuple[str, V]]:
-        """Every entry, from the file (flushed first), one at a time."""
-        self.flush()
+        """Every entry, from the file (written out first), one at a time."""
+        self.flush(everything=True)
         cursor = self._db.cursor()  # its own cursor: a caller may look things up meanwhile
         for key, blob in cursor.execute(self._all):
             yield key, self._decode(pickle.loads(blob))  # noqa: S301 (written by this load)
