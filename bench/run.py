@@ -196,7 +196,10 @@ def ensure_dataset(suppliers: int, env: dict[str, str], tag: str, build: str) ->
             "RETURN n.record_type AS type, count(*) AS n"
         )
     }
-    props |= {"bids": counts.get("bid", 0), "built_at": datetime.now(UTC).isoformat("seconds")}
+    props |= {
+        "bids": counts.get("bid", 0),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
     store.write(MARKER_WRITE, props=props)
     _log(f"dataset built in {props['build_seconds']:.0f}s: {props['summary']}")
     return {**props, "built_now": True}
@@ -241,6 +244,7 @@ def build_split(key: dict[str, Any], env: dict[str, str], tag: str) -> dict[str,
     `credit ingest` on top (the records come kind by kind, parties first, so the tail's
     references are all in the bulk-built graph): the same graph as the online build (tested
     in tests/test_bulk_load.py), with both paths measured at this scale."""
+    LOGS.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=f"{tag}-market-", dir=LOGS))
     market, head, tail = (folder / f"{n}.jsonl" for n in ("market", "head", "tail"))
     try:
@@ -403,6 +407,7 @@ def run_part(
     tag: str,
     timeout: float,
     suppliers: int,
+    extra: list[str],
 ) -> dict[str, Any]:
     script = ROOT / "bench" / f"{part.name}.py"
     entry: dict[str, Any] = {"owner": part.owner, "script": f"bench/{part.name}.py"}
@@ -410,7 +415,7 @@ def run_part(
         return {**entry, "status": "missing"}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "result.json"
-        argv = [sys.executable, str(script), "--out", str(out)]
+        argv = [sys.executable, str(script), "--out", str(out), *extra]
         if part.scratch:
             argv += ["--wipe", "--suppliers", str(min(suppliers, part.most_suppliers))]
         entry["command"] = shlex.join(argv).replace(str(out), "OUT.json")
@@ -579,6 +584,14 @@ def main() -> None:
         default="split",
         help="build the market with the bulk load and the online intake (split) or online only",
     )
+    parser.add_argument(
+        "--part-arg",
+        action="append",
+        default=[],
+        type=lambda text: tuple(text.split("=", 1)),
+        metavar="PART=ARGS",
+        help="more arguments for one part, e.g. scan_distributed='--workers 2 1 --skip-single'",
+    )
     parser.add_argument("--part-timeout", type=float, default=4 * 3600, help="seconds")
     parser.add_argument("--out-dir", type=Path, default=RESULTS)
     parser.add_argument(
@@ -635,6 +648,12 @@ def main() -> None:
                 tag,
                 args.part_timeout,
                 suppliers,
+                [
+                    a
+                    for name, given in args.part_arg
+                    if name == part.name
+                    for a in shlex.split(given)
+                ],
             )
     results["targets"] = [
         {"part": name, **t}
