@@ -47,9 +47,8 @@ SEED = 20151
 SCALES = {"S": 50_000, "M": 100_000, "L": 200_000}
 BIDS_PER_SUPPLIER = 10
 INTAKE_SUPPLIERS = 3000  # the intake comparison's own market (about 100,000 records)
-# The bulk build holds the graph in memory (2.56 GB at 20,000 suppliers, bench/results/
-# 2026-12-06-bulk.md: about 25 GB at L, more than this machine has), so it runs at most at this
-# scale beside the online build of the same market and projects L from the per-record cost.
+# The bulk_load part builds its market twice (bulk, then online) on the scratch instance to
+# compare the graphs; the bench market's own build measures the bulk load at the run's scale.
 BULK_SUPPLIERS = 20_000
 SCRATCH = "benchintake:7691"  # the bench instance's scratch, which the intake parts empty
 TAIL_SHARE = 0.1  # the market's last tenth goes through the online intake, on top of the bulk
@@ -171,7 +170,9 @@ def dataset_key(suppliers: int) -> dict[str, Any]:
     }
 
 
-def ensure_dataset(suppliers: int, env: dict[str, str], tag: str, build: str) -> dict[str, Any]:
+def ensure_dataset(
+    suppliers: int, env: dict[str, str], tag: str, build: str, market: Path | None = None
+) -> dict[str, Any]:
     """Build the market unless the instance already holds exactly this one."""
     from credit.core.wiring import get_store
 
@@ -186,7 +187,7 @@ def ensure_dataset(suppliers: int, env: dict[str, str], tag: str, build: str) ->
         _empty(store)
     props = {
         **key,
-        **(build_split(key, env, tag) if build == "split" else build_online(key, env, tag)),
+        **(build_split(key, env, tag, market) if build == "split" else build_online(key, env, tag)),
     }
     store = get_store()  # the bulk build restarted the database
     counts = {
@@ -239,27 +240,36 @@ def build_online(key: dict[str, Any], env: dict[str, str], tag: str) -> dict[str
     }
 
 
-def build_split(key: dict[str, Any], env: dict[str, str], tag: str) -> dict[str, Any]:
+def build_split(
+    key: dict[str, Any], env: dict[str, str], tag: str, given: Path | None = None
+) -> dict[str, Any]:
     """The market's first nine tenths through `credit load --bulk`, its last tenth through
     `credit ingest` on top (the records come kind by kind, parties first, so the tail's
     references are all in the bulk-built graph): the same graph as the online build (tested
-    in tests/test_bulk_load.py), with both paths measured at this scale."""
+    in tests/test_bulk_load.py), with both paths measured at this scale. `given`: the market
+    already written by `credit demo --out` with this key's suppliers, seed and bids."""
     LOGS.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=f"{tag}-market-", dir=LOGS))
     market, head, tail = (folder / f"{n}.jsonl" for n in ("market", "head", "tail"))
+    generated = None
     try:
-        made = _measured([*_demo(key), "--out", str(market)], env, LOGS / f"{tag}-generate.log")
+        if given is None:
+            argv = [*_demo(key), "--out", str(market)]
+            generated = _measured(argv, env, LOGS / f"{tag}-generate.log").seconds
+        else:
+            market = given
         with market.open("rb") as handle:
             total = sum(1 for _ in handle)
         cut = total - round(total * TAIL_SHARE)
         with market.open("rb") as src, head.open("wb") as first, tail.open("wb") as last:
             for number, line in enumerate(src):
                 (first if number < cut else last).write(line)
-        market.unlink()
+        if given is None:
+            market.unlink()
         bulk = _measured([CREDIT, "load", "--bulk", str(head)], env, LOGS / f"{tag}-bulk.log")
         online = _measured([CREDIT, "ingest", str(tail)], env, LOGS / f"{tag}-online.log")
     finally:
-        for path in (market, head, tail):
+        for path in (head, tail) if given else (market, head, tail):
             path.unlink(missing_ok=True)
         folder.rmdir()
     bulk_line = next(x for x in reversed(bulk.tail.splitlines()) if x.startswith("bulk load:"))
@@ -269,7 +279,7 @@ def build_split(key: dict[str, Any], env: dict[str, str], tag: str) -> dict[str,
         "summary": f"{bulk_line}; then {online_line}",
         "build_seconds": round(bulk.seconds + online.seconds, 1),
         "build_peak_rss_mb": round(max(bulk.peak_rss_mb, online.peak_rss_mb)),
-        "generate_seconds": round(made.seconds, 1),
+        "generate_seconds": None if generated is None else round(generated, 1),
         "records": total,
         "bulk_records": cut,
         "bulk_seconds": round(bulk.seconds, 1),
@@ -585,6 +595,12 @@ def main() -> None:
         help="build the market with the bulk load and the online intake (split) or online only",
     )
     parser.add_argument(
+        "--market",
+        type=Path,
+        help="the market already written by `credit demo --out` for this scale (same suppliers, "
+        f"seed {SEED} and 10 bids a supplier), instead of generating it again",
+    )
+    parser.add_argument(
         "--part-arg",
         action="append",
         default=[],
@@ -618,7 +634,7 @@ def main() -> None:
 
     _log(f"starting instance {args.instance}")
     start_instance(env)
-    dataset = ensure_dataset(suppliers, env, tag, args.build)
+    dataset = ensure_dataset(suppliers, env, tag, args.build, args.market)
     _log("warming up")
     warm = warm_up()
     out = args.out_dir / f"{tag}.json"
