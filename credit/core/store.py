@@ -274,12 +274,13 @@ class GraphStore:
 
         Lock order: batches written at once (Intake writers, requests) add relationships to the
         same nodes (an expert's reviews, a lot's bids), and two that lock such nodes in
-        opposite orders deadlock and are retried. So rows that only create go sorted by the
-        node they lock: hubs by uid, relationship records by start (the party, e.g. the
-        expert, whose relationships pile up) then end, relationships by the node referred to.
-        Sorting is stable, so a record twice in a batch is written in input order (the last
-        wins). Record nodes and contributions keep input order: their results feed the change
-        feed in that order, and a contributed relationship is added by its first row only."""
+        opposite orders deadlock and are retried. So the rows whose order changes no result go
+        sorted by the nodes they lock: hubs by uid, relationship records by start (the party,
+        e.g. the expert, whose relationships pile up) then end, created relationships by the
+        node referred to. Sorting is stable, so a record twice in a batch is still written in
+        input order (the last wins). Record nodes and contributions keep input order: their
+        results reach the change feed in that order, and a contributed relationship is added by
+        its first row only. A node turning dense can still deadlock, rarely."""
         hubs: dict[str, dict[str, Any]] = {}
         nodes, edge_records = [], []
         for w in writes:
