@@ -85,11 +85,20 @@ RETURN elementId(r) AS id, type(r) AS type, startNode(r).uid AS start, endNode(r
 
 COUNT_ENTITIES: LiteralString = "MATCH (n:Entity) RETURN count(n) AS n"
 
-WIPE_BATCH: LiteralString = """
+# Emptying the graph but for the migration history and the heads (GraphStore.wipe), in two
+# auto-commit statements that commit every 10,000 rows as they go: the relationships first, so
+# no transaction holds all of a hub's at once whatever its degree, then the nodes (10,000 nodes
+# with all their relationships in one transaction ran out of memory on a 512 MB heap).
+WIPE_RELATIONSHIPS: LiteralString = """
+MATCH (a)-[r]->(b)
+WHERE NOT ((a:Migration OR a:FeedHead OR a:AuditHead)
+           AND (b:Migration OR b:FeedHead OR b:AuditHead))
+CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS
+"""
+
+WIPE_NODES: LiteralString = """
 MATCH (n) WHERE NOT (n:Migration OR n:FeedHead OR n:AuditHead)
-WITH n LIMIT 10000
-DETACH DELETE n
-RETURN count(*) AS deleted
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
 """
 
 RESET_HEADS: LiteralString = """

@@ -70,6 +70,16 @@ def bid(bid_id: str, lid: str, supplier: int, price: str, **over: Any) -> dict[s
     } | over
 
 
+def review(rid: str, expert: int, lid: str, **over: Any) -> dict[str, Any]:
+    return {
+        "type": "review",
+        "id": rid,
+        "expert": make_id_number(expert),
+        "lot": lid,
+        "reviewed_on": "2025-03-21",
+    } | over
+
+
 def violation(vid: str, subject: int | dict[str, str], **over: Any) -> dict[str, Any]:
     return {
         "type": "violation",

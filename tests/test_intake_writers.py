@@ -52,6 +52,41 @@ def test_two_writers_build_what_one_writer_builds(store: GraphStore, tmp_path: P
     assert four == one
 
 
+def _reviews(tmp_path: Path) -> list[Path]:
+    """Every lot reviewed by the same few experts, each lot's experts in another order: every
+    batch adds relationships to every expert (past the 50 that make a node dense)."""
+    experts, lots, per_lot = 30, 120, 15
+    records: list[dict[str, Any]] = [
+        f.organization(1, roles=["PURCHASER"]),
+        f.project("P1", 1),
+        *[f.lot(f"L{n}", "P1") for n in range(lots)],
+        *[f.person(n) for n in range(experts)],
+        *[
+            f.review(f"R{n}-{e}", (n + 2 * e) % experts, f"L{n}")
+            for n in range(lots)
+            for e in range(per_lot)
+        ],
+    ]
+    path = tmp_path / "reviews.jsonl"
+    path.write_text("\n".join(_jsonl(records)) + "\n", encoding="utf-8")
+    return [path]
+
+
+def test_writers_adding_to_the_same_experts_build_what_one_writer_builds(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """Two writers' batches add relationships to the same experts at once, in lock order
+    (GraphStore.apply), so they deadlock rarely (a node turning dense still can); a batch
+    that does is retried whole and the outcome is the one writer's. Deadlocks are counted
+    by the issue 21 report's script, not here: how many a run meets is down to timing."""
+    paths = _reviews(tmp_path)
+    one = _build(store, paths, writers=1)
+    two = _build(store, paths, writers=2)
+    assert one == two
+    (report,) = one[0]
+    assert report[1] == 1 + 1 + 120 + 30 + 1800 and report[3] == []  # all written, no error
+
+
 def test_the_feed_follows_the_input_with_several_writers(store: GraphStore) -> None:
     """Violations spread over many batches reach the feed in input order, numbered 1..N."""
     parties = [f.organization(n) for n in range(1, 41)]

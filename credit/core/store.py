@@ -180,6 +180,13 @@ def day_of(value: Any) -> date | None:
     return value if isinstance(value, date) else None
 
 
+def _referenced_first(edge: dict[str, Any]) -> tuple[str, str]:
+    """A relationship row's place in lock order: the node its record refers to (a lot, a
+    supplier, a contact: what concurrent batches share) before the record's own node."""
+    start, end = edge["start"], edge["end"]
+    return (end, start) if edge["props"]["owner"] == start else (start, end)
+
+
 def _node(row: Any) -> StoredNode:
     labels = tuple(sorted(label for label in row["labels"] if label != "Entity"))
     return StoredNode(uid=row["props"]["uid"], labels=labels, props=native(row["props"]))
@@ -263,7 +270,17 @@ class GraphStore:
         source's write to an owned record is refused, except on shared entities, where it adds
         what is missing and sets conflicting values aside for a supervisor.
         `on_changed` runs inside the same transaction, so whatever it writes (the change feed)
-        commits or rolls back together with the change itself, as does the audit event."""
+        commits or rolls back together with the change itself, as does the audit event.
+
+        Lock order: batches written at once (Intake writers, requests) add relationships to the
+        same nodes (an expert's reviews, a lot's bids), and two that lock such nodes in
+        opposite orders deadlock and are retried. So the rows whose order changes no result go
+        sorted by the nodes they lock: hubs by uid, relationship records by start (the party,
+        e.g. the expert, whose relationships pile up) then end, created relationships by the
+        node referred to. Sorting is stable, so a record twice in a batch is still written in
+        input order (the last wins). Record nodes and contributions keep input order: their
+        results reach the change feed in that order, and a contributed relationship is added by
+        its first row only. A node turning dense can still deadlock, rarely."""
         hubs: dict[str, dict[str, Any]] = {}
         nodes, edge_records = [], []
         for w in writes:
@@ -304,6 +321,7 @@ class GraphStore:
                         "hash": w.content_hash,
                     }
                 )
+        edge_records.sort(key=lambda e: (e["start"], e["end"]))
         by_uid = {w.uid: w for w in writes}
 
         def edges_of(uids: Iterable[str]) -> list[dict[str, Any]]:
@@ -323,7 +341,7 @@ class GraphStore:
             details: list[Changed] = []
             contributions: list[dict[str, Any]] = []
             if hubs:
-                tx.run(intake_q.UPSERT_HUBS, rows=list(hubs.values())).consume()
+                tx.run(intake_q.UPSERT_HUBS, rows=[hubs[uid] for uid in sorted(hubs)]).consume()
             if nodes:
                 rows = {row["uid"]: row for row in nodes}
                 for r in tx.run(intake_q.UPSERT_NODES, rows=nodes, editable=EDITABLE_SOURCES):
@@ -349,6 +367,7 @@ class GraphStore:
                     elif r["changed"]:
                         applied.changed.add(r["uid"])
             if edges := edges_of(sorted(applied.changed)):
+                edges.sort(key=_referenced_first)
                 tx.run(intake_q.CREATE_EDGES, rows=edges).consume()
             if contributions:
                 self._contribute(tx, contributions, edges_of, applied)
@@ -460,9 +479,12 @@ class GraphStore:
 
     def wipe(self) -> None:
         """Delete all data but the migration history and reset the feed and audit heads
-        (test isolation on Community edition, which has one database)."""
-        while self.write(read_q.WIPE_BATCH)[0]["deleted"]:
-            pass
+        (test isolation on Community edition, which has one database). Auto-commit, as CALL
+        ... IN TRANSACTIONS needs: the server commits as it goes, so a hub of any degree fits a
+        small heap (graph/read_queries.py WIPE_RELATIONSHIPS)."""
+        with self.driver.session(database=self.database) as session:
+            for statement in (read_q.WIPE_RELATIONSHIPS, read_q.WIPE_NODES):
+                session.run(statement).consume()
         self.write(read_q.RESET_HEADS, genesis=GENESIS)
 
 

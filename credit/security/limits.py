@@ -12,13 +12,18 @@ it can have refilled, the same request is refused here without asking the databa
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
+
+from neo4j.exceptions import DriverError, Neo4jError
 
 from credit.core.store import GraphStore
 from graph import limit_queries as limit_q
 
 MAX_KEYS = 100_000  # what one process remembers per limiter before it forgets the idle
+SWEEP_BATCH = 10_000  # buckets deleted per transaction by a sweep
+log = logging.getLogger(__name__)
 
 
 class SharedRateLimiter:
@@ -47,6 +52,7 @@ class SharedRateLimiter:
         self._lock = threading.Lock()
         self.sweep_seconds = sweep_seconds
         self._next_sweep = time.monotonic() + sweep_seconds
+        self._sweeping: threading.Thread | None = None
 
     def _wait(self, level: float, wanted: int) -> float:
         if wanted > self.burst or not self.rate:
@@ -110,26 +116,46 @@ class SharedRateLimiter:
                 self._held[key] = (total, now + self.lease_seconds)
         return self._wait(level - granted, need)
 
-    def sweep(self, limit: int = 10_000) -> int:
+    def sweep(self, batch: int = SWEEP_BATCH) -> int:
         """Delete this scope's buckets that have refilled to the burst (the same as none), so
-        the keys of callers long gone do not pile up in the graph; the number deleted."""
-        rows = self.store.write(
-            limit_q.RATE_BUCKET_SWEEP,
-            prefix=f"{self.scope}:",
-            rate=self.rate / 1000.0,
-            burst=self.burst,
-            limit=limit,
-        )
-        return int(rows[0]["deleted"])
+        the keys of callers long gone do not pile up in the graph; the number deleted. In
+        transactions of `batch` buckets, until none is left, however many callers came."""
+        deleted = 0
+        while True:
+            rows = self.store.write(
+                limit_q.RATE_BUCKET_SWEEP,
+                prefix=f"{self.scope}:",
+                rate=self.rate / 1000.0,
+                burst=self.burst,
+                limit=batch,
+            )
+            deleted += (done := int(rows[0]["deleted"]))
+            if done < batch:
+                return deleted
 
     def _sweep_due(self, now: float) -> None:
-        """Sweep at most once per `sweep_seconds` per process, on a take that already asked the
-        database (never on a take served from the lease)."""
+        """Start a sweep at most once per `sweep_seconds` per process, on a take that already
+        asked the database (never on a take served from the lease), on a thread of its own:
+        the request that finds it due is answered without waiting for it. One sweep at a
+        time per limiter; a sweep still running when the next is due is left to finish."""
         with self._lock:
             if now < self._next_sweep:
                 return
             self._next_sweep = now + self.sweep_seconds
-        self.sweep()
+            if self._sweeping is not None and self._sweeping.is_alive():
+                return
+            self._sweeping = threading.Thread(
+                target=self._sweep_quietly, name=f"rate-bucket-sweep-{self.scope}", daemon=True
+            )
+            self._sweeping.start()
+
+    def _sweep_quietly(self) -> None:
+        """A sweep nobody waits for: a failure (the database away) is logged, and the next
+        due sweep tries again."""
+        try:
+            self.sweep()
+        except (Neo4jError, DriverError) as exc:
+            log.warning("rate-bucket sweep of %r failed: %s", self.scope, exc)
 
     async def take(self, key: str, count: int = 1) -> float:
         """As `take_blocking`, off the event loop only when the database is asked."""
