@@ -35,7 +35,6 @@ from credit.core.store import GraphStore
 from credit.core.wiring import get_store
 from credit.markets.demo import generate
 from credit.operations.backup import graph_state
-from graph.bulk_queries import DELETE_RELATIONSHIPS
 
 SEED = 20151
 L_SUPPLIERS = 200_000
@@ -70,14 +69,6 @@ def _run(*args: str) -> tuple[str, float]:
     return done.stdout.strip().splitlines()[-1], wall
 
 
-def _empty(store: GraphStore) -> None:
-    """Empty the database, relationships in small transactions first (a small heap cannot
-    delete the hubs' relationships with their nodes in one)."""
-    while store.write(DELETE_RELATIONSHIPS)[0]["deleted"]:
-        pass
-    store.wipe()
-
-
 def _counts(store: GraphStore) -> dict[str, Any]:
     """Counts of every label and relationship type and the feed head; the check log's head is
     left out: GraphStore.wipe removes it and only the bulk build's migrations put it back."""
@@ -101,7 +92,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = args.input or Path(tmp) / "market.jsonl"
         records = write_market(path, args.suppliers) if args.input is None else None
-        _empty(store)
+        store.wipe()
         store.driver.close()  # the bulk load restarts the database under it
         load_before = os.getloadavg()
         bulk_line, bulk_wall = _run("load", "--bulk", str(path))
@@ -120,7 +111,7 @@ def main() -> None:
         bulk_counts = _counts(store)
         online: dict[str, Any] = {}
         if not args.skip_online:
-            _empty(store)
+            store.wipe()
             online_line, online_wall = _run("ingest", str(path))
             found = _ONLINE.search(online_line)
             assert found, online_line
@@ -226,7 +217,7 @@ def main() -> None:
     }
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(figures, indent=2))
-    _empty(store)  # after the results are safe
+    store.wipe()  # after the results are safe
 
 
 if __name__ == "__main__":

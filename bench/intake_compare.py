@@ -180,13 +180,6 @@ def intake_load(path: Path) -> tuple[float, float, str]:
     return float(match.group(3)), wall, summary
 
 
-def _empty(store: GraphStore) -> None:
-    """Empty the database in small transactions (fits a small heap), then reset the heads."""
-    while store.write(intake_queries.DELETE_SOME)[0]["deleted"]:
-        pass
-    store.wipe()
-
-
 def _server_cpu() -> float | None:
     """CPU seconds of the local Neo4j process so far, or None when it is not found here."""
     found = process_on_port(int(os.environ.get("CREDIT_NEO4J_PORT", "7687")))
@@ -199,7 +192,7 @@ def _server_cpu() -> float | None:
 
 def writers_run(store: GraphStore, path: Path, writers: int, batch_size: int) -> dict[str, Any]:
     """One intake of the file on an emptied database with `writers` writers, in this process."""
-    _empty(store)
+    store.wipe()
     items = read_records(path).items
     intake = Intake(store, get_mapper(), batch_size, writers=writers)
     server, cpu, started = _server_cpu(), time.process_time(), time.perf_counter()
@@ -305,7 +298,7 @@ class _Rows(list[Any]):
 
 def profile_run(store: GraphStore, path: Path, batch_size: int) -> dict[str, Any]:
     """One writer, so each stage's time is its own (not shared with another writer's)."""
-    _empty(store)  # before the clocks start: only the run's own emptying check is counted
+    store.wipe()  # before the clocks start: only the run's own emptying check is counted
     profile = _Profile()
     profile.install()
     figures = writers_run(store, path, 1, batch_size)
@@ -342,19 +335,19 @@ def main() -> None:
         writer_runs: list[dict[str, Any]] = []
         summary = ""
         for _ in range(args.rounds):
-            _empty(store)
+            store.wipe()
             seconds, wall, summary = intake_load(path)
             intake_times.append(seconds)
             walls.append(wall)
             sizes.add(("intake", *_size(store)))
-            _empty(store)
+            store.wipe()
             bare_times.append(bare_load(store, batches))
             sizes.add(("bare", *_size(store)))
             for count in [int(n) for n in args.writers.split(",") if n]:
                 writer_runs.append(writers_run(store, path, count, batch_size))
                 sizes.add((f"writers={count}", *_size(store)))
         profiled = profile_run(store, path, batch_size) if args.profile else None
-        _empty(store)
+        store.wipe()
     records = len(writes)
     intake_rate = records / min(intake_times)
     bare_rate = records / min(bare_times)

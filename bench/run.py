@@ -184,7 +184,7 @@ def ensure_dataset(
         return {**rows[0]["m"], "built_now": False}
     if store.count_entities():
         _log("emptying the instance (it holds another dataset)")
-        _empty(store)
+        store.wipe()
     props = {
         **key,
         **(build_split(key, env, tag, market) if build == "split" else build_online(key, env, tag)),
@@ -204,15 +204,6 @@ def ensure_dataset(
     store.write(MARKER_WRITE, props=props)
     _log(f"dataset built in {props['build_seconds']:.0f}s: {props['summary']}")
     return {**props, "built_now": True}
-
-
-def _empty(store: Any) -> None:
-    """Relationships in small transactions first: the hubs' are too many for one."""
-    from graph.bulk_queries import DELETE_RELATIONSHIPS
-
-    while store.write(DELETE_RELATIONSHIPS)[0]["deleted"]:
-        pass
-    store.wipe()
 
 
 def _demo(key: dict[str, Any]) -> list[str]:

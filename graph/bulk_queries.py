@@ -33,16 +33,6 @@ RETURN c.seq AS seq, c.kind AS kind, c.record AS record, c.subject AS subject,
 ORDER BY seq
 """
 
-# Emptying a large graph (bench/bulk_load.py): relationships first, a batch a transaction until
-# none is left, so that neither a hub with hundreds of thousands of them nor a slow machine
-# keeps one transaction past the server's timeout; then GraphStore.wipe removes the nodes.
-DELETE_RELATIONSHIPS: LiteralString = """
-MATCH ()-[r]->()
-WITH r LIMIT 10000
-DELETE r
-RETURN count(*) AS deleted
-"""
-
 # The whole graph of intake (entities, the values set aside, every relationship between them),
 # for comparing a bulk build with an online one at a small scale (tests/test_bulk_load.py).
 GRAPH_NODES: LiteralString = """

@@ -166,12 +166,3 @@ UNWIND $uids AS uid
 MATCH (n:Entity {uid: uid})
 RETURN n.uid AS uid
 """
-
-# Emptying a database in small transactions (a benchmark's scratch instance with a small
-# heap, where GraphStore.wipe's 10,000 nodes with their relationships do not fit).
-DELETE_SOME: LiteralString = """
-MATCH (n) WHERE NOT (n:Migration OR n:FeedHead OR n:AuditHead)
-WITH n LIMIT 1000
-DETACH DELETE n
-RETURN count(*) AS deleted
-"""

@@ -144,7 +144,7 @@ def _rels_in(stored: list[tuple[Any, ...]]) -> list[Rel]:
     return [Rel(*one) for one in stored]
 
 
-def _pair_key(*parts: str) -> str:
+def _joined(*parts: str) -> str:
     return "\x1f".join(parts)
 
 
@@ -227,7 +227,7 @@ class StagingGraph(GraphStore):
         self.entities: SpillMap[Node] = SpillMap(db, "entities", _node_out, _node_in, keep)
         # `owner` uid -> the relationships it created
         self.owned: SpillMap[list[Rel]] = SpillMap(db, "owned", _rels_out, _rels_in, keep)
-        # ties and reviews, by _pair_key(type, start, end, uid)
+        # ties and reviews, by _joined(type, start, end, uid)
         self.edge_records: SpillMap[Rel] = SpillMap(db, "edge_records", _rel_out, _rel_in, keep)
         # (type, start, end) of the relationships starting at a shared entity (SHARED_STARTS)
         self.pairs = SpillCounter(db, "pairs", keep=keep)
@@ -244,13 +244,13 @@ class StagingGraph(GraphStore):
 
     def _count_pair(self, type_: str, start: str, end: str, by: int) -> None:
         if start.startswith(SHARED_STARTS):
-            key = _pair_key(type_, start, end)
+            key = _joined(type_, start, end)
             self.pairs[key] += by
 
     def _pair_exists(self, rel: Rel) -> bool:
         if not rel.start.startswith(SHARED_STARTS):
             raise AssertionError(f"a contribution's relationship starts at {rel.start}")
-        return self.pairs[_pair_key(rel.type, rel.start, rel.end)] > 0
+        return self.pairs[_joined(rel.type, rel.start, rel.end)] > 0
 
     def read(self, cypher: LiteralString, **params: Any) -> list[Any]:
         raise RuntimeError("a bulk load's graph is in memory: nothing to query")
@@ -391,7 +391,7 @@ class StagingGraph(GraphStore):
             e = w.edge_record
             if e is None or e.start not in self.entities or e.end not in self.entities:
                 continue
-            key = _pair_key(e.type, e.start, e.end, w.uid)
+            key = _joined(e.type, e.start, e.end, w.uid)
             rel = self.edge_records.get(key)
             if rel is None:
                 rel = self.edge_records[key] = Rel(e.type, e.start, e.end, {"uid": w.uid})
